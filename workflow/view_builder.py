@@ -1,0 +1,100 @@
+"""Build :mod:`workflow.views` from the stored rows, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import gates as g
+from .definitions import Definition
+from .machine import lifecycle_for
+from .models import Event, Evidence, Person, Programme, SignOff
+from .views import (
+    EventView,
+    EvidenceView,
+    GateView,
+    PartnerView,
+    ProgrammeView,
+    RoleView,
+    SignOffView,
+    StagePlanView,
+)
+
+
+def build_view(session: Session, programme: Programme, definition: Definition) -> ProgrammeView:
+    """The whole programme as plain data: partners, roles, plan and the current gate's task list."""
+    session.flush()
+    partners = {p.id: p for p in programme.partners}
+    return ProgrammeView(
+        id=programme.id, name=programme.name, description=programme.description,
+        definition_id=programme.definition_id, definition_version=programme.definition_version,
+        definition_hash=programme.definition_hash, state=programme.state,
+        state_title=definition.state_title(programme.state), ended=definition.is_terminal(programme.state),
+        stage_entered_at=programme.stage_entered_at, stage_visit=programme.stage_visit,
+        evidence_rev=programme.evidence_rev, version=programme.version_id, created_at=programme.created_at,
+        updated_at=programme.updated_at,
+        partners=tuple(PartnerView(
+            id=p.id, name=p.name, kind=p.kind, nation=p.nation, population=p.population, net_budget=p.net_budget,
+            joined_at=p.joined_at, withdrawn_at=p.withdrawn_at, withdrawal_reason=p.withdrawal_reason)
+            for p in programme.partners),
+        roles=tuple(RoleView(
+            person_id=r.person_id, person_name=r.person.name, email=r.person.email, role=r.role,
+            role_title=definition.role_title.get(r.role, r.role), partner_id=r.partner_id,
+            partner_name=partners[r.partner_id].name if r.partner_id in partners else None)
+            for r in sorted(programme.roles, key=lambda r: (r.role, r.partner_id or 0, r.person_id))),
+        plan=tuple(StagePlanView(p.stage, definition.state_title(p.stage) if p.stage in definition.stage_by_id
+                                 else p.stage, p.planned_start, p.planned_end)
+                   for p in sorted(programme.plans, key=lambda p: _order(definition, p.stage))),
+        gate=None if definition.is_terminal(programme.state) else _gate_view(session, programme, definition),
+        moves=tuple(lifecycle_for(definition).moves_from(programme.state)),
+    )
+
+
+def _order(definition: Definition, stage: str) -> int:
+    return definition.stage_ids.index(stage) if stage in definition.stage_by_id else len(definition.stage_ids)
+
+
+def _gate_view(session: Session, programme: Programme, definition: Definition) -> GateView:
+    gate = definition.gates[programme.state]
+    evidence_rows = session.execute(
+        select(Evidence, Person.name).outerjoin(Person, Person.id == Evidence.recorded_by_id)
+        .where(Evidence.programme_id == programme.id, Evidence.stage == programme.state)
+        .order_by(Evidence.id)).tuples().all()
+    latest: dict[str, EvidenceView] = {}
+    for row, who in evidence_rows:
+        latest[row.criterion] = EvidenceView(row.criterion, row.summary, row.link, who or "system",
+                                             row.recorded_at)
+    sign_rows = session.execute(
+        select(SignOff, Person.name).join(Person, Person.id == SignOff.person_id)
+        .where(SignOff.programme_id == programme.id, SignOff.stage == programme.state,
+               SignOff.stage_visit == programme.stage_visit).order_by(SignOff.id)).tuples().all()
+    current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
+    holders: dict[g.Capacity, set[int]] = {}
+    for r in programme.roles:
+        if r.partner_id is None or r.partner_id in current:
+            holders.setdefault(g.Capacity(r.role, r.partner_id), set()).add(r.person_id)
+    frozen_holders = {cap: frozenset(ids) for cap, ids in holders.items()}
+
+    def inputs(subject: str) -> g.GateInputs:
+        return g.GateInputs(
+            partners=current, holders=frozen_holders,
+            evidenced=frozenset(latest) if subject == "gate" else frozenset(),
+            decisions=tuple(g.Decision(s.person_id, name, g.Capacity(s.role, s.partner_id), s.decision, s.comment,
+                                       s.round) for s, name in sign_rows
+                            if s.subject == subject and s.evidence_rev == programme.evidence_rev))
+
+    return GateView(
+        stage=programme.state, title=gate.title, subject=programme.sign_off_subject or "gate",
+        round=programme.sign_off_round, request_open=programme.sign_off_subject is not None,
+        requested_at=programme.sign_off_requested_at,
+        evidence=tuple(latest[c.id] for c in gate.criteria if c.id in latest),
+        sign_offs=tuple(SignOffView(s.person_id, name, s.role, s.partner_id, s.decision, s.comment, s.round,
+                                    s.decided_at) for s, name in sign_rows),
+        report=g.evaluate(definition, gate.sign_off, gate.criteria, inputs("gate")),
+        waiver_report=g.evaluate(definition, gate.waiver, None, inputs("waiver")) if gate.waiver else None,
+    )
+
+
+def event_view(e: Event) -> EventView:
+    return EventView(seq=e.seq, at=e.at, actor=e.actor, kind=e.kind, from_state=e.from_state,
+                     to_state=e.to_state, reason=e.reason, data=dict(e.data or {}))
