@@ -76,6 +76,18 @@ class Programmes:
                     partners=tuple(x.name for x in p.partners if x.withdrawn_at is None), version=p.version_id))
             return result
 
+    def actor(self, email: str) -> Actor:
+        """The person with this email, as an actor.
+
+        Raises:
+            NotFoundError: nobody has that email.
+        """
+        with self.db.read() as session:
+            person = session.scalar(select(Person).where(Person.email == email.strip().lower()))
+            if person is None:
+                raise NotFoundError(f"nobody has the email address '{email}'")
+            return Actor(person.id, person.name, person.is_admin)
+
     def history(self, programme_id: int, actor: Actor = SYSTEM) -> list[EventView]:
         """The programme's event log, oldest first."""
         with self.db.read() as session:
@@ -224,7 +236,7 @@ class Programmes:
                 select(SignOff.role, SignOff.partner_id).where(
                     SignOff.programme_id == programme.id, SignOff.stage == programme.state,
                     SignOff.stage_visit == programme.stage_visit, SignOff.subject == subject,
-                    SignOff.round == programme.sign_off_round, SignOff.person_id == person.id)).tuples())
+                    SignOff.round == programme.sign_off_round, SignOff.person_id == person.id)))
             repeat = [c for c in capacities if (c.role, c.partner_id) in already]
             if repeat:
                 raise MoveRefusedError(programme_id, "sign", programme.state, [
@@ -456,7 +468,7 @@ class Programmes:
             SignOff.person_id, SignOff.role, SignOff.partner_id, SignOff.decision, SignOff.comment, SignOff.round,
         ).where(SignOff.programme_id == programme.id, SignOff.stage == programme.state,
                 SignOff.stage_visit == programme.stage_visit, SignOff.subject == subject,
-                SignOff.evidence_rev == programme.evidence_rev)).tuples()
+                SignOff.evidence_rev == programme.evidence_rev))
         return g.GateInputs(
             partners=current,
             holders={cap: frozenset(ids) for cap, ids in holders.items()},
@@ -494,7 +506,7 @@ class Programmes:
 # --- helpers that need no session ------------------------------------------------------------------------
 
 def _judge(definition: Definition, state: str, inputs: g.GateInputs) -> Callable[[str, dict[str, Any]], g.GateReport]:
-    gate = definition.gates[state] if state in definition.gates else None
+    gate = definition.gates.get(state)
 
     def judge(trigger: str, _kwargs: dict[str, Any]) -> g.GateReport:
         if gate is None:

@@ -59,7 +59,7 @@ def _gate_view(session: Session, programme: Programme, definition: Definition) -
     evidence_rows = session.execute(
         select(Evidence, Person.name).outerjoin(Person, Person.id == Evidence.recorded_by_id)
         .where(Evidence.programme_id == programme.id, Evidence.stage == programme.state)
-        .order_by(Evidence.id)).tuples().all()
+        .order_by(Evidence.id)).all()
     latest: dict[str, EvidenceView] = {}
     for row, who in evidence_rows:
         latest[row.criterion] = EvidenceView(row.criterion, row.summary, row.link, who or "system",
@@ -67,7 +67,7 @@ def _gate_view(session: Session, programme: Programme, definition: Definition) -
     sign_rows = session.execute(
         select(SignOff, Person.name).join(Person, Person.id == SignOff.person_id)
         .where(SignOff.programme_id == programme.id, SignOff.stage == programme.state,
-               SignOff.stage_visit == programme.stage_visit).order_by(SignOff.id)).tuples().all()
+               SignOff.stage_visit == programme.stage_visit).order_by(SignOff.id)).all()
     current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
     holders: dict[g.Capacity, set[int]] = {}
     for r in programme.roles:

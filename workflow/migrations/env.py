@@ -1,0 +1,12 @@
+"""Alembic environment: run migrations on the connection :mod:`workflow.schema` hands over."""
+
+from alembic import context
+
+from workflow.models import Base
+
+config = context.config
+connection = config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
+                  compare_type=True)
+with context.begin_transaction():
+    context.run_migrations()
