@@ -23,6 +23,7 @@ from workflow.programmes import Programmes
 from workflow.registry import Registry
 from workflow.views import ProgrammeView
 
+schema.load_all_models()
 ROOT = Path(__file__).resolve().parent.parent
 DEFINITIONS = ROOT / "definitions"
 EXAMPLE = ROOT / "examples" / "northbridge-southmoor.yaml"

@@ -52,7 +52,7 @@ class Context:
     def programmes(self) -> Programmes:
         if self._programmes is None:
             db = Database(self.settings.database_url)
-            if schema.current_revision(db) != schema.head_revision():
+            if not schema.is_current(db):
                 db.dispose()
                 raise InvalidError(f"the database at {db.engine.url.render_as_string()} is not set up or is out "
                                    "of date; run `banns init` or `banns db upgrade`")
@@ -160,17 +160,21 @@ def db_upgrade(ctx: Context) -> None:
 def db_current(ctx: Context) -> None:
     """Show the schema revision of the database and of the code."""
     database = Database(ctx.settings.database_url)
-    click.echo(f"database: {schema.current_revision(database) or 'empty'}; code: {schema.head_revision()}")
+    click.echo(f"database: {_revs(schema.current_revisions(database))}; code: {_revs(schema.head_revisions())}")
     database.dispose()
 
 
 def _upgrade(settings: Settings) -> None:
     database = Database(settings.database_url)
-    before = schema.current_revision(database)
-    click.echo(f"Upgrading {database.engine.url.render_as_string()} from {before or 'empty'} ...")
+    before = schema.current_revisions(database)
+    click.echo(f"Upgrading {database.engine.url.render_as_string()} from {_revs(before)} ...")
     schema.upgrade(database)
-    click.echo(f"Database at revision {schema.current_revision(database)}")
+    click.echo(f"Database at revision {_revs(schema.current_revisions(database))}")
     database.dispose()
+
+
+def _revs(revisions: frozenset[str]) -> str:
+    return ", ".join(sorted(revisions)) or "empty"
 
 
 # --- definitions ----------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ opens a write transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from importlib.metadata import entry_points
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -32,6 +33,15 @@ from .views import EventView, ProgrammeSummary, ProgrammeView
 from .yamlsource import Located, Problem, dotted
 
 Clock = Callable[[], datetime]
+#: Called inside the transaction of every change, after its event is built and before it is written:
+#: ``listener(session, programme, definition, event)``. A listener may add rows (the outbox adds emails)
+#: or enrich ``event.data``; an exception aborts the whole change.
+Listener = Callable[[Session, Programme, Definition, Event], None]
+
+
+def default_listeners() -> list[Listener]:
+    """Listeners installed by packages through the ``banns.listeners`` entry point group."""
+    return [ep.load() for ep in sorted(entry_points(group="banns.listeners"), key=lambda ep: ep.name)]
 
 
 def utcnow() -> datetime:
@@ -41,10 +51,12 @@ def utcnow() -> datetime:
 class Programmes:
     """Use cases on partnership programmes."""
 
-    def __init__(self, db: Database, registry: Registry, clock: Clock = utcnow) -> None:
+    def __init__(self, db: Database, registry: Registry, clock: Clock = utcnow,
+                 listeners: Sequence[Listener] | None = None) -> None:
         self.db = db
         self.registry = registry
         self.clock = clock
+        self.listeners = list(default_listeners() if listeners is None else listeners)
 
     # --- reading ---------------------------------------------------------------------------------------
 
@@ -485,13 +497,19 @@ class Programmes:
         programme.sign_off_requested_at = None
 
     def _log(self, session: Session, programme: Programme, actor: Actor, kind: str, from_state: str | None,
-             to_state: str | None, reason: str, **data: Any) -> None:
+             to_state: str | None, reason: str, **data: Any) -> Event:
         now = self.clock()
         programme.last_seq += 1
         programme.updated_at = now
-        session.add(Event(programme_id=programme.id, seq=programme.last_seq, at=now, actor_id=actor.person_id,
-                          actor=actor.name, kind=kind, from_state=from_state, to_state=to_state, reason=reason,
-                          data=data))
+        event = Event(programme_id=programme.id, seq=programme.last_seq, at=now, actor_id=actor.person_id,
+                      actor=actor.name, kind=kind, from_state=from_state, to_state=to_state, reason=reason,
+                      data=data)
+        if self.listeners:
+            definition = self.registry.pinned(session, programme.definition_hash)
+            for listener in self.listeners:
+                listener(session, programme, definition, event)
+        session.add(event)
+        return event
 
     def _person(self, session: Session, name: str, email: str, now: datetime) -> Person:
         email = email.lower()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
 
 from alembic import command
@@ -12,6 +14,16 @@ from alembic.script import ScriptDirectory
 from .db import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def load_all_models() -> None:
+    """Import every ``models`` module of the engine (``workflow.models``, ``workflow.*.models``), so that
+    ``Base.metadata`` knows every table before migrating or comparing."""
+    import workflow
+
+    for info in pkgutil.walk_packages(workflow.__path__, "workflow."):
+        if info.name.rsplit(".", 1)[-1] == "models":
+            importlib.import_module(info.name)
 
 
 def _config() -> Config:
@@ -25,16 +37,22 @@ def upgrade(db: Database, revision: str = "head") -> None:
     with db.engine.begin() as connection:
         config = _config()
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        command.upgrade(config, "heads" if revision == "head" else revision)
 
 
-def current_revision(db: Database) -> str | None:
+def current_revisions(db: Database) -> frozenset[str]:
+    """The revisions the database is at (several while branches are open)."""
     with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+def head_revisions() -> frozenset[str]:
+    """The newest revisions in the code."""
+    return frozenset(ScriptDirectory.from_config(_config()).get_heads())
+
+
+def is_current(db: Database) -> bool:
+    return current_revisions(db) == head_revisions()
 
 
 def revise(db: Database, message: str) -> None:

@@ -3,7 +3,9 @@
 from alembic import context
 
 from workflow.models import Base
+from workflow.schema import load_all_models
 
+load_all_models()
 config = context.config
 connection = config.attributes["connection"]
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
