@@ -1,0 +1,56 @@
+"""The banns web UI: ``create_app`` is the whole of this package's public face."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from workflow.config import load_settings
+
+DEFAULTS: dict[str, Any] = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "banns_session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+    "LANGUAGES": ["en"],  # Welsh ("cy") joins when its translations land
+    "PORTFOLIO_PAGE_SIZE": 25,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the instance's ``banns.toml``, then ``BANNS_*`` environment variables,
+    then ``test_config``.
+
+    Raises:
+        RuntimeError: no SECRET_KEY outside development and testing (run ``banns init``).
+    """
+    test_config = test_config or {}
+    instance = test_config.get("INSTANCE")
+    settings = load_settings(Path(instance) if instance else None)
+    app = Flask(__name__, instance_path=str(settings.instance), instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping({k: v for k, v in settings.values.items() if k.isupper()})
+    app.config.update(DATABASE_URL=settings.database_url, DEFINITIONS_DIR=str(settings.definitions_dir))
+    app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        if not (app.debug or app.testing or app.config.get("DEVELOPMENT")):
+            raise RuntimeError("SECRET_KEY is not set: run `banns init` to write instance/banns.toml")
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
+
+    from . import admin, auth, definitions, errors, extensions, gates, home, programmes, services
+
+    extensions.init_app(app)
+    services.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    for module in (auth, home, programmes, gates, definitions, admin):
+        app.register_blueprint(module.bp)
+    return app

@@ -1,0 +1,64 @@
+# banns: the two commands a newcomer needs are `make run` and `make test`; the rest are their parts.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ASSETS := web/static/vendor/.built
+INSTANCE ?= instance
+export BANNS_INSTANCE := $(abspath $(INSTANCE))
+
+.PHONY: run test setup assets browser serve scheduler sample bench lint migration clean help
+
+help:
+	@echo "make run    set up, load the sample programme into a new database, serve the UI and the scheduler"
+	@echo "make test   set up and run every test (PostgreSQL too when BANNS_TEST_DATABASE_URL is set)"
+	@echo "make bench  print the engine's throughput ratios"
+	@echo "make lint   ruff"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(STAMP) assets
+
+# The GOV.UK Frontend styles, fonts-free build and axe-core come from npm; copied into web/static/vendor.
+$(ASSETS): package.json
+	npm install --no-audit --no-fund --silent
+	$(BIN)/python -m web.assets
+	touch $@
+
+assets: $(STAMP) $(ASSETS)
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "could not install chromium: the browser tests will fail"; exit 1; }; }
+
+run: setup
+	@test -f $(INSTANCE)/banns.sqlite3 || { $(BIN)/banns init && $(BIN)/banns dev sample; }
+	$(BIN)/banns dev run
+
+test: setup browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+serve: setup
+	$(BIN)/banns serve
+
+scheduler: setup
+	$(BIN)/banns scheduler
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+migration: $(STAMP)
+	$(BIN)/python -c "from workflow import schema; from workflow.db import Database; from workflow.config import load_settings; schema.revise(Database(load_settings().database_url), '$(m)')"
+
+clean:
+	rm -rf $(VENV) node_modules web/static/vendor .pytest_cache .hypothesis

@@ -1,0 +1,89 @@
+"""``banns serve`` (the web UI, for development) and ``banns dev`` (a sample programme with sample
+accounts, and serve with the scheduler beside it). Production runs gunicorn: see the README."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from workflow.accounts import Accounts
+from workflow.cli import Context, friendly, pass_context
+from workflow.importer import load_programme
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "northbridge-southmoor.yaml"
+#: Development only: every sample account gets this password. `banns init` never creates accounts.
+SAMPLE_PASSWORD = "banns sample password"
+ADMIN_EMAIL = "admin@banns.example"
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@pass_context
+@friendly
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve the web UI with Flask's development server (production: gunicorn, see README)."""
+    from . import create_app
+
+    app = create_app({"INSTANCE": str(ctx.settings.instance), "DEVELOPMENT": True})
+    click.echo(f"banns is at http://{host}:{port}/  (Ctrl-C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@click.group()
+def dev() -> None:
+    """Development helpers: a sample programme with sample accounts."""
+
+
+@dev.command("sample")
+@pass_context
+@friendly
+def sample(ctx: Context) -> None:
+    """Load the sample programme (fictional councils) and give every sample person a password."""
+    spec, located = load_programme(SAMPLE)
+    view = ctx.programmes.start(spec, located)
+    accounts = Accounts(ctx.programmes.db)
+    now = ctx.programmes.clock()
+    accounts.add_person("Ada Admin", ADMIN_EMAIL, now, is_admin=True, password=SAMPLE_PASSWORD)
+    for person in spec.people:
+        accounts.set_password_for_development(person.email, SAMPLE_PASSWORD)
+    click.echo(f"Loaded sample programme {view.id}: {view.name}")
+    _print_sign_in(spec)
+
+
+@dev.command("run")
+@click.option("--port", default=5000, show_default=True, type=int)
+@pass_context
+def run(ctx: Context, port: int) -> None:
+    """Serve the web UI and run the scheduler beside it, until Ctrl-C."""
+    env_args = ["--instance", str(ctx.settings.instance)]
+    banns = [sys.executable, "-m", "workflow.cli", *env_args]
+    scheduler = subprocess.Popen([*banns, "scheduler"]) if _has_command(ctx, "scheduler") else None
+    click.echo(f"Sign in at http://127.0.0.1:{port}/ as {ADMIN_EMAIL}, or any sample person, with the password "
+               f"'{SAMPLE_PASSWORD}' (development only).")
+    try:
+        subprocess.run([*banns, "serve", "--port", str(port)], check=False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if scheduler is not None:
+            scheduler.send_signal(signal.SIGTERM)
+            scheduler.wait(timeout=15)
+
+
+def _has_command(ctx: Context, name: str) -> bool:
+    from workflow.cli import main
+
+    return main.get_command(click.Context(main, obj=ctx), name) is not None
+
+
+def _print_sign_in(spec: object) -> None:
+    click.echo(f"Sign in as {ADMIN_EMAIL} (admin) or any sample person, e.g.:")
+    for person in getattr(spec, "people", [])[:4]:
+        click.echo(f"  {person.email:40} {', '.join(r if isinstance(r, str) else r.role for r in person.roles)}")
+    click.echo(f"with the password '{SAMPLE_PASSWORD}' (development only)")

@@ -1,0 +1,61 @@
+"""Errors, mapped once: engine errors and HTTP errors become a page (or JSON for API clients) with the
+right status; anything unexpected is logged, rolled back (each engine call is its own transaction) and
+shown as a plain 500 page, never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from workflow.errors import BannsError, ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+
+from .extensions import _
+
+STATUS: list[tuple[type[BannsError], int]] = [
+    (NotFoundError, 404), (NotAllowedError, 403), (ConflictError, 409), (MoveRefusedError, 409),
+    (InvalidError, 422),
+]
+
+TITLES = {
+    400: "Bad request", 401: "You need to sign in", 403: "You do not have permission to do this",
+    404: "Page not found", 405: "That action is not available here", 409: "This programme has changed",
+    410: "This link can no longer be used", 413: "The file is too large",
+    422: "There is a problem with what you entered", 429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def status_of(error: BannsError) -> int:
+    return next((code for kind, code in STATUS if isinstance(error, kind)), 400)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(status: int, message: str = "") -> Any:
+    if wants_json():
+        return jsonify({"status": status, "title": TITLES.get(status, "Error"), "detail": message}), status
+    return render_template("errors/error.html", status=status, title=_(TITLES.get(status, "Error")),
+                           message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(BannsError)
+    def banns_error(error: BannsError) -> Any:
+        return render_error(status_of(error), str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        code = error.code or 500
+        message = error.description if code in (400, 405, 413, 429) else ""
+        if code == 400 and "CSRF" in (error.description or ""):
+            message = _("The form has expired. Go back, reload the page and try again.")
+        return render_error(code, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        app.logger.exception("Unexpected error on %s %s", request.method, request.path)
+        return render_error(500)

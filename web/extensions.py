@@ -1,0 +1,73 @@
+"""Flask extensions: CSRF on every form, translations, security headers, template helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from flask_babel import Babel, format_date, format_datetime
+from flask_babel import gettext as _
+from flask_wtf import CSRFProtect
+
+csrf = CSRFProtect()
+babel = Babel()
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
+
+
+def select_locale() -> str:
+    """Welsh or English: the user's choice in the session, else the browser's preference."""
+    from flask import session
+
+    chosen = session.get("locale")
+    languages = current_app.config["LANGUAGES"]
+    if chosen in languages:
+        return str(chosen)
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.after_request(_security_headers)
+    app.jinja_env.filters["london"] = _london
+    app.jinja_env.filters["london_date"] = _london_date
+    app.jinja_env.filters["money"] = _money
+    app.jinja_env.globals["state_tag"] = state_tag
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if getattr(g, "actor", None) is not None:
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _london(value: datetime | None, fmt: str = "d MMMM yyyy 'at' HH:mm") -> str:
+    """A UTC time shown in Europe/London (the app's BABEL_DEFAULT_TIMEZONE)."""
+    return format_datetime(value, fmt) if value else ""
+
+
+def _london_date(value: Any, fmt: str = "d MMMM yyyy") -> str:
+    return format_date(value, fmt) if value else ""
+
+
+def _money(value: Any) -> str:
+    return f"£{value:,.2f}" if value is not None else ""
+
+
+def state_tag(state: str, ended: bool) -> dict[str, str]:
+    """The GOV.UK tag colour for a programme's state."""
+    if ended:
+        colour = {"live": "green", "dissolved": "grey", "abandoned": "red"}.get(state, "grey")
+        return {"classes": f"govuk-tag--{colour}"}
+    return {"classes": "govuk-tag--blue"}
+
+
+__all__ = ["_", "babel", "csrf", "init_app"]

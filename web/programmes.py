@@ -1,0 +1,191 @@
+"""Programmes: the portfolio, creating and importing, a programme's page, its people and its audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from pydantic import ValidationError
+
+from workflow.errors import InvalidError, NotAllowedError, NotFoundError
+from workflow.importer import ImportError_, ProgrammeSpec, parse_programme
+from workflow.portfolio import SORTS, PortfolioQuery
+
+from .access import access_to
+from .extensions import _
+from .forms import AddPersonForm, ImportForm, ProgrammeForm
+from .lifecycle import lifecycle_diagram, stage_timeline
+from .services import now, services
+
+bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+
+
+@bp.get("")
+def portfolio() -> Any:
+    args = request.args
+    status = args.get("status", "active")
+    query = PortfolioQuery(
+        search=args.get("search", "").strip()[:200], state=args.get("state", ""),
+        definition=args.get("definition", ""), status=status if status in ("active", "ended", "all") else "active",
+        sort=args.get("sort", "name") if args.get("sort") in SORTS else "name",  # type: ignore[arg-type]
+        descending=args.get("order") == "desc", page=args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PORTFOLIO_PAGE_SIZE"])
+    page = services().portfolio.page(g.actor, query, now())
+    return render_template("programmes/portfolio.html", page=page, can_create=_may_create())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create() -> Any:
+    if not _may_create():
+        raise NotAllowedError(_("Only administrators and programme managers can create programmes"))
+    form = ProgrammeForm()
+    catalogue = services().registry.catalogue()
+    form.definition.choices = [(d.id, d.title) for d in catalogue.definitions.values()]
+    status = 200
+    if form.add_partner.data:
+        form.partners.append_entry()
+    elif form.validate_on_submit():
+        try:
+            view = services().programmes.start(_spec_from(form))
+        except InvalidError as exc:
+            form.form_errors.append(str(exc))
+            status = 422
+        else:
+            flash(_("Programme created"), "success")
+            return redirect(url_for("programmes.show", programme_id=view.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("programmes/create.html", form=form), status
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_yaml() -> Any:
+    if not _may_create():
+        raise NotAllowedError(_("Only administrators and programme managers can create programmes"))
+    form = ImportForm()
+    problems: list[Any] = []
+    if form.validate_on_submit():
+        try:
+            spec, located = parse_programme(form.source.data, "pasted YAML")
+            view = services().programmes.start(spec, located, g.actor)
+        except ImportError_ as exc:
+            problems = exc.problems
+        except InvalidError as exc:
+            form.source.errors = [str(exc)]
+        else:
+            flash(_("Programme imported"), "success")
+            return redirect(url_for("programmes.show", programme_id=view.id))
+    status = 422 if (problems or form.errors) else 200
+    return render_template("programmes/import.html", form=form, problems=problems), status
+
+
+@bp.get("/<int:programme_id>")
+def show(programme_id: int) -> Any:
+    view = services().programmes.get(programme_id, g.actor)
+    events = services().programmes.history(programme_id, g.actor)
+    definition = services().portfolio.definition_of(view)
+    return render_template("programmes/show.html", view=view, access=access_to(view), events=events[-10:][::-1],
+                           diagram=lifecycle_diagram(definition, view, events),
+                           timeline=stage_timeline(definition, view, events))
+
+
+@bp.route("/<int:programme_id>/people", methods=["GET", "POST"])
+def people(programme_id: int) -> Any:
+    view = services().programmes.get(programme_id, g.actor)
+    access = access_to(view)
+    definition = services().portfolio.definition_of(view)
+    form = AddPersonForm()
+    form.role.choices = [(r, definition.role_title[r].capitalize()) for r in definition.role_scope]
+    form.partner.choices = [("", _("Not for a partner"))] + [(str(p.id), p.name) for p in view.current_partners]
+    status = 200
+    if request.method == "POST":
+        if not access.can("assign_role"):
+            abort(403)
+        if form.validate_on_submit():
+            partner = int(form.partner.data) if form.partner.data else None
+            try:
+                after = services().programmes.assign_role(programme_id, form.email.data, form.role.data, partner,
+                                                          g.actor, name=form.name.data or None)
+                added = next(r for r in after.roles if r.email == form.email.data.strip().lower())
+                services().invite(added.person_id, programme_id)
+            except InvalidError as exc:
+                getattr(form, exc.field or "email", form.email).errors = [str(exc)]
+                status = 422
+            except NotFoundError:
+                form.name.errors = [_("This person is new to banns: enter their full name")]
+                status = 422
+            else:
+                flash(_("%(email)s added as %(role)s", email=form.email.data,
+                        role=definition.role_title[form.role.data]), "success")
+                return redirect(url_for("programmes.people", programme_id=programme_id))
+        else:
+            status = 422
+        view = services().programmes.get(programme_id, g.actor)
+    return render_template("programmes/people.html", view=view, access=access, form=form), status
+
+
+@bp.get("/<int:programme_id>/audit")
+def audit(programme_id: int) -> Any:
+    view = services().programmes.get(programme_id, g.actor)
+    events = services().programmes.history(programme_id, g.actor)
+    kinds = sorted({e.kind for e in events})
+    kind, who = request.args.get("kind", ""), request.args.get("actor", "").strip().lower()
+    shown = [e for e in events if (not kind or e.kind == kind) and (not who or who in e.actor.lower())]
+    if request.args.get("format") == "csv":
+        return _csv(view.id, shown)
+    return render_template("programmes/audit.html", view=view, events=shown, kinds=kinds, kind=kind,
+                           actor=request.args.get("actor", ""))
+
+
+def _csv(programme_id: int, events: list[Any]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["seq", "at_utc", "actor", "kind", "from", "to", "reason", "data"])
+    for e in events:
+        writer.writerow([e.seq, e.at.isoformat(), _cell(e.actor), e.kind, e.from_state or "", e.to_state or "",
+                         _cell(e.reason), _cell(str(e.data))])
+    return Response(buffer.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=programme-{programme_id}-events.csv"})
+
+
+def _cell(text: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _may_create() -> bool:
+    return bool(g.actor.is_admin or services().portfolio.manages_any(g.actor))
+
+
+def _spec_from(form: ProgrammeForm) -> ProgrammeSpec:
+    """The form as the engine's programme spec; the creator becomes its programme manager.
+
+    Raises:
+        InvalidError: a partner row is incomplete or a budget is not an amount of money.
+    """
+    partners = []
+    for number, entry in enumerate(form.partners.entries, 1):
+        row = entry.form
+        if not (row.name.data or "").strip():
+            continue
+        try:
+            budget = Decimal((row.net_budget.data or "0").replace(",", "").replace("£", "").strip())
+        except InvalidOperation:
+            raise InvalidError(_("Partner %(n)s: enter the budget as an amount, like 1250000.00", n=number)) from None
+        if row.population.data is None:
+            raise InvalidError(_("Partner %(n)s: enter the population", n=number))
+        partners.append({"name": row.name.data, "kind": row.kind.data, "nation": row.nation.data,
+                         "population": row.population.data, "net_budget": budget})
+    me = services().accounts.person(g.actor.person_id)
+    data = {"name": form.name.data, "definition": form.definition.data, "description": form.description.data or "",
+            "start": form.start.data, "partners": partners,
+            "people": [{"name": me.name, "email": me.email, "roles": ["programme_manager"]}]}
+    try:
+        return ProgrammeSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidError(f"{where}: {first['msg']}") from None

@@ -1,0 +1,48 @@
+"""The engine's services, built once per app and shared by every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, current_app, g, url_for
+
+from workflow.accounts import Accounts
+from workflow.db import Database
+from workflow.portfolio import Portfolio
+from workflow.programmes import Programmes
+from workflow.registry import Registry
+
+
+@dataclass
+class Services:
+    db: Database
+    registry: Registry
+    programmes: Programmes
+    accounts: Accounts
+    portfolio: Portfolio
+
+    def invite(self, person_id: int, programme_id: int | None) -> None:
+        """Email the person a single-use link to set their password (if they have none yet)."""
+        if self.accounts.person(person_id).has_password:
+            return
+        self.accounts.send_invitation(
+            person_id, self.programmes.clock(), lambda token: url_for("auth.invitation", token=token, _external=True),
+            programme_id=programme_id, inviter=g.actor.name if g.get("actor") else "An administrator")
+
+
+def init_app(app: Flask) -> None:
+    db = Database(app.config["DATABASE_URL"])
+    registry = Registry(Path(app.config["DEFINITIONS_DIR"]))
+    clock = app.config.get("CLOCK")
+    programmes = Programmes(db, registry, clock) if clock else Programmes(db, registry)
+    app.extensions["banns"] = Services(db, registry, programmes, Accounts(db), Portfolio(db, registry))
+
+
+def services() -> Services:
+    return current_app.extensions["banns"]  # type: ignore[no-any-return]
+
+
+def now() -> datetime:
+    return services().programmes.clock()

@@ -1,0 +1,3 @@
+// Enhancements only: every page works without JavaScript.
+import { initAll } from '../vendor/govuk-frontend.min.js'
+initAll()

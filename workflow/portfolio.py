@@ -1,0 +1,240 @@
+"""The read side across programmes: the portfolio page and "my work". A bounded number of queries
+whatever the number of programmes (the web tests count them)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from . import gates as g
+from .db import Database
+from .definitions import Definition
+from .models import DefinitionVersion, Evidence, Partner, Programme, RoleAssignment, SignOff, StagePlan
+from .permissions import Actor
+from .registry import Registry
+from .views import ProgrammeView
+
+Sort = Literal["name", "stage", "days", "deadline"]
+SORTS: tuple[str, ...] = ("name", "stage", "days", "deadline")
+
+
+@dataclass(frozen=True)
+class PortfolioQuery:
+    search: str = ""
+    state: str = ""
+    definition: str = ""
+    status: Literal["active", "ended", "all"] = "active"
+    sort: Sort = "name"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    id: int
+    name: str
+    definition_id: str
+    state: str
+    state_title: str
+    ended: bool
+    stage_entered_at: datetime
+    days_in_stage: int
+    next_deadline: date | None
+    partners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PortfolioPage:
+    rows: tuple[PortfolioRow, ...]
+    total: int
+    page: int
+    pages: int
+    query: PortfolioQuery
+    states: tuple[tuple[str, str], ...]
+    definitions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DueSignOff:
+    programme_id: int
+    programme_name: str
+    stage_title: str
+    subject: str
+    capacities: tuple[str, ...]
+    requested_at: datetime | None
+    due: date | None
+
+
+@dataclass(frozen=True)
+class ReadyGate:
+    programme_id: int
+    programme_name: str
+    stage_title: str
+    ready: bool
+    waiting_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MyWork:
+    sign_offs: tuple[DueSignOff, ...]
+    managed: tuple[ReadyGate, ...]
+
+
+class Portfolio:
+    def __init__(self, db: Database, registry: Registry) -> None:
+        self.db = db
+        self.registry = registry
+
+    def page(self, actor: Actor, query: PortfolioQuery, now: datetime) -> PortfolioPage:
+        """One page of the programmes the actor can see, filtered and sorted in the database."""
+        with self.db.read() as session:
+            outcomes = self._outcome_ids(session)
+            stmt = _visible(select(Programme.id), actor)
+            if query.search:
+                stmt = stmt.where(func.lower(Programme.name).contains(query.search.lower(), autoescape=True))
+            if query.state:
+                stmt = stmt.where(Programme.state == query.state)
+            if query.definition:
+                stmt = stmt.where(Programme.definition_id == query.definition)
+            if query.status != "all":
+                ended = Programme.state.in_(outcomes)
+                stmt = stmt.where(ended if query.status == "ended" else ~ended)
+            ids = stmt.subquery()
+            total = session.scalar(select(func.count()).select_from(ids)) or 0
+            pages = max(1, math.ceil(total / query.per_page))
+            page = min(max(query.page, 1), pages)
+            order = {"name": Programme.name, "stage": Programme.state, "days": Programme.stage_entered_at.desc(),
+                     "deadline": StagePlan.planned_end}[query.sort]
+            if query.descending:
+                order = order.desc() if query.sort != "days" else Programme.stage_entered_at
+            rows = session.execute(
+                select(Programme, StagePlan.planned_end)
+                .join(ids, ids.c.id == Programme.id)
+                .outerjoin(StagePlan, and_(StagePlan.programme_id == Programme.id, StagePlan.stage == Programme.state))
+                .order_by(order, Programme.id).limit(query.per_page).offset((page - 1) * query.per_page)).all()
+            partners = _partner_names(session, [p.id for p, _ in rows])
+            states = session.execute(select(Programme.state, Programme.definition_hash).distinct()).all()
+            definitions = session.scalars(select(Programme.definition_id).distinct().order_by(Programme.definition_id))
+            result = []
+            for p, deadline in rows:
+                d = self.registry.pinned(session, p.definition_hash)
+                result.append(PortfolioRow(
+                    p.id, p.name, p.definition_id, p.state, d.state_title(p.state), d.is_terminal(p.state),
+                    p.stage_entered_at, (now - p.stage_entered_at).days, deadline, tuple(partners[p.id])))
+            state_titles = {s: self.registry.pinned(session, h).state_title(s) for s, h in states}
+            return PortfolioPage(tuple(result), total, page, pages, query,
+                                 tuple(sorted(state_titles.items(), key=lambda kv: kv[1])), tuple(definitions))
+
+    def my_work(self, actor: Actor) -> MyWork:
+        """Sign-offs waiting on the actor, and the gates of programmes the actor manages."""
+        with self.db.read() as session:
+            outcomes = self._outcome_ids(session)
+            mine = select(RoleAssignment.programme_id).where(RoleAssignment.person_id == actor.person_id)
+            programmes = list(session.scalars(
+                select(Programme).where(Programme.id.in_(mine), Programme.state.not_in(outcomes))
+                .options(selectinload(Programme.partners), selectinload(Programme.roles))
+                .order_by(Programme.name)))
+            ids = [p.id for p in programmes]
+            decisions = session.execute(select(SignOff).where(SignOff.programme_id.in_(ids))).scalars().all()
+            evidence = session.execute(select(Evidence.programme_id, Evidence.stage, Evidence.criterion)
+                                       .where(Evidence.programme_id.in_(ids)).distinct()).all()
+            deadlines = dict(session.execute(
+                select(StagePlan.programme_id, StagePlan.planned_end).join(
+                    Programme, and_(Programme.id == StagePlan.programme_id, Programme.state == StagePlan.stage))
+                .where(StagePlan.programme_id.in_(ids))).all())
+            by_programme: dict[int, list[SignOff]] = defaultdict(list)
+            for s in decisions:
+                by_programme[s.programme_id].append(s)
+            evidenced: dict[tuple[int, str], set[str]] = defaultdict(set)
+            for pid, stage, criterion in evidence:
+                evidenced[(pid, stage)].add(criterion)
+            due, managed = [], []
+            for p in programmes:
+                d = self.registry.pinned(session, p.definition_hash)
+                current = [s for s in by_programme[p.id] if s.stage == p.state and s.stage_visit == p.stage_visit]
+                item = _due(actor, p, d, current, deadlines.get(p.id))
+                if item:
+                    due.append(item)
+                if any(r.person_id == actor.person_id and r.role == "programme_manager" for r in p.roles):
+                    inputs = gate_inputs(p, frozenset(evidenced[(p.id, p.state)]), current, "gate")
+                    report = g.evaluate(d, d.gates[p.state].sign_off, d.gates[p.state].criteria, inputs)
+                    managed.append(ReadyGate(p.id, p.name, d.state_title(p.state), report.passed, report.unmet))
+            return MyWork(tuple(due), tuple(sorted(managed, key=lambda m: not m.ready)))
+
+    def manages_any(self, actor: Actor) -> bool:
+        """Whether the actor is programme manager of at least one programme."""
+        with self.db.read() as session:
+            return session.scalar(select(RoleAssignment.id).where(
+                RoleAssignment.person_id == actor.person_id, RoleAssignment.role == "programme_manager").limit(1)
+            ) is not None
+
+    def definition_of(self, view: ProgrammeView) -> Definition:
+        """The definition a programme runs on (pinned to its content hash)."""
+        with self.db.read() as session:
+            return self.registry.pinned(session, view.definition_hash)
+
+    def _outcome_ids(self, session: Session) -> set[str]:
+        hashes = session.scalars(select(DefinitionVersion.hash))
+        return {o for h in hashes for o in self.registry.pinned(session, h).outcome_by_id}
+
+
+def gate_inputs(programme: Programme, evidenced: frozenset[str], sign_offs: list[SignOff], subject: str
+                ) -> g.GateInputs:
+    """Gate inputs from a loaded programme (partners, roles) and its current visit's sign-offs."""
+    current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
+    holders: dict[g.Capacity, set[int]] = defaultdict(set)
+    names: dict[int, str] = {}
+    for r in programme.roles:
+        if r.partner_id is None or r.partner_id in current:
+            holders[g.Capacity(r.role, r.partner_id)].add(r.person_id)
+            names[r.person_id] = r.person.name
+    return g.GateInputs(
+        partners=current, holders={cap: frozenset(ids) for cap, ids in holders.items()},
+        evidenced=evidenced if subject == "gate" else frozenset(),
+        decisions=tuple(g.Decision(s.person_id, names.get(s.person_id, f"person {s.person_id}"),
+                                   g.Capacity(s.role, s.partner_id), s.decision, s.comment, s.round)
+                        for s in sign_offs if s.subject == subject and s.evidence_rev == programme.evidence_rev))
+
+
+def _due(actor: Actor, p: Programme, d: Definition, current: list[SignOff], deadline: date | None
+         ) -> DueSignOff | None:
+    if p.sign_off_subject is None:
+        return None
+    gate = d.gates[p.state]
+    rules = gate.sign_off if p.sign_off_subject == "gate" else gate.waiver
+    assert rules is not None
+    partners = {x.id: x.name for x in p.partners if x.withdrawn_at is None}
+    wanted = set(g.required_capacities(d, rules, partners))
+    held = {g.Capacity(r.role, r.partner_id) for r in p.roles if r.person_id == actor.person_id} & wanted
+    decided = {g.Capacity(s.role, s.partner_id) for s in current
+               if s.person_id == actor.person_id and s.round == p.sign_off_round and s.subject == p.sign_off_subject}
+    waiting = held - decided
+    if not waiting:
+        return None
+    labels = tuple(sorted(d.role_title[c.role] + (f" of {partners[c.partner_id]}" if c.partner_id else "")
+                          for c in waiting))
+    return DueSignOff(p.id, p.name, d.state_title(p.state), p.sign_off_subject, labels, p.sign_off_requested_at,
+                      deadline)
+
+
+def _visible(stmt: Select[tuple[int]], actor: Actor) -> Select[tuple[int]]:
+    if actor.is_admin:
+        return stmt
+    return stmt.where(Programme.id.in_(
+        select(RoleAssignment.programme_id).where(RoleAssignment.person_id == actor.person_id)))
+
+
+def _partner_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(select(Partner.programme_id, Partner.name).where(
+        Partner.programme_id.in_(ids), Partner.withdrawn_at.is_(None)).order_by(Partner.id))
+    for pid, name in rows:
+        names[pid].append(name)
+    return names
