@@ -42,7 +42,13 @@ def capacities_asked(view: ProgrammeView, definition: Definition, person_id: int
     partners = {p.id: p.name for p in view.current_partners}
     wanted = gates.required_capacities(definition, rules, partners)
     held = {gates.Capacity(r.role, r.partner_id) for r in view.roles if r.person_id == person_id}
-    decided = {gates.Capacity(s.role, s.partner_id) for s in gate.sign_offs
-               if s.person_id == person_id and s.round == gate.round}
-    return [definition.role_title[c.role].capitalize() + (f" of {partners[c.partner_id]}" if c.partner_id else "")
-            for c in wanted if c in held and c not in decided]
+    decided = {
+        gates.Capacity(s.role, s.partner_id)
+        for s in gate.sign_offs
+        if s.person_id == person_id and s.round == gate.round
+    }
+    return [
+        definition.role_title[c.role].capitalize() + (f" of {partners[c.partner_id]}" if c.partner_id else "")
+        for c in wanted
+        if c in held and c not in decided
+    ]

@@ -27,8 +27,7 @@ def people() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            person = services().accounts.add_person(form.name.data, form.email.data, now(),
-                                                    is_admin=form.is_admin.data)
+            person = services().accounts.add_person(form.name.data, form.email.data, now(), is_admin=form.is_admin.data)
         except InvalidError as exc:
             getattr(form, exc.field or "email").errors = [str(exc)]
             status = 422

@@ -21,9 +21,18 @@ def build() -> None:
     if not govuk.is_dir():
         sys.exit("node_modules/govuk-frontend is missing: run `npm install` first")
     VENDOR.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(MODULES / ".bin" / "sass"), "--no-source-map", "--style=compressed", "--quiet-deps",
-                    f"--load-path={MODULES}", str(VENDOR.parent / "src" / "app.scss"), str(VENDOR / "app.css")],
-                   check=True)
+    subprocess.run(
+        [
+            str(MODULES / ".bin" / "sass"),
+            "--no-source-map",
+            "--style=compressed",
+            "--quiet-deps",
+            f"--load-path={MODULES}",
+            str(VENDOR.parent / "src" / "app.scss"),
+            str(VENDOR / "app.css"),
+        ],
+        check=True,
+    )
     shutil.copy(govuk / "govuk-frontend.min.js", VENDOR / "govuk-frontend.min.js")
     shutil.copytree(govuk / "assets" / "images", VENDOR / "assets" / "images", dirs_exist_ok=True)
     shutil.copy(MODULES / "axe-core" / "axe.min.js", VENDOR / "axe.min.js")

@@ -64,8 +64,10 @@ def run(ctx: Context, port: int) -> None:
     env_args = ["--instance", str(ctx.settings.instance)]
     banns = [sys.executable, "-m", "workflow.cli", *env_args]
     scheduler = subprocess.Popen([*banns, "scheduler"]) if _has_command(ctx, "scheduler") else None
-    click.echo(f"Sign in at http://127.0.0.1:{port}/ as {ADMIN_EMAIL}, or any sample person, with the password "
-               f"'{SAMPLE_PASSWORD}' (development only).")
+    click.echo(
+        f"Sign in at http://127.0.0.1:{port}/ as {ADMIN_EMAIL}, or any sample person, with the password "
+        f"'{SAMPLE_PASSWORD}' (development only)."
+    )
     try:
         subprocess.run([*banns, "serve", "--port", str(port)], check=False)
     except KeyboardInterrupt:

@@ -14,15 +14,24 @@ from workflow.errors import BannsError, ConflictError, InvalidError, MoveRefused
 from .extensions import _
 
 STATUS: list[tuple[type[BannsError], int]] = [
-    (NotFoundError, 404), (NotAllowedError, 403), (ConflictError, 409), (MoveRefusedError, 409),
+    (NotFoundError, 404),
+    (NotAllowedError, 403),
+    (ConflictError, 409),
+    (MoveRefusedError, 409),
     (InvalidError, 422),
 ]
 
 TITLES = {
-    400: "Bad request", 401: "You need to sign in", 403: "You do not have permission to do this",
-    404: "Page not found", 405: "That action is not available here", 409: "This programme has changed",
-    410: "This link can no longer be used", 413: "The file is too large",
-    422: "There is a problem with what you entered", 429: "Too many requests",
+    400: "Bad request",
+    401: "You need to sign in",
+    403: "You do not have permission to do this",
+    404: "Page not found",
+    405: "That action is not available here",
+    409: "This programme has changed",
+    410: "This link can no longer be used",
+    413: "The file is too large",
+    422: "There is a problem with what you entered",
+    429: "Too many requests",
     500: "Sorry, there is a problem with the service",
 }
 
@@ -38,8 +47,9 @@ def wants_json() -> bool:
 def render_error(status: int, message: str = "") -> Any:
     if wants_json():
         return jsonify({"status": status, "title": TITLES.get(status, "Error"), "detail": message}), status
-    return render_template("errors/error.html", status=status, title=_(TITLES.get(status, "Error")),
-                           message=message), status
+    return render_template(
+        "errors/error.html", status=status, title=_(TITLES.get(status, "Error")), message=message
+    ), status
 
 
 def init_app(app: Flask) -> None:

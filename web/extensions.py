@@ -13,8 +13,10 @@ from flask_wtf import CSRFProtect
 csrf = CSRFProtect()
 babel = Babel()
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "form-action 'self'; frame-ancestors 'none'; base-uri 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
+)
 
 
 def select_locale() -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -9,6 +12,7 @@ from wtforms import (
     DateField,
     EmailField,
     FieldList,
+    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -19,19 +23,37 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.validators import ValidationError as WTFValidationError
 
 from workflow.importer import PARTNER_KINDS
 
-KIND_CHOICES = [(k, k.replace("_", " ").capitalize()) for k in PARTNER_KINDS]
-NATION_CHOICES = [("england", _l("England")), ("wales", _l("Wales")), ("scotland", _l("Scotland")),
-                  ("northern_ireland", _l("Northern Ireland"))]
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Choices for a select or radios from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+KIND_CHOICES = options((k, k.replace("_", " ").capitalize()) for k in PARTNER_KINDS)
+NATION_CHOICES = options(
+    [
+        ("england", _l("England")),
+        ("wales", _l("Wales")),
+        ("scotland", _l("Scotland")),
+        ("northern_ireland", _l("Northern Ireland")),
+    ]
+)
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[
-        DataRequired(_l("Enter your email address")), Email(_l("Enter an email address in the correct format"))])
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Enter your email address")),
+            Email(_l("Enter an email address in the correct format")),
+        ],
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
 
 
@@ -51,12 +73,20 @@ class VersionedForm(FlaskForm):
 
 
 class EvidenceForm(VersionedForm):
-    criterion = SelectField(_l("Criterion"), validators=[DataRequired(_l("Select a criterion"))])
-    summary = TextAreaField(_l("What shows the criterion is met"), validators=[
-        DataRequired(_l("Enter a summary of the evidence")), Length(max=4000)])
-    link = StringField(_l("Link to the document (optional)"), validators=[
-        Optional(), URL(message=_l("Enter a link in the correct format, like https://example.org/doc")),
-        Length(max=1000)])
+    # The engine checks the value against the gate; the form only checks one was chosen.
+    criterion = SelectField(_l("Criterion"), validate_choice=False, validators=[DataRequired(_l("Select a criterion"))])
+    summary = TextAreaField(
+        _l("What shows the criterion is met"),
+        validators=[DataRequired(_l("Enter a summary of the evidence")), Length(max=4000)],
+    )
+    link = StringField(
+        _l("Link to the document (optional)"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a link in the correct format, like https://example.org/doc")),
+            Length(max=1000),
+        ],
+    )
 
 
 class RequestForm(VersionedForm):
@@ -64,13 +94,18 @@ class RequestForm(VersionedForm):
 
 
 class WaiverForm(VersionedForm):
-    note = TextAreaField(_l("Rationale for waiving this stage"), validators=[
-        DataRequired(_l("Enter the rationale for waiving this stage")), Length(max=4000)])
+    note = TextAreaField(
+        _l("Rationale for waiving this stage"),
+        validators=[DataRequired(_l("Enter the rationale for waiving this stage")), Length(max=4000)],
+    )
 
 
 class SignForm(VersionedForm):
-    decision = RadioField(_l("Your decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))],
-                          validators=[DataRequired(_l("Select approve or reject"))])
+    decision = RadioField(
+        _l("Your decision"),
+        choices=options([("approve", _l("Approve")), ("reject", _l("Reject"))]),
+        validators=[DataRequired(_l("Select approve or reject"))],
+    )
     comment = TextAreaField(_l("Comment"), validators=[Length(max=4000)])
 
     def validate_comment(self, field: TextAreaField) -> None:
@@ -87,60 +122,91 @@ class ReasonForm(VersionedForm):
 
 
 class ReturnForm(ReasonForm):
-    stage = SelectField(_l("Return to"), validators=[DataRequired(_l("Select the stage to return to"))])
+    stage = SelectField(
+        _l("Return to"), validate_choice=False, validators=[DataRequired(_l("Select the stage to return to"))]
+    )
 
 
 class WithdrawForm(ReasonForm):
-    partner = SelectField(_l("Partner"), coerce=int, validators=[DataRequired(_l("Select the partner"))])
+    partner = SelectField(
+        _l("Partner"), coerce=int, validate_choice=False, validators=[DataRequired(_l("Select the partner"))]
+    )
 
 
 class EndForm(ReasonForm):
-    move = SelectField(_l("Outcome"), validators=[DataRequired(_l("Select how the programme ends"))])
+    move = SelectField(
+        _l("Outcome"), validate_choice=False, validators=[DataRequired(_l("Select how the programme ends"))]
+    )
 
 
-class PartnerForm(FlaskForm):
-    class Meta:
-        csrf = False
+class PartnerForm(Form):
+    """One partner row inside :class:`ProgrammeForm`; a plain form, so it carries no CSRF token of its own."""
 
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind of body"), choices=KIND_CHOICES, default="district_council")
     nation = SelectField(_l("Nation"), choices=NATION_CHOICES, default="england")
-    population = IntegerField(_l("Population"), validators=[
-        Optional(), NumberRange(min=0, message=_l("Population must be 0 or more"))])
+    population = IntegerField(
+        _l("Population"), validators=[Optional(), NumberRange(min=0, message=_l("Population must be 0 or more"))]
+    )
     net_budget = StringField(_l("Annual net budget, in pounds"), validators=[Optional(), Length(max=20)])
 
 
 class ProgrammeForm(FlaskForm):
-    name = StringField(_l("Programme name"), validators=[
-        DataRequired(_l("Enter the programme's name")), Length(max=200)])
+    name = StringField(
+        _l("Programme name"), validators=[DataRequired(_l("Enter the programme's name")), Length(max=200)]
+    )
     definition = SelectField(_l("Lifecycle"), validators=[DataRequired(_l("Select a lifecycle"))])
     description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000)])
-    start = DateField(_l("Planned start date"), validators=[Optional()],
-                      render_kw={"placeholder": "2027-01-04"})
+    start = DateField(_l("Planned start date"), validators=[Optional()], render_kw={"placeholder": "2027-01-04"})
     partners = FieldList(FormField(PartnerForm), min_entries=3, max_entries=20)
     add_partner = SubmitField(_l("Add another partner"))
 
 
 class ImportForm(FlaskForm):
-    source = TextAreaField(_l("Programme in YAML"), validators=[
-        DataRequired(_l("Paste the programme's YAML")), Length(max=200_000)])
+    source = TextAreaField(
+        _l("Programme in YAML"), validators=[DataRequired(_l("Paste the programme's YAML")), Length(max=200_000)]
+    )
 
 
 class AddPersonForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
-    email = EmailField(_l("Email address"), validators=[
-        DataRequired(_l("Enter an email address")), Email(_l("Enter an email address in the correct format"))])
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Enter an email address")),
+            Email(_l("Enter an email address in the correct format")),
+        ],
+    )
     role = SelectField(_l("Role"), validators=[DataRequired(_l("Select a role"))])
     partner = SelectField(_l("For partner"), validators=[Optional()])
 
 
 class NewAccountForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200)])
-    email = EmailField(_l("Email address"), validators=[
-        DataRequired(_l("Enter an email address")), Email(_l("Enter an email address in the correct format"))])
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Enter an email address")),
+            Email(_l("Enter an email address in the correct format")),
+        ],
+    )
     is_admin = BooleanField(_l("Administrator"))
 
 
-__all__ = ["AddPersonForm", "EndForm", "EvidenceForm", "ImportForm", "MoveForm", "NewAccountForm",
-           "ProgrammeForm", "ReasonForm", "RequestForm", "ReturnForm", "SetPasswordForm", "SignForm",
-           "SignInForm", "WaiverForm", "WithdrawForm"]
+__all__ = [
+    "AddPersonForm",
+    "EndForm",
+    "EvidenceForm",
+    "ImportForm",
+    "MoveForm",
+    "NewAccountForm",
+    "ProgrammeForm",
+    "ReasonForm",
+    "RequestForm",
+    "ReturnForm",
+    "SetPasswordForm",
+    "SignForm",
+    "SignInForm",
+    "WaiverForm",
+    "WithdrawForm",
+]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
 from workflow.errors import ConflictError, InvalidError, MoveRefusedError
@@ -16,28 +16,51 @@ from workflow.views import ProgrammeView
 
 from .access import Access, access_to, capacities_asked
 from .extensions import _
-from .forms import EndForm, EvidenceForm, MoveForm, ReasonForm, RequestForm, ReturnForm, SignForm, WaiverForm, WithdrawForm
+from .forms import (
+    EndForm,
+    EvidenceForm,
+    MoveForm,
+    ReasonForm,
+    RequestForm,
+    ReturnForm,
+    SignForm,
+    WaiverForm,
+    WithdrawForm,
+    options,
+)
 from .services import services
 
 bp = Blueprint("gates", __name__, url_prefix="/programmes/<int:programme_id>")
+TEMPLATES = {"show": "gates/gate.html", "manage": "gates/manage.html"}
 
 
 def _forms(view: ProgrammeView, **given: FlaskForm) -> dict[str, FlaskForm]:
     """Every form of the gate and manage pages, bound to the request only where it was the one posted."""
     definition = services().portfolio.definition_of(view)
-    names = {"evidence": EvidenceForm, "request": RequestForm, "waiver": WaiverForm, "sign": SignForm,
-             "advance": MoveForm, "return_to": ReturnForm, "waive": ReasonForm, "withdraw": WithdrawForm,
-             "end": EndForm}
+    names = {
+        "evidence": EvidenceForm,
+        "request": RequestForm,
+        "waiver": WaiverForm,
+        "sign": SignForm,
+        "advance": MoveForm,
+        "return_to": ReturnForm,
+        "waive": ReasonForm,
+        "withdraw": WithdrawForm,
+        "end": EndForm,
+    }
     forms = {name: given.get(name) or cls(formdata=None) for name, cls in names.items()}
     for form in forms.values():
         form.version.data = str(view.version)
     if view.gate:
-        forms["evidence"].criterion.choices = [(c.id, c.title) for c in definition.gates[view.state].criteria]
+        forms["evidence"].criterion.choices = options([(c.id, c.title) for c in definition.gates[view.state].criteria])
     if not view.ended:
-        forms["return_to"].stage.choices = [(s, definition.state_title(s)) for s in definition.return_targets(view.state)]
-    forms["withdraw"].partner.choices = [(p.id, p.name) for p in view.current_partners]
-    forms["end"].move.choices = [(m, definition.state_title(o)) for m, o, sources in definition.outcome_moves()
-                                 if view.state in sources]
+        forms["return_to"].stage.choices = options(
+            [(s, definition.state_title(s)) for s in definition.return_targets(view.state)]
+        )
+    forms["withdraw"].partner.choices = options([(p.id, p.name) for p in view.current_partners])
+    forms["end"].move.choices = options(
+        [(m, definition.state_title(o)) for m, o, sources in definition.outcome_moves() if view.state in sources]
+    )
     return forms
 
 
@@ -48,11 +71,13 @@ def _my_capacities(view: ProgrammeView) -> list[str]:
     return capacities_asked(view, services().portfolio.definition_of(view), g.actor.person_id)
 
 
-def _page(view: ProgrammeView, template: str, status: int = 200, reasons: tuple[str, ...] = (),
-          **given: FlaskForm) -> Any:
+def _page(
+    view: ProgrammeView, template: str, status: int = 200, reasons: tuple[str, ...] = (), **given: FlaskForm
+) -> Any:
     access = access_to(view)
-    return render_template(template, view=view, access=access, forms=_forms(view, **given),
-                           asked=_my_capacities(view), reasons=reasons), status
+    return render_template(
+        template, view=view, access=access, forms=_forms(view, **given), asked=_my_capacities(view), reasons=reasons
+    ), status
 
 
 @bp.get("/gate")
@@ -65,12 +90,21 @@ def manage(programme_id: int) -> Any:
     view = services().programmes.get(programme_id, g.actor)
     if not access_to(view).is_manager:
         abort(403)
-    return _page(view, "gates/manage.html")
+    return _page(view, "manage")
 
 
-def _act(programme_id: int, name: str, form: FlaskForm, action: Any, done: str, template: str = "gates/gate.html",
-         permission: str | None = None) -> Any:
-    """Validate ``form``, run ``action(version)``, and answer as the outcome deserves."""
+def _act(
+    programme_id: int,
+    name: str,
+    form: FlaskForm,
+    action: Any,
+    done: str,
+    page: str = "show",
+    permission: str | None = None,
+) -> Any:
+    """Validate ``form``, run ``action(version)``, and answer as the outcome deserves: back to ``page``
+    (``show`` or ``manage``) on success, or that page again with the errors."""
+    template = TEMPLATES[page]
     view = services().programmes.get(programme_id, g.actor)
     if permission and not access_to(view).can(permission):
         abort(403)
@@ -79,94 +113,158 @@ def _act(programme_id: int, name: str, form: FlaskForm, action: Any, done: str, 
     try:
         action(int(form.version.data))
     except ConflictError:
-        flash(_("Someone else changed this programme while you were looking at it. The page now shows the "
-                "latest state; check it, then try again."), "conflict")
+        flash(
+            _(
+                "Someone else changed this programme while you were looking at it. The page now shows the "
+                "latest state; check it, then try again."
+            ),
+            "conflict",
+        )
         return _page(services().programmes.get(programme_id, g.actor), template, 409, **{name: form})
     except MoveRefusedError as exc:
-        return _page(services().programmes.get(programme_id, g.actor), template, 409, reasons=tuple(exc.reasons),
-                     **{name: form})
+        return _page(
+            services().programmes.get(programme_id, g.actor), template, 409, reasons=tuple(exc.reasons), **{name: form}
+        )
     except InvalidError as exc:
         field = getattr(form, exc.field or "", None)
         (field.errors if field is not None else form.form_errors).append(str(exc))
         return _page(view, template, 422, **{name: form})
     flash(done, "success")
-    return redirect(url_for(f"gates.{template.split('/')[1].removesuffix('.html')}", programme_id=programme_id))
+    return redirect(url_for(f"gates.{page}", programme_id=programme_id))
 
 
 @bp.post("/gate/evidence")
 def evidence(programme_id: int) -> Any:
     form = EvidenceForm()
-    form.criterion.choices = [(request.form.get("criterion", ""), "")]
-    return _act(programme_id, "evidence", form, lambda v: services().programmes.record_evidence(
-        programme_id, form.criterion.data, form.summary.data, form.link.data or None, g.actor, expected_version=v),
-        _("Evidence recorded"), permission="record_evidence")
+    return _act(
+        programme_id,
+        "evidence",
+        form,
+        lambda v: services().programmes.record_evidence(
+            programme_id, form.criterion.data, form.summary.data, form.link.data or None, g.actor, expected_version=v
+        ),
+        _("Evidence recorded"),
+        permission="record_evidence",
+    )
 
 
 @bp.post("/gate/request")
 def request_sign_off(programme_id: int) -> Any:
     form = RequestForm()
-    return _act(programme_id, "request", form, lambda v: services().programmes.request_sign_off(
-        programme_id, g.actor, note=form.note.data or "", expected_version=v),
-        _("Sign-off requested"), permission="request_sign_off")
+    return _act(
+        programme_id,
+        "request",
+        form,
+        lambda v: services().programmes.request_sign_off(
+            programme_id, g.actor, note=form.note.data or "", expected_version=v
+        ),
+        _("Sign-off requested"),
+        permission="request_sign_off",
+    )
 
 
 @bp.post("/gate/waiver")
 def request_waiver(programme_id: int) -> Any:
     form = WaiverForm()
-    return _act(programme_id, "waiver", form, lambda v: services().programmes.request_sign_off(
-        programme_id, g.actor, waiver=True, note=form.note.data, expected_version=v),
-        _("Waiver requested from the steering group"), permission="request_sign_off")
+    return _act(
+        programme_id,
+        "waiver",
+        form,
+        lambda v: services().programmes.request_sign_off(
+            programme_id, g.actor, waiver=True, note=form.note.data, expected_version=v
+        ),
+        _("Waiver requested from the steering group"),
+        permission="request_sign_off",
+    )
 
 
 @bp.post("/gate/sign")
 def sign(programme_id: int) -> Any:
     form = SignForm()
-    return _act(programme_id, "sign", form, lambda v: services().programmes.sign(
-        programme_id, g.actor.person_id, form.decision.data, form.comment.data or "", expected_version=v),
-        _("Your decision is recorded"))
+    return _act(
+        programme_id,
+        "sign",
+        form,
+        lambda v: services().programmes.sign(
+            programme_id, g.actor.person_id, form.decision.data, form.comment.data or "", expected_version=v
+        ),
+        _("Your decision is recorded"),
+    )
 
 
 @bp.post("/advance")
 def advance(programme_id: int) -> Any:
     form = MoveForm()
-    return _act(programme_id, "advance", form, lambda v: services().programmes.advance(
-        programme_id, g.actor, expected_version=v), _("The programme has moved to its next stage"),
-        permission="advance")
+    return _act(
+        programme_id,
+        "advance",
+        form,
+        lambda v: services().programmes.advance(programme_id, g.actor, expected_version=v),
+        _("The programme has moved to its next stage"),
+        permission="advance",
+    )
 
 
 @bp.post("/return")
 def return_to(programme_id: int) -> Any:
     form = ReturnForm()
-    form.stage.choices = [(request.form.get("stage", ""), "")]
-    return _act(programme_id, "return_to", form, lambda v: services().programmes.return_to(
-        programme_id, form.stage.data, form.reason.data, g.actor, expected_version=v),
-        _("The programme has returned to an earlier stage"), "gates/manage.html", permission="return_to")
+    return _act(
+        programme_id,
+        "return_to",
+        form,
+        lambda v: services().programmes.return_to(
+            programme_id, form.stage.data, form.reason.data, g.actor, expected_version=v
+        ),
+        _("The programme has returned to an earlier stage"),
+        "manage",
+        permission="return_to",
+    )
 
 
 @bp.post("/waive")
 def waive(programme_id: int) -> Any:
     form = ReasonForm()
-    return _act(programme_id, "waive", form, lambda v: services().programmes.waive(
-        programme_id, form.reason.data, g.actor, expected_version=v), _("The stage is waived"),
-        "gates/manage.html", permission="waive")
+    return _act(
+        programme_id,
+        "waive",
+        form,
+        lambda v: services().programmes.waive(programme_id, form.reason.data, g.actor, expected_version=v),
+        _("The stage is waived"),
+        "manage",
+        permission="waive",
+    )
 
 
 @bp.post("/withdraw")
 def withdraw(programme_id: int) -> Any:
     form = WithdrawForm()
-    form.partner.choices = [(request.form.get("partner", 0, type=int), "")]
-    return _act(programme_id, "withdraw", form, lambda v: services().programmes.withdraw(
-        programme_id, form.partner.data, form.reason.data, g.actor, expected_version=v),
-        _("The partner's withdrawal is recorded"), "gates/manage.html", permission="withdraw")
+    return _act(
+        programme_id,
+        "withdraw",
+        form,
+        lambda v: services().programmes.withdraw(
+            programme_id, form.partner.data, form.reason.data, g.actor, expected_version=v
+        ),
+        _("The partner's withdrawal is recorded"),
+        "manage",
+        permission="withdraw",
+    )
 
 
 @bp.post("/end")
 def end(programme_id: int) -> Any:
     form = EndForm()
-    form.move.choices = [(request.form.get("move", ""), "")]
-    return _act(programme_id, "end", form, lambda v: services().programmes.end(
-        programme_id, form.move.data, form.reason.data, g.actor, expected_version=v), _("The programme has ended"),
-        "gates/manage.html", permission="end")
+    return _act(
+        programme_id,
+        "end",
+        form,
+        lambda v: services().programmes.end(
+            programme_id, form.move.data, form.reason.data, g.actor, expected_version=v
+        ),
+        _("The programme has ended"),
+        "manage",
+        permission="end",
+    )
 
 
 __all__ = ["Access", "bp"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -74,7 +75,7 @@ def lifecycle_diagram(d: Definition, view: ProgrammeView, events: list[EventView
         else:
             status, text = ("outcome" if state == final else "upcoming"), "not started"
         boxes.append(Box(x, y, d.state_title(state), status, text))
-    for a, b in zip(boxes, boxes[1:], strict=False):
+    for a, b in itertools.pairwise(boxes):
         if a.y == b.y:
             left, right = (a, b) if a.x < b.x else (b, a)
             x1, x2 = (left.x + BOX_W, right.x) if a is left else (right.x, left.x + BOX_W)
@@ -82,10 +83,16 @@ def lifecycle_diagram(d: Definition, view: ProgrammeView, events: list[EventView
         else:
             arrows.append(Arrow(a.x + BOX_W // 2, a.y + BOX_H, b.x + BOX_W // 2, b.y))
     rows = (len(states) + PER_ROW - 1) // PER_ROW
-    titles = tuple(d.state_title(s) + ("" if how in ("advanced", "programme_started") else f" ({how})")
-                   for s, how in path)
-    return Diagram(20 + PER_ROW * BOX_W + (PER_ROW - 1) * GAP, 20 + rows * BOX_H + (rows - 1) * GAP,
-                   tuple(boxes), tuple(arrows), titles)
+    titles = tuple(
+        d.state_title(s) + ("" if how in ("advanced", "programme_started") else f" ({how})") for s, how in path
+    )
+    return Diagram(
+        20 + PER_ROW * BOX_W + (PER_ROW - 1) * GAP,
+        20 + rows * BOX_H + (rows - 1) * GAP,
+        tuple(boxes),
+        tuple(arrows),
+        titles,
+    )
 
 
 def stage_timeline(d: Definition, view: ProgrammeView, events: list[EventView]) -> list[TimelineRow]:
@@ -107,6 +114,15 @@ def stage_timeline(d: Definition, view: ProgrammeView, events: list[EventView]) 
         if plan and plan.planned_end and end:
             variance = (end.date() - plan.planned_end).days
         status = "current" if stage == view.state else ("done" if end else "not started")
-        rows.append(TimelineRow(d.state_title(stage), plan.planned_start if plan else None,
-                                plan.planned_end if plan else None, start, end, variance, status))
+        rows.append(
+            TimelineRow(
+                d.state_title(stage),
+                plan.planned_start if plan else None,
+                plan.planned_end if plan else None,
+                start,
+                end,
+                variance,
+                status,
+            )
+        )
     return rows

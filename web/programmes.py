@@ -16,7 +16,7 @@ from workflow.portfolio import SORTS, PortfolioQuery
 
 from .access import access_to
 from .extensions import _
-from .forms import AddPersonForm, ImportForm, ProgrammeForm
+from .forms import AddPersonForm, ImportForm, ProgrammeForm, options
 from .lifecycle import lifecycle_diagram, stage_timeline
 from .services import now, services
 
@@ -28,11 +28,15 @@ def portfolio() -> Any:
     args = request.args
     status = args.get("status", "active")
     query = PortfolioQuery(
-        search=args.get("search", "").strip()[:200], state=args.get("state", ""),
-        definition=args.get("definition", ""), status=status if status in ("active", "ended", "all") else "active",
+        search=args.get("search", "").strip()[:200],
+        state=args.get("state", ""),
+        definition=args.get("definition", ""),
+        status=status if status in ("active", "ended", "all") else "active",
         sort=args.get("sort", "name") if args.get("sort") in SORTS else "name",  # type: ignore[arg-type]
-        descending=args.get("order") == "desc", page=args.get("page", 1, type=int) or 1,
-        per_page=current_app.config["PORTFOLIO_PAGE_SIZE"])
+        descending=args.get("order") == "desc",
+        page=args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PORTFOLIO_PAGE_SIZE"],
+    )
     page = services().portfolio.page(g.actor, query, now())
     return render_template("programmes/portfolio.html", page=page, can_create=_may_create())
 
@@ -43,7 +47,7 @@ def create() -> Any:
         raise NotAllowedError(_("Only administrators and programme managers can create programmes"))
     form = ProgrammeForm()
     catalogue = services().registry.catalogue()
-    form.definition.choices = [(d.id, d.title) for d in catalogue.definitions.values()]
+    form.definition.choices = options([(d.id, d.title) for d in catalogue.definitions.values()])
     status = 200
     if form.add_partner.data:
         form.partners.append_entry()
@@ -87,9 +91,14 @@ def show(programme_id: int) -> Any:
     view = services().programmes.get(programme_id, g.actor)
     events = services().programmes.history(programme_id, g.actor)
     definition = services().portfolio.definition_of(view)
-    return render_template("programmes/show.html", view=view, access=access_to(view), events=events[-10:][::-1],
-                           diagram=lifecycle_diagram(definition, view, events),
-                           timeline=stage_timeline(definition, view, events))
+    return render_template(
+        "programmes/show.html",
+        view=view,
+        access=access_to(view),
+        events=events[-10:][::-1],
+        diagram=lifecycle_diagram(definition, view, events),
+        timeline=stage_timeline(definition, view, events),
+    )
 
 
 @bp.route("/<int:programme_id>/people", methods=["GET", "POST"])
@@ -98,8 +107,10 @@ def people(programme_id: int) -> Any:
     access = access_to(view)
     definition = services().portfolio.definition_of(view)
     form = AddPersonForm()
-    form.role.choices = [(r, definition.role_title[r].capitalize()) for r in definition.role_scope]
-    form.partner.choices = [("", _("Not for a partner"))] + [(str(p.id), p.name) for p in view.current_partners]
+    form.role.choices = options([(r, definition.role_title[r].capitalize()) for r in definition.role_scope])
+    form.partner.choices = options(
+        [("", _("Not for a partner"))] + [(str(p.id), p.name) for p in view.current_partners]
+    )
     status = 200
     if request.method == "POST":
         if not access.can("assign_role"):
@@ -107,8 +118,9 @@ def people(programme_id: int) -> Any:
         if form.validate_on_submit():
             partner = int(form.partner.data) if form.partner.data else None
             try:
-                after = services().programmes.assign_role(programme_id, form.email.data, form.role.data, partner,
-                                                          g.actor, name=form.name.data or None)
+                after = services().programmes.assign_role(
+                    programme_id, form.email.data, form.role.data, partner, g.actor, name=form.name.data or None
+                )
                 added = next(r for r in after.roles if r.email == form.email.data.strip().lower())
                 services().invite(added.person_id, programme_id)
             except InvalidError as exc:
@@ -118,8 +130,10 @@ def people(programme_id: int) -> Any:
                 form.name.errors = [_("This person is new to banns: enter their full name")]
                 status = 422
             else:
-                flash(_("%(email)s added as %(role)s", email=form.email.data,
-                        role=definition.role_title[form.role.data]), "success")
+                flash(
+                    _("%(email)s added as %(role)s", email=form.email.data, role=definition.role_title[form.role.data]),
+                    "success",
+                )
                 return redirect(url_for("programmes.people", programme_id=programme_id))
         else:
             status = 422
@@ -136,8 +150,9 @@ def audit(programme_id: int) -> Any:
     shown = [e for e in events if (not kind or e.kind == kind) and (not who or who in e.actor.lower())]
     if request.args.get("format") == "csv":
         return _csv(view.id, shown)
-    return render_template("programmes/audit.html", view=view, events=shown, kinds=kinds, kind=kind,
-                           actor=request.args.get("actor", ""))
+    return render_template(
+        "programmes/audit.html", view=view, events=shown, kinds=kinds, kind=kind, actor=request.args.get("actor", "")
+    )
 
 
 def _csv(programme_id: int, events: list[Any]) -> Response:
@@ -145,10 +160,23 @@ def _csv(programme_id: int, events: list[Any]) -> Response:
     writer = csv.writer(buffer)
     writer.writerow(["seq", "at_utc", "actor", "kind", "from", "to", "reason", "data"])
     for e in events:
-        writer.writerow([e.seq, e.at.isoformat(), _cell(e.actor), e.kind, e.from_state or "", e.to_state or "",
-                         _cell(e.reason), _cell(str(e.data))])
-    return Response(buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=programme-{programme_id}-events.csv"})
+        writer.writerow(
+            [
+                e.seq,
+                e.at.isoformat(),
+                _cell(e.actor),
+                e.kind,
+                e.from_state or "",
+                e.to_state or "",
+                _cell(e.reason),
+                _cell(str(e.data)),
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=programme-{programme_id}-events.csv"},
+    )
 
 
 def _cell(text: str) -> str:
@@ -177,12 +205,24 @@ def _spec_from(form: ProgrammeForm) -> ProgrammeSpec:
             raise InvalidError(_("Partner %(n)s: enter the budget as an amount, like 1250000.00", n=number)) from None
         if row.population.data is None:
             raise InvalidError(_("Partner %(n)s: enter the population", n=number))
-        partners.append({"name": row.name.data, "kind": row.kind.data, "nation": row.nation.data,
-                         "population": row.population.data, "net_budget": budget})
+        partners.append(
+            {
+                "name": row.name.data,
+                "kind": row.kind.data,
+                "nation": row.nation.data,
+                "population": row.population.data,
+                "net_budget": budget,
+            }
+        )
     me = services().accounts.person(g.actor.person_id)
-    data = {"name": form.name.data, "definition": form.definition.data, "description": form.description.data or "",
-            "start": form.start.data, "partners": partners,
-            "people": [{"name": me.name, "email": me.email, "roles": ["programme_manager"]}]}
+    data = {
+        "name": form.name.data,
+        "definition": form.definition.data,
+        "description": form.description.data or "",
+        "start": form.start.data,
+        "partners": partners,
+        "people": [{"name": me.name, "email": me.email, "roles": ["programme_manager"]}],
+    }
     try:
         return ProgrammeSpec.model_validate(data)
     except ValidationError as exc:

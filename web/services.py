@@ -28,8 +28,12 @@ class Services:
         if self.accounts.person(person_id).has_password:
             return
         self.accounts.send_invitation(
-            person_id, self.programmes.clock(), lambda token: url_for("auth.invitation", token=token, _external=True),
-            programme_id=programme_id, inviter=g.actor.name if g.get("actor") else "An administrator")
+            person_id,
+            self.programmes.clock(),
+            lambda token: url_for("auth.invitation", token=token, _external=True),
+            programme_id=programme_id,
+            inviter=g.actor.name if g.get("actor") else "An administrator",
+        )
 
 
 def init_app(app: Flask) -> None:
