@@ -45,12 +45,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             raise RuntimeError("SECRET_KEY is not set: run `banns init` to write instance/banns.toml")
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
 
-    from . import admin, auth, definitions, errors, extensions, gates, home, programmes, services
+    from . import admin, auth, definitions, errors, extensions, gates, home, mail, programmes, services
 
     extensions.init_app(app)
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, home, programmes, gates, definitions, admin):
+    for module in (auth, home, programmes, gates, definitions, admin, mail):
         app.register_blueprint(module.bp)
     return app

@@ -17,7 +17,7 @@ from .services import now, services
 
 bp = Blueprint("auth", __name__)
 
-PUBLIC = frozenset({"auth.sign_in", "auth.invitation", "static"})
+PUBLIC = frozenset({"auth.sign_in", "auth.invitation", "static", "mail.sign_off", "mail.calendar"})
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, current_app, g, url_for
 
 from workflow.accounts import Accounts
+from workflow.config import Settings
 from workflow.db import Database
 from workflow.portfolio import Portfolio
 from workflow.programmes import Programmes
@@ -22,6 +23,7 @@ class Services:
     programmes: Programmes
     accounts: Accounts
     portfolio: Portfolio
+    settings: Settings
 
     def invite(self, person_id: int, programme_id: int | None) -> None:
         """Email the person a single-use link to set their password (if they have none yet)."""
@@ -41,7 +43,9 @@ def init_app(app: Flask) -> None:
     registry = Registry(Path(app.config["DEFINITIONS_DIR"]))
     clock = app.config.get("CLOCK")
     programmes = Programmes(db, registry, clock) if clock else Programmes(db, registry)
-    app.extensions["banns"] = Services(db, registry, programmes, Accounts(db), Portfolio(db, registry))
+    settings = Settings(Path(app.instance_path), app.config["DATABASE_URL"], registry.folder,
+                        app.config["SECRET_KEY"], app.config)
+    app.extensions["banns"] = Services(db, registry, programmes, Accounts(db), Portfolio(db, registry), settings)
 
 
 def services() -> Services:

@@ -1,0 +1,1 @@
+"""Benchmarks of the engine's hot path: ``make bench`` (``python bench/run.py``); see README.md."""

@@ -1,0 +1,212 @@
+"""A programme's money in YAML (``banns money import/export``): the business case, sharing bases, the pre-nup,
+costs incurred and actual savings. A wrong file is refused whole, every problem with its file, line and field.
+
+Amounts are written in quotes (``"1250000.00"``) or as whole numbers: YAML would read ``1250000.10`` as a
+binary fraction, and pence must never be approximate.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..importer import ImportError_
+from ..models import Programme
+from ..yamlsource import Located, SourceError, load_yaml, pydantic_problems
+from . import store
+from . import years as fy
+from .case import CATEGORIES, Baseline, BusinessCase, Investment, Saving
+from .models import MoneyActualSaving, MoneyCase, MoneyCostIncurred
+from .prenup import Agreement, WithdrawalTerm
+from .sharing import Basis, BasisKind, basis_problems
+
+
+def _exact(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError(f"write amounts in quotes, e.g. \"{value:.2f}\", so that no penny is approximated")
+    return value
+
+
+def _year(value: Any) -> int:
+    try:
+        return fy.parse(value)
+    except Exception as exc:
+        raise ValueError(str(exc)) from None
+
+
+Pounds = Annotated[Decimal, BeforeValidator(_exact), Field(max_digits=14, decimal_places=2)]
+Number = Annotated[Decimal, BeforeValidator(_exact), Field(ge=0, max_digits=20, decimal_places=6)]
+Year = Annotated[int, BeforeValidator(_year)]
+Text = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InvestmentSpec(_Spec):
+    year: Year
+    category: Literal[CATEGORIES]  # type: ignore[valid-type]
+    amount: Pounds
+    recurring: bool = False
+    note: str = ""
+
+
+class SavingSpec(_Spec):
+    year: Year
+    service: Text
+    amount: Pounds
+
+
+class BaselineSpec(_Spec):
+    partner: Text
+    service: Text
+    amount: Pounds
+
+
+class CaseSpec(_Spec):
+    first_year: Year | None = None
+    years: Annotated[int, Field(ge=1, le=60)] | None = None
+    investments: list[InvestmentSpec] = Field(default_factory=list)
+    savings: list[SavingSpec] = Field(default_factory=list)
+    baselines: list[BaselineSpec] = Field(default_factory=list)
+
+
+class BasisSpec(_Spec):
+    service: str = ""
+    kind: BasisKind
+    driver: str = ""
+    retrue_threshold: Number = Decimal(0)
+    values: dict[str, Number] = Field(default_factory=dict)
+
+
+class TermSpec(_Spec):
+    from_stage: Text
+    fixed_sum: Pounds = Decimal("0.00")
+    share_of_costs: bool = False
+    exit_costs: list[Text] = Field(default_factory=list)
+
+
+class AgreementSpec(_Spec):
+    notice_months: Annotated[int, Field(ge=0)] | None = None
+    minimum_term_months: Annotated[int, Field(ge=0)] | None = None
+    starts_on: date | None = None
+    recompute: Literal["basis", "pro_rata", "equal"] = "basis"
+    exit_costs: dict[str, Pounds] = Field(default_factory=dict)
+    terms: list[TermSpec] = Field(default_factory=list)
+
+
+class CostSpec(_Spec):
+    incurred_on: date
+    category: Literal[CATEGORIES]  # type: ignore[valid-type]
+    amount: Pounds
+    note: str = ""
+
+
+class MoneySpec(_Spec):
+    case: CaseSpec = CaseSpec()
+    bases: list[BasisSpec] = Field(default_factory=list)
+    agreement: AgreementSpec | None = None
+    costs_incurred: list[CostSpec] = Field(default_factory=list)
+    actuals: list[SavingSpec] = Field(default_factory=list)
+    confidence_scale: Literal["gateway", "rag"] = "gateway"
+
+
+def parse_money(text: str, file: str) -> tuple[MoneySpec, Located]:
+    """Raises: ImportError_: not YAML, or not the money format."""
+    try:
+        located = load_yaml(text, file)
+    except SourceError as exc:
+        raise ImportError_(exc.problems) from None
+    if not isinstance(located.data, dict):
+        raise ImportError_([located.problem((), "expected a mapping with case, bases, agreement")])
+    try:
+        return MoneySpec.model_validate(located.data), located
+    except ValidationError as exc:
+        raise ImportError_(pydantic_problems(located, exc, MoneySpec)) from None
+
+
+def apply(session: Session, prog: Programme, spec: MoneySpec, located: Located, stage_ids: list[str],
+          today: date) -> None:
+    """Replace the programme's money figures with the file's, after checking names against the programme.
+
+    Raises:
+        ImportError_: a partner or stage the programme does not have, or a basis that does not add up.
+    """
+    names = [p.name for p in prog.partners]
+    problems = [located.problem(("case", "baselines", i, "partner"), f"unknown partner '{b.partner}'")
+                for i, b in enumerate(spec.case.baselines) if b.partner not in names]
+    for i, basis in enumerate(spec.bases):
+        problems += [located.problem(("bases", i), p) for p in basis_problems(
+            _basis(basis), store.facts(store.current_partners(prog)))]
+    for i, term in enumerate(spec.agreement.terms if spec.agreement else []):
+        if term.from_stage not in stage_ids:
+            problems.append(located.problem(("agreement", "terms", i, "from_stage"),
+                                            f"unknown stage '{term.from_stage}'; expected one of: "
+                                            + ", ".join(stage_ids)))
+    if problems:
+        raise ImportError_(problems)
+    c = spec.case
+    store.save_case(session, prog, BusinessCase(
+        tuple(Investment(i.year, i.category, i.amount, i.recurring, i.note) for i in c.investments),
+        tuple(Saving(s.year, s.service, s.amount) for s in c.savings),
+        tuple(Baseline(b.partner, b.service, b.amount) for b in c.baselines), c.first_year, c.years))
+    session.flush()
+    session.get_one(MoneyCase, prog.id).confidence_scale = spec.confidence_scale
+    for b in spec.bases:
+        store.save_basis(session, prog, b.service, _basis(b), store.fresh_weights(prog, _basis(b)), today)
+    if spec.agreement:
+        a = spec.agreement
+        store.save_agreement(session, prog, Agreement(
+            a.notice_months, a.minimum_term_months, a.starts_on,
+            tuple(WithdrawalTerm(t.from_stage, t.fixed_sum, t.share_of_costs, tuple(t.exit_costs)) for t in a.terms),
+            dict(a.exit_costs), a.recompute))
+    for table in (MoneyCostIncurred, MoneyActualSaving):
+        session.execute(delete(table).where(table.programme_id == prog.id))
+    session.add_all(MoneyCostIncurred(programme_id=prog.id, incurred_on=x.incurred_on, category=x.category,
+                                      amount=x.amount, note=x.note) for x in spec.costs_incurred)
+    session.add_all(MoneyActualSaving(programme_id=prog.id, year=x.year, service=x.service, amount=x.amount)
+                    for x in spec.actuals)
+
+
+def export(session: Session, prog: Programme) -> str:
+    """The programme's money as YAML that :func:`parse_money` reads back to the same figures."""
+    case = store.load_case(session, prog)
+    head = session.get(MoneyCase, prog.id)
+    data: dict[str, Any] = {"case": {
+        **({"first_year": fy.label(case.first_year), "years": case.years} if case.first_year is not None else {}),
+        "investments": [{"year": fy.label(i.year), "category": i.category, "amount": str(i.amount),
+                         **({"recurring": True} if i.recurring else {}), **({"note": i.note} if i.note else {})}
+                        for i in case.investments],
+        "savings": [{"year": fy.label(s.year), "service": s.service, "amount": str(s.amount)} for s in case.savings],
+        "baselines": [{"partner": b.partner, "service": b.service, "amount": str(b.amount)} for b in case.baselines]},
+        "bases": [{"service": s, "kind": b.kind.value, "driver": b.driver, "retrue_threshold": str(b.retrue_threshold),
+                   "values": {n: str(v) for n, v in b.values.items()}}
+                  for s, (b, _) in store.load_bases(session, prog).items()],
+        "confidence_scale": head.confidence_scale if head else "gateway"}
+    agreement = store.load_agreement(session, prog)
+    if agreement:
+        data["agreement"] = {
+            "notice_months": agreement.notice_months, "minimum_term_months": agreement.minimum_term_months,
+            "starts_on": agreement.starts_on, "recompute": agreement.recompute,
+            "exit_costs": {n: str(a) for n, a in agreement.exit_costs.items()},
+            "terms": [{"from_stage": t.from_stage, "fixed_sum": str(t.fixed_sum), "share_of_costs": t.share_of_costs,
+                       "exit_costs": list(t.exit_costs)} for t in agreement.terms]}
+    costs = session.scalars(select(MoneyCostIncurred).filter_by(programme_id=prog.id)
+                            .order_by(MoneyCostIncurred.incurred_on, MoneyCostIncurred.id))
+    data["costs_incurred"] = [{"incurred_on": x.incurred_on, "category": x.category, "amount": str(x.amount),
+                               "note": x.note} for x in costs]
+    data["actuals"] = [{"year": fy.label(x.year), "service": x.service, "amount": str(x.amount)}
+                       for x in session.scalars(select(MoneyActualSaving).filter_by(programme_id=prog.id)
+                                                .order_by(MoneyActualSaving.year, MoneyActualSaving.service))]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _basis(spec: BasisSpec) -> Basis:
+    return Basis(spec.kind, dict(spec.values), spec.driver, spec.retrue_threshold)

@@ -1,0 +1,25 @@
+"""Puts a leaver's liability into the engine's event log: ``on_event`` runs inside the withdrawal's
+transaction, before its ``partner_withdrew`` event is written (entry point group ``banns.listeners``)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ..definitions import Definition
+from ..errors import InvalidError
+from ..models import Event, Programme
+from .service import withdrawal
+
+
+def on_event(session: Session, programme: Programme, definition: Definition, event: Event) -> None:
+    """On ``partner_withdrew``: add ``liability`` (text pounds and pence) and its breakdown to the event, as
+    the pre-nup says for the stage reached; with no agreement or basis, say so in ``liability_note``."""
+    if event.kind != "partner_withdrew":
+        return
+    try:
+        outcome = withdrawal(session, programme, definition, event.data["partner_id"], event.at.date())
+    except InvalidError as exc:
+        event.data = {**event.data, "liability_note": f"no liability computed: {exc}"}
+        return
+    event.data = {**event.data, **outcome.liability.to_data(),
+                  "shares_after": {name: str(share) for name, share in outcome.shares_after.items()}}

@@ -1,0 +1,276 @@
+"""Who still has to act on a programme, and which reminders are due on a given day. Pure: no database.
+
+The scan, the outbox listener and the calendar feed gather :class:`Facts` (in a few queries for all
+programmes, or from one loaded programme) and ask these functions. Dates are UK dates (Europe/London).
+
+Choices made here:
+
+- A signatory is reminded every ``every_days`` after the request, counted in the calendar of the nation of
+  the partner they sign for; programme-wide dates (escalation, stage ends, reviews, transfer clocks) use
+  days that are working days in every current partner's nation.
+- A reminder that was due while nothing ran is sent once, as its latest occurrence; older ones are skipped.
+- Escalation goes once per request round, to the chair and the programme manager(s), after
+  ``escalate_after_days``, naming everyone still to decide.
+- The planned transfer date is the planned end of the ``transfer`` stage; a transfer-clock reminder goes
+  out from ``NOTICE_DAYS`` before its deadline until the programme passes the transfer stage.
+- Reviews count from the day the programme entered its ``review`` stage (go-live handed over), and go on
+  while it is in review or in the outcome reached by passing review (``live``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from workflow import gates as g
+from workflow.definitions import Definition, ReviewDue, SignOffPending, StageEndApproaching, TransferClock
+
+from . import calendar as cal
+from .messages import Mail
+
+UK = ZoneInfo("Europe/London")
+NOTICE_DAYS = 14
+TRANSFER_STAGE = "transfer"
+REVIEW_STAGE = "review"
+MANAGERS = ("programme_manager", "chair")
+
+
+def uk_date(moment: datetime) -> date:
+    return moment.astimezone(UK).date()
+
+
+@dataclass(frozen=True)
+class Holder:
+    person_id: int
+    name: str
+    email: str
+    role: str
+    partner_id: int | None
+
+
+@dataclass
+class Facts:
+    """What the reminder rules look at for one programme."""
+
+    id: int
+    name: str
+    definition: Definition
+    state: str
+    stage_visit: int
+    subject: str | None
+    round: int
+    requested_at: datetime | None
+    partners: dict[int, str]  # current partners: id -> nation
+    holders: list[Holder]
+    done: set[g.Capacity] = field(default_factory=set)  # decided this round, or approved on current evidence
+    plans: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
+    review_start: date | None = None
+
+    @property
+    def nations(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.partners.values()))) or ("england",)
+
+    def people(self, roles: Iterable[str]) -> list[Holder]:
+        wanted = set(roles)
+        return _distinct(h for h in self.holders if h.role in wanted)
+
+    def everyone(self) -> list[Holder]:
+        return _distinct(self.holders)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder to send: its occurrence (rule, person, date) names it; the mail says it."""
+
+    rule: str
+    kind: str
+    person: Holder
+    due: date
+    mail: Mail
+    sign_link: bool = False
+
+
+def _distinct(holders: Iterable[Holder]) -> list[Holder]:
+    seen: dict[int, Holder] = {}
+    for h in holders:
+        seen.setdefault(h.person_id, h)
+    return list(seen.values())
+
+
+def asked(facts: Facts) -> dict[int, list[g.Capacity]]:
+    """People asked to decide on the open request who have not yet done so: person id -> capacities."""
+    if facts.subject is None or facts.definition.is_terminal(facts.state):
+        return {}
+    gate = facts.definition.gates[facts.state]
+    rules = gate.sign_off if facts.subject == "gate" else gate.waiver
+    if rules is None:
+        return {}
+    wanted = set(g.required_capacities(facts.definition, rules, facts.partners)) - facts.done
+    found: dict[int, list[g.Capacity]] = {}
+    for h in facts.holders:
+        cap = g.Capacity(h.role, h.partner_id)
+        if cap in wanted:
+            found.setdefault(h.person_id, []).append(cap)
+    return found
+
+
+def holder(facts: Facts, person_id: int) -> Holder:
+    return next(h for h in facts.holders if h.person_id == person_id)
+
+
+def due_reminders(facts: Facts, today: date) -> list[Due]:
+    """Every reminder due on ``today`` (its latest occurrence) under the programme's rules."""
+    if facts.definition.is_terminal(facts.state) and facts.state not in _review_states(facts, None):
+        return []
+    found: list[Due] = []
+    for rule in facts.definition.reminders:
+        if isinstance(rule, SignOffPending):
+            found += _sign_off(facts, rule, today)
+        elif isinstance(rule, StageEndApproaching):
+            found += _stage_end(facts, rule, today)
+        elif isinstance(rule, ReviewDue):
+            found += _review(facts, rule, today)
+        elif isinstance(rule, TransferClock):
+            found += _transfer(facts, rule, today)
+    return found
+
+
+def _applies(facts: Facts, rule: object) -> bool:
+    stages = getattr(rule, "stages", None)
+    return stages is None or facts.state in stages
+
+
+def _sign_off(facts: Facts, rule: SignOffPending, today: date) -> list[Due]:
+    if facts.requested_at is None or not _applies(facts, rule):
+        return []
+    pending = asked(facts)
+    if not pending:
+        return []
+    start, stage = uk_date(facts.requested_at), facts.definition.state_title(facts.state)
+    found = []
+    for person_id, caps in pending.items():
+        nations = {facts.partners[c.partner_id] for c in caps if c.partner_id in facts.partners} or facts.nations
+        days = cal.occurrences(start, rule.every_days, today, nations, working=rule.working_days)
+        if days:
+            person = holder(facts, person_id)
+            found.append(Due(rule.id, "sign_off_reminder", person, days[-1], Mail(
+                f"Reminder: your sign-off is awaited: {facts.name}, {stage}",
+                [f"Your decision on the {stage} gate of {facts.name} was requested on {start:%A %d %B %Y} "
+                 "and is still awaited.",
+                 "Please review the evidence and approve or reject (with your reasons)."],
+                action=("Review and decide", ""), deadline=None), sign_link=True))
+    if rule.escalate_after_days:
+        escalate_on = cal.add_days(start, rule.escalate_after_days, facts.nations, working=rule.working_days)
+        if today >= escalate_on:
+            names = ", ".join(sorted(holder(facts, p).name for p in pending))
+            for person in facts.people(MANAGERS):
+                found.append(Due(rule.id + ".escalation", "escalation", person, escalate_on, Mail(
+                    f"Escalation: sign-off overdue: {facts.name}, {stage}",
+                    [f"Sign-off of the {stage} gate of {facts.name} was requested on {start:%A %d %B %Y}. "
+                     f"Still to decide: {names}.",
+                     "Please follow this up with them."])))
+    return found
+
+
+def _stage_end(facts: Facts, rule: StageEndApproaching, today: date) -> list[Due]:
+    end = facts.plans.get(facts.state, (None, None))[1]
+    if end is None or not _applies(facts, rule) or facts.definition.is_terminal(facts.state):
+        return []
+    due = cal.add_days(end, -rule.days_before, facts.nations, working=rule.working_days)
+    if today < due:
+        return []
+    stage = facts.definition.state_title(facts.state)
+    title = f"Planned end of {stage}: {facts.name}"
+    return [Due(f"{rule.id}.{facts.state}.{facts.stage_visit}", "stage_end", person, end, Mail(
+        f"{stage} is planned to end on {end:%d %B %Y}: {facts.name}",
+        [f"The {stage} stage of {facts.name} is planned to end on {end:%A %d %B %Y}.",
+         "Check the gate's evidence and sign-offs are on track, or re-plan the stage."],
+        deadline=end, deadline_title=title)) for person in facts.people(MANAGERS)]
+
+
+def _review_states(facts: Facts, rule: ReviewDue | None) -> set[str]:
+    if rule is not None and rule.stages is not None:
+        return set(rule.stages)
+    passed_review = {o.id for o in facts.definition.outcomes if o.move is None}
+    return {REVIEW_STAGE, *passed_review} if REVIEW_STAGE in facts.definition.stage_by_id else set()
+
+
+def review_dates(rule: ReviewDue, start: date, until: date) -> list[date]:
+    days = [cal.add_months(start, m) for m in sorted(rule.months_after_go_live)]
+    if rule.then_every_months:
+        months = max(rule.months_after_go_live)
+        while days[-1] <= until:
+            months += rule.then_every_months
+            days.append(cal.add_months(start, months))
+    return days
+
+
+def _review(facts: Facts, rule: ReviewDue, today: date) -> list[Due]:
+    if facts.review_start is None or facts.state not in _review_states(facts, rule):
+        return []
+    past = [d for d in review_dates(rule, facts.review_start, today) if d <= today]
+    if not past:
+        return []
+    day = past[-1]
+    return [Due(rule.id, "review_due", person, day, Mail(
+        f"Benefits review due: {facts.name}",
+        [f"A benefits review of {facts.name} is due on {day:%A %d %B %Y}: savings and service measures "
+         "against the baseline, the cost split re-trued, and a decision to continue, extend or exit."],
+        deadline=day, deadline_title=f"Benefits review due: {facts.name}")) for person in facts.people(MANAGERS)]
+
+
+def transfer_deadline(facts: Facts, rule: TransferClock) -> date | None:
+    transfer = facts.plans.get(TRANSFER_STAGE, (None, None))[1]
+    if transfer is None:
+        return None
+    return cal.add_days(transfer, -rule.days_before_transfer, facts.nations, working=rule.working_days)
+
+
+CLOCK_TEXT = {
+    "employee_liability_information": "Employee liability information must reach the new employer",
+    "consultation_end": "Collective consultation on the transfer must end",
+}
+
+
+def _transfer(facts: Facts, rule: TransferClock, today: date) -> list[Due]:
+    ids = facts.definition.stage_ids
+    if (TRANSFER_STAGE not in ids or facts.state not in ids or not _applies(facts, rule)
+            or ids.index(facts.state) > ids.index(TRANSFER_STAGE)):
+        return []
+    deadline = transfer_deadline(facts, rule)
+    if deadline is None or today < cal.add_days(deadline, -NOTICE_DAYS):
+        return []
+    what = CLOCK_TEXT[rule.clock]
+    transfer = facts.plans[TRANSFER_STAGE][1]
+    return [Due(rule.id, "transfer_clock", person, deadline, Mail(
+        f"{what} by {deadline:%d %B %Y}: {facts.name}",
+        [f"{what} by {deadline:%A %d %B %Y}, {rule.days_before_transfer} days before the planned transfer date "
+         f"({transfer:%d %B %Y}) of {facts.name}."],
+        deadline=deadline, deadline_title=f"{what}: {facts.name}")) for person in facts.people(MANAGERS)]
+
+
+def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str]]:
+    """Dated deadlines of one person in one programme, for their calendar feed."""
+    found: list[tuple[date, str]] = []
+    managers = {h.person_id for h in facts.people(MANAGERS)}
+    stage = facts.definition.state_title(facts.state) if not facts.definition.is_terminal(facts.state) else None
+    for rule in facts.definition.reminders:
+        if isinstance(rule, SignOffPending) and person_id in asked(facts) and facts.requested_at and \
+                rule.escalate_after_days:
+            day = cal.add_days(uk_date(facts.requested_at), rule.escalate_after_days, facts.nations,
+                               working=rule.working_days)
+            found.append((day, f"Sign-off due: {facts.name}, {stage}"))
+        if person_id not in managers:
+            continue
+        if isinstance(rule, StageEndApproaching) and stage and _applies(facts, rule):
+            end = facts.plans.get(facts.state, (None, None))[1]
+            if end:
+                found.append((end, f"Planned end of {stage}: {facts.name}"))
+        elif isinstance(rule, TransferClock) and (day := transfer_deadline(facts, rule)) and day >= today:
+            found.append((day, f"{CLOCK_TEXT[rule.clock]}: {facts.name}"))
+        elif isinstance(rule, ReviewDue) and facts.review_start and facts.state in _review_states(facts, rule):
+            future = [d for d in review_dates(rule, facts.review_start, today) if d >= today]
+            found += [(d, f"Benefits review due: {facts.name}") for d in future[:1]]
+    return sorted(set(found))

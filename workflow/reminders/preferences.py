@@ -1,0 +1,179 @@
+"""Each person's mail preference (individual, daily or weekly digest), digests, and private calendar feeds.
+
+Messages for a digest reader are written ``held``. :func:`assemble_digests` (run by the scheduler after
+each scan) gathers them into one message per person and period: daily from ``DIGEST_HOUR`` (07:00 UK
+time), weekly from Monday at that hour. A digest is keyed by person and period, and its held messages are
+marked ``digested`` only if its row was written, so a digest is never sent twice nor a message lost.
+
+A calendar feed is ICS text of a person's deadlines at a URL holding a random secret; replacing the secret
+(:func:`revoke_feed`) makes the old URL stop working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from workflow.db import Database
+from workflow.errors import InvalidError, NotFoundError
+from workflow.models import Person, RoleAssignment
+
+from .duties import UK, Holder, deadlines, uk_date
+from .messages import Mail, calendar_shell, ics_event, render_html, render_text
+from .models import DAILY, DIGESTED, HELD, INDIVIDUAL, MODES, PENDING, CalendarFeed, MailPreference, OutboxMessage
+from .outbox import message_row
+from .scan import load_facts
+
+DIGEST_HOUR = 7
+FEED_PATH = "/calendar/{secret}.ics"
+
+
+def set_preference(db: Database, person_id: int, mode: str, now: datetime) -> None:
+    """Choose individual emails or a daily or weekly digest.
+
+    Raises:
+        InvalidError: an unknown mode. NotFoundError: no such person.
+    """
+    if mode not in MODES:
+        raise InvalidError(f"mail preference must be one of {', '.join(MODES)}, not '{mode}'", field="mode")
+    with db.write() as session:
+        if session.get(Person, person_id) is None:
+            raise NotFoundError(f"no person with id {person_id}")
+        pref = session.get(MailPreference, person_id)
+        if pref is None:
+            session.add(MailPreference(person_id=person_id, mode=mode, updated_at=now))
+        else:
+            pref.mode, pref.updated_at = mode, now
+        if mode == INDIVIDUAL:  # nothing waits for a digest that will no longer come
+            session.execute(update(OutboxMessage).where(OutboxMessage.person_id == person_id,
+                                                        OutboxMessage.status == HELD).values(status=PENDING))
+
+
+def get_preference(db: Database, person_id: int) -> str:
+    with db.read() as session:
+        pref = session.get(MailPreference, person_id)
+        return pref.mode if pref else INDIVIDUAL
+
+
+def digest_period(mode: str, now: datetime, hour: int = DIGEST_HOUR) -> date | None:
+    """The period a digest sent now would close (its first day), or ``None`` if none is due yet."""
+    local = now.astimezone(UK)
+    today = local.date()
+    if mode == DAILY:
+        return today if local.hour >= hour else None
+    monday = today - timedelta(days=today.weekday())
+    return monday if (today > monday or local.hour >= hour) else None
+
+
+def assemble_digests(db: Database, now: datetime, *, hour: int = DIGEST_HOUR) -> int:
+    """Write the digests due at ``now``; returns how many were written."""
+    with db.write() as session:
+        held = session.execute(select(OutboxMessage, MailPreference.mode).join(
+            MailPreference, MailPreference.person_id == OutboxMessage.person_id).where(
+            OutboxMessage.status == HELD, OutboxMessage.created_at <= now).order_by(OutboxMessage.id)).all()
+        by_person: dict[int, list[OutboxMessage]] = defaultdict(list)
+        periods: dict[int, tuple[str, date]] = {}
+        for message, mode in held:
+            period = digest_period(mode, now, hour)
+            if mode != INDIVIDUAL and period is not None and message.person_id is not None:
+                by_person[message.person_id].append(message)
+                periods[message.person_id] = (mode, period)
+        rows = [_digest_row(items, *periods[pid], now) for pid, items in by_person.items()]
+        written = _insert_returning_keys(session, rows)
+        for row in rows:
+            if row["key"] in written:
+                ids = [m.id for m in by_person[row["person_id"]]]
+                session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(
+                    status=DIGESTED, digest_key=row["key"]))
+        return len(written)
+
+
+def _digest_row(items: list[OutboxMessage], mode: str, period: date, now: datetime) -> dict[str, object]:
+    first = items[0]
+    person = Holder(first.person_id or 0, first.to_name, first.to_addr, "", None)
+    heading = "Your daily digest" if mode == DAILY else f"Your weekly digest (week of {period:%d %B %Y})"
+    mail = Mail(f"{heading}: {len(items)} message{'s' if len(items) != 1 else ''}",
+                [f"{len(items)} message(s) since your last digest, oldest first."])
+    row = message_row(f"digest:{mode}:{person.person_id}:{period.isoformat()}", "digest", None, person, mail, now)
+    row["body_text"] = render_text(mail, person.name) + "".join(
+        f"\n=== {m.subject} ===\n\n{_inner_text(m.body_text)}\n" for m in items)
+    row["body_html"] = render_html(mail, person.name).replace("</body></html>\n", "") + "".join(
+        f"<hr><h2>{_escape(m.subject)}</h2>\n{_inner_html(m.body_html)}\n" for m in items) + "</body></html>\n"
+    return row
+
+
+def _inner_text(body: str) -> str:
+    body = body.split("\n\n", 1)[-1]  # without the greeting
+    return body.split("\n-- \n", 1)[0].strip()
+
+
+def _inner_html(body: str) -> str:
+    match = re.search(r"<body>\n(?:<p>Dear [^<]*</p>\n)?(.*?)<p style=", body, re.S)
+    return match.group(1) if match else body
+
+
+def _escape(text: str) -> str:
+    import html
+    return html.escape(text)
+
+
+def _insert_returning_keys(session: Session, rows: list[dict[str, object]]) -> set[str]:
+    if not rows:
+        return set()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = OutboxMessage.__table__
+    stmt = insert(table).on_conflict_do_nothing().returning(table.c.key)  # type: ignore[attr-defined]
+    return set(session.scalars(stmt, rows))
+
+
+# --- calendar feeds ----------------------------------------------------------------------------------------
+
+def feed_secret(db: Database, person_id: int, now: datetime) -> str:
+    """The secret of the person's calendar feed URL (created on first use): see :data:`FEED_PATH`."""
+    with db.write() as session:
+        feed = session.get(CalendarFeed, person_id)
+        if feed is None:
+            feed = CalendarFeed(person_id=person_id, secret=secrets.token_urlsafe(32), created_at=now)
+            session.add(feed)
+        return feed.secret
+
+
+def revoke_feed(db: Database, person_id: int, now: datetime) -> str:
+    """Replace the feed's secret: the old URL stops working at once. Returns the new secret."""
+    with db.write() as session:
+        feed = session.get(CalendarFeed, person_id)
+        secret = secrets.token_urlsafe(32)
+        if feed is None:
+            session.add(CalendarFeed(person_id=person_id, secret=secret, created_at=now))
+        else:
+            feed.secret, feed.created_at = secret, now
+        return secret
+
+
+def calendar_feed(db: Database, secret: str, now: datetime) -> str:
+    """The ICS text of the deadlines of the person whose feed has this secret.
+
+    Raises:
+        NotFoundError: no feed has this secret (wrong, or revoked).
+    """
+    with db.read() as session:
+        person_id = session.scalar(select(CalendarFeed.person_id).where(CalendarFeed.secret == secret))
+        if person_id is None:
+            raise NotFoundError("no calendar feed at this address; it may have been replaced")
+        ids = sorted(set(session.scalars(select(RoleAssignment.programme_id)
+                                         .where(RoleAssignment.person_id == person_id))))
+        facts = load_facts(session, ids) if ids else []
+    cal = calendar_shell("banns deadlines")
+    today = uk_date(now)
+    for f in facts:
+        for day, title in deadlines(f, person_id, today):
+            uid = hashlib.sha256(f"{f.id}:{title}:{day}".encode()).hexdigest()[:32] + "@banns"
+            cal.add_component(ics_event(uid, day, title, now))
+    return cal.to_ical().decode()

@@ -1,0 +1,142 @@
+"""The reminder scan: which reminders are due now, for every programme at once, written to the outbox.
+
+Set-based: a fixed handful of queries reads what every programme's rules need (programmes, their pinned
+definitions, current partners, role holders, the decisions that count, stage plans, review start dates,
+mail preferences), the rules are applied in memory (:mod:`.duties`), and the messages go in with two
+insert-if-absent statements. The number of statements does not grow with the number of programmes.
+
+Each reminder is keyed by its occurrence, ``rule:<programme>:<rule>:<person>:<due date>``: scanning again
+(in a minute, or after a restart) writes nothing new; a person who has signed is no longer asked.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from workflow import gates as g
+from workflow.db import Database
+from workflow.definitions import Definition, parse_definition
+from workflow.models import DefinitionVersion, Event, Partner, Person, Programme, RoleAssignment, SignOff, StagePlan
+
+from .duties import REVIEW_STAGE, Due, Facts, Holder, due_reminders, uk_date
+from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage, SignOffToken
+from .outbox import insert_if_absent, message_row, token_row, with_sign_link
+
+_definitions: dict[str, Definition] = {}
+_lock = threading.Lock()
+
+
+def scan(db: Database, now: datetime) -> int:
+    """Write every reminder due at ``now`` that is not in the outbox yet; returns how many were due
+    (written now or before)."""
+    today = uk_date(now)
+    with db.write() as session:
+        facts = load_facts(session)
+        dues = [(f, d) for f in facts for d in due_reminders(f, today)]
+        _write(session, dues, now)
+    return len(dues)
+
+
+def load_facts(session: Session, programme_ids: list[int] | None = None) -> list[Facts]:
+    """Facts for every programme (or those given), in a fixed number of queries."""
+    where = [Programme.id.in_(programme_ids)] if programme_ids is not None else []
+    programmes = session.execute(select(
+        Programme.id, Programme.name, Programme.definition_hash, Programme.state, Programme.stage_visit,
+        Programme.sign_off_subject, Programme.sign_off_round, Programme.sign_off_requested_at,
+    ).where(*where).order_by(Programme.id)).all()
+    definitions = _pinned(session, {p.definition_hash for p in programmes})
+    scope = [Partner.programme_id.in_(programme_ids)] if programme_ids is not None else []
+    partners: dict[int, dict[int, str]] = defaultdict(dict)
+    for pid, partner_id, nation in session.execute(select(Partner.programme_id, Partner.id, Partner.nation)
+                                                   .where(Partner.withdrawn_at.is_(None), *scope)):
+        partners[pid][partner_id] = nation
+    holders = _holders(session, programme_ids)
+    done = _done(session, programme_ids)
+    plans = _plans(session, programme_ids)
+    reviews = _review_starts(session, programme_ids)
+    found = []
+    for p in programmes:
+        current = partners.get(p.id, {})
+        found.append(Facts(
+            p.id, p.name, definitions[p.definition_hash], p.state, p.stage_visit, p.sign_off_subject,
+            p.sign_off_round, p.sign_off_requested_at, current,
+            [h for h in holders.get(p.id, []) if h.partner_id is None or h.partner_id in current],
+            done.get(p.id, set()), plans.get(p.id, {}), reviews.get(p.id)))
+    return found
+
+
+def _pinned(session: Session, hashes: set[str]) -> dict[str, Definition]:
+    """The definitions programmes are pinned to: one query, each text parsed once per process."""
+    rows = session.execute(select(DefinitionVersion.hash, DefinitionVersion.source_text,
+                                  DefinitionVersion.source_file).where(DefinitionVersion.hash.in_(sorted(hashes))))
+    with _lock:
+        for hash_, text, file in rows:
+            if hash_ not in _definitions:
+                _definitions[hash_] = parse_definition(text, file)
+        return {h: _definitions[h] for h in hashes}
+
+
+def _holders(session: Session, ids: list[int] | None) -> dict[int, list[Holder]]:
+    stmt = select(RoleAssignment.programme_id, RoleAssignment.person_id, Person.name, Person.email,
+                  RoleAssignment.role, RoleAssignment.partner_id).join(Person, Person.id == RoleAssignment.person_id)
+    if ids is not None:
+        stmt = stmt.where(RoleAssignment.programme_id.in_(ids))
+    found: dict[int, list[Holder]] = defaultdict(list)
+    for pid, person_id, name, email, role, partner_id in session.execute(stmt.order_by(RoleAssignment.id)):
+        found[pid].append(Holder(person_id, name, email, role, partner_id))
+    return found
+
+
+def _done(session: Session, ids: list[int] | None) -> dict[int, set[g.Capacity]]:
+    """Capacities that decided in the open round, or approved on the current evidence, per programme."""
+    stmt = select(SignOff.programme_id, SignOff.role, SignOff.partner_id).join(Programme, and_(
+        Programme.id == SignOff.programme_id, Programme.state == SignOff.stage,
+        Programme.stage_visit == SignOff.stage_visit, Programme.sign_off_subject == SignOff.subject,
+        Programme.evidence_rev == SignOff.evidence_rev,
+        or_(Programme.sign_off_round == SignOff.round, SignOff.decision == g.APPROVE)))
+    if ids is not None:
+        stmt = stmt.where(SignOff.programme_id.in_(ids))
+    found: dict[int, set[g.Capacity]] = defaultdict(set)
+    for pid, role, partner_id in session.execute(stmt):
+        found[pid].add(g.Capacity(role, partner_id))
+    return found
+
+
+def _plans(session: Session, ids: list[int] | None) -> dict[int, dict[str, tuple[date | None, date | None]]]:
+    stmt = select(StagePlan.programme_id, StagePlan.stage, StagePlan.planned_start, StagePlan.planned_end)
+    if ids is not None:
+        stmt = stmt.where(StagePlan.programme_id.in_(ids))
+    found: dict[int, dict[str, tuple[date | None, date | None]]] = defaultdict(dict)
+    for pid, stage, start, end in session.execute(stmt):
+        found[pid][stage] = (start, end)
+    return found
+
+
+def _review_starts(session: Session, ids: list[int] | None) -> dict[int, date]:
+    stmt = (select(Event.programme_id, func.min(Event.at)).where(Event.to_state == REVIEW_STAGE)
+            .group_by(Event.programme_id))
+    if ids is not None:
+        stmt = stmt.where(Event.programme_id.in_(ids))
+    return {pid: uk_date(at) for pid, at in session.execute(stmt)}
+
+
+def _write(session: Session, dues: list[tuple[Facts, Due]], now: datetime) -> None:
+    prefs = dict(session.execute(select(MailPreference.person_id, MailPreference.mode)).all())
+    messages: list[dict[str, Any]] = []
+    tokens: list[dict[str, Any]] = []
+    for facts, due in dues:
+        key = f"rule:{facts.id}:{due.rule}:{due.person.person_id}:{due.due.isoformat()}"
+        mail = due.mail
+        if due.sign_link:
+            mail = with_sign_link(mail, key)
+            tokens.append(token_row(key, due.person.person_id, facts, now))
+        status = PENDING if prefs.get(due.person.person_id, INDIVIDUAL) == INDIVIDUAL else HELD
+        messages.append(message_row(key, due.kind, facts.id, due.person, mail, now, status))
+    insert_if_absent(session, SignOffToken.__table__, tokens)  # type: ignore[arg-type]
+    insert_if_absent(session, OutboxMessage.__table__, messages)  # type: ignore[arg-type]
