@@ -6,6 +6,7 @@ No Flask here: the web UI calls these, and so could an API or the command line.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,9 +58,19 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
         return f"Password must be at least {MIN_PASSWORD} characters"
     if len(password) > MAX_PASSWORD:
         return f"Password must be {MAX_PASSWORD} characters or fewer"
-    if zxcvbn(password[:64], user_inputs=[email, *email.split("@"), *name.split()])["score"] < 3:
+    if zxcvbn(password[:64], user_inputs=_personal_words(email, name))["score"] < 3:
         return "Password is too common or easy to guess; try a few unrelated words together"
     return None
+
+
+def _personal_words(email: str, name: str) -> list[str]:
+    """What a guesser knows about the person: their name (also run together, as in ``tomhardy``), and the
+    parts of their email address (``tom.hardy``, ``tom``, ``northbridge``)."""
+    local, _, domain = email.lower().partition("@")
+    names = name.lower().split()
+    parts = [p for p in re.split(r"[._+-]", local) if p]
+    words = [email.lower(), local, domain, *names, "".join(names), "".join(parts), *parts, *domain.split(".")]
+    return list(dict.fromkeys(w for w in words if w))
 
 
 def hash_password(password: str) -> str:
