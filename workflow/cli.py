@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from . import schema
 from .config import Settings, load_settings, write_instance_config
@@ -41,6 +42,12 @@ EXIT_CODES: list[tuple[type[BaseException], int]] = [
 ]
 
 
+class ConfigFileError(click.ClickException):
+    """The instance's config file is wrong: a wrong file, so exit 2 like any other."""
+
+    exit_code = 2
+
+
 class Context:
     """What commands share: settings, and the engine opened on first use."""
 
@@ -52,11 +59,16 @@ class Context:
     def programmes(self) -> Programmes:
         if self._programmes is None:
             db = Database(self.settings.database_url)
-            if not schema.is_current(db):
+            try:
+                current = schema.is_current(db)
+            except OperationalError as exc:
+                db.dispose()
+                raise _unreachable(db, exc) from None
+            if not current:
                 db.dispose()
                 raise InvalidError(f"the database at {db.engine.url.render_as_string()} is not set up or is out "
                                    "of date; run `banns init` or `banns db upgrade`")
-            self._programmes = Programmes(db, Registry(self.settings.definitions_dir))
+            self._programmes = Programmes(db, registry_for(self.settings.definitions_dir))
         return self._programmes
 
     def close(self) -> None:
@@ -65,6 +77,15 @@ class Context:
 
     def actor(self, email: str | None) -> Actor:
         return SYSTEM if email is None else self.programmes.actor(email)
+
+
+_registries: dict[Path, Registry] = {}
+
+
+def registry_for(folder: Path) -> Registry:
+    """One registry per definitions folder for the life of the process: its cache is keyed by content hash,
+    so it stays right when files change, and commands run in-process (tests, embedding) parse each once."""
+    return _registries.setdefault(folder.resolve(), Registry(folder))
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -99,12 +120,16 @@ def friendly(command: F) -> F:
 
 
 class BannsGroup(click.Group):
-    """A group whose commands all report errors the friendly way, plus commands from entry points."""
+    """A group whose commands all report errors the friendly way."""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         if cmd.callback is not None and not isinstance(cmd, click.Group):
             cmd.callback = friendly(cmd.callback)
         super().add_command(cmd, name)
+
+
+class RootGroup(BannsGroup):
+    """The ``banns`` group itself, which also offers the commands other packages add by entry point."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *(ep.name for ep in entry_points(group="banns.commands"))})
@@ -113,11 +138,21 @@ class BannsGroup(click.Group):
         command = super().get_command(ctx, name)
         if command is None:
             for ep in entry_points(group="banns.commands", name=name):
-                command = ep.load()
+                try:
+                    command = ep.load()
+                except Exception as exc:  # a broken plug-in must not break the other commands
+                    command = _unavailable(name, ep.value, exc)
         return command
 
 
-@click.group(cls=BannsGroup)
+def _unavailable(name: str, target: str, exc: Exception) -> click.Command:
+    def report() -> None:
+        raise click.ClickException(f"the '{name}' command ({target}) could not be loaded: "
+                                   f"{type(exc).__name__}: {exc}")
+    return click.Command(name, callback=report, help=f"Unavailable: {target} could not be loaded.")
+
+
+@click.group(cls=RootGroup, name="banns")
 @click.option("--instance", type=click.Path(path_type=Path, file_okay=False), envvar="BANNS_INSTANCE",
               help="Instance folder (config and SQLite database). Default: ./instance")
 @click.version_option(package_name="banns")
@@ -127,8 +162,14 @@ def main(ctx: click.Context, instance: Path | None) -> None:
     try:
         ctx.obj = Context(instance)
     except BannsError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise ConfigFileError(str(exc)) from None
     ctx.call_on_close(ctx.obj.close)
+
+
+def _unreachable(db: Database, exc: OperationalError) -> InvalidError:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return InvalidError(f"cannot connect to the database at {db.engine.url.render_as_string()}: {reason}; check "
+                        "DATABASE_URL in banns.toml or BANNS_DATABASE_URL", field="DATABASE_URL")
 
 
 # --- set-up ---------------------------------------------------------------------------------------------
@@ -282,7 +323,7 @@ def programme_import(ctx: Context, files: tuple[Path, ...]) -> None:
 
 
 @programme.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @pass_context
 def programme_list(ctx: Context, as_json: bool) -> None:
     """List programmes with their stage and partners."""
@@ -300,7 +341,7 @@ def programme_list(ctx: Context, as_json: bool) -> None:
 
 @programme.command("show")
 @click.argument("programme_id", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole programme as JSON.")
 @pass_context
 def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
     """Show a programme: stage, partners, people, and the current gate's checklist."""
@@ -323,7 +364,7 @@ def programme_migrate(ctx: Context, programme_id: int, reason: str) -> None:
 
 @main.command()
 @click.argument("programme_id", type=int)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON, with their data.")
 @pass_context
 def history(ctx: Context, programme_id: int, as_json: bool) -> None:
     """The programme's event log, oldest first."""
@@ -332,7 +373,7 @@ def history(ctx: Context, programme_id: int, as_json: bool) -> None:
         click.echo(json.dumps([e.to_json() for e in events], indent=2))
         return
     for e in events:
-        move = f" {e.from_state} -> {e.to_state}" if e.to_state else ""
+        move = f" {e.from_state + ' ' if e.from_state else ''}-> {e.to_state}" if e.to_state else ""
         reason = f": {e.reason}" if e.reason else ""
         click.echo(f"{e.seq:>4} {e.at:%Y-%m-%d %H:%M} UTC  {e.actor:24} {e.kind}{move}{reason}")
 
@@ -393,7 +434,7 @@ def sign(ctx: Context, programme_id: int, decision: str, as_: str, comment: str,
     assert person.person_id is not None
     view = ctx.programmes.sign(programme_id, person.person_id, decision, comment, role=role,
                                partner_id=partner_id, expected_version=expect_version)
-    click.echo(f"{person.name}: {decision}d")
+    click.echo(f"{person.name}: {'approved' if decision == 'approve' else 'rejected'}")
     _print_gate(view)
 
 
@@ -413,7 +454,7 @@ def advance(ctx: Context, programme_id: int, by: str | None, expect_version: int
 @main.command("return")
 @click.argument("programme_id", type=int)
 @click.argument("stage")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why it goes back (logged).")
 @by_option
 @expect_option
 @pass_context
@@ -439,36 +480,45 @@ def waive(ctx: Context, programme_id: int, reason: str, by: str | None, expect_v
 @main.command()
 @click.argument("programme_id", type=int)
 @click.argument("partner")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the partner leaves (logged).")
 @by_option
+@expect_option
 @pass_context
-def withdraw(ctx: Context, programme_id: int, partner: str, reason: str, by: str | None) -> None:
+def withdraw(ctx: Context, programme_id: int, partner: str, reason: str, by: str | None,
+             expect_version: int | None) -> None:
     """A partner (id or name) withdraws from the programme."""
-    view = ctx.programmes.withdraw(programme_id, _partner_id(ctx, programme_id, partner), reason, ctx.actor(by))
-    remaining = ", ".join(p.name for p in view.current_partners)
-    click.echo(f"Withdrawn. Programme {view.id} is at {view.state_title}; partners: {remaining or 'none'}")
+    view = ctx.programmes.withdraw(programme_id, _partner_id(ctx, programme_id, partner), reason, ctx.actor(by),
+                                   expected_version=expect_version)
+    remaining = ", ".join(p.name for p in view.current_partners) or "none"
+    if view.ended:
+        click.echo(f"Withdrawn. Too few partners remain ({remaining}): programme {view.id} is {view.state_title}")
+    else:
+        click.echo(f"Withdrawn. Programme {view.id} is at {view.state_title}; partners: {remaining}")
 
 
 @main.command()
 @click.argument("programme_id", type=int)
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the programme ends (logged).")
 @by_option
+@expect_option
 @pass_context
-def abandon(ctx: Context, programme_id: int, reason: str, by: str | None) -> None:
+def abandon(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
     """Abandon the programme."""
-    view = ctx.programmes.end(programme_id, "abandon", reason, ctx.actor(by))
+    view = ctx.programmes.end(programme_id, "abandon", reason, ctx.actor(by), expected_version=expect_version)
     click.echo(f"Programme {view.id} is {view.state_title}")
 
 
 @main.command()
 @click.argument("programme_id", type=int)
 @click.argument("move")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the programme ends (logged).")
 @by_option
+@expect_option
 @pass_context
-def end(ctx: Context, programme_id: int, move: str, reason: str, by: str | None) -> None:
+def end(ctx: Context, programme_id: int, move: str, reason: str, by: str | None,
+        expect_version: int | None) -> None:
     """End the programme by an outcome move of its definition (e.g. dissolve)."""
-    view = ctx.programmes.end(programme_id, move, reason, ctx.actor(by))
+    view = ctx.programmes.end(programme_id, move, reason, ctx.actor(by), expected_version=expect_version)
     click.echo(f"Programme {view.id} is {view.state_title}")
 
 
@@ -536,3 +586,7 @@ def _print_gate(view: ProgrammeView) -> None:
         click.echo("Not ready:")
         for reason in gate.report.unmet:
             click.echo(f"  - {reason}")
+
+
+if __name__ == "__main__":
+    main()
