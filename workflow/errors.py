@@ -36,6 +36,10 @@ class ConflictError(BannsError):
             "Reload it and try again."))
 
 
+#: Verbs that take the programme as their object ("advance programme 1"); others act on it ("sign on").
+MOVES_WITH_OBJECT = frozenset({"advance", "return", "waive", "abandon", "dissolve", "end", "migrate", "withdraw"})
+
+
 class MoveRefusedError(BannsError):
     """A move that is not possible now; ``reasons`` says why in a programme manager's words."""
 
@@ -46,4 +50,5 @@ class MoveRefusedError(BannsError):
         self.reasons = reasons
         lines = "\n".join(f"  - {r}" for r in reasons)
         verb = {"return_to": "return", "end_too_few": "end"}.get(move, move.replace("_", " "))
-        super().__init__(f"cannot {verb} programme {programme_id} from '{state}':\n{lines}")
+        preposition = "" if verb in MOVES_WITH_OBJECT else " on"
+        super().__init__(f"cannot {verb}{preposition} programme {programme_id} from '{state}':\n{lines}")

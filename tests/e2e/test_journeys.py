@@ -118,7 +118,7 @@ def test_three_councils_from_courtship_to_a_rejected_honest_conversation(visit, 
     pm.goto(f"/programmes/{programme_id}/gate")
     pm.press("Advance to the next stage")
     refusal = page.locator("#refusal")
-    expect(refusal).to_contain_text("rejected by Ben Brook")
+    expect(refusal).to_contain_text("Rejected by Ben Brook")
     expect(refusal).to_contain_text("Brookfield cannot accept a lead-authority model")
 
 
