@@ -3,6 +3,7 @@ accounts, and serve with the scheduler beside it). Production runs gunicorn: see
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -13,17 +14,19 @@ import click
 from workflow.accounts import Accounts
 from workflow.cli import Context, friendly, pass_context
 from workflow.importer import load_programme
+from workflow.money.service import Finances
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "northbridge-southmoor.yaml"
+SAMPLE_MONEY = ROOT / "examples" / "northbridge-southmoor-money.yaml"
 #: Development only: every sample account gets this password. `banns init` never creates accounts.
 SAMPLE_PASSWORD = "banns sample password"
 ADMIN_EMAIL = "admin@banns.example"
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @pass_context
 @friendly
 def serve(ctx: Context, host: str, port: int) -> None:
@@ -47,6 +50,8 @@ def sample(ctx: Context) -> None:
     """Load the sample programme (fictional councils) and give every sample person a password."""
     spec, located = load_programme(SAMPLE)
     view = ctx.programmes.start(spec, located)
+    money = Finances(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock)
+    money.import_figures(view.id, SAMPLE_MONEY.read_text(encoding="utf-8"), str(SAMPLE_MONEY))
     accounts = Accounts(ctx.programmes.db)
     now = ctx.programmes.clock()
     accounts.add_person("Ada Admin", ADMIN_EMAIL, now, is_admin=True, password=SAMPLE_PASSWORD)
@@ -57,19 +62,20 @@ def sample(ctx: Context) -> None:
 
 
 @dev.command("run")
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=int, help="Port for the web UI.")
 @pass_context
 def run(ctx: Context, port: int) -> None:
     """Serve the web UI and run the scheduler beside it, until Ctrl-C."""
     env_args = ["--instance", str(ctx.settings.instance)]
-    banns = [sys.executable, "-m", "workflow.cli", *env_args]
-    scheduler = subprocess.Popen([*banns, "scheduler"]) if _has_command(ctx, "scheduler") else None
+    banns = [sys.executable, "-m", "workflow", *env_args]
+    env = {**os.environ, "BANNS_BASE_URL": os.environ.get("BANNS_BASE_URL", f"http://127.0.0.1:{port}")}
+    scheduler = subprocess.Popen([*banns, "scheduler"], env=env) if _has_command(ctx, "scheduler") else None
     click.echo(
         f"Sign in at http://127.0.0.1:{port}/ as {ADMIN_EMAIL}, or any sample person, with the password "
         f"'{SAMPLE_PASSWORD}' (development only)."
     )
     try:
-        subprocess.run([*banns, "serve", "--port", str(port)], check=False)
+        subprocess.run([*banns, "serve", "--port", str(port)], check=False, env=env)
     except KeyboardInterrupt:
         pass
     finally:

@@ -586,7 +586,3 @@ def _print_gate(view: ProgrammeView) -> None:
         click.echo("Not ready:")
         for reason in gate.report.unmet:
             click.echo(f"  - {reason}")
-
-
-if __name__ == "__main__":
-    main()

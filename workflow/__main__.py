@@ -1,0 +1,5 @@
+"""``python -m workflow`` runs the ``banns`` command (for environments without the console script)."""
+
+from workflow.cli import main
+
+main()
