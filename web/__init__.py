@@ -45,12 +45,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             raise RuntimeError("SECRET_KEY is not set: run `banns init` to write instance/banns.toml")
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
 
-    from . import admin, auth, definitions, errors, extensions, gates, home, mail, programmes, services
+    from . import admin, auth, definitions, errors, extensions, gates, home, mail, money, programmes, services
 
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy: trust its X-Forwarded-* headers, so that the sign-in rate limit counts
+        # each person's address rather than the proxy's.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     extensions.init_app(app)
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, home, programmes, gates, definitions, admin, mail):
+    for module in (auth, home, programmes, gates, money, definitions, admin, mail):
         app.register_blueprint(module.bp)
     return app

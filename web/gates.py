@@ -90,7 +90,7 @@ def manage(programme_id: int) -> Any:
     view = services().programmes.get(programme_id, g.actor)
     if not access_to(view).is_manager:
         abort(403)
-    return _page(view, "manage")
+    return _page(view, TEMPLATES["manage"])
 
 
 def _act(

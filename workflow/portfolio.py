@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, subqueryload
 
 from . import gates as g
 from .db import Database
@@ -133,37 +133,46 @@ class Portfolio:
                                  tuple(sorted(state_titles.items(), key=lambda kv: kv[1])), tuple(definitions))
 
     def my_work(self, actor: Actor) -> MyWork:
-        """Sign-offs waiting on the actor, and the gates of programmes the actor manages."""
+        """Sign-offs waiting on the actor, and the gates of programmes the actor manages.
+
+        Six queries whatever the number of programmes: every related row is selected by joining to the
+        actor's active programmes, never by a list of ids.
+        """
         with self.db.read() as session:
             outcomes = self._outcome_ids(session)
             mine = select(RoleAssignment.programme_id).where(RoleAssignment.person_id == actor.person_id)
+            active = select(Programme.id).where(Programme.id.in_(mine), Programme.state.not_in(outcomes))
             programmes = list(session.scalars(
-                select(Programme).where(Programme.id.in_(mine), Programme.state.not_in(outcomes))
-                .options(selectinload(Programme.partners), selectinload(Programme.roles))
+                select(Programme).where(Programme.id.in_(active))
+                .options(subqueryload(Programme.partners), subqueryload(Programme.roles))
                 .order_by(Programme.name)))
-            ids = [p.id for p in programmes]
-            decisions = session.execute(select(SignOff).where(SignOff.programme_id.in_(ids))).scalars().all()
-            evidence = session.execute(select(Evidence.programme_id, Evidence.stage, Evidence.criterion)
-                                       .where(Evidence.programme_id.in_(ids)).distinct()).all()
+            current_visit = and_(Programme.id == SignOff.programme_id, Programme.state == SignOff.stage,
+                                 Programme.stage_visit == SignOff.stage_visit)
+            decisions = session.scalars(select(SignOff).join(Programme, current_visit)
+                                        .where(Programme.id.in_(active))).all()
+            evidence = session.execute(
+                select(Evidence.programme_id, Evidence.criterion).distinct()
+                .join(Programme, and_(Programme.id == Evidence.programme_id, Programme.state == Evidence.stage))
+                .where(Programme.id.in_(active))).all()
             deadlines = dict(session.execute(
                 select(StagePlan.programme_id, StagePlan.planned_end).join(
                     Programme, and_(Programme.id == StagePlan.programme_id, Programme.state == StagePlan.stage))
-                .where(StagePlan.programme_id.in_(ids))).all())
+                .where(Programme.id.in_(active))).all())
             by_programme: dict[int, list[SignOff]] = defaultdict(list)
             for s in decisions:
                 by_programme[s.programme_id].append(s)
-            evidenced: dict[tuple[int, str], set[str]] = defaultdict(set)
-            for pid, stage, criterion in evidence:
-                evidenced[(pid, stage)].add(criterion)
+            evidenced: dict[int, set[str]] = defaultdict(set)
+            for pid, criterion in evidence:
+                evidenced[pid].add(criterion)
             due, managed = [], []
             for p in programmes:
                 d = self.registry.pinned(session, p.definition_hash)
-                current = [s for s in by_programme[p.id] if s.stage == p.state and s.stage_visit == p.stage_visit]
+                current = by_programme[p.id]
                 item = _due(actor, p, d, current, deadlines.get(p.id))
                 if item:
                     due.append(item)
                 if any(r.person_id == actor.person_id and r.role == "programme_manager" for r in p.roles):
-                    inputs = gate_inputs(p, frozenset(evidenced[(p.id, p.state)]), current, "gate")
+                    inputs = gate_inputs(p, frozenset(evidenced[p.id]), current, "gate")
                     report = g.evaluate(d, d.gates[p.state].sign_off, d.gates[p.state].criteria, inputs)
                     managed.append(ReadyGate(p.id, p.name, d.state_title(p.state), report.passed, report.unmet))
             return MyWork(tuple(due), tuple(sorted(managed, key=lambda m: not m.ready)))

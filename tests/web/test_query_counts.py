@@ -1,0 +1,164 @@
+"""The pages people open most (portfolio, my work, a programme) run a bounded number of SQL queries: the same
+with 10 programmes as with 1,000. The extra programmes are inserted directly (SQLAlchemy core) for speed; they
+look like the sample: the same definition, three partners, Priya as manager, Tom as a signatory, a sign-off
+request open on every other one."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from conftest import ADMIN_EMAIL, EMAILS, session_as
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, insert, select
+
+from workflow.accounts import Accounts
+from workflow.db import Database
+from workflow.models import Partner, Programme, RoleAssignment, StagePlan
+from workflow.views import ProgrammeView
+
+#: more than any of these pages needs; a page over it has probably started to query per row
+MAX_QUERIES = 25
+PAGES = [
+    ("portfolio", "/programmes", "priya"),
+    ("portfolio", "/programmes", "admin"),
+    ("portfolio sorted by deadline", "/programmes?sort=deadline&status=all", "priya"),
+    ("my work", "/", "priya"),
+    ("my work", "/", "tom"),
+    ("programme", "/programmes/{pid}", "priya"),
+    ("gate", "/programmes/{pid}/gate", "priya"),
+]
+
+
+def add_programmes(db: Database, like: ProgrammeView, count: int) -> None:
+    """Insert ``count`` programmes shaped like ``like`` (its definition, partners and people), bypassing the
+    engine: no events, no audit, just the rows the read side looks at."""
+    manager = next(r.person_id for r in like.roles if r.role == "programme_manager")
+    signatory = next(r.person_id for r in like.roles if r.role == "signatory")
+    now = like.created_at
+    with db.write() as session:
+        first = (session.scalar(select(func.max(Programme.id))) or 0) + 1
+        first_partner = (session.scalar(select(func.max(Partner.id))) or 0) + 1
+        programmes, partners, roles, plans = [], [], [], []
+        for i in range(count):
+            pid, open_request = first + i, i % 2 == 0
+            programmes.append(
+                {
+                    "id": pid,
+                    "name": f"Programme {pid:05d}",
+                    "description": "",
+                    "definition_id": like.definition_id,
+                    "definition_version": like.definition_version,
+                    "definition_hash": like.definition_hash,
+                    "state": like.state,
+                    "stage_entered_at": now - timedelta(days=i % 90),
+                    "stage_visit": 1,
+                    "evidence_rev": 0,
+                    "sign_off_round": 1 if open_request else 0,
+                    "sign_off_subject": "gate" if open_request else None,
+                    "sign_off_requested_at": now if open_request else None,
+                    "last_seq": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version_id": 1,
+                }
+            )
+            ids = [first_partner + 3 * i + k for k in range(3)]
+            partners += [
+                {
+                    "id": partner_id,
+                    "programme_id": pid,
+                    "name": f"Council {k} of {pid}",
+                    "kind": "district_council",
+                    "nation": "england",
+                    "population": 50_000 + k,
+                    "net_budget": Decimal("1000000.00"),
+                    "joined_at": now,
+                }
+                for k, partner_id in enumerate(ids)
+            ]
+            roles += [
+                {"programme_id": pid, "person_id": manager, "role": "programme_manager", "partner_id": None},
+                {"programme_id": pid, "person_id": signatory, "role": "signatory", "partner_id": ids[0]},
+            ]
+            plans += [
+                {"programme_id": pid, "stage": p.stage, "planned_start": p.planned_start, "planned_end": p.planned_end}
+                for p in like.plan
+            ]
+        for model, rows in ((Programme, programmes), (Partner, partners), (RoleAssignment, roles), (StagePlan, plans)):
+            session.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
+
+
+@contextmanager
+def recording(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements run while the block runs."""
+    statements: list[str] = []
+    engine = app.extensions["banns"].db.engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def queries_per_page(app: Flask, client: FlaskClient, pid: int) -> dict[tuple[str, str], list[str]]:
+    counted = {}
+    for title, path, who in PAGES:
+        session_as(client, app, ADMIN_EMAIL if who == "admin" else EMAILS[who])
+        with recording(app) as statements:
+            response = client.get(path.format(pid=pid))
+        assert response.status_code == 200, f"{title} as {who}: {response.status_code}"
+        counted[(title, who)] = statements
+    return counted
+
+
+def _shape(statement: str) -> str:
+    """The statement with its lists of bound parameters shortened, so that only real extra queries differ."""
+    return re.sub(r"\((?:\?|%\(\w+\)s)(?:, (?:\?|%\(\w+\)s))*\)", "(...)", statement)
+
+
+def _grown(before: list[str], after: list[str]) -> str:
+    more = Counter(map(_shape, after)) - Counter(map(_shape, before))
+    fewer = Counter(map(_shape, before)) - Counter(map(_shape, after))
+    return "\n".join(
+        [f"  +{n} x {sql[:240]}" for sql, n in more.most_common(5)]
+        + [f"  -{n} x {sql[:240]}" for sql, n in fewer.most_common(5)]
+    )
+
+
+@pytest.mark.slow
+def test_pages_run_the_same_queries_at_10_and_at_1000_programmes(
+    app: Flask, client: FlaskClient, db: Database, sample: ProgrammeView, accounts: Accounts, clock: Any
+) -> None:
+    accounts.add_person("Ada Admin", ADMIN_EMAIL, clock(), is_admin=True)
+    add_programmes(db, sample, 9)
+    queries_per_page(app, client, sample.id)  # warm the definition cache, as any running server has
+    at_10 = queries_per_page(app, client, sample.id)
+    add_programmes(db, sample, 990)
+    session_as(client, app, EMAILS["priya"])
+    assert re.search(r"1,?000 programmes", client.get("/programmes").get_data(as_text=True))
+    assert "Programme 00999" in client.get("/").get_data(as_text=True), "my work covers every programme"
+    at_1000 = queries_per_page(app, client, sample.id)
+
+    problems = []
+    for page, statements in at_10.items():
+        grown = at_1000[page]
+        if len(grown) != len(statements):
+            problems.append(
+                f"{page}: {len(statements)} queries at 10 programmes, {len(grown)} at 1,000; "
+                f"the extra ones:\n{_grown(statements, grown)}"
+            )
+        elif len(grown) > MAX_QUERIES:
+            problems.append(f"{page}: {len(grown)} queries (more than {MAX_QUERIES})")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,346 @@
+"""Money pages: the business case and its results, what if a partner withdrew today, the steering group's
+highlight report (a page that prints well, and a PDF), and recording savings actually made and delivery
+confidence. Thin views over :class:`workflow.money.service.Finances`, which checks permission again on every
+call: hiding a form is a courtesy, not the control."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Form, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from workflow.errors import InvalidError
+from workflow.importer import ImportError_
+from workflow.money import years as fy
+from workflow.money.benefits import SCALES, HighlightReport
+from workflow.money.case import CATEGORIES, CATEGORY_TITLES, ZERO, BusinessCase
+from workflow.money.prenup import RECOMPUTE_TITLES
+from workflow.money.service import Finances
+from workflow.views import ProgrammeView
+
+from .access import Access, access_to
+from .extensions import _
+from .forms import options
+from .lifecycle import stage_timeline
+from .report_pdf import highlight_pdf
+from .services import now, services
+
+bp = Blueprint("money", __name__, url_prefix="/programmes/<int:programme_id>/money")
+
+#: The money pages' own few styles, and how the highlight report prints. Served from our origin: the CSP
+#: refuses inline styles. The site's styles already hide navigation, buttons and forms in print.
+STYLES = """.banns-nowrap { white-space: nowrap; }
+.banns-chart { margin: 0 0 1.5rem; max-width: 820px; }
+.banns-chart text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #0b0c0c; }
+@media print {
+  @page { size: A4; margin: 15mm; }
+  body { font-size: 11pt; }
+  .banns-header, .govuk-footer, .govuk-skip-link, .banns-no-print { display: none !important; }
+  .govuk-width-container { max-width: none; margin: 0; }
+  .govuk-main-wrapper { padding: 0; }
+  .banns-report-section, .govuk-table, figure { break-inside: avoid; }
+  .govuk-tag { border: 1px solid #0b0c0c; color: #0b0c0c; background: none; }
+}
+"""
+
+
+class MoneyImportForm(FlaskForm):
+    source = TextAreaField(
+        _l("Money figures in YAML"),
+        validators=[DataRequired(_l("Paste the programme's money figures in YAML")), Length(max=200_000)],
+    )
+
+
+class WhatIfForm(Form):
+    """Asked with GET: it changes nothing, so it carries no CSRF token."""
+
+    partner = SelectField(_l("Partner"), coerce=int, validators=[DataRequired(_l("Select a partner"))])
+
+
+class ActualForm(FlaskForm):
+    year = SelectField(_l("Financial year"), validators=[DataRequired(_l("Select the financial year"))])
+    service = SelectField(_l("Service"), validators=[DataRequired(_l("Select the service"))])
+    amount = StringField(
+        _l("Savings actually made, in pounds"),
+        validators=[DataRequired(_l("Enter the savings actually made")), Length(max=20)],
+    )
+
+
+class ConfidenceForm(FlaskForm):
+    period = StringField(
+        _l("Reporting period"), validators=[DataRequired(_l("Enter the reporting period")), Length(max=40)]
+    )
+    rating = RadioField(_l("Delivery confidence"), validators=[DataRequired(_l("Select a rating"))])
+    commentary = TextAreaField(
+        _l("Commentary"), validators=[DataRequired(_l("Enter why you give this rating")), Length(max=4000)]
+    )
+
+
+def finances() -> Finances:
+    s = services()
+    return Finances(s.db, s.registry, s.programmes.clock)
+
+
+def current_period(day: date) -> str:
+    """The financial quarter ``day`` falls in, e.g. ``2026-27 Q4`` for January 2027."""
+    return f"{fy.label(fy.year_of(day))} Q{(day.month - 4) % 12 // 3 + 1}"
+
+
+def _programme(programme_id: int) -> tuple[ProgrammeView, Access]:
+    view = services().programmes.get(programme_id, g.actor)
+    return view, access_to(view)
+
+
+# --- the business case ----------------------------------------------------------------------------------------
+
+
+@bp.get("")
+def summary(programme_id: int) -> Any:
+    view, access = _programme(programme_id)
+    money = finances()
+    case = money.case(programme_id, g.actor)
+    try:
+        results = money.results(programme_id, g.actor)
+    except InvalidError as exc:
+        results, missing = None, str(exc)
+    else:
+        missing = ""
+    return render_template(
+        "money/summary.html",
+        view=view,
+        access=access,
+        case=case,
+        results=results,
+        missing=missing,
+        tables=case_tables(case),
+        splits=money.splits(programme_id, g.actor),
+        agreement=money.agreement(programme_id, g.actor),
+        recompute_titles=RECOMPUTE_TITLES,
+        label=fy.label,
+        stage_title=services().portfolio.definition_of(view).state_title,
+    )
+
+
+@dataclass(frozen=True)
+class CaseTables:
+    """The case's plan by year: investment per category and savings per service (only columns in use)."""
+
+    categories: list[tuple[str, str]]
+    services: list[str]
+    rows: list[tuple[str, dict[str, Decimal], dict[str, Decimal]]]
+    one_off: Decimal
+    recurring: Decimal
+
+
+def case_tables(case: BusinessCase) -> CaseTables:
+    used = [c for c, total in case.investment_by_category().items() if total]
+    services_ = case.services()
+    rows = []
+    for year in case.period():
+        invested = {
+            c: sum((i.amount for i in case.investments if i.year == year and i.category == c), ZERO) for c in CATEGORIES
+        }
+        saved = {s: case.savings_by_service()[s][year] for s in services_}
+        rows.append((fy.label(year), invested, saved))
+    one_off, recurring = case.one_off_and_recurring()
+    return CaseTables([(c, CATEGORY_TITLES[c]) for c in used], services_, rows, one_off, recurring)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_figures(programme_id: int) -> Any:
+    view, access = _programme(programme_id)
+    if not access.can("edit"):
+        abort(403)
+    form = MoneyImportForm()
+    problems: list[Any] = []
+    if request.method == "GET":
+        form.source.data = finances().export_figures(programme_id, g.actor)
+    elif form.validate_on_submit():
+        try:
+            finances().import_figures(programme_id, form.source.data, "pasted YAML", g.actor)
+        except ImportError_ as exc:
+            problems = exc.problems
+        else:
+            flash(_("Money figures imported"), "success")
+            return redirect(url_for("money.summary", programme_id=programme_id))
+    status = 422 if (problems or form.errors) else 200
+    return render_template("money/import.html", view=view, form=form, problems=problems), status
+
+
+@bp.get("/export.yaml")
+def export_figures(programme_id: int) -> Response:
+    text = finances().export_figures(programme_id, g.actor)
+    return Response(
+        text,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f"attachment; filename=programme-{programme_id}-money.yaml"},
+    )
+
+
+# --- what if a partner withdrew today ---------------------------------------------------------------------------
+
+
+@bp.get("/what-if")
+def what_if(programme_id: int) -> Any:
+    view, access = _programme(programme_id)
+    form = WhatIfForm(request.args)
+    form.partner.choices = options([(p.id, p.name) for p in view.current_partners])
+    outcome, problem, status = None, "", 200
+    if "partner" in request.args:
+        if form.validate():
+            try:
+                outcome = finances().what_if(programme_id, form.partner.data, actor=g.actor)
+            except InvalidError as exc:
+                problem = str(exc)
+        else:
+            status = 422
+    return render_template(
+        "money/what_if.html",
+        view=view,
+        access=access,
+        form=form,
+        outcome=outcome,
+        problem=problem,
+        stage_title=services().portfolio.definition_of(view).state_title,
+    ), status
+
+
+# --- the highlight report ---------------------------------------------------------------------------------------
+
+
+def _report(programme_id: int) -> tuple[ProgrammeView, HighlightReport, dict[str, Any]]:
+    view = services().programmes.get(programme_id, g.actor)
+    period = (request.args.get("period") or "").strip()[:40] or current_period(now().date())
+    unmet = view.gate.report.unmet if view.gate else ()
+    report = finances().highlight(programme_id, period, unmet, g.actor)
+    definition = services().portfolio.definition_of(view)
+    events = services().programmes.history(programme_id, g.actor)
+    time = {
+        "entered": view.stage_entered_at,
+        "days_in_stage": (now().date() - view.stage_entered_at.date()).days,
+        "timeline": stage_timeline(definition, view, events),
+    }
+    return view, report, time
+
+
+@bp.get("/report")
+def report(programme_id: int) -> Any:
+    view, highlight, time = _report(programme_id)
+    return render_template("money/report.html", view=view, access=access_to(view), report=highlight, time=time)
+
+
+@bp.get("/report.pdf")
+def report_pdf(programme_id: int) -> Response:
+    _view, highlight, time = _report(programme_id)
+    data = highlight_pdf(highlight, time, compress=not current_app.testing)
+    name = re.sub(r"[^A-Za-z0-9-]+", "-", highlight.period).strip("-") or "report"
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="programme-{programme_id}-highlight-{name}.pdf"'},
+    )
+
+
+@bp.get("/money.css")
+def styles(programme_id: int) -> Response:
+    return Response(STYLES, mimetype="text/css")
+
+
+# --- benefits realisation ---------------------------------------------------------------------------------------
+
+
+def _benefit_forms(
+    programme_id: int, case: BusinessCase, actual: ActualForm | None = None, confidence: ConfidenceForm | None = None
+) -> tuple[ActualForm, ConfidenceForm]:
+    actual = actual or ActualForm(formdata=None, prefix="actual")
+    confidence = confidence or ConfidenceForm(
+        formdata=None, prefix="confidence", data={"period": current_period(now().date())}
+    )
+    actual.year.choices = options([(fy.label(y), fy.label(y)) for y in case.period()])
+    actual.service.choices = options([(s, s) for s in case.services()])
+    scale = yaml.safe_load(finances().export_figures(programme_id, g.actor)).get("confidence_scale", "gateway")
+    confidence.rating.choices = options([(r, r) for r in SCALES.get(scale, SCALES["gateway"])])
+    return actual, confidence
+
+
+def _benefits_page(programme_id: int, status: int = 200, **given: Any) -> Any:
+    view, access = _programme(programme_id)
+    case = finances().case(programme_id, g.actor)
+    actual, confidence = _benefit_forms(programme_id, case, **given)
+    return render_template(
+        "money/benefits.html",
+        view=view,
+        access=access,
+        benefits=finances().benefits(programme_id, g.actor),
+        actual_form=actual,
+        confidence_form=confidence,
+        has_case=not case.is_empty,
+    ), status
+
+
+@bp.get("/benefits")
+def benefits(programme_id: int) -> Any:
+    return _benefits_page(programme_id)
+
+
+def _may_edit(programme_id: int) -> None:
+    if not _programme(programme_id)[1].can("edit"):
+        abort(403)
+
+
+@bp.post("/benefits/actual")
+def record_actual(programme_id: int) -> Any:
+    _may_edit(programme_id)
+    form = ActualForm(prefix="actual")
+    _benefit_forms(programme_id, finances().case(programme_id, g.actor), actual=form)
+    if form.validate_on_submit():
+        try:
+            amount = _pounds(form.amount.data)
+            finances().record_actual(programme_id, fy.parse(form.year.data), form.service.data, amount, g.actor)
+        except InvalidError as exc:
+            (form.amount if exc.field == "amount" else form.year).errors.append(str(exc))
+        else:
+            flash(
+                _("Savings for %(service)s in %(year)s recorded", service=form.service.data, year=form.year.data),
+                "success",
+            )
+            return redirect(url_for("money.benefits", programme_id=programme_id))
+    return _benefits_page(programme_id, 422, actual=form)
+
+
+@bp.post("/benefits/confidence")
+def record_confidence(programme_id: int) -> Any:
+    _may_edit(programme_id)
+    form = ConfidenceForm(prefix="confidence")
+    _benefit_forms(programme_id, finances().case(programme_id, g.actor), confidence=form)
+    if form.validate_on_submit():
+        try:
+            finances().record_confidence(
+                programme_id, form.period.data.strip(), form.rating.data, form.commentary.data, actor=g.actor
+            )
+        except InvalidError as exc:
+            (form.commentary if exc.field == "commentary" else form.rating).errors.append(str(exc))
+        else:
+            flash(_("Delivery confidence for %(period)s recorded", period=form.period.data.strip()), "success")
+            return redirect(url_for("money.report", programme_id=programme_id, period=form.period.data.strip()))
+    return _benefits_page(programme_id, 422, confidence=form)
+
+
+def _pounds(text: str) -> Decimal:
+    """Raises: InvalidError: not an amount of money in whole pence."""
+    try:
+        amount = Decimal(text.replace(",", "").replace("£", "").strip())
+    except InvalidOperation:
+        raise InvalidError(_("Enter the amount in pounds, like 125000.00"), field="amount") from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidError(_("Enter the amount in whole pence, like 125000.50"), field="amount")
+    return amount
