@@ -8,7 +8,7 @@ import email.policy
 from pathlib import Path
 from typing import Any
 
-from conftest import EXAMPLE, SmtpServer, evidence_all, free_port
+from reminders_support import EXAMPLE, SmtpServer, evidence_all, free_port
 from sqlalchemy import select
 
 from workflow.config import Settings

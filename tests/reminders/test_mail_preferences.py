@@ -7,7 +7,7 @@ from typing import Any
 
 import icalendar
 import pytest
-from conftest import SmtpServer, evidence_all
+from reminders_support import SmtpServer, evidence_all
 
 from workflow.db import Database
 from workflow.errors import InvalidError, NotFoundError

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import evidence_all
+from reminders_support import evidence_all
 from sqlalchemy import func, select
 
 from workflow.db import Database

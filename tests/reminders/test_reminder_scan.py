@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, SmtpServer, evidence_all
+from reminders_support import EXAMPLE, SmtpServer, evidence_all
 from sqlalchemy import event, func, select
 
 from workflow.config import Settings

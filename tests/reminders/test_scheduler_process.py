@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import DEFINITIONS, SECRET, SmtpServer
+from reminders_support import DEFINITIONS, SECRET, SmtpServer
 from sqlalchemy import func, select
 
 from workflow.db import Database

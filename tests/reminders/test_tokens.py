@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import evidence_all
+from reminders_support import evidence_all
 
 from workflow.config import Settings
 from workflow.db import Database

@@ -1,0 +1,126 @@
+"""Fixtures for the reminders tests: the engine with the outbox listener, settings with a secret key, and a
+real SMTP server (aiosmtpd) on a free loopback port that records what it receives."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from workflow.config import Settings
+from workflow.db import Database
+from workflow.importer import load_programme
+from workflow.programmes import Programmes
+from workflow.registry import Registry
+from workflow.reminders.delivery import RelayConfig, SmtpTransport
+from workflow.reminders.outbox import on_event
+from workflow.views import ProgrammeView
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFINITIONS = ROOT / "definitions"
+EXAMPLE = ROOT / "examples" / "northbridge-southmoor.yaml"
+SECRET = "test-secret-key-for-reminders"
+BASE_URL = "https://banns.example"
+COURTSHIP = ["partners_named", "appetite_confirmed", "vision_drafted", "sro_named", "next_stage_budget"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server accepted, parsed; ``refuse`` makes it answer 451 to that many DATA commands."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    refuse: int = 0
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import asyncio
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        with self.lock:
+            if self.refuse > 0:
+                self.refuse -= 1
+                return "451 4.3.0 try again later"
+            self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    def ids(self) -> list[str]:
+        return [str(m["Message-ID"]) for m in self.messages]
+
+
+class SmtpServer:
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.inbox = Inbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def transport(self) -> SmtpTransport:
+        return SmtpTransport("127.0.0.1", self.port, "none", timeout=5)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(tmp_path / "instance", database_url, DEFINITIONS, SECRET,
+                    {"BASE_URL": BASE_URL, "MAIL_FROM": "banns <banns@council.example>"})
+
+
+@pytest.fixture
+def relay_config() -> RelayConfig:
+    return RelayConfig(mail_from="banns <banns@council.example>", base_url=BASE_URL, secret_key=SECRET,
+                       max_attempts=4, retry_seconds=60, lease_seconds=60)
+
+
+@pytest.fixture
+def engine(db: Database, clock: Any) -> Programmes:
+    return Programmes(db, Registry(DEFINITIONS), clock=clock, listeners=[on_event])
+
+
+@pytest.fixture
+def northbridge(engine: Programmes) -> ProgrammeView:
+    spec, located = load_programme(EXAMPLE)
+    return engine.start(spec, located)
+
+
+@pytest.fixture
+def who(northbridge: ProgrammeView) -> dict[str, int]:
+    return {r.person_name.split()[0].lower(): r.person_id for r in northbridge.roles}
+
+
+def evidence_all(engine: Programmes, programme_id: int, criteria: list[str] = COURTSHIP) -> None:
+    for c in criteria:
+        engine.record_evidence(programme_id, c, f"{c} done")
