@@ -61,7 +61,10 @@ def _london_date(value: Any, fmt: str = "d MMMM yyyy") -> str:
 
 
 def _money(value: Any) -> str:
-    return f"£{value:,.2f}" if value is not None else ""
+    """Pounds and pence as people write them: £1,250.00, and -£17,500.00 for a negative amount."""
+    if value is None:
+        return ""
+    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
 
 
 def state_tag(state: str, ended: bool) -> dict[str, str]:

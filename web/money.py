@@ -38,19 +38,6 @@ bp = Blueprint("money", __name__, url_prefix="/programmes/<int:programme_id>/mon
 
 #: The money pages' own few styles, and how the highlight report prints. Served from our origin: the CSP
 #: refuses inline styles. The site's styles already hide navigation, buttons and forms in print.
-STYLES = """.banns-nowrap { white-space: nowrap; }
-.banns-chart { margin: 0 0 1.5rem; max-width: 820px; }
-.banns-chart text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #0b0c0c; }
-@media print {
-  @page { size: A4; margin: 15mm; }
-  body { font-size: 11pt; }
-  .banns-header, .govuk-footer, .govuk-skip-link, .banns-no-print { display: none !important; }
-  .govuk-width-container { max-width: none; margin: 0; }
-  .govuk-main-wrapper { padding: 0; }
-  .banns-report-section, .govuk-table, figure { break-inside: avoid; }
-  .govuk-tag { border: 1px solid #0b0c0c; color: #0b0c0c; background: none; }
-}
-"""
 
 
 class MoneyImportForm(FlaskForm):
@@ -248,11 +235,6 @@ def report_pdf(programme_id: int) -> Response:
         mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="programme-{programme_id}-highlight-{name}.pdf"'},
     )
-
-
-@bp.get("/money.css")
-def styles(programme_id: int) -> Response:
-    return Response(STYLES, mimetype="text/css")
 
 
 # --- benefits realisation ---------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import EMAILS, PASSWORD, csrf_token, login, sign_in, text_of
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from web_support import EMAILS, PASSWORD, csrf_token, login, sign_in, text_of
 
 from workflow.accounts import Accounts, password_problem
 from workflow.db import Database

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import (
+from flask import Flask
+from flask.testing import FlaskClient
+from web_support import (
     ADMIN_EMAIL,
     EMAILS,
     csrf_token,
@@ -21,8 +23,6 @@ from conftest import (
     session_as,
     start_programme,
 )
-from flask import Flask
-from flask.testing import FlaskClient
 
 from workflow.accounts import Accounts
 from workflow.programmes import Programmes

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EMAILS, post, session_as, text_of
 from flask import Flask
 from flask.testing import FlaskClient
+from web_support import EMAILS, post, session_as, text_of
 
 from workflow.accounts import Accounts
 from workflow.db import Database

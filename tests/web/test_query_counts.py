@@ -14,10 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import ADMIN_EMAIL, EMAILS, session_as
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, insert, select
+from web_support import ADMIN_EMAIL, EMAILS, session_as
 
 from workflow.accounts import Accounts
 from workflow.db import Database

@@ -8,9 +8,9 @@ import re
 from typing import Any
 
 import pytest
-from conftest import EMAILS, csrf_token, post, session_as, text_of
 from flask import Flask
 from flask.testing import FlaskClient
+from web_support import EMAILS, csrf_token, post, session_as, text_of
 from werkzeug.test import TestResponse
 
 from workflow.models import Person
