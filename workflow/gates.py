@@ -176,12 +176,13 @@ def _quorum(rules: SignOffRules, inputs: GateInputs, per_person: dict[tuple[int,
     members = {m for p in inputs.partners for m in inputs.holders.get(Capacity("steering_member", p), ())}
     steering = {key: d for key, d in per_person.items() if key[1].role == "steering_member"}
     approving = {person for (person, _), d in steering.items() if d.decision == APPROVE}
-    if quorum.count is not None:
-        needed = quorum.count
-    else:
-        needed = max(1, math.ceil(quorum.fraction * len(members)))
+    assert quorum.count is not None or quorum.fraction is not None
+    needed = quorum.count if quorum.count is not None else max(1, math.ceil(quorum.fraction * len(members)))
     met = len(approving) >= needed
-    detail = f"{len(approving)} of {len(members)} members approved, {needed} needed"
+    if members:
+        detail = f"{len(approving)} of {len(members)} members approved, {needed} needed"
+    else:
+        detail = "nobody is named as a steering group member"
     requirements.append(Requirement("sign_off", "Steering group quorum", met, detail))
     if not met:
         unmet.append(f"steering group quorum not met: {detail}")

@@ -260,7 +260,8 @@ class SignInAttempt(Base):
     """Each attempt to sign in, kept briefly to rate-limit guessing by email and by address."""
 
     __tablename__ = "sign_in_attempts"
-    __table_args__ = (Index("ix_sign_in_attempts_email_at", "email", "at"), Index("ix_sign_in_attempts_ip_at", "ip", "at"))
+    __table_args__ = (Index("ix_sign_in_attempts_email_at", "email", "at"),
+                      Index("ix_sign_in_attempts_ip_at", "ip", "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, subqueryload
 from . import gates as g
 from .db import Database
 from .definitions import Definition
+from .gate_context import gate_inputs
 from .models import DefinitionVersion, Evidence, Partner, Programme, RoleAssignment, SignOff, StagePlan
 from .permissions import Actor
 from .registry import Registry
@@ -192,24 +193,6 @@ class Portfolio:
     def _outcome_ids(self, session: Session) -> set[str]:
         hashes = session.scalars(select(DefinitionVersion.hash))
         return {o for h in hashes for o in self.registry.pinned(session, h).outcome_by_id}
-
-
-def gate_inputs(programme: Programme, evidenced: frozenset[str], sign_offs: list[SignOff], subject: str
-                ) -> g.GateInputs:
-    """Gate inputs from a loaded programme (partners, roles) and its current visit's sign-offs."""
-    current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
-    holders: dict[g.Capacity, set[int]] = defaultdict(set)
-    names: dict[int, str] = {}
-    for r in programme.roles:
-        if r.partner_id is None or r.partner_id in current:
-            holders[g.Capacity(r.role, r.partner_id)].add(r.person_id)
-            names[r.person_id] = r.person.name
-    return g.GateInputs(
-        partners=current, holders={cap: frozenset(ids) for cap, ids in holders.items()},
-        evidenced=evidenced if subject == "gate" else frozenset(),
-        decisions=tuple(g.Decision(s.person_id, names.get(s.person_id, f"person {s.person_id}"),
-                                   g.Capacity(s.role, s.partner_id), s.decision, s.comment, s.round)
-                        for s in sign_offs if s.subject == subject and s.evidence_rev == programme.evidence_rev))
 
 
 def _due(actor: Actor, p: Programme, d: Definition, current: list[SignOff], deadline: date | None

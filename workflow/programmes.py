@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from importlib.metadata import entry_points
 from datetime import UTC, date, datetime, timedelta
+from importlib.metadata import entry_points
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import gates as g
 from .db import Database
 from .definitions import Definition, SignOffRules
 from .errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from .gate_context import evidenced, read_gate_inputs
 from .importer import ImportError_, PartnerSpec, ProgrammeSpec
 from .machine import END_TOO_FEW, Move, lifecycle_for
 from .models import Event, Evidence, Partner, Person, Programme, RoleAssignment, SignOff, StagePlan
@@ -42,6 +43,12 @@ Listener = Callable[[Session, Programme, Definition, Event], None]
 def default_listeners() -> list[Listener]:
     """Listeners installed by packages through the ``banns.listeners`` entry point group."""
     return [ep.load() for ep in sorted(entry_points(group="banns.listeners"), key=lambda ep: ep.name)]
+
+
+# The programme with its partners (joined), roles and plans: built once, bound per call.
+_LOAD = select(Programme).where(Programme.id == bindparam("pid")).options(
+    joinedload(Programme.partners), selectinload(Programme.roles), selectinload(Programme.plans))
+_LOAD_LOCKED = _LOAD.with_for_update(of=Programme)
 
 
 def utcnow() -> datetime:
@@ -199,8 +206,8 @@ class Programmes:
                 if not note.strip():
                     raise InvalidError("a waiver needs a recorded rationale", field="note")
             else:
-                evidenced = _evidenced(session, programme)
-                missing = [c.title for c in gate.criteria if c.required and c.id not in evidenced]
+                present = evidenced(session, programme)
+                missing = [c.title for c in gate.criteria if c.required and c.id not in present]
                 if missing:
                     raise MoveRefusedError(programme_id, "request sign-off", programme.state, [
                         "evidence is missing for: " + "; ".join(f"'{m}'" for m in missing)])
@@ -300,12 +307,12 @@ class Programmes:
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, action or trigger, expected_version)
             before = programme.state
-            inputs = self._gate_inputs(session, programme, definition, "waiver" if trigger == "waive" else "gate")
+            inputs = read_gate_inputs(session, programme, "waiver" if trigger == "waive" else "gate")
             move = Move(programme.id, before, judge=_judge(definition, before, inputs))
             after = lifecycle_for(definition).fire(move, trigger, **kwargs)
             self._enter(programme, after)
             self._log(session, programme, actor, kind, before, after, reason, move=trigger)
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, fresh_visit=True)
 
     # --- partners and people ---------------------------------------------------------------------------
 
@@ -425,17 +432,14 @@ class Programmes:
                 raise ConflictError(programme_id) from None
             raise InvalidError(f"the change conflicts with existing data: {exc.orig}") from None
         except OperationalError as exc:
-            if "locked" in str(exc.orig).lower() or "could not serialize" in str(exc.orig).lower():
+            if any(word in str(exc.orig).lower() for word in ("locked", "could not serialize", "deadlock detected")):
                 raise ConflictError(programme_id or 0, "the database was busy with another change; nothing "
                                     "was saved. Try again.") from None
             raise
 
     def _load(self, session: Session, programme_id: int, *, lock: bool) -> tuple[Programme, Definition]:
-        stmt = select(Programme).where(Programme.id == programme_id).options(
-            selectinload(Programme.partners), selectinload(Programme.roles))
-        if lock:
-            stmt = stmt.with_for_update(of=Programme)
-        programme = session.scalars(stmt).one_or_none()
+        stmt = _LOAD_LOCKED if lock else _LOAD
+        programme = session.scalars(stmt, {"pid": programme_id}).unique().one_or_none()
         if programme is None:
             raise NotFoundError(f"no programme with id {programme_id}")
         return programme, self.registry.pinned(session, programme.definition_hash)
@@ -466,27 +470,6 @@ class Programmes:
             raise NotAllowedError(f"{person.name} holds no role that signs this request; it asks for: "
                                   + ", ".join(asked))
         return mine
-
-    def _gate_inputs(self, session: Session, programme: Programme, definition: Definition,
-                     subject: str) -> g.GateInputs:
-        current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
-        holders: dict[g.Capacity, set[int]] = {}
-        names: dict[int, str] = {}
-        for r in programme.roles:
-            if r.partner_id is None or r.partner_id in current:
-                holders.setdefault(g.Capacity(r.role, r.partner_id), set()).add(r.person_id)
-                names[r.person_id] = r.person.name
-        decisions = session.execute(select(
-            SignOff.person_id, SignOff.role, SignOff.partner_id, SignOff.decision, SignOff.comment, SignOff.round,
-        ).where(SignOff.programme_id == programme.id, SignOff.stage == programme.state,
-                SignOff.stage_visit == programme.stage_visit, SignOff.subject == subject,
-                SignOff.evidence_rev == programme.evidence_rev))
-        return g.GateInputs(
-            partners=current,
-            holders={cap: frozenset(ids) for cap, ids in holders.items()},
-            evidenced=_evidenced(session, programme) if subject == "gate" else frozenset(),
-            decisions=tuple(g.Decision(pid, names.get(pid, f"person {pid}"), g.Capacity(role, partner), dec,
-                                       comment, rnd) for pid, role, partner, dec, comment, rnd in decisions))
 
     def _enter(self, programme: Programme, state: str) -> None:
         programme.state = state
@@ -534,12 +517,6 @@ def _judge(definition: Definition, state: str, inputs: g.GateInputs) -> Callable
             return g.evaluate(definition, gate.waiver, None, inputs)
         return g.evaluate(definition, gate.sign_off, gate.criteria, inputs)
     return judge
-
-
-def _evidenced(session: Session, programme: Programme) -> frozenset[str]:
-    rows = session.scalars(select(Evidence.criterion).where(
-        Evidence.programme_id == programme.id, Evidence.stage == programme.state).distinct())
-    return frozenset(rows)
 
 
 def _current_gate(programme: Programme, definition: Definition, doing: str) -> Any:

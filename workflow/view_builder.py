@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from . import gates as g
 from .definitions import Definition
+from .gate_context import gate_inputs
 from .machine import lifecycle_for
 from .models import Event, Evidence, Person, Programme, SignOff
 from .views import (
@@ -21,8 +22,10 @@ from .views import (
 )
 
 
-def build_view(session: Session, programme: Programme, definition: Definition) -> ProgrammeView:
-    """The whole programme as plain data: partners, roles, plan and the current gate's task list."""
+def build_view(session: Session, programme: Programme, definition: Definition, *,
+               fresh_visit: bool = False) -> ProgrammeView:
+    """The whole programme as plain data: partners, roles, plan and the current gate's task list.
+    ``fresh_visit``: the programme has just entered its stage, so no decision exists yet to read."""
     session.flush()
     partners = {p.id: p for p in programme.partners}
     return ProgrammeView(
@@ -45,7 +48,8 @@ def build_view(session: Session, programme: Programme, definition: Definition) -
         plan=tuple(StagePlanView(p.stage, definition.state_title(p.stage) if p.stage in definition.stage_by_id
                                  else p.stage, p.planned_start, p.planned_end)
                    for p in sorted(programme.plans, key=lambda p: _order(definition, p.stage))),
-        gate=None if definition.is_terminal(programme.state) else _gate_view(session, programme, definition),
+        gate=None if definition.is_terminal(programme.state) else _gate_view(session, programme, definition,
+                                                                               fresh_visit),
         moves=tuple(lifecycle_for(definition).moves_from(programme.state)),
     )
 
@@ -54,7 +58,7 @@ def _order(definition: Definition, stage: str) -> int:
     return definition.stage_ids.index(stage) if stage in definition.stage_by_id else len(definition.stage_ids)
 
 
-def _gate_view(session: Session, programme: Programme, definition: Definition) -> GateView:
+def _gate_view(session: Session, programme: Programme, definition: Definition, fresh_visit: bool) -> GateView:
     gate = definition.gates[programme.state]
     evidence_rows = session.execute(
         select(Evidence, Person.name).outerjoin(Person, Person.id == Evidence.recorded_by_id)
@@ -64,25 +68,11 @@ def _gate_view(session: Session, programme: Programme, definition: Definition) -
     for row, who in evidence_rows:
         latest[row.criterion] = EvidenceView(row.criterion, row.summary, row.link, who or "system",
                                              row.recorded_at)
-    sign_rows = session.execute(
+    sign_rows = [] if fresh_visit else session.execute(
         select(SignOff, Person.name).join(Person, Person.id == SignOff.person_id)
         .where(SignOff.programme_id == programme.id, SignOff.stage == programme.state,
                SignOff.stage_visit == programme.stage_visit).order_by(SignOff.id)).all()
-    current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
-    holders: dict[g.Capacity, set[int]] = {}
-    for r in programme.roles:
-        if r.partner_id is None or r.partner_id in current:
-            holders.setdefault(g.Capacity(r.role, r.partner_id), set()).add(r.person_id)
-    frozen_holders = {cap: frozenset(ids) for cap, ids in holders.items()}
-
-    def inputs(subject: str) -> g.GateInputs:
-        return g.GateInputs(
-            partners=current, holders=frozen_holders,
-            evidenced=frozenset(latest) if subject == "gate" else frozenset(),
-            decisions=tuple(g.Decision(s.person_id, name, g.Capacity(s.role, s.partner_id), s.decision, s.comment,
-                                       s.round) for s, name in sign_rows
-                            if s.subject == subject and s.evidence_rev == programme.evidence_rev))
-
+    decisions = [s for s, _ in sign_rows]
     return GateView(
         stage=programme.state, title=gate.title, subject=programme.sign_off_subject or "gate",
         round=programme.sign_off_round, request_open=programme.sign_off_subject is not None,
@@ -90,8 +80,9 @@ def _gate_view(session: Session, programme: Programme, definition: Definition) -
         evidence=tuple(latest[c.id] for c in gate.criteria if c.id in latest),
         sign_offs=tuple(SignOffView(s.person_id, name, s.role, s.partner_id, s.decision, s.comment, s.round,
                                     s.decided_at) for s, name in sign_rows),
-        report=g.evaluate(definition, gate.sign_off, gate.criteria, inputs("gate")),
-        waiver_report=g.evaluate(definition, gate.waiver, None, inputs("waiver")) if gate.waiver else None,
+        report=g.evaluate(definition, gate.sign_off, gate.criteria, gate_inputs(programme, latest, decisions, "gate")),
+        waiver_report=g.evaluate(definition, gate.waiver, None, gate_inputs(programme, (), decisions, "waiver"))
+        if gate.waiver else None,
     )
 
 

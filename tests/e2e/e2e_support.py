@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, Page
