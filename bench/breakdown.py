@@ -26,10 +26,10 @@ from bench.targets import Target
 
 #: Phases of ``Programmes._move``: (label, (file suffix, function name)); the rest is the unit of work.
 PHASES = (
-    ("load and lock (3 queries)", ("workflow/programmes.py", "_load")),
-    ("gate inputs (2 queries)", ("workflow/programmes.py", "_gate_inputs")),
+    ("load and lock (2-3 queries)", ("workflow/programmes.py", "_load")),
+    ("gate inputs (2 queries)", ("workflow/gate_context.py", "read_gate_inputs")),
     ("machine + gate evaluation", ("workflow/machine.py", "fire")),
-    ("state change + event object", ("workflow/programmes.py", "_log")),
+    ("event + listeners (outbox)", ("workflow/programmes.py", "_log")),
     ("flush: UPDATE + INSERT", ("sqlalchemy/orm/session.py", "flush")),
     ("view building (minus flush)", ("workflow/view_builder.py", "build_view")),
     ("commit (incl. fsync)", ("sqlalchemy/orm/session.py", "commit")),
@@ -123,8 +123,8 @@ def profiled(target: Target, folder: Path, n: int) -> list[str]:
 
 def _cumulative(stats: dict[tuple[str, int, str], tuple[Any, ...]], where: tuple[str, str]) -> float:
     suffix, name = where  # the outermost of same-named functions (Session.commit calls a nested commit)
-    return max(ct for (file, _, func), (_, _, _, ct, _) in stats.items()
-               if func == name and file.endswith(suffix)) if stats else 0.0
+    return max((ct for (file, _, func), (_, _, _, ct, _) in stats.items()
+                if func == name and file.endswith(suffix)), default=0.0)
 
 
 def _by_package(stats: dict[tuple[str, int, str], tuple[Any, ...]], total: float) -> list[tuple[str, float]]:
