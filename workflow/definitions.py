@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .errors import BannsError
+from .figures import figure_checks
 from .yamlsource import Problem, SourceError, load_yaml, pydantic_problems
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
@@ -79,9 +80,13 @@ class Outcome(_Spec):
 
 
 class Criterion(_Spec):
+    """A checklist item of a gate: met by recorded evidence, or by the programme's own figures when
+    ``figures`` names a figure check (see :mod:`workflow.figures`)."""
+
     id: Id
     title: Text
     required: bool = True
+    figures: Id | None = None
 
 
 class Quorum(_Spec):
@@ -334,6 +339,10 @@ def _semantic_problems(d: Definition) -> Iterator[tuple[tuple[str | int, ...], s
             for j, role in enumerate(rules.roles if rules else []):
                 if role not in roles:
                     yield ("gates", stage_id, rules_key, "roles", j), _unknown("role", role, roles)
+        for j, criterion in enumerate(gate.criteria):
+            if criterion.figures and criterion.figures not in figure_checks():
+                yield ("gates", stage_id, "criteria", j, "figures"), _unknown(
+                    "figure check", criterion.figures, figure_checks())
         if gate.waiver and not d.stage_by_id[stage_id].optional:
             yield ("gates", stage_id, "waiver"), f"stage '{stage_id}' is not optional, so it cannot be waived"
     for i, stage in enumerate(d.stages):

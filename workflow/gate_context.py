@@ -4,13 +4,15 @@ from these, so they can never disagree about what a gate needs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import gates as g
+from .definitions import Definition
+from .figures import check_figures
 from .models import Evidence, Programme, SignOff
 
 
@@ -35,7 +37,7 @@ _EVIDENCED = select(Evidence.criterion).where(
 
 
 def gate_inputs(programme: Programme, evidenced: Iterable[str], decisions: Iterable[DecisionRow],
-                subject: str) -> g.GateInputs:
+                subject: str, figures: Mapping[str, tuple[bool, str]] | None = None) -> g.GateInputs:
     """The inputs of the current gate (``subject`` 'gate') or of its waiver ('waiver'). ``decisions`` are
     the current visit's; those on other evidence or another subject are left out here."""
     current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
@@ -52,15 +54,28 @@ def gate_inputs(programme: Programme, evidenced: Iterable[str], decisions: Itera
         decisions=tuple(
             g.Decision(d.person_id, names.get(d.person_id, f"person {d.person_id}"), g.Capacity(d.role, d.partner_id),
                        d.decision, d.comment, d.round)
-            for d in decisions if d.subject == subject and d.evidence_rev == programme.evidence_rev))
+            for d in decisions if d.subject == subject and d.evidence_rev == programme.evidence_rev),
+        figures=dict(figures or {}) if subject == "gate" else {})
 
 
-def read_gate_inputs(session: Session, programme: Programme, subject: str) -> g.GateInputs:
-    """Read the current gate's inputs for ``programme`` (partners and roles already loaded): two queries."""
+def read_gate_inputs(session: Session, programme: Programme, definition: Definition, subject: str
+                     ) -> g.GateInputs:
+    """Read the current gate's inputs for ``programme`` (partners and roles already loaded): two queries,
+    plus the figure checks its criteria name, if any."""
     where = {"pid": programme.id, "stage": programme.state}
     decisions = session.scalars(_DECISIONS, {**where, "visit": programme.stage_visit, "subject": subject,
                                              "rev": programme.evidence_rev}).all()
-    return gate_inputs(programme, evidenced(session, programme) if subject == "gate" else (), decisions, subject)
+    if subject != "gate":
+        return gate_inputs(programme, (), decisions, subject)
+    return gate_inputs(programme, evidenced(session, programme), decisions, subject,
+                       figures_for(session, programme, definition))
+
+
+def figures_for(session: Session, programme: Programme, definition: Definition) -> dict[str, tuple[bool, str]]:
+    """The figure checks named by the current gate's criteria, run on this programme."""
+    gate = definition.gates.get(programme.state)
+    names = [c.figures for c in gate.criteria if c.figures] if gate else []
+    return check_figures(session, programme.id, names) if names else {}
 
 
 def evidenced(session: Session, programme: Programme) -> frozenset[str]:

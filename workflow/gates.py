@@ -47,6 +47,8 @@ class GateInputs:
     holders: Mapping[Capacity, frozenset[int]]
     evidenced: frozenset[str]
     decisions: tuple[Decision, ...]
+    #: results of the figure checks the criteria name: check name -> (met, why)
+    figures: Mapping[str, tuple[bool, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,17 @@ def evaluate(definition: Definition, rules: SignOffRules, criteria: list[Criteri
     requirements: list[Requirement] = []
     unmet: list[str] = []
 
-    missing = []
+    missing, short = [], []
     for criterion in criteria or []:
-        met = criterion.id in inputs.evidenced
-        requirements.append(Requirement("criterion", criterion.title, met, required=criterion.required))
+        if criterion.figures:
+            met, why = inputs.figures.get(criterion.figures, (False, "the figures have not been checked"))
+        else:
+            met, why = criterion.id in inputs.evidenced, ""
+        requirements.append(Requirement("criterion", criterion.title, met, why, required=criterion.required))
         if criterion.required and not met:
-            missing.append(criterion.title)
+            (short.append(f"'{criterion.title}': {why}") if criterion.figures else missing.append(criterion.title))
+    if short:
+        unmet.append("the figures do not yet meet " + "; ".join(short))
     if missing:
         unmet.append(f"evidence is missing for {_count(len(missing), 'criterion', 'criteria')}: "
                      + "; ".join(f"'{m}'" for m in missing))

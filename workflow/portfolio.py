@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, subqueryload
 from . import gates as g
 from .db import Database
 from .definitions import Definition
-from .gate_context import gate_inputs
+from .gate_context import figures_for, gate_inputs
 from .models import DefinitionVersion, Evidence, Partner, Programme, RoleAssignment, SignOff, StagePlan
 from .permissions import Actor
 from .registry import Registry
@@ -173,7 +173,8 @@ class Portfolio:
                 if item:
                     due.append(item)
                 if any(r.person_id == actor.person_id and r.role == "programme_manager" for r in p.roles):
-                    inputs = gate_inputs(p, frozenset(evidenced[p.id]), current, "gate")
+                    # figure checks (money) run only for gates whose criteria name them
+                    inputs = gate_inputs(p, frozenset(evidenced[p.id]), current, "gate", figures_for(session, p, d))
                     report = g.evaluate(d, d.gates[p.state].sign_off, d.gates[p.state].criteria, inputs)
                     managed.append(ReadyGate(p.id, p.name, d.state_title(p.state), report.passed, report.unmet))
             return MyWork(tuple(due), tuple(sorted(managed, key=lambda m: not m.ready)))

@@ -23,7 +23,7 @@ from . import gates as g
 from .db import Database
 from .definitions import Definition, SignOffRules
 from .errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
-from .gate_context import evidenced, read_gate_inputs
+from .gate_context import read_gate_inputs
 from .importer import ImportError_, PartnerSpec, ProgrammeSpec
 from .machine import END_TOO_FEW, Move, lifecycle_for
 from .models import Event, Evidence, Partner, Person, Programme, RoleAssignment, SignOff, StagePlan
@@ -206,11 +206,11 @@ class Programmes:
                 if not note.strip():
                     raise InvalidError("a waiver needs a recorded rationale", field="note")
             else:
-                present = evidenced(session, programme)
-                missing = [c.title for c in gate.criteria if c.required and c.id not in present]
-                if missing:
-                    raise MoveRefusedError(programme_id, "request sign-off", programme.state, [
-                        "evidence is missing for: " + "; ".join(f"'{m}'" for m in missing)])
+                inputs = read_gate_inputs(session, programme, definition, "gate")
+                report = g.evaluate(definition, gate.sign_off, gate.criteria, inputs)
+                not_ready = [r for r in report.unmet if r.startswith(("evidence is missing", "the figures"))]
+                if not_ready:
+                    raise MoveRefusedError(programme_id, "request sign-off", programme.state, not_ready)
             programme.sign_off_round += 1
             programme.sign_off_subject = subject
             programme.sign_off_requested_at = self.clock()
@@ -307,7 +307,7 @@ class Programmes:
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, action or trigger, expected_version)
             before = programme.state
-            inputs = read_gate_inputs(session, programme, "waiver" if trigger == "waive" else "gate")
+            inputs = read_gate_inputs(session, programme, definition, "waiver" if trigger == "waive" else "gate")
             move = Move(programme.id, before, judge=_judge(definition, before, inputs))
             after = lifecycle_for(definition).fire(move, trigger, **kwargs)
             self._enter(programme, after)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from . import gates as g
 from .definitions import Definition
-from .gate_context import gate_inputs
+from .gate_context import figures_for, gate_inputs
 from .machine import lifecycle_for
 from .models import Event, Evidence, Person, Programme, SignOff
 from .views import (
@@ -80,7 +80,8 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         evidence=tuple(latest[c.id] for c in gate.criteria if c.id in latest),
         sign_offs=tuple(SignOffView(s.person_id, name, s.role, s.partner_id, s.decision, s.comment, s.round,
                                     s.decided_at) for s, name in sign_rows),
-        report=g.evaluate(definition, gate.sign_off, gate.criteria, gate_inputs(programme, latest, decisions, "gate")),
+        report=g.evaluate(definition, gate.sign_off, gate.criteria, gate_inputs(
+            programme, latest, decisions, "gate", figures_for(session, programme, definition))),
         waiver_report=g.evaluate(definition, gate.waiver, None, gate_inputs(programme, (), decisions, "waiver"))
         if gate.waiver else None,
     )

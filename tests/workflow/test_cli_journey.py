@@ -19,6 +19,7 @@ from click.testing import Result
 ROOT = Path(__file__).resolve().parents[2]  # not imported from conftest: tests/web has a conftest too
 DEFINITIONS = ROOT / "definitions"
 EXAMPLE = ROOT / "examples" / "northbridge-southmoor.yaml"
+MONEY = ROOT / "examples" / "northbridge-southmoor-money.yaml"
 GATES: dict[str, Any] = yaml.safe_load((DEFINITIONS / "shared-service.yaml").read_text(encoding="utf-8"))["gates"]
 
 PRIYA = "priya.shah@northbridge.example"  # programme manager
@@ -138,6 +139,12 @@ def honest_conversation_with_a_rejection(cli: Any, pid: int) -> None:
 
 
 def outline_case_returned_from_prenup(cli: Any, pid: int) -> None:
+    # The outline case's gate is met by the business case's own figures, not by a note saying so.
+    record_evidence(cli, pid, "outline_case")
+    out = refused(cli, "request", pid, "--by", PRIYA)
+    assert "the figures do not yet meet 'Savings by year': no planned savings by year recorded" in out
+    assert "'Payback year': no business case figures recorded" in out
+    cli("money", "import", pid, MONEY)
     complete_gate(cli, pid, "outline_case")
     advance(cli, pid, "Pre-nuptial agreement")
 

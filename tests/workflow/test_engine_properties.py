@@ -32,6 +32,7 @@ from workflow.definitions import load_definition
 from workflow.errors import BannsError, ConflictError, NotAllowedError
 from workflow.importer import PartnerSpec, load_programme
 from workflow.models import Event, Evidence, Partner, Programme, RoleAssignment, SignOff
+from workflow.money.service import Finances, figures_status
 from workflow.permissions import Actor
 from workflow.programmes import Programmes
 from workflow.registry import Registry
@@ -41,6 +42,7 @@ from workflow.views import ProgrammeView
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "definitions"
 EXAMPLE = ROOT / "examples" / "northbridge-southmoor.yaml"
+MONEY = ROOT / "examples" / "northbridge-southmoor-money.yaml"
 DEFINITION = load_definition(DEFINITIONS / "shared-service.yaml")
 ROLES = sorted(DEFINITION.role_scope)
 REGISTRY = Registry(DEFINITIONS)  # shared: it caches parsed definitions by content
@@ -86,7 +88,10 @@ def oracle(session: Session, pid: int, subject: str) -> bool:
     if subject == "gate":
         evidenced = set(session.scalars(select(Evidence.criterion).where(
             Evidence.programme_id == pid, Evidence.stage == programme.state)))
-        if any(c.required and c.id not in evidenced for c in gate.criteria):
+        if any(c.required and not c.figures and c.id not in evidenced for c in gate.criteria):
+            return False
+        # criteria met by the programme's own figures (business case, pre-nup), as the money package says
+        if any(c.required and c.figures and not figures_status(session, pid, c.figures)[0] for c in gate.criteria):
             return False
     partners = set(session.scalars(select(Partner.id).where(Partner.programme_id == pid,
                                                             Partner.withdrawn_at.is_(None))))
@@ -332,6 +337,8 @@ def starting_points(sqlite_template: Path, tmp_path_factory: pytest.TempPathFact
     run.programmes.assign_role(run.pid, "fiona.lowe@southmoor.example", "signatory", partner["Southmoor"])
     run.programmes.assign_role(run.pid, "dev.patel@eastvale.example", "steering_member", partner["Eastvale"])
     run.programmes.assign_role(run.pid, "oliver.grant@northbridge.example", "chair")
+    # the business case and pre-nup that the outline case and pre-nup gates check
+    Finances(run.db, REGISTRY, run.clock).import_figures(run.pid, MONEY.read_text(encoding="utf-8"), str(MONEY))
     run.view = run.programmes.get(run.pid)
     try:
         for i, _stage in enumerate(DEFINITION.stage_ids):

@@ -15,6 +15,7 @@ from workflow.definitions import load_definition
 from workflow.errors import InvalidError, MoveRefusedError, NotAllowedError
 from workflow.importer import PartnerSpec, load_programme
 from workflow.models import Event, SignOff
+from workflow.money.service import Finances
 from workflow.programmes import Programmes
 from workflow.registry import Registry
 from workflow.views import ProgrammeView
@@ -48,6 +49,11 @@ def pass_gate(programmes: Programmes, pid: int, people: dict[str, int]) -> Progr
 
 
 def walk_to(programmes: Programmes, pid: int, people: dict[str, int], stage: str) -> ProgrammeView:
+    """Pass gate after gate until ``stage``, with the sample's business case and pre-nup in place
+    (the outline case and pre-nup gates check those figures)."""
+    money = Path(__file__).resolve().parents[2] / "examples" / "northbridge-southmoor-money.yaml"
+    Finances(programmes.db, programmes.registry, programmes.clock).import_figures(
+        pid, money.read_text(encoding="utf-8"), str(money))
     view = programmes.get(pid)
     while view.state != stage:
         view = pass_gate(programmes, pid, people)

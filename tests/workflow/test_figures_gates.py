@@ -1,0 +1,66 @@
+"""Gates that require figures: the outline case needs savings by year and a payback year; the pre-nup
+needs a complete agreement. Met by the programme's own money data, not by a note saying so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workflow.definitions import DefinitionError, parse_definition
+from workflow.errors import MoveRefusedError
+from workflow.money.service import Finances
+from workflow.programmes import Programmes
+from workflow.views import ProgrammeView
+
+ROOT = Path(__file__).resolve().parents[2]
+MONEY = ROOT / "examples" / "northbridge-southmoor-money.yaml"
+
+
+def at_outline_case(programmes: Programmes, sample: ProgrammeView, people: dict[str, int]) -> ProgrammeView:
+    """Courtship and honest conversation passed the plain way."""
+    pid = sample.id
+    for _ in range(2):
+        view = programmes.get(pid)
+        definition = programmes.registry.latest(view.definition_id)
+        for criterion in definition.gates[view.state].criteria:
+            programmes.record_evidence(pid, criterion.id, "agreed at the leaders' meeting")
+        programmes.request_sign_off(pid)
+        signers = ("tom", "aisha", "gareth") + (("helen",) if view.state == "honest_conversation" else ())
+        for who in signers:  # the signatories; the honest conversation also needs a steering quorum
+            programmes.sign(pid, people[who], "approve")
+        programmes.advance(pid)
+    return programmes.get(pid)
+
+
+def test_the_outline_case_gate_waits_for_the_business_case_figures(
+        programmes: Programmes, sample: ProgrammeView, people: dict[str, int]) -> None:
+    view = at_outline_case(programmes, sample, people)
+    assert view.state == "outline_case"
+    definition = programmes.registry.latest(view.definition_id)
+    for criterion in definition.gates["outline_case"].criteria:
+        programmes.record_evidence(view.id, criterion.id, "see the business case")
+
+    with pytest.raises(MoveRefusedError) as refused:
+        programmes.request_sign_off(view.id)
+    assert "'Savings by year': no planned savings by year recorded" in str(refused.value)
+    assert "'Payback year': no business case figures recorded" in str(refused.value)
+
+    Finances(programmes.db, programmes.registry, programmes.clock).import_figures(
+        view.id, MONEY.read_text(encoding="utf-8"), str(MONEY))
+    view = programmes.request_sign_off(view.id)
+    assert view.gate is not None
+    figures = {r.label: r for r in view.gate.report.requirements if r.kind == "criterion"}
+    assert figures["Payback year"].met and figures["Payback year"].detail.startswith("pays back in ")
+    assert figures["Savings by year"].met and "in total" in figures["Savings by year"].detail
+
+
+def test_a_definition_naming_an_unknown_figure_check_is_refused_with_its_line() -> None:
+    text = (ROOT / "definitions" / "shared-service.yaml").read_text(encoding="utf-8")
+    broken = text.replace("figures: payback_year", "figures: payback_month")
+    line = broken.splitlines().index("        figures: payback_month") + 1
+    with pytest.raises(DefinitionError) as error:
+        parse_definition(broken, "shared-service.yaml")
+    problem = error.value.problems[0]
+    assert problem.line == line and problem.field.endswith(".figures")
+    assert "unknown figure check 'payback_month'" in problem.message and "payback_year" in problem.message
