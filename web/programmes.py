@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from workflow.errors import InvalidError, NotAllowedError, NotFoundError
 from workflow.importer import ImportError_, ProgrammeSpec, parse_programme
 from workflow.portfolio import SORTS, PortfolioQuery
+from workflow.reminders.delivery import list_mail
 
 from .access import access_to
 from .extensions import _
@@ -98,6 +99,7 @@ def show(programme_id: int) -> Any:
         events=events[-10:][::-1],
         diagram=lifecycle_diagram(definition, view, events),
         timeline=stage_timeline(definition, view, events),
+        mail=list_mail(services().db, programme_id=programme_id, limit=20),
     )
 
 
