@@ -162,6 +162,13 @@ class ProgrammeForm(FlaskForm):
     add_partner = SubmitField(_l("Add another partner"))
 
 
+class EditProgrammeForm(VersionedForm):
+    name = StringField(
+        _l("Programme name"), validators=[DataRequired(_l("Enter the programme's name")), Length(max=200)]
+    )
+    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000)])
+
+
 class ImportForm(FlaskForm):
     source = TextAreaField(
         _l("Programme in YAML"), validators=[DataRequired(_l("Paste the programme's YAML")), Length(max=200_000)]

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from workflow.errors import InvalidError, NotAllowedError, NotFoundError
+from workflow.errors import ConflictError, InvalidError, NotAllowedError, NotFoundError
 from workflow.importer import ImportError_, ProgrammeSpec, parse_programme
 from workflow.portfolio import SORTS, PortfolioQuery
 from workflow.reminders.delivery import list_mail
 
 from .access import access_to
 from .extensions import _
-from .forms import AddPersonForm, ImportForm, ProgrammeForm, options
+from .forms import AddPersonForm, EditProgrammeForm, ImportForm, ProgrammeForm, options
 from .lifecycle import lifecycle_diagram, stage_timeline
 from .services import now, services
 
@@ -101,6 +102,54 @@ def show(programme_id: int) -> Any:
         timeline=stage_timeline(definition, view, events),
         mail=list_mail(services().db, programme_id=programme_id, limit=20),
     )
+
+
+@bp.route("/<int:programme_id>/edit", methods=["GET", "POST"])
+def edit(programme_id: int) -> Any:
+    view = services().programmes.get(programme_id, g.actor)
+    if not access_to(view).can("edit"):
+        abort(403)
+    form = EditProgrammeForm(data={"name": view.name, "description": view.description, "version": view.version})
+    dates = {p.stage: (p.planned_start, p.planned_end) for p in view.plan}
+    date_errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        dates, date_errors = _dates_from(request.form, view)
+        if form.validate_on_submit() and not date_errors:
+            try:
+                services().programmes.edit(programme_id, name=form.name.data, description=form.description.data or "",
+                                           plan=dates, actor=g.actor, expected_version=int(form.version.data))
+            except ConflictError:
+                flash(_("Someone else changed this programme meanwhile. Check the latest details below; what "
+                        "you typed is kept."), "conflict")
+                form.version.data = str(services().programmes.get(programme_id, g.actor).version)
+                status = 409
+            except InvalidError as exc:
+                date_errors[(exc.field or "").removeprefix("plan-")] = str(exc)
+                status = 422
+            else:
+                flash(_("Programme details saved"), "success")
+                return redirect(url_for("programmes.show", programme_id=programme_id))
+        else:
+            status = 422
+    return render_template("programmes/edit.html", view=view, form=form, dates=dates, date_errors=date_errors), status
+
+
+def _dates_from(data: Any, view: Any) -> tuple[dict[str, tuple[date | None, date | None]], dict[str, str]]:
+    """Planned dates per stage from ``start-<stage>`` and ``end-<stage>`` fields, with an error per stage."""
+    dates: dict[str, tuple[date | None, date | None]] = {}
+    errors: dict[str, str] = {}
+    for plan in view.plan:
+        parsed = []
+        for edge in ("start", "end"):
+            text = (data.get(f"{edge}-{plan.stage}") or "").strip()
+            try:
+                parsed.append(date.fromisoformat(text) if text else None)
+            except ValueError:
+                errors[plan.stage] = _("%(stage)s: enter dates like 2027-03-31", stage=plan.title)
+                parsed.append(None)
+        dates[plan.stage] = (parsed[0], parsed[1])
+    return dates, errors
 
 
 @bp.route("/<int:programme_id>/people", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ opens a write transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import entry_points
@@ -360,6 +360,46 @@ class Programmes:
                       partner=partner.name)
             return build_view(session, programme, definition)
 
+    def edit(self, programme_id: int, *, name: str, description: str,
+             plan: Mapping[str, tuple[date | None, date | None]], actor: Actor = SYSTEM,
+             expected_version: int | None = None) -> ProgrammeView:
+        """Change the programme's name, description and planned stage dates; the log records what changed.
+
+        Raises:
+            InvalidError: an empty or taken name, an unknown stage, or a stage planned to end before it starts.
+        """
+        name = name.strip()
+        if not name:
+            raise InvalidError("enter the programme's name", field="name")
+        with self._unit(programme_id) as session:
+            programme, definition = self._begin(session, programme_id, actor, "edit", expected_version)
+            if name != programme.name and session.scalar(select(Programme.id).where(Programme.name == name)):
+                raise InvalidError(f"a programme named '{name}' exists already", field="name")
+            changes: dict[str, Any] = {}
+            for stage, (start, end) in plan.items():
+                if stage not in definition.stage_by_id:
+                    raise InvalidError(f"unknown stage '{stage}'", field="plan")
+                if start and end and end < start:
+                    raise InvalidError(f"{definition.state_title(stage)}: the planned end is before its start",
+                                       field=f"plan-{stage}")
+                row = next((p for p in programme.plans if p.stage == stage), None)
+                if row is None:
+                    row = StagePlan(programme_id=programme.id, stage=stage)
+                    programme.plans.append(row)
+                if (row.planned_start, row.planned_end) != (start, end):
+                    changes[stage] = [_iso(row.planned_start), _iso(row.planned_end), _iso(start), _iso(end)]
+                    row.planned_start, row.planned_end = start, end
+            if name != programme.name:
+                changes["name"] = [programme.name, name]
+                programme.name = name
+            if description != programme.description:
+                changes["description"] = [programme.description, description]
+                programme.description = description
+            if not changes:
+                return build_view(session, programme, definition)
+            self._log(session, programme, actor, "programme_edited", None, None, "", changes=changes)
+            return build_view(session, programme, definition)
+
     def assign_role(self, programme_id: int, email: str, role: str, partner_id: int | None = None,
                     actor: Actor = SYSTEM, *, name: str | None = None) -> ProgrammeView:
         """Give a person (created if new, when ``name`` is given) a role in the programme."""
@@ -541,6 +581,10 @@ def _partner(programme: Programme, partner_id: int) -> Partner:
 def _new_partner(spec: PartnerSpec, now: datetime) -> Partner:
     return Partner(name=spec.name, kind=spec.kind, nation=spec.nation, population=spec.population,
                    net_budget=spec.net_budget, joined_at=now)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _required(reason: str, doing: str) -> str:

@@ -50,6 +50,9 @@ audit                200   200     200       200      200      403      403     
 audit_csv            200   200     200       200      200      403      403      302
 gate                 200   200     200       200      200      403      403      302
 manage               200   200     403       403      403      403      403      302
+edit_page            200   200     403       403      403      403      403      302
+account              200   200     200       200      200      200      200      302
+sent_mail            200   403     403       403      403      403      403      302
 admin_people         200   403     403       403      403      403      403      302
 create               302   302     403       403      403      403      403      401
 import               302   302     403       403      403      403      403      401
@@ -64,6 +67,7 @@ waive                409   409     403       403      403      403      403     
 withdraw             302   302     403       403      403      403      403      401
 end                  302   302     403       403      403      403      403      401
 admin_add_person     302   403     403       403      403      403      403      401
+edit                 302   302     403       403      403      403      403      401
 """
 
 
@@ -164,6 +168,12 @@ ACTIONS: dict[str, Action] = {
     ),
     "admin_add_person": Action(
         "POST", "/admin/people", lambda c: {"name": "Ravi Admin", "email": "ravi@banns.example"}
+    ),
+    "edit_page": Action("GET", "/programmes/{pid}/edit"),
+    "account": Action("GET", "/account"),
+    "sent_mail": Action("GET", "/admin/mail"),
+    "edit": Action(
+        "POST", "/programmes/{pid}/edit", lambda c: {"version": c.version, "name": "Renamed", "description": ""}, True
     ),
 }
 assert {a for a, _ in EXPECTED} == set(ACTIONS), "every action has a row in the table, and only those"
