@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["london_date"] = _london_date
     app.jinja_env.filters["money"] = _money
     app.jinja_env.globals["state_tag"] = state_tag
+    app.jinja_env.globals["confidence_tag"] = confidence_tag
     app.jinja_env.add_extension("jinja2.ext.do")
 
 
@@ -73,6 +74,12 @@ def state_tag(state: str, ended: bool) -> dict[str, str]:
         colour = {"live": "green", "dissolved": "grey", "abandoned": "red"}.get(state, "grey")
         return {"classes": f"govuk-tag--{colour}"}
     return {"classes": "govuk-tag--blue"}
+
+
+def confidence_tag(rating: str) -> str:
+    """The GOV.UK tag colour for a delivery-confidence rating (Gateway five-point scale or RAG)."""
+    return {"Green": "govuk-tag--green", "Amber/Green": "govuk-tag--turquoise", "Amber": "govuk-tag--yellow",
+            "Amber/Red": "govuk-tag--orange", "Red": "govuk-tag--red"}.get(rating, "govuk-tag--grey")
 
 
 __all__ = ["_", "babel", "csrf", "init_app"]

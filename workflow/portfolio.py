@@ -17,6 +17,7 @@ from .db import Database
 from .definitions import Definition
 from .gate_context import figures_for, gate_inputs
 from .models import DefinitionVersion, Evidence, Partner, Programme, RoleAssignment, SignOff, StagePlan
+from .money.models import MoneyConfidence
 from .permissions import Actor
 from .registry import Registry
 from .views import ProgrammeView
@@ -49,6 +50,7 @@ class PortfolioRow:
     days_in_stage: int
     next_deadline: date | None
     partners: tuple[str, ...]
+    confidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class Portfolio:
                 .outerjoin(StagePlan, and_(StagePlan.programme_id == Programme.id, StagePlan.stage == Programme.state))
                 .order_by(order, Programme.id).limit(query.per_page).offset((page - 1) * query.per_page)).all()
             partners = _partner_names(session, [p.id for p, _ in rows])
+            confidence = _latest_confidence(session, [p.id for p, _ in rows])
             states = session.execute(select(Programme.state, Programme.definition_hash).distinct()).all()
             definitions = session.scalars(select(Programme.definition_id).distinct().order_by(Programme.definition_id))
             result = []
@@ -128,7 +131,8 @@ class Portfolio:
                 d = self.registry.pinned(session, p.definition_hash)
                 result.append(PortfolioRow(
                     p.id, p.name, p.definition_id, p.state, d.state_title(p.state), d.is_terminal(p.state),
-                    p.stage_entered_at, (now - p.stage_entered_at).days, deadline, tuple(partners[p.id])))
+                    p.stage_entered_at, (now - p.stage_entered_at).days, deadline, tuple(partners[p.id]),
+                    confidence.get(p.id)))
             state_titles = {s: self.registry.pinned(session, h).state_title(s) for s, h in states}
             return PortfolioPage(tuple(result), total, page, pages, query,
                                  tuple(sorted(state_titles.items(), key=lambda kv: kv[1])), tuple(definitions))
@@ -231,3 +235,12 @@ def _partner_names(session: Session, ids: list[int]) -> dict[int, list[str]]:
     for pid, name in rows:
         names[pid].append(name)
     return names
+
+
+def _latest_confidence(session: Session, ids: list[int]) -> dict[int, str]:
+    """The latest delivery-confidence rating recorded for each of a page of programmes (one query)."""
+    latest = (select(func.max(MoneyConfidence.id)).where(MoneyConfidence.programme_id.in_(ids))
+              .group_by(MoneyConfidence.programme_id))
+    rows = session.execute(select(MoneyConfidence.programme_id, MoneyConfidence.rating)
+                           .where(MoneyConfidence.id.in_(latest)))
+    return {pid: rating for pid, rating in rows}

@@ -49,3 +49,4 @@ def test_an_edit_from_a_stale_page_is_a_conflict(
     assert "Someone else changed this programme meanwhile" in text_of(response)
     assert 'value="Typed while someone else worked"' in response.get_data(as_text=True)
     assert programmes.get(sample.id).name == sample.name
+
