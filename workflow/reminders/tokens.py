@@ -159,6 +159,10 @@ def _check_gate_open(session: Session, claim: TokenClaim) -> None:
     if programme.sign_off_subject is None:
         raise GateClosedError("sign-off is no longer requested for this gate (the evidence changed or the "
                               "request was withdrawn); you will get a new link when it is requested again")
+    if (programme.sign_off_subject, programme.sign_off_round) != (claim.subject, claim.round):
+        # a link answers the request it was sent for: never a later resubmission, nor a waiver instead of a gate
+        raise GateClosedError("a newer request has replaced the one this link was sent for; use the link in the "
+                              "latest email, or sign in to decide")
     decided = session.scalar(select(SignOff.id).where(
         SignOff.programme_id == claim.programme_id, SignOff.stage == claim.stage,
         SignOff.stage_visit == claim.stage_visit, SignOff.subject == programme.sign_off_subject,
