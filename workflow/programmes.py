@@ -544,6 +544,23 @@ class Programmes:
         return person
 
 
+def figures_changed(session: Session, programme: Programme, definition: Definition, actor: Actor, now: datetime,
+                    what: str) -> None:
+    """Record, in the caller's transaction, that the programme's own figures changed (business case,
+    sharing basis, pre-nup). If the current gate checks figures, its approvals were given on the old ones:
+    as with changed evidence, an open request closes and everyone is asked again."""
+    gate = definition.gates.get(programme.state)
+    data: dict[str, Any] = {}
+    if gate is not None and any(c.figures for c in gate.criteria):
+        programme.evidence_rev += 1
+        data = {"evidence_rev": programme.evidence_rev, "request_closed": programme.sign_off_subject is not None}
+        programme.sign_off_subject = None
+    programme.last_seq += 1
+    programme.updated_at = now
+    session.add(Event(programme_id=programme.id, seq=programme.last_seq, at=now, actor_id=actor.person_id,
+                      actor=actor.name, kind="figures_changed", reason=what, data=data))
+
+
 # --- helpers that need no session ------------------------------------------------------------------------
 
 def _judge(definition: Definition, state: str, inputs: g.GateInputs) -> Callable[[str, dict[str, Any]], g.GateReport]:

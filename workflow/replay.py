@@ -68,7 +68,7 @@ def _apply(snap: Snapshot, event: EventView) -> Snapshot:
     if event.kind in STAGE_CHANGES:
         return replace(snap, state=event.to_state or snap.state, stage_visit=snap.stage_visit + 1,
                        sign_off_round=0, sign_off_subject=None)
-    if event.kind == "evidence_recorded":
+    if event.kind == "evidence_recorded" or (event.kind == "figures_changed" and "evidence_rev" in data):
         return replace(snap, evidence_rev=data["evidence_rev"], sign_off_subject=None)
     if event.kind == "sign_off_requested":
         return replace(snap, sign_off_round=data["round"], sign_off_subject=data["subject"])

@@ -64,3 +64,26 @@ def test_a_definition_naming_an_unknown_figure_check_is_refused_with_its_line() 
     problem = error.value.problems[0]
     assert problem.line == line and problem.field.endswith(".figures")
     assert "unknown figure check 'payback_month'" in problem.message and "payback_year" in problem.message
+
+
+def test_changing_the_figures_after_approval_asks_everyone_again(
+        programmes: Programmes, sample: ProgrammeView, people: dict[str, int]) -> None:
+    view = at_outline_case(programmes, sample, people)
+    finances = Finances(programmes.db, programmes.registry, programmes.clock)
+    finances.import_figures(view.id, MONEY.read_text(encoding="utf-8"), str(MONEY))
+    definition = programmes.registry.latest(view.definition_id)
+    for criterion in definition.gates["outline_case"].criteria:
+        programmes.record_evidence(view.id, criterion.id, "see the business case")
+    programmes.request_sign_off(view.id)
+    for who in ("tom", "aisha", "gareth", "helen"):
+        programmes.sign(view.id, people[who], "approve")
+    assert programmes.get(view.id).gate.report.passed
+
+    finances.import_figures(view.id, MONEY.read_text(encoding="utf-8").replace("\"950000.00\"", "\"9500000.00\""), str(MONEY))
+    after = programmes.get(view.id)
+    assert not after.gate.report.passed and not after.gate.request_open
+    with pytest.raises(MoveRefusedError):
+        programmes.advance(view.id)
+    last = programmes.history(view.id)[-1]
+    assert last.kind == "figures_changed" and last.reason.startswith("money figures imported from")
+    assert last.data["request_closed"] is True

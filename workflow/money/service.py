@@ -16,12 +16,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import Database
 from ..definitions import Definition
-from ..errors import InvalidError, NotAllowedError
+from ..errors import ConflictError, InvalidError, NotAllowedError
 from ..models import Programme
 from ..permissions import SYSTEM, Actor, may
+from ..programmes import figures_changed
 from ..registry import Registry
 from . import benefits as b
 from . import importer as money_importer
@@ -69,7 +71,7 @@ class Finances:
         Raises:
             InvalidError: a baseline names a body that is not a partner.
         """
-        with self._write(programme_id, actor) as (session, prog):
+        with self._write(programme_id, actor, "business case figures replaced") as (session, prog):
             store.save_case(session, prog, case)
             session.flush()
             return store.load_case(session, prog)
@@ -81,7 +83,7 @@ class Finances:
         Raises:
             InvalidError: a value is missing, or fixed percentages do not make 100%.
         """
-        with self._write(programme_id, actor) as (session, prog):
+        with self._write(programme_id, actor, f"sharing basis set: {basis.describe()}") as (session, prog):
             partners = store.facts(store.current_partners(prog))
             problems = basis_problems(basis, partners)
             if problems:
@@ -145,7 +147,7 @@ class Finances:
         Raises:
             InvalidError: a term names a stage the programme's lifecycle does not have.
         """
-        with self._write(programme_id, actor) as (session, prog):
+        with self._write(programme_id, actor, "pre-nuptial agreement recorded") as (session, prog):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
             wrong = [p for p in agreement.problems(stages) if "unknown stage" in p or "two withdrawal" in p]
             if wrong:
@@ -176,7 +178,7 @@ class Finances:
             ImportError_: every problem in the file, with its line.
         """
         spec, located = money_importer.parse_money(text, file)
-        with self._write(programme_id, actor) as (session, prog):
+        with self._write(programme_id, actor, f"money figures imported from {file}") as (session, prog):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
             money_importer.apply(session, prog, spec, located, stages, self.clock().date())
             session.flush()
@@ -285,12 +287,24 @@ class Finances:
             yield session, self._programme(session, programme_id, actor, "view")
 
     @contextmanager
-    def _write(self, programme_id: int, actor: Actor) -> Iterator[tuple[Session, Programme]]:
-        with self.db.write() as session:
-            yield session, self._programme(session, programme_id, actor, "edit")
+    def _write(self, programme_id: int, actor: Actor, changed: str | None = None
+               ) -> Iterator[tuple[Session, Programme]]:
+        """A change to the money; ``changed`` names a change to the figures gates check, which the
+        programme's log records (and which asks the current gate's signatories again, if it checks them)."""
+        try:
+            with self.db.write() as session:
+                prog = self._programme(session, programme_id, actor, "edit", lock=True)
+                yield session, prog
+                if changed:
+                    session.flush()
+                    figures_changed(session, prog, self.registry.pinned(session, prog.definition_hash), actor,
+                                    self.clock(), changed)
+        except StaleDataError:
+            raise ConflictError(programme_id) from None
 
-    def _programme(self, session: Session, programme_id: int, actor: Actor, action: str) -> Programme:
-        prog = store.programme(session, programme_id)
+    def _programme(self, session: Session, programme_id: int, actor: Actor, action: str,
+                   lock: bool = False) -> Programme:
+        prog = store.programme(session, programme_id, lock=lock)
         held = [r.role for r in prog.roles if r.person_id == actor.person_id]
         if not may(actor, action, held):
             raise NotAllowedError(f"{actor.name} may not {action} the figures of programme {programme_id}")

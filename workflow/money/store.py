@@ -32,9 +32,13 @@ from .results import SharePeriod, SharePlan
 from .sharing import Basis, BasisKind, PartnerFacts, Weights, weights
 
 
-def programme(session: Session, programme_id: int) -> Programme:
-    """Raises: NotFoundError."""
-    found = session.get(Programme, programme_id)
+def programme(session: Session, programme_id: int, *, lock: bool = False) -> Programme:
+    """The programme; ``lock`` holds its row for a change, as the engine's own use cases do.
+
+    Raises:
+        NotFoundError: no such programme.
+    """
+    found = session.get(Programme, programme_id, with_for_update=lock or None)
     if found is None:
         raise NotFoundError(f"no programme with id {programme_id}")
     return found
