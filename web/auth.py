@@ -4,6 +4,7 @@ unless it is listed as public here (deny by default)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
@@ -48,9 +49,14 @@ def _start_session(person_id: int) -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("home.my_work")
+    """Only a path on this site: no scheme, no host, no control characters or backslashes that a browser
+    (or Werkzeug, stripping them) could turn into ``//elsewhere``."""
+    if not target or any(ord(c) < 32 or c == "\\" for c in target):
+        return url_for("home.my_work")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.my_work")
+    return target
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

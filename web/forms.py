@@ -24,7 +24,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.validators import ValidationError as WTFValidationError
 
 from workflow.importer import PARTNER_KINDS
@@ -69,7 +69,9 @@ class SetPasswordForm(FlaskForm):
 class VersionedForm(FlaskForm):
     """A form that changes a programme carries the version the user saw (optimistic locking)."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(
+        validators=[InputRequired(), Regexp(r"^\d{1,9}$", message=_l("Reload the page and try again"))]
+    )
 
 
 class EvidenceForm(VersionedForm):

@@ -55,9 +55,12 @@ def create() -> Any:
         form.partners.append_entry()
     elif form.validate_on_submit():
         try:
-            view = services().programmes.start(_spec_from(form))
+            view = services().programmes.start(_spec_from(form), actor=g.actor)
         except InvalidError as exc:
             form.form_errors.append(str(exc))
+            status = 422
+        except ImportError_ as exc:
+            form.form_errors.extend(p.message[:1].upper() + p.message[1:] for p in exc.problems)
             status = 422
         else:
             flash(_("Programme created"), "success")

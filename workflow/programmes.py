@@ -8,6 +8,7 @@ opens a write transaction.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -33,6 +34,7 @@ from .view_builder import build_view, event_view
 from .views import EventView, ProgrammeSummary, ProgrammeView
 from .yamlsource import Located, Problem, dotted
 
+logger = logging.getLogger("banns.programmes")
 Clock = Callable[[], datetime]
 #: Called inside the transaction of every change, after its event is built and before it is written:
 #: ``listener(session, programme, definition, event)``. A listener may add rows (the outbox adds emails)
@@ -298,7 +300,11 @@ class Programmes:
 
     def end(self, programme_id: int, move: str, reason: str, actor: Actor = SYSTEM, *,
             expected_version: int | None = None) -> ProgrammeView:
-        """End the programme by one of its definition's outcome moves (``abandon``, ``dissolve``)."""
+        """End the programme by one of its definition's outcome moves (``abandon``, ``dissolve``).
+
+        Raises:
+            InvalidError: ``move`` is not an outcome move of the programme's lifecycle.
+        """
         return self._move(programme_id, actor, move, "ended", _required(reason, move), expected_version,
                           action="end")
 
@@ -306,6 +312,9 @@ class Programmes:
               expected_version: int | None, action: str | None = None, **kwargs: Any) -> ProgrammeView:
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, action or trigger, expected_version)
+            if action == "end" and trigger not in (verbs := [v for v, _, _ in definition.outcome_moves()]):
+                raise InvalidError(f"'{trigger}' does not end a programme; expected one of: {', '.join(verbs)}",
+                                   field="move")
             before = programme.state
             inputs = read_gate_inputs(session, programme, definition, "waiver" if trigger == "waive" else "gate")
             move = Move(programme.id, before, judge=_judge(definition, before, inputs))
@@ -470,7 +479,9 @@ class Programmes:
         except IntegrityError as exc:
             if programme_id is not None and "events" in str(exc.orig).lower():
                 raise ConflictError(programme_id) from None
-            raise InvalidError(f"the change conflicts with existing data: {exc.orig}") from None
+            logger.warning("integrity error on programme %s: %s", programme_id, exc.orig)
+            raise InvalidError("the change conflicts with data saved meanwhile (a name already taken, or "
+                               "someone else's change); reload and try again") from None
         except OperationalError as exc:
             if any(word in str(exc.orig).lower() for word in ("locked", "could not serialize", "deadlock detected")):
                 raise ConflictError(programme_id or 0, "the database was busy with another change; nothing "

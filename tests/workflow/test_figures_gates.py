@@ -79,7 +79,8 @@ def test_changing_the_figures_after_approval_asks_everyone_again(
         programmes.sign(view.id, people[who], "approve")
     assert programmes.get(view.id).gate.report.passed
 
-    finances.import_figures(view.id, MONEY.read_text(encoding="utf-8").replace("\"950000.00\"", "\"9500000.00\""), str(MONEY))
+    bigger = MONEY.read_text(encoding="utf-8").replace('"950000.00"', '"9500000.00"')  # ten times the IT cost
+    finances.import_figures(view.id, bigger, str(MONEY))
     after = programmes.get(view.id)
     assert not after.gate.report.passed and not after.gate.request_open
     with pytest.raises(MoveRefusedError):
