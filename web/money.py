@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -23,6 +23,7 @@ from workflow.importer import ImportError_
 from workflow.money import years as fy
 from workflow.money.benefits import SCALES, HighlightReport
 from workflow.money.case import CATEGORIES, CATEGORY_TITLES, ZERO, BusinessCase
+from workflow.money.pounds import parse_pounds
 from workflow.money.prenup import RECOMPUTE_TITLES
 from workflow.money.service import Finances
 from workflow.views import ProgrammeView
@@ -318,11 +319,5 @@ def record_confidence(programme_id: int) -> Any:
 
 
 def _pounds(text: str) -> Decimal:
-    """Raises: InvalidError: not an amount of money in whole pence."""
-    try:
-        amount = Decimal(text.replace(",", "").replace("£", "").strip())
-    except InvalidOperation:
-        raise InvalidError(_("Enter the amount in pounds, like 125000.00"), field="amount") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidError(_("Enter the amount in whole pence, like 125000.50"), field="amount")
-    return amount
+    """Raises: InvalidError: not an amount of money in whole pence that banns can hold."""
+    return parse_pounds(text)

@@ -201,7 +201,7 @@ def test_the_manager_records_confidence_and_savings(
         {"actual-year": "2029-30", "actual-service": "revenues and benefits", "actual-amount": "12.345"},
         token_from=page,
     )
-    assert answer.status_code == 422 and "Enter the amount in whole pence" in text_of(answer)
+    assert answer.status_code == 422 and "is not a whole number of pence" in text_of(answer)
     answer = post(
         client,
         page + "/actual",

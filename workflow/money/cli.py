@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..cli import BannsGroup, Context, pass_context
+from ..errors import InvalidError
 from ..views import _jsonable
 from . import years as fy
+from .pounds import parse_pounds
 from .results import Results
 from .service import REQUIREMENTS, Finances
 
@@ -25,12 +27,9 @@ class Pounds(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
         try:
-            amount = Decimal(str(value).replace(",", "").lstrip("£"))
-        except InvalidOperation:
-            self.fail(f"'{value}' is not an amount of money, e.g. 1250000.00", param, ctx)
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            self.fail(f"'{value}' is not a whole number of pence", param, ctx)
-        return amount
+            return parse_pounds(str(value))
+        except InvalidError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 POUNDS = Pounds()

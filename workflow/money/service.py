@@ -31,6 +31,7 @@ from . import store
 from . import years as fy
 from .case import CATEGORIES, ZERO, BusinessCase
 from .models import MoneyActualSaving, MoneyCase, MoneyConfidence, MoneyCostIncurred, MoneyMeasure
+from .pounds import check_pence
 from .prenup import Agreement, Liability, WhatIf, agreement_problems, what_if
 from .results import Results, compute, payback_year
 from .sharing import Basis, Retrue, basis_problems, retrue, shares
@@ -389,8 +390,7 @@ def _split(service: str, basis: Basis, in_force: dict[str, Decimal]) -> Split:
 
 
 def _pence(amount: Decimal) -> None:
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidError(f"£{amount} is not a whole number of pence", field="amount")
+    check_pence(amount)
 
 
 def _benefits(session: Session, prog: Programme) -> b.BenefitsReport:
