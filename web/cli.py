@@ -13,6 +13,7 @@ import click
 
 from workflow.accounts import Accounts
 from workflow.cli import Context, friendly, pass_context
+from workflow.errors import InvalidError
 from workflow.importer import load_programme
 from workflow.money.service import Finances
 
@@ -47,7 +48,15 @@ def dev() -> None:
 @pass_context
 @friendly
 def sample(ctx: Context) -> None:
-    """Load the sample programme (fictional councils) and give every sample person a password."""
+    """Load the sample programme (fictional councils) and give every sample person a password.
+
+    Development only: it refuses a database that already has people, so sample accounts with a published
+    password can never join a real instance.
+    """
+    accounts = Accounts(ctx.programmes.db)
+    if accounts.people():
+        raise InvalidError("this database already has people in it; `banns dev sample` loads sample accounts "
+                           "with a published password and runs only on a new database (make run makes one)")
     spec, located = load_programme(SAMPLE)
     view = ctx.programmes.start(spec, located)
     money = Finances(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock)

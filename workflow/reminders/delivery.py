@@ -21,6 +21,7 @@ the same message twice replaces the file) and are listed, like all mail, by :fun
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 import tempfile
@@ -214,7 +215,8 @@ def relay(db: Database, transport: Transport, now: datetime, *, batch: int = 50,
                     down = exc if exc.connection else None
                     error = str(exc)
                 else:
-                    _mark(db, row_id, status=SENT, sent_at=now, claimed_until=None, last_error=None)
+                    _mark(db, row_id, status=SENT, sent_at=now, claimed_until=None, last_error=None,
+                          **_scrubbed(env))
                     sent += 1
                     continue
             else:  # the server is unreachable: the rest of the batch waits too, with this attempt counted
@@ -242,6 +244,20 @@ def _linker(db: Database, config: RelayConfig, envelopes: list[Envelope]) -> Cal
             return config.base_url  # the token row is missing (cannot happen: written together)
         return tokens.link(config.base_url, tokens.sign(rows[nonce], config.secret_key))
     return link_for
+
+
+#: An invitation link lets whoever holds it set the person's password: once the email has gone, the stored
+#: copy keeps no usable link (the token itself is stored only as a hash).
+INVITATION_LINK = re.compile(r"/invitation/[A-Za-z0-9_-]+")
+
+
+def _scrubbed(env: Envelope) -> dict[str, str]:
+    """The stored bodies of a sent message with any invitation link made unusable."""
+    if not INVITATION_LINK.search(env.body_text):
+        return {}
+    gone = "/invitation/(link removed once sent)"
+    return {"body_text": INVITATION_LINK.sub(gone, env.body_text),
+            "body_html": INVITATION_LINK.sub(gone, env.body_html)}
 
 
 def _failed(db: Database, row_id: int, attempts: int, error: str, now: datetime, config: RelayConfig) -> bool:
