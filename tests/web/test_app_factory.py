@@ -31,7 +31,7 @@ def test_the_instance_config_then_the_environment_then_test_settings(
         app.extensions["banns"].db.dispose()
 
 
-def test_the_development_sample_loads_only_into_a_new_database(cli) -> None:  # noqa: ANN001 - conftest's Cli
+def test_the_development_sample_loads_only_into_a_new_database(cli) -> None:
     first = cli("dev", "sample")
     assert "Loaded sample programme 1" in first.output and "banns sample password" in first.output
     again = cli("dev", "sample", ok=False)
