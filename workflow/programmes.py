@@ -8,64 +8,30 @@ opens a write transaction.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
-from importlib.metadata import entry_points
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from . import gates as g
-from .db import Database
+from .changes import ProgrammeChanges
 from .definitions import Definition, SignOffRules
-from .errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from .errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from .gate_context import read_gate_inputs
-from .importer import ImportError_, PartnerSpec, ProgrammeSpec
+from .importer import PartnerSpec, ProgrammeSpec
 from .machine import END_TOO_FEW, Move, lifecycle_for
 from .models import Event, Evidence, Partner, Person, Programme, RoleAssignment, SignOff, StagePlan
-from .permissions import SYSTEM, Actor, may
-from .registry import Registry
+from .permissions import SYSTEM, Actor
+from .programme_spec import check_spec, new_partner, plan_stages
 from .view_builder import build_view, event_view
 from .views import EventView, ProgrammeSummary, ProgrammeView
-from .yamlsource import Located, Problem, dotted
-
-logger = logging.getLogger("banns.programmes")
-Clock = Callable[[], datetime]
-#: Called inside the transaction of every change, after its event is built and before it is written:
-#: ``listener(session, programme, definition, event)``. A listener may add rows (the outbox adds emails)
-#: or enrich ``event.data``; an exception aborts the whole change.
-Listener = Callable[[Session, Programme, Definition, Event], None]
+from .yamlsource import Located
 
 
-def default_listeners() -> list[Listener]:
-    """Listeners installed by packages through the ``banns.listeners`` entry point group."""
-    return [ep.load() for ep in sorted(entry_points(group="banns.listeners"), key=lambda ep: ep.name)]
-
-
-# The programme with its partners (joined), roles and plans: built once, bound per call.
-_LOAD = select(Programme).where(Programme.id == bindparam("pid")).options(
-    joinedload(Programme.partners), selectinload(Programme.roles), selectinload(Programme.plans))
-_LOAD_LOCKED = _LOAD.with_for_update(of=Programme)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class Programmes:
+class Programmes(ProgrammeChanges):
     """Use cases on partnership programmes."""
-
-    def __init__(self, db: Database, registry: Registry, clock: Clock = utcnow,
-                 listeners: Sequence[Listener] | None = None) -> None:
-        self.db = db
-        self.registry = registry
-        self.clock = clock
-        self.listeners = list(default_listeners() if listeners is None else listeners)
 
     # --- reading ---------------------------------------------------------------------------------------
 
@@ -128,7 +94,7 @@ class Programmes:
             InvalidError: a programme of that name exists already.
         """
         definition = self.registry.latest(spec.definition)
-        _check_spec_against(spec, definition, located)
+        check_spec(spec, definition, located)
         now = self.clock()
         with self._unit(None) as session:
             if session.scalar(select(Programme.id).where(Programme.name == spec.name)) is not None:
@@ -140,7 +106,7 @@ class Programmes:
                 state=definition.first_stage, stage_entered_at=now, stage_visit=1, evidence_rev=0,
                 sign_off_round=0, last_seq=0, created_at=now, updated_at=now)
             session.add(programme)
-            partners = {p.name: _new_partner(p, now) for p in spec.partners}
+            partners = {p.name: new_partner(p, now) for p in spec.partners}
             programme.partners.extend(partners.values())
             session.flush()
             for person_spec in spec.people:
@@ -149,7 +115,7 @@ class Programmes:
                     partner_id = partners[role.partner].id if role.partner else None
                     session.add(RoleAssignment(programme_id=programme.id, person_id=person.id, role=role.role,
                                                partner_id=partner_id))
-            session.add_all(_plan(definition, spec, programme.id, now.date()))
+            session.add_all(plan_stages(definition, spec, programme.id, now.date()))
             self._log(session, programme, actor, "programme_started", None, programme.state,
                       f"started on {definition.id} version {definition.version}",
                       definition=definition.id, definition_version=definition.version,
@@ -362,7 +328,7 @@ class Programmes:
                     f"partners may join only up to '{definition.state_title(until)}'"])
             if any(p.name == spec.name for p in programme.partners):
                 raise InvalidError(f"{spec.name} is a partner already", field="name")
-            partner = _new_partner(spec, self.clock())
+            partner = new_partner(spec, self.clock())
             programme.partners.append(partner)
             session.flush()
             self._log(session, programme, actor, "partner_added", None, None, "", partner_id=partner.id,
@@ -466,49 +432,6 @@ class Programmes:
                       to_hash=latest.source_hash)
             return build_view(session, programme, latest)
 
-    # --- the unit of work ------------------------------------------------------------------------------
-
-    @contextmanager
-    def _unit(self, programme_id: int | None) -> Iterator[Session]:
-        """A write transaction whose concurrency failures become :class:`ConflictError`."""
-        try:
-            with self.db.write() as session:
-                yield session
-        except StaleDataError:
-            raise ConflictError(programme_id or 0) from None
-        except IntegrityError as exc:
-            if programme_id is not None and "events" in str(exc.orig).lower():
-                raise ConflictError(programme_id) from None
-            logger.warning("integrity error on programme %s: %s", programme_id, exc.orig)
-            raise InvalidError("the change conflicts with data saved meanwhile (a name already taken, or "
-                               "someone else's change); reload and try again") from None
-        except OperationalError as exc:
-            if any(word in str(exc.orig).lower() for word in ("locked", "could not serialize", "deadlock detected")):
-                raise ConflictError(programme_id or 0, "the database was busy with another change; nothing "
-                                    "was saved. Try again.") from None
-            raise
-
-    def _load(self, session: Session, programme_id: int, *, lock: bool) -> tuple[Programme, Definition]:
-        stmt = _LOAD_LOCKED if lock else _LOAD
-        programme = session.scalars(stmt, {"pid": programme_id}).unique().one_or_none()
-        if programme is None:
-            raise NotFoundError(f"no programme with id {programme_id}")
-        return programme, self.registry.pinned(session, programme.definition_hash)
-
-    def _begin(self, session: Session, programme_id: int, actor: Actor, action: str | None,
-               expected_version: int | None) -> tuple[Programme, Definition]:
-        programme, definition = self._load(session, programme_id, lock=True)
-        if action is not None:
-            self._authorise(programme, actor, action)
-        if expected_version is not None and programme.version_id != expected_version:
-            raise ConflictError(programme_id)
-        return programme, definition
-
-    def _authorise(self, programme: Programme, actor: Actor, action: str) -> None:
-        held = [r.role for r in programme.roles if r.person_id == actor.person_id]
-        if not may(actor, action, held):
-            raise NotAllowedError(f"{actor.name} may not {action.replace('_', ' ')} programme {programme.id}")
-
     def _capacities_to_sign(self, programme: Programme, definition: Definition, rules: SignOffRules,
                             person: Person, role: str | None, partner_id: int | None) -> list[g.Capacity]:
         current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
@@ -521,55 +444,6 @@ class Programmes:
             raise NotAllowedError(f"{person.name} holds no role that signs this request; it asks for: "
                                   + ", ".join(asked))
         return mine
-
-    def _enter(self, programme: Programme, state: str) -> None:
-        programme.state = state
-        programme.stage_entered_at = self.clock()
-        programme.stage_visit += 1
-        programme.sign_off_round = 0
-        programme.sign_off_subject = None
-        programme.sign_off_requested_at = None
-
-    def _log(self, session: Session, programme: Programme, actor: Actor, kind: str, from_state: str | None,
-             to_state: str | None, reason: str, **data: Any) -> Event:
-        now = self.clock()
-        programme.last_seq += 1
-        programme.updated_at = now
-        event = Event(programme_id=programme.id, seq=programme.last_seq, at=now, actor_id=actor.person_id,
-                      actor=actor.name, kind=kind, from_state=from_state, to_state=to_state, reason=reason,
-                      data=data)
-        if self.listeners:
-            definition = self.registry.pinned(session, programme.definition_hash)
-            for listener in self.listeners:
-                listener(session, programme, definition, event)
-        session.add(event)
-        return event
-
-    def _person(self, session: Session, name: str, email: str, now: datetime) -> Person:
-        email = email.lower()
-        person = session.scalar(select(Person).where(Person.email == email))
-        if person is None:
-            person = Person(name=name, email=email, is_admin=False, created_at=now)
-            session.add(person)
-            session.flush()
-        return person
-
-
-def figures_changed(session: Session, programme: Programme, definition: Definition, actor: Actor, now: datetime,
-                    what: str) -> None:
-    """Record, in the caller's transaction, that the programme's own figures changed (business case,
-    sharing basis, pre-nup). If the current gate checks figures, its approvals were given on the old ones:
-    as with changed evidence, an open request closes and everyone is asked again."""
-    gate = definition.gates.get(programme.state)
-    data: dict[str, Any] = {}
-    if gate is not None and any(c.figures for c in gate.criteria):
-        programme.evidence_rev += 1
-        data = {"evidence_rev": programme.evidence_rev, "request_closed": programme.sign_off_subject is not None}
-        programme.sign_off_subject = None
-    programme.last_seq += 1
-    programme.updated_at = now
-    session.add(Event(programme_id=programme.id, seq=programme.last_seq, at=now, actor_id=actor.person_id,
-                      actor=actor.name, kind="figures_changed", reason=what, data=data))
 
 
 # --- helpers that need no session ------------------------------------------------------------------------
@@ -606,11 +480,6 @@ def _partner(programme: Programme, partner_id: int) -> Partner:
     raise NotFoundError(f"programme {programme.id} has no partner {partner_id}; its partners: {names}")
 
 
-def _new_partner(spec: PartnerSpec, now: datetime) -> Partner:
-    return Partner(name=spec.name, kind=spec.kind, nation=spec.nation, population=spec.population,
-                   net_budget=spec.net_budget, joined_at=now)
-
-
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -620,55 +489,3 @@ def _required(reason: str, doing: str) -> str:
     if not reason:
         raise InvalidError(f"to {doing}, give a reason; it is recorded in the programme's log", field="reason")
     return reason
-
-
-def _plan(definition: Definition, spec: ProgrammeSpec, programme_id: int, today: date) -> list[StagePlan]:
-    """Planned dates per stage: as given, else one stage after another from the start, by planned_days."""
-    cursor = spec.start or today
-    plans = []
-    for stage in definition.stages:
-        given = spec.plan.get(stage.id)
-        start = given.start if given and given.start else cursor
-        end = given.end if given and given.end else (
-            start + timedelta(days=stage.planned_days) if stage.planned_days else None)
-        plans.append(StagePlan(programme_id=programme_id, stage=stage.id, planned_start=start, planned_end=end))
-        cursor = end or start
-    return plans
-
-
-def _check_spec_against(spec: ProgrammeSpec, definition: Definition, located: Located | None) -> None:
-    """Roles, partners and stages named in a programme file must exist in its definition."""
-    problems: list[tuple[tuple[str | int, ...], str]] = []
-    partner_names = [p.name for p in spec.partners]
-    seen: set[str] = set()
-    for i, name in enumerate(partner_names):
-        if name in seen:
-            problems.append((("partners", i, "name"), f"duplicate partner '{name}'"))
-        seen.add(name)
-    if len(set(partner_names)) < definition.partners.minimum:
-        problems.append((("partners",), f"'{definition.id}' needs at least {definition.partners.minimum} partners"))
-    emails: set[str] = set()
-    for i, person in enumerate(spec.people):
-        if person.email in emails:
-            problems.append((("people", i, "email"), f"duplicate email '{person.email}'"))
-        emails.add(person.email)
-        for j, role in enumerate(person.role_specs()):
-            scope = definition.role_scope.get(role.role)
-            where = ("people", i, "roles", j)
-            if scope is None:
-                problems.append((where, f"unknown role '{role.role}'; expected one of: "
-                                 + ", ".join(definition.role_scope)))
-            elif scope == "partner" and role.partner is None:
-                problems.append((where, f"role '{role.role}' is held for a partner; add 'partner: <name>'"))
-            elif scope == "programme" and role.partner is not None:
-                problems.append((where, f"role '{role.role}' is held for the whole programme; remove 'partner'"))
-            elif role.partner is not None and role.partner not in seen:
-                problems.append((where, f"unknown partner '{role.partner}'; expected one of: "
-                                 + ", ".join(partner_names)))
-    for stage in spec.plan:
-        if stage not in definition.stage_by_id:
-            problems.append((("plan", stage), f"unknown stage '{stage}'; expected one of: "
-                             + ", ".join(definition.stage_ids)))
-    if problems:
-        raise ImportError_([located.problem(path, msg) if located else Problem("<programme>", None, dotted(path), msg)
-                            for path, msg in problems])

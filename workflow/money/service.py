@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..changes import figures_changed
 from ..db import Database
 from ..definitions import Definition
 from ..errors import ConflictError, InvalidError, NotAllowedError
 from ..models import Programme
 from ..permissions import SYSTEM, Actor, may
-from ..programmes import figures_changed
 from ..registry import Registry
 from . import benefits as b
 from . import importer as money_importer
