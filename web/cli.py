@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from workflow.accounts import Accounts
-from workflow.cli import Context, friendly, pass_context
+from workflow.cli_support import Context, friendly, pass_context
 from workflow.errors import InvalidError
 from workflow.importer import load_programme
 from workflow.money.service import Finances

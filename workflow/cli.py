@@ -10,146 +10,22 @@ Other packages add commands through the ``banns.commands`` entry point group (th
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import sys
-from collections.abc import Callable
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError
 
 from . import schema
+from .cli_gate import COMMANDS, print_programme
+from .cli_support import BannsGroup, ConfigFileError, Context, RootGroup, pass_context
 from .config import Settings, load_settings, write_instance_config
 from .db import Database
 from .definitions import Definition, DefinitionError, definition_files, load_definition
-from .errors import BannsError, ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from .errors import BannsError, InvalidError
 from .importer import ImportError_, load_programme
-from .permissions import SYSTEM, Actor
-from .programmes import Programmes
 from .registry import Registry
-from .views import ProgrammeView
-from .yamlsource import SourceError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_CODES: list[tuple[type[BaseException], int]] = [
-    (MoveRefusedError, 1), (SourceError, 2), (InvalidError, 2), (NotFoundError, 3), (NotAllowedError, 4),
-    (ConflictError, 5),
-]
-
-
-class ConfigFileError(click.ClickException):
-    """The instance's config file is wrong: a wrong file, so exit 2 like any other."""
-
-    exit_code = 2
-
-
-class Context:
-    """What commands share: settings, and the engine opened on first use."""
-
-    def __init__(self, instance: Path | None) -> None:
-        self.settings: Settings = load_settings(instance)
-        self._programmes: Programmes | None = None
-
-    @property
-    def programmes(self) -> Programmes:
-        if self._programmes is None:
-            db = Database(self.settings.database_url)
-            try:
-                current = schema.is_current(db)
-            except OperationalError as exc:
-                db.dispose()
-                raise _unreachable(db, exc) from None
-            if not current:
-                db.dispose()
-                raise InvalidError(f"the database at {db.engine.url.render_as_string()} is not set up or is out "
-                                   "of date; run `banns init` or `banns db upgrade`")
-            self._programmes = Programmes(db, registry_for(self.settings.definitions_dir))
-        return self._programmes
-
-    def close(self) -> None:
-        if self._programmes is not None:
-            self._programmes.db.dispose()
-
-    def actor(self, email: str | None) -> Actor:
-        return SYSTEM if email is None else self.programmes.actor(email)
-
-
-_registries: dict[Path, Registry] = {}
-
-
-def registry_for(folder: Path) -> Registry:
-    """One registry per definitions folder for the life of the process: its cache is keyed by content hash,
-    so it stays right when files change, and commands run in-process (tests, embedding) parse each once."""
-    return _registries.setdefault(folder.resolve(), Registry(folder))
-
-
-pass_context = click.make_pass_decorator(Context)
-
-
-def friendly(command: F) -> F:
-    """Turn engine errors into a message and an exit code; anything unexpected into a short note."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except click.exceptions.Exit:
-            raise
-        except (BannsError, SourceError) as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(next(code for kind, code in EXIT_CODES if isinstance(exc, kind)))
-        except (click.ClickException, click.Abort):
-            raise
-        except BrokenPipeError:
-            # the reader (``| head``) went away: stop quietly, as Unix tools do
-            sys.stderr.close()
-            sys.exit(141)
-        except Exception as exc:
-            if os.environ.get("BANNS_DEBUG"):
-                raise
-            click.echo(f"Internal error ({type(exc).__name__}): {exc}\nSet BANNS_DEBUG=1 to see the traceback.",
-                       err=True)
-            sys.exit(70)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class BannsGroup(click.Group):
-    """A group whose commands all report errors the friendly way."""
-
-    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        if cmd.callback is not None and not isinstance(cmd, click.Group):
-            cmd.callback = friendly(cmd.callback)
-        super().add_command(cmd, name)
-
-
-class RootGroup(BannsGroup):
-    """The ``banns`` group itself, which also offers the commands other packages add by entry point."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *(ep.name for ep in entry_points(group="banns.commands"))})
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        command = super().get_command(ctx, name)
-        if command is None:
-            for ep in entry_points(group="banns.commands", name=name):
-                try:
-                    command = ep.load()
-                except Exception as exc:  # a broken plug-in must not break the other commands
-                    command = _unavailable(name, ep.value, exc)
-        return command
-
-
-def _unavailable(name: str, target: str, exc: Exception) -> click.Command:
-    def report() -> None:
-        raise click.ClickException(f"the '{name}' command ({target}) could not be loaded: "
-                                   f"{type(exc).__name__}: {exc}")
-    return click.Command(name, callback=report, help=f"Unavailable: {target} could not be loaded.")
 
 
 @click.group(cls=RootGroup, name="banns")
@@ -164,12 +40,6 @@ def main(ctx: click.Context, instance: Path | None) -> None:
     except BannsError as exc:
         raise ConfigFileError(str(exc)) from None
     ctx.call_on_close(ctx.obj.close)
-
-
-def _unreachable(db: Database, exc: OperationalError) -> InvalidError:
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    return InvalidError(f"cannot connect to the database at {db.engine.url.render_as_string()}: {reason}; check "
-                        "DATABASE_URL in banns.toml or BANNS_DATABASE_URL", field="DATABASE_URL")
 
 
 # --- set-up ---------------------------------------------------------------------------------------------
@@ -349,7 +219,7 @@ def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(view.to_json(), indent=2))
     else:
-        _print_programme(view)
+        print_programme(view)
 
 
 @programme.command("migrate")
@@ -378,211 +248,5 @@ def history(ctx: Context, programme_id: int, as_json: bool) -> None:
         click.echo(f"{e.seq:>4} {e.at:%Y-%m-%d %H:%M} UTC  {e.actor:24} {e.kind}{move}{reason}")
 
 
-# --- the gate -------------------------------------------------------------------------------------------
-
-by_option = click.option("--by", "by", metavar="EMAIL", help="Act as this person (default: system operator).")
-expect_option = click.option("--expect-version", type=int, metavar="N",
-                             help="Refuse with a conflict if the programme is no longer at version N.")
-
-
-@main.command()
-@click.argument("programme_id", type=int)
-@click.argument("criterion")
-@click.argument("summary")
-@click.option("--link", help="Where the evidence is kept (a document URL).")
-@by_option
-@expect_option
-@pass_context
-def evidence(ctx: Context, programme_id: int, criterion: str, summary: str, link: str | None, by: str | None,
-             expect_version: int | None) -> None:
-    """Record evidence against a criterion of the current gate."""
-    view = ctx.programmes.record_evidence(programme_id, criterion, summary, link, ctx.actor(by),
-                                          expected_version=expect_version)
-    _print_gate(view)
-
-
-@main.command()
-@click.argument("programme_id", type=int)
-@click.option("--waiver", is_flag=True, help="Ask to waive this optional stage instead of passing its gate.")
-@click.option("--note", default="", help="A note to signatories; for a waiver, its rationale.")
-@by_option
-@expect_option
-@pass_context
-def request(ctx: Context, programme_id: int, waiver: bool, note: str, by: str | None,
-            expect_version: int | None) -> None:
-    """Request sign-off of the current gate (again, after a rejection: a resubmission)."""
-    view = ctx.programmes.request_sign_off(programme_id, ctx.actor(by), waiver=waiver, note=note,
-                                           expected_version=expect_version)
-    assert view.gate is not None
-    click.echo(f"Sign-off requested ({view.gate.subject}, round {view.gate.round})")
-
-
-@main.command()
-@click.argument("programme_id", type=int)
-@click.argument("decision", type=click.Choice(["approve", "reject"]))
-@click.option("--as", "as_", required=True, metavar="EMAIL", help="The person signing.")
-@click.option("--comment", default="", help="Why (required to reject).")
-@click.option("--role", help="Sign only in this role (default: every role you hold that is asked).")
-@click.option("--partner", help="Sign only for this partner (id or name).")
-@expect_option
-@pass_context
-def sign(ctx: Context, programme_id: int, decision: str, as_: str, comment: str, role: str | None,
-         partner: str | None, expect_version: int | None) -> None:
-    """Approve or reject the requested sign-off, as a person."""
-    person = ctx.programmes.actor(as_)
-    partner_id = _partner_id(ctx, programme_id, partner) if partner else None
-    assert person.person_id is not None
-    view = ctx.programmes.sign(programme_id, person.person_id, decision, comment, role=role,
-                               partner_id=partner_id, expected_version=expect_version)
-    click.echo(f"{person.name}: {'approved' if decision == 'approve' else 'rejected'}")
-    _print_gate(view)
-
-
-# --- moves ----------------------------------------------------------------------------------------------
-
-@main.command()
-@click.argument("programme_id", type=int)
-@by_option
-@expect_option
-@pass_context
-def advance(ctx: Context, programme_id: int, by: str | None, expect_version: int | None) -> None:
-    """Pass the current gate into the next stage."""
-    view = ctx.programmes.advance(programme_id, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} is now at {view.state_title}")
-
-
-@main.command("return")
-@click.argument("programme_id", type=int)
-@click.argument("stage")
-@click.option("--reason", required=True, help="Why it goes back (logged).")
-@by_option
-@expect_option
-@pass_context
-def return_(ctx: Context, programme_id: int, stage: str, reason: str, by: str | None,
-            expect_version: int | None) -> None:
-    """Return the programme to an earlier stage."""
-    view = ctx.programmes.return_to(programme_id, stage, reason, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} returned to {view.state_title}")
-
-
-@main.command()
-@click.argument("programme_id", type=int)
-@click.option("--reason", required=True, help="The recorded rationale.")
-@by_option
-@expect_option
-@pass_context
-def waive(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
-    """Waive the current optional stage (its waiver must be approved)."""
-    view = ctx.programmes.waive(programme_id, reason, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} is now at {view.state_title}")
-
-
-@main.command()
-@click.argument("programme_id", type=int)
-@click.argument("partner")
-@click.option("--reason", required=True, help="Why the partner leaves (logged).")
-@by_option
-@expect_option
-@pass_context
-def withdraw(ctx: Context, programme_id: int, partner: str, reason: str, by: str | None,
-             expect_version: int | None) -> None:
-    """A partner (id or name) withdraws from the programme."""
-    view = ctx.programmes.withdraw(programme_id, _partner_id(ctx, programme_id, partner), reason, ctx.actor(by),
-                                   expected_version=expect_version)
-    remaining = ", ".join(p.name for p in view.current_partners) or "none"
-    if view.ended:
-        click.echo(f"Withdrawn. Too few partners remain ({remaining}): programme {view.id} is {view.state_title}")
-    else:
-        click.echo(f"Withdrawn. Programme {view.id} is at {view.state_title}; partners: {remaining}")
-
-
-@main.command()
-@click.argument("programme_id", type=int)
-@click.option("--reason", required=True, help="Why the programme ends (logged).")
-@by_option
-@expect_option
-@pass_context
-def abandon(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
-    """Abandon the programme."""
-    view = ctx.programmes.end(programme_id, "abandon", reason, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} is {view.state_title}")
-
-
-@main.command()
-@click.argument("programme_id", type=int)
-@click.argument("move")
-@click.option("--reason", required=True, help="Why the programme ends (logged).")
-@by_option
-@expect_option
-@pass_context
-def end(ctx: Context, programme_id: int, move: str, reason: str, by: str | None,
-        expect_version: int | None) -> None:
-    """End the programme by an outcome move of its definition (e.g. dissolve)."""
-    view = ctx.programmes.end(programme_id, move, reason, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} is {view.state_title}")
-
-
-@main.group(cls=BannsGroup)
-def role() -> None:
-    """People's roles in a programme."""
-
-
-@role.command("add")
-@click.argument("programme_id", type=int)
-@click.argument("email")
-@click.argument("role_id", metavar="ROLE")
-@click.option("--partner", help="For roles held per partner: the partner (id or name).")
-@click.option("--name", help="The person's name, to add someone new.")
-@by_option
-@pass_context
-def role_add(ctx: Context, programme_id: int, email: str, role_id: str, partner: str | None, name: str | None,
-             by: str | None) -> None:
-    """Give a person a role in a programme."""
-    partner_id = _partner_id(ctx, programme_id, partner) if partner else None
-    ctx.programmes.assign_role(programme_id, email, role_id, partner_id, ctx.actor(by), name=name)
-    click.echo(f"{email} is now {role_id}" + (f" for {partner}" if partner else ""))
-
-
-# --- printing -------------------------------------------------------------------------------------------
-
-def _partner_id(ctx: Context, programme_id: int, ref: str) -> int:
-    view = ctx.programmes.get(programme_id)
-    for p in view.partners:
-        if ref == str(p.id) or ref.casefold() == p.name.casefold():
-            return p.id
-    names = ", ".join(f"{p.id} ({p.name})" for p in view.partners)
-    raise NotFoundError(f"no partner '{ref}' in programme {programme_id}; partners: {names}")
-
-
-def _print_programme(view: ProgrammeView) -> None:
-    click.echo(f"{view.name}  (programme {view.id}, version {view.version})")
-    click.echo(f"Definition: {view.definition_id} version {view.definition_version}")
-    click.echo(f"Stage: {view.state_title} since {view.stage_entered_at:%Y-%m-%d}")
-    click.echo("Partners:")
-    for p in view.partners:
-        status = f"withdrew {p.withdrawn_at:%Y-%m-%d}" if p.withdrawn_at else "current"
-        click.echo(f"  {p.id:>4} {p.name:40} pop. {p.population:>9,}  budget £{p.net_budget:>14,.2f}  {status}")
-    click.echo("People:")
-    for r in view.roles:
-        click.echo(f"  {r.person_name:24} {r.role_title}" + (f" for {r.partner_name}" if r.partner_name else ""))
-    _print_gate(view)
-
-
-def _print_gate(view: ProgrammeView) -> None:
-    if view.gate is None:
-        click.echo("The programme has ended.")
-        return
-    gate = view.gate
-    state = f"sign-off requested (round {gate.round})" if gate.request_open else "sign-off not requested"
-    click.echo(f"Gate: {gate.title} - {state}")
-    for req in gate.report.requirements:
-        mark = "x" if req.met else " "
-        extra = f"  ({req.detail})" if req.detail else ""
-        optional = "" if req.required else " (optional)"
-        click.echo(f"  [{mark}] {req.label}{optional}{extra}")
-    if gate.report.passed:
-        click.echo("Ready to advance.")
-    else:
-        click.echo("Not ready:")
-        for reason in gate.report.unmet:
-            click.echo(f"  - {reason}")
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..cli import BannsGroup, Context, pass_context
+from ..cli_support import BannsGroup, Context, pass_context
 from ..errors import InvalidError
 from ..views import _jsonable
 from . import years as fy
