@@ -159,7 +159,7 @@ class ProgrammeForm(FlaskForm):
     )
     definition = SelectField(_l("Lifecycle"), validators=[DataRequired(_l("Select a lifecycle"))])
     description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000)])
-    start = DateField(_l("Planned start date"), validators=[Optional()], render_kw={"placeholder": "2027-01-04"})
+    start = DateField(_l("Planned start date"), validators=[Optional()])
     partners = FieldList(FormField(PartnerForm), min_entries=3, max_entries=20)
     add_partner = SubmitField(_l("Add another partner"))
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflow import gates as g
@@ -42,9 +43,15 @@ def insert_if_absent(session: Session, table: Table, rows: Sequence[dict[str, An
         return
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(f"insert-if-absent is not implemented for {dialect}")
-    session.execute(insert(table).on_conflict_do_nothing(), list(rows))
+    if insert is not None:
+        session.execute(insert(table).on_conflict_do_nothing(), list(rows))
+        return
+    for row in rows:  # any other database: a savepoint per row, a duplicate rolled back alone
+        try:
+            with session.begin_nested():
+                session.execute(table.insert(), row)
+        except IntegrityError:
+            continue
 
 
 def message_row(key: str, kind: str, programme_id: int | None, person: Holder, mail: Mail, now: datetime,
