@@ -153,6 +153,25 @@ class PartnerForm(Form):
     net_budget = StringField(_l("Annual net budget, in pounds"), validators=[Optional(), Length(max=20)])
 
 
+class AddPartnerForm(VersionedForm, PartnerForm):
+    """A partner joining a running programme (the lifecycle says until which stage)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the partner's name")), Length(max=200)])
+    population = IntegerField(
+        _l("Population"),
+        validators=[
+            InputRequired(_l("Enter the population")),
+            NumberRange(min=0, message=_l("Population must be 0 or more")),
+        ],
+    )
+
+
+class RemoveRoleForm(VersionedForm):
+    person_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+    role = HiddenField(validators=[InputRequired()])
+    partner_id = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+
+
 class ProgrammeForm(FlaskForm):
     name = StringField(
         _l("Programme name"), validators=[DataRequired(_l("Enter the programme's name")), Length(max=200)]

@@ -11,14 +11,15 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from workflow.errors import ConflictError, InvalidError, NotAllowedError, NotFoundError
-from workflow.importer import ImportError_, ProgrammeSpec, parse_programme
+from workflow.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from workflow.importer import ImportError_, PartnerSpec, ProgrammeSpec, parse_programme
+from workflow.money.pounds import parse_pounds
 from workflow.portfolio import SORTS, PortfolioQuery
 from workflow.reminders.delivery import list_mail
 
 from .access import access_to
 from .extensions import _
-from .forms import AddPersonForm, EditProgrammeForm, ImportForm, ProgrammeForm, options
+from .forms import AddPartnerForm, AddPersonForm, EditProgrammeForm, ImportForm, ProgrammeForm, RemoveRoleForm, options
 from .lifecycle import lifecycle_diagram, stage_timeline
 from .services import now, services
 
@@ -120,11 +121,22 @@ def edit(programme_id: int) -> Any:
         dates, date_errors = _dates_from(request.form, view)
         if form.validate_on_submit() and not date_errors:
             try:
-                services().programmes.edit(programme_id, name=form.name.data, description=form.description.data or "",
-                                           plan=dates, actor=g.actor, expected_version=int(form.version.data))
+                services().programmes.edit(
+                    programme_id,
+                    name=form.name.data,
+                    description=form.description.data or "",
+                    plan=dates,
+                    actor=g.actor,
+                    expected_version=int(form.version.data),
+                )
             except ConflictError:
-                flash(_("Someone else changed this programme meanwhile. Check the latest details below; what "
-                        "you typed is kept."), "conflict")
+                flash(
+                    _(
+                        "Someone else changed this programme meanwhile. Check the latest details below; what "
+                        "you typed is kept."
+                    ),
+                    "conflict",
+                )
                 form.version.data = str(services().programmes.get(programme_id, g.actor).version)
                 status = 409
             except InvalidError as exc:
@@ -193,6 +205,64 @@ def people(programme_id: int) -> Any:
             status = 422
         view = services().programmes.get(programme_id, g.actor)
     return render_template("programmes/people.html", view=view, access=access, form=form), status
+
+
+@bp.post("/<int:programme_id>/people/remove")
+def remove_role(programme_id: int) -> Any:
+    form = RemoveRoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services().programmes.remove_role(
+            programme_id,
+            int(form.person_id.data),
+            form.role.data,
+            int(form.partner_id.data) if form.partner_id.data else None,
+            g.actor,
+            expected_version=int(form.version.data),
+        )
+    except ConflictError:
+        flash(_("Someone else changed this programme meanwhile; check the people below and try again."), "conflict")
+    except MoveRefusedError as exc:
+        flash(" ".join(exc.reasons).capitalize(), "conflict")
+    else:
+        flash(_("Role removed"), "success")
+    return redirect(url_for("programmes.people", programme_id=programme_id))
+
+
+@bp.route("/<int:programme_id>/partners/new", methods=["GET", "POST"])
+def add_partner(programme_id: int) -> Any:
+    view = services().programmes.get(programme_id, g.actor)
+    if not access_to(view).can("add_partner"):
+        abort(403)
+    form = AddPartnerForm(data={"version": view.version})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            spec = PartnerSpec(
+                name=form.name.data,
+                kind=form.kind.data,
+                nation=form.nation.data,
+                population=form.population.data,
+                net_budget=parse_pounds(form.net_budget.data or "0"),
+            )
+            services().programmes.add_partner(programme_id, spec, g.actor, expected_version=int(form.version.data))
+        except InvalidError as exc:
+            getattr(form, "net_budget" if exc.field == "amount" else exc.field or "name", form.name).errors = [str(exc)]
+            status = 422
+        except ConflictError:
+            flash(_("Someone else changed this programme meanwhile; what you typed is kept."), "conflict")
+            form.version.data = str(services().programmes.get(programme_id, g.actor).version)
+            status = 409
+        except MoveRefusedError as exc:
+            form.form_errors.extend(r[:1].upper() + r[1:] for r in exc.reasons)
+            status = 409
+        else:
+            flash(_("%(name)s has joined the programme", name=form.name.data), "success")
+            return redirect(url_for("programmes.show", programme_id=programme_id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("programmes/add_partner.html", view=view, form=form), status
 
 
 @bp.get("/<int:programme_id>/audit")

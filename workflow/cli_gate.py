@@ -174,6 +174,23 @@ def role_add(ctx: Context, programme_id: int, email: str, role_id: str, partner:
     click.echo(f"{email} is now {role_id}" + (f" for {partner}" if partner else ""))
 
 
+@role.command("remove")
+@click.argument("programme_id", type=int)
+@click.argument("email")
+@click.argument("role_id", metavar="ROLE")
+@click.option("--partner", help="For roles held per partner: the partner (id or name).")
+@by_option
+@pass_context
+def role_remove(ctx: Context, programme_id: int, email: str, role_id: str, partner: str | None,
+                by: str | None) -> None:
+    """Take a role away from a person in a programme."""
+    partner_id = _partner_id(ctx, programme_id, partner) if partner else None
+    person = ctx.programmes.actor(email)
+    assert person.person_id is not None
+    ctx.programmes.remove_role(programme_id, person.person_id, role_id, partner_id, ctx.actor(by))
+    click.echo(f"{email} is no longer {role_id}" + (f" for {partner}" if partner else ""))
+
+
 # --- printing -------------------------------------------------------------------------------------------
 
 def _partner_id(ctx: Context, programme_id: int, ref: str) -> int:

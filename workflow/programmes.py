@@ -403,6 +403,31 @@ class Programmes(ProgrammeChanges):
             session.flush()
             return build_view(session, programme, definition)
 
+    def remove_role(self, programme_id: int, person_id: int, role: str, partner_id: int | None = None,
+                    actor: Actor = SYSTEM, *, expected_version: int | None = None) -> ProgrammeView:
+        """Take a role away from a person. Decisions they gave stay in the log but no longer count.
+
+        Raises:
+            NotFoundError: the person does not hold that role. MoveRefusedError: it is the last programme manager.
+        """
+        with self._unit(programme_id) as session:
+            programme, definition = self._begin(session, programme_id, actor, "assign_role", expected_version)
+            held = next((r for r in programme.roles if (r.person_id, r.role, r.partner_id) == (
+                person_id, role, partner_id)), None)
+            if held is None:
+                person = session.get(Person, person_id)
+                who = person.name if person else f"person {person_id}"
+                raise NotFoundError(f"{who} does not hold the role '{role}' in programme {programme_id}")
+            managers = [r for r in programme.roles if r.role == "programme_manager"]
+            if role == "programme_manager" and len(managers) == 1:
+                raise MoveRefusedError(programme_id, "remove the role", programme.state, [
+                    "a programme needs a programme manager: add another before removing the last one"])
+            programme.roles.remove(held)
+            session.delete(held)
+            self._log(session, programme, actor, "role_removed", None, None, "", person_id=person_id, role=role,
+                      partner_id=partner_id)
+            return build_view(session, programme, definition)
+
     def migrate_definition(self, programme_id: int, reason: str, actor: Actor = SYSTEM) -> ProgrammeView:
         """Adopt the newer version of the programme's definition from its file, explicitly and logged.
 

@@ -25,7 +25,8 @@ def test_an_admin_and_a_manager_see_every_page(visit, live: LiveServer) -> None:
                           ("/admin/people", "People"), ("/admin/mail", "Sent mail"), ("/account", "Your account"),
                           ("/programmes/1/audit", "Northbridge, Southmoor and Eastvale shared services"),
                           ("/programmes/import", "Import a programme"), ("/programmes/1/manage", "Northbridge"),
-                          ("/programmes/1/people", "Northbridge"), ("/programmes/999", "Page not found")]:
+                          ("/programmes/1/people", "Northbridge"), ("/programmes/1/partners/new", "Northbridge"),
+                          ("/programmes/1/edit", "Northbridge"), ("/programmes/999", "Page not found")]:
         admin.goto(path)
         expect(admin.page.locator("h1")).to_contain_text(heading)
 

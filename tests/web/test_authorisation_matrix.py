@@ -68,6 +68,9 @@ withdraw             302   302     403       403      403      403      403     
 end                  302   302     403       403      403      403      403      401
 admin_add_person     302   403     403       403      403      403      403      401
 edit                 302   302     403       403      403      403      403      401
+add_partner_page     200   200     403       403      403      403      403      302
+add_partner          302   302     403       403      403      403      403      401
+remove_role          302   302     403       403      403      403      403      401
 """
 
 
@@ -86,6 +89,7 @@ class Context:
     pid: int
     version: int
     eastvale: int
+    observer: int  # Sam's person id, whose observer role the remove action takes away
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,20 @@ ACTIONS: dict[str, Action] = {
         "POST", "/admin/people", lambda c: {"name": "Ravi Admin", "email": "ravi@banns.example"}
     ),
     "edit_page": Action("GET", "/programmes/{pid}/edit"),
+    "add_partner_page": Action("GET", "/programmes/{pid}/partners/new"),
+    "add_partner": Action(
+        "POST",
+        "/programmes/{pid}/partners/new",
+        lambda c: {"version": c.version, "name": "Westvale Council", "kind": "district_council", "nation": "england",
+                   "population": "50000", "net_budget": "7000000"},
+        True,
+    ),
+    "remove_role": Action(
+        "POST",
+        "/programmes/{pid}/people/remove",
+        lambda c: {"version": c.version, "person_id": c.observer, "role": "observer", "partner_id": ""},
+        True,
+    ),
     "account": Action("GET", "/account"),
     "sent_mail": Action("GET", "/admin/mail"),
     "edit": Action(
@@ -223,7 +241,8 @@ def test_role_may_or_may_not(
     _sign_in_as(role, client, app, programmes, accounts, clock())
     spec = ACTIONS[action]
     eastvale = next(p.id for p in programme_a.partners if p.name.startswith("Eastvale"))
-    context = Context(programme_a.id, programmes.get(programme_a.id).version, eastvale)
+    sam = next(r.person_id for r in programme_a.roles if r.role == "observer")
+    context = Context(programme_a.id, programmes.get(programme_a.id).version, eastvale, sam)
     path = spec.path.format(pid=programme_a.id)
     events_before = len(programmes.history(programme_a.id))
 
