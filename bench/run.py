@@ -4,7 +4,8 @@
 
 First the headline (a persisted advance through a passing 3-partner gate, as a ratio to raw transactions
 on the same database, per backend), then the layers in between, how machines are shared, where an
-advance's time goes, and bench-only variants of the hot path. PostgreSQL comes from
+advance's time goes, bench-only variants of the hot path, and the portfolio at 100 and 10,000
+programmes. PostgreSQL comes from
 ``BANNS_BENCH_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/bench``; its schema ``public``
 is dropped and recreated) and is skipped with a line saying why when it cannot be reached.
 """
@@ -28,7 +29,7 @@ if __package__ in (None, ""):
 import sqlalchemy  # noqa: E402
 import transitions  # noqa: E402
 
-from bench import breakdown, machines  # noqa: E402
+from bench import breakdown, machines, portfolio  # noqa: E402
 from bench.advance import Result, measure  # noqa: E402
 from bench.experiments import VARIANTS, check  # noqa: E402
 from bench.prepare import definitions_folder  # noqa: E402
@@ -85,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f" {target.name}, under cProfile:")
             print("\n".join(breakdown.profiled(target, folder, plan.breakdown_n)), flush=True)
         _experiments(targets, folder, plan, skip=args.quick or args.no_experiments)
+        _section(f"The portfolio: one page of 25, at {portfolio.SIZES[0]:,} and {portfolio.SIZES[-1]:,} programmes "
+                 "(median ms; x: the larger scaled by the smaller)")
+        for target in _fresh(Path(tmp), args.sqlite_only):
+            print("\n".join(portfolio.compare(target.url, target.name, repeats=5 if args.quick else 15)), flush=True)
     print(f"\n(bench took {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
     return 0
 
@@ -97,6 +102,13 @@ def _targets(tmp: Path, sqlite_only: bool) -> tuple[list[Target], str | None]:
     if isinstance(postgres, str):
         return [sqlite_target(tmp)], f"postgresql skipped: {postgres}; set BANNS_BENCH_DATABASE_URL"
     return [sqlite_target(tmp), postgres], None
+
+
+def _fresh(tmp: Path, sqlite_only: bool) -> list[Target]:
+    """New, empty databases for the portfolio (the advance figures filled the first ones)."""
+    folder = tmp / "portfolio"
+    folder.mkdir()
+    return _targets(folder, sqlite_only)[0]
 
 
 def _experiments(targets: list[Target], folder: Path, plan: Plan, *, skip: bool) -> None:

@@ -9,19 +9,17 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event
 from web_support import ADMIN_EMAIL, EMAILS, session_as
 
+from bench.portfolio import add_programmes
 from workflow.accounts import Accounts
 from workflow.db import Database
-from workflow.models import Partner, Programme, RoleAssignment, StagePlan
 from workflow.views import ProgrammeView
 
 #: more than any of these pages needs; a page over it has probably started to query per row
@@ -35,65 +33,6 @@ PAGES = [
     ("programme", "/programmes/{pid}", "priya"),
     ("gate", "/programmes/{pid}/gate", "priya"),
 ]
-
-
-def add_programmes(db: Database, like: ProgrammeView, count: int) -> None:
-    """Insert ``count`` programmes shaped like ``like`` (its definition, partners and people), bypassing the
-    engine: no events, no audit, just the rows the read side looks at."""
-    manager = next(r.person_id for r in like.roles if r.role == "programme_manager")
-    signatory = next(r.person_id for r in like.roles if r.role == "signatory")
-    now = like.created_at
-    with db.write() as session:
-        first = (session.scalar(select(func.max(Programme.id))) or 0) + 1
-        first_partner = (session.scalar(select(func.max(Partner.id))) or 0) + 1
-        programmes, partners, roles, plans = [], [], [], []
-        for i in range(count):
-            pid, open_request = first + i, i % 2 == 0
-            programmes.append(
-                {
-                    "id": pid,
-                    "name": f"Programme {pid:05d}",
-                    "description": "",
-                    "definition_id": like.definition_id,
-                    "definition_version": like.definition_version,
-                    "definition_hash": like.definition_hash,
-                    "state": like.state,
-                    "stage_entered_at": now - timedelta(days=i % 90),
-                    "stage_visit": 1,
-                    "evidence_rev": 0,
-                    "sign_off_round": 1 if open_request else 0,
-                    "sign_off_subject": "gate" if open_request else None,
-                    "sign_off_requested_at": now if open_request else None,
-                    "last_seq": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                    "version_id": 1,
-                }
-            )
-            ids = [first_partner + 3 * i + k for k in range(3)]
-            partners += [
-                {
-                    "id": partner_id,
-                    "programme_id": pid,
-                    "name": f"Council {k} of {pid}",
-                    "kind": "district_council",
-                    "nation": "england",
-                    "population": 50_000 + k,
-                    "net_budget": Decimal("1000000.00"),
-                    "joined_at": now,
-                }
-                for k, partner_id in enumerate(ids)
-            ]
-            roles += [
-                {"programme_id": pid, "person_id": manager, "role": "programme_manager", "partner_id": None},
-                {"programme_id": pid, "person_id": signatory, "role": "signatory", "partner_id": ids[0]},
-            ]
-            plans += [
-                {"programme_id": pid, "stage": p.stage, "planned_start": p.planned_start, "planned_end": p.planned_end}
-                for p in like.plan
-            ]
-        for model, rows in ((Programme, programmes), (Partner, partners), (RoleAssignment, roles), (StagePlan, plans)):
-            session.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
 
 
 @contextmanager
