@@ -64,9 +64,11 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         select(Evidence, Person.name).outerjoin(Person, Person.id == Evidence.recorded_by_id)
         .where(Evidence.programme_id == programme.id, Evidence.stage == programme.state)
         .order_by(Evidence.id)).all()
+    titles = {c.id: c.title for c in gate.criteria}
     latest: dict[str, EvidenceView] = {}
     for row, who in evidence_rows:
-        latest[row.criterion] = EvidenceView(row.criterion, row.summary, row.link, who or "system",
+        latest[row.criterion] = EvidenceView(row.criterion, titles.get(row.criterion, row.criterion), row.summary,
+                                             row.link, who or "system",
                                              row.recorded_at)
     sign_rows = [] if fresh_visit else session.execute(
         select(SignOff, Person.name).join(Person, Person.id == SignOff.person_id)

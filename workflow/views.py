@@ -45,6 +45,7 @@ class RoleView:
 @dataclass(frozen=True)
 class EvidenceView:
     criterion: str
+    title: str
     summary: str
     link: str | None
     recorded_by: str
