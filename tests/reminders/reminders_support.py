@@ -17,10 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from workflow.config import Settings
-from workflow.db import Database
-from workflow.importer import load_programme
 from workflow.programmes import Programmes
-from workflow.registry import Registry
 from workflow.reminders.delivery import RelayConfig, SmtpTransport
 from workflow.reminders.outbox import on_event
 from workflow.views import ProgrammeView
@@ -106,19 +103,20 @@ def relay_config() -> RelayConfig:
 
 
 @pytest.fixture
-def engine(db: Database, clock: Any) -> Programmes:
-    return Programmes(db, Registry(DEFINITIONS), clock=clock, listeners=[on_event])
+def engine(programmes: Programmes) -> Programmes:
+    """The engine as installed: its listeners come from the entry points, so the outbox is the real wiring."""
+    assert on_event in programmes.listeners, "the outbox listener is not registered (pip install -e .)"
+    return programmes
 
 
 @pytest.fixture
-def northbridge(engine: Programmes) -> ProgrammeView:
-    spec, located = load_programme(EXAMPLE)
-    return engine.start(spec, located)
+def northbridge(sample: ProgrammeView) -> ProgrammeView:
+    return sample
 
 
 @pytest.fixture
-def who(northbridge: ProgrammeView) -> dict[str, int]:
-    return {r.person_name.split()[0].lower(): r.person_id for r in northbridge.roles}
+def who(people: dict[str, int]) -> dict[str, int]:
+    return people
 
 
 def evidence_all(engine: Programmes, programme_id: int, criteria: list[str] = COURTSHIP) -> None:
