@@ -13,7 +13,7 @@ help:
 	@echo "make run    set up, load the sample programme into a new database, serve the UI and the scheduler"
 	@echo "make test   set up and run every test (PostgreSQL too when BANNS_TEST_DATABASE_URL is set)"
 	@echo "make bench  print the engine's throughput ratios"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff, the format check, mypy and the import layers"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,11 +54,15 @@ scheduler: setup
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# The house rules: one style, types, and the layers of .importlinter. CI runs exactly this.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 migration: $(STAMP)
-	$(BIN)/python -c "from workflow import schema; from workflow.db import Database; from workflow.config import load_settings; schema.revise(Database(load_settings().database_url), '$(m)')"
+	$(BIN)/python -c "from workflow.engine import schema; from workflow.engine.db import Database; from workflow.settings import load_settings; schema.revise(Database(load_settings().database_url), '$(m)')"
 
 clean:
 	rm -rf $(VENV) node_modules web/static/vendor .pytest_cache .hypothesis

@@ -24,9 +24,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bench.prepare import Preparer
 from bench.targets import Raw, Target
-from workflow.db import Database
-from workflow.programmes import Programmes
-from workflow.registry import Registry
+from workflow.engine.db import Database
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
 
 
 class _BenchBase(DeclarativeBase):
@@ -87,8 +87,9 @@ class Orm(Core):
 class Engine:
     """Persisted advances through ``programmes_class`` (the real engine, or a bench experiment)."""
 
-    def __init__(self, target: Target, folder: Path, pool: list[int],
-                 programmes_class: type[Programmes] = Programmes) -> None:
+    def __init__(
+        self, target: Target, folder: Path, pool: list[int], programmes_class: type[Programmes] = Programmes
+    ) -> None:
         self.db = Database(target.url)
         self.programmes = programmes_class(self.db, Registry(folder))
         self.pool = pool
@@ -114,6 +115,7 @@ class Engine:
 
         def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
             sent.append(statement)
+
         event.listen(self.db.engine, "before_cursor_execute", count)
         try:
             self.run(1)
@@ -157,8 +159,10 @@ class Result:
         engine, raw, ratio = self.series["engine"], self.series["raw"], self.ratio("engine")
         verdict = "MET" if ratio >= self.target.goal else "NOT MET"
         rounds = ", ".join(f"{e / r:.2f}" for e, r in zip(engine.rates, raw.rates, strict=True))
-        return (f"{self.target.name:<10} advance {engine.rate:5.0f}/s  raw {raw.rate:5.0f}/s  ratio {ratio:.3f}  "
-                f"(goal >= {self.target.goal})  {verdict}   [per round: {rounds}]")
+        return (
+            f"{self.target.name:<10} advance {engine.rate:5.0f}/s  raw {raw.rate:5.0f}/s  ratio {ratio:.3f}  "
+            f"(goal >= {self.target.goal})  {verdict}   [per round: {rounds}]"
+        )
 
     def ladder(self) -> list[str]:
         """Each contender's wall and CPU time per transaction, and the wall time it adds to the one before."""
@@ -166,8 +170,10 @@ class Result:
         for s in self.series.values():
             us = 1e6 / s.rate
             added = f"+{us - before:6.0f}" if before else " " * 7
-            lines.append(f"  {s.name:<18} {s.rate:6.0f}/s {us:6.0f} us {added}  cpu {s.cpu_us:5.0f} us  "
-                         f"ratio to raw {self.ratio(s.name):.3f}  ({len(s.rates)} x {s.per_round})")
+            lines.append(
+                f"  {s.name:<18} {s.rate:6.0f}/s {us:6.0f} us {added}  cpu {s.cpu_us:5.0f} us  "
+                f"ratio to raw {self.ratio(s.name):.3f}  ({len(s.rates)} x {s.per_round})"
+            )
             before = us
         return lines
 
@@ -177,17 +183,27 @@ class Result:
         for s in self.series.values():
             if s.statements is None:
                 continue
-            lines.append(f"  {s.name:<24} {1e6 / s.rate:6.0f} us  cpu {s.cpu_us:5.0f} us  "
-                         f"{self.ratio(s.name, 'engine'):5.2f}x engine  ratio to raw {self.ratio(s.name):.3f}  "
-                         f"{s.statements:2d} statements")
+            lines.append(
+                f"  {s.name:<24} {1e6 / s.rate:6.0f} us  cpu {s.cpu_us:5.0f} us  "
+                f"{self.ratio(s.name, 'engine'):5.2f}x engine  ratio to raw {self.ratio(s.name):.3f}  "
+                f"{s.statements:2d} statements"
+            )
         return lines
 
 
 Runner = Callable[[int], float]
 
 
-def measure(target: Target, folder: Path, seconds: float, rounds: int, *, floors: bool = True,
-            variants: dict[str, type[Programmes]] | None = None, most: int = 300) -> Result:
+def measure(
+    target: Target,
+    folder: Path,
+    seconds: float,
+    rounds: int,
+    *,
+    floors: bool = True,
+    variants: dict[str, type[Programmes]] | None = None,
+    most: int = 300,
+) -> Result:
     """Interleave the contenders for ``rounds`` rounds within about ``seconds``: each engine-like one
     advances the same number of programmes a round (at most ``most``), each floor runs about as long."""
     engines = {"engine": Programmes, **(variants or {})}
@@ -218,13 +234,16 @@ def measure(target: Target, folder: Path, seconds: float, rounds: int, *, floors
             close()
 
 
-def _rounds(target: Target, contenders: dict[str, tuple[Runner, bool]], seconds: float, rounds: int,
-            warm: int, most: int) -> Result:
+def _rounds(
+    target: Target, contenders: dict[str, tuple[Runner, bool]], seconds: float, rounds: int, warm: int, most: int
+) -> Result:
     estimates = {name: run(warm) for name, (run, _) in contenders.items()}
     slowest = min(estimates[name] for name, (_, is_engine) in contenders.items() if is_engine)
     n = max(10, min(most, int(seconds / rounds / len(contenders) * slowest)))
-    counts = {name: n if is_engine else int(min(20 * n, max(n, n * estimates[name] / slowest)))
-              for name, (_, is_engine) in contenders.items()}
+    counts = {
+        name: n if is_engine else int(min(20 * n, max(n, n * estimates[name] / slowest)))
+        for name, (_, is_engine) in contenders.items()
+    }
     series = {name: Series(name, per_round=counts[name]) for name in contenders}
     for _ in range(rounds):
         for name, (run, _) in contenders.items():

@@ -64,11 +64,13 @@ def timed(target: Target, folder: Path, n: int, rounds: int = 3) -> list[str]:
     engine.dispose()
     whole, execute, commit, statements = (median(samples[k]) for k in ("whole", "execute", "commit", "statements"))
     rest = whole - execute - commit
-    return [f"  whole advance              {whole:7.0f} us",
-            f"  driver executing SQL       {execute:7.0f} us  {execute / whole:4.0%}   "
-            f"({statements:.0f} statements through the driver)",
-            f"  driver commit (the fsync)  {commit:7.0f} us  {commit / whole:4.0%}",
-            f"  Python: ORM, engine, view  {rest:7.0f} us  {rest / whole:4.0%}"]
+    return [
+        f"  whole advance              {whole:7.0f} us",
+        f"  driver executing SQL       {execute:7.0f} us  {execute / whole:4.0%}   "
+        f"({statements:.0f} statements through the driver)",
+        f"  driver commit (the fsync)  {commit:7.0f} us  {commit / whole:4.0%}",
+        f"  Python: ORM, engine, view  {rest:7.0f} us  {rest / whole:4.0%}",
+    ]
 
 
 def _instrument(engine: Engine, spent: Counter[str]) -> None:
@@ -91,6 +93,7 @@ def _instrument(engine: Engine, spent: Counter[str]) -> None:
         started = time.perf_counter()
         do_commit(dbapi_connection)
         spent["commit"] += time.perf_counter() - started
+
     dialect.do_commit = timed_commit  # type: ignore[method-assign]
 
 
@@ -123,8 +126,10 @@ def profiled(target: Target, folder: Path, n: int) -> list[str]:
 
 def _cumulative(stats: dict[tuple[str, int, str], tuple[Any, ...]], where: tuple[str, str]) -> float:
     suffix, name = where  # the outermost of same-named functions (Session.commit calls a nested commit)
-    return max((ct for (file, _, func), (_, _, _, ct, _) in stats.items()
-                if func == name and file.endswith(suffix)), default=0.0)
+    return max(
+        (ct for (file, _, func), (_, _, _, ct, _) in stats.items() if func == name and file.endswith(suffix)),
+        default=0.0,
+    )
 
 
 def _by_package(stats: dict[tuple[str, int, str], tuple[Any, ...]], total: float) -> list[tuple[str, float]]:
@@ -140,4 +145,3 @@ def _package(file: str, func: str) -> str:
         if any(needle in where for needle in needles):
             return label
     return "stdlib and other"
-

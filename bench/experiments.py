@@ -1,6 +1,6 @@
 """Bench-only variants of the engine's hot path, to measure what a part costs or a change would give.
 
-Each variant subclasses :class:`workflow.programmes.Programmes` and overrides one step; ``workflow/`` is
+Each variant subclasses :class:`workflow.engine.programmes.Programmes` and overrides one step; ``workflow/`` is
 not touched. They must give the same result as the engine (the benchmark checks every advance lands on
 the next stage); ``no view`` alone changes the API (it returns nothing) and only bounds what the view costs.
 """
@@ -14,23 +14,32 @@ from sqlalchemy.orm import Session
 
 from bench.prepare import Preparer
 from bench.targets import Target
-from workflow.db import Database
-from workflow.definitions import Definition
-from workflow.gate_context import read_gate_inputs
-from workflow.machine import Move, lifecycle_for
-from workflow.models import Programme
-from workflow.permissions import Actor
-from workflow.programmes import Programmes, _judge
-from workflow.registry import Registry
-from workflow.view_builder import build_view
-from workflow.views import ProgrammeView
+from workflow.engine.db import Database
+from workflow.engine.definitions import Definition
+from workflow.engine.gate_inputs import read_gate_inputs
+from workflow.engine.machine import Move, lifecycle_for
+from workflow.engine.models import Programme
+from workflow.engine.permissions import Actor
+from workflow.engine.programmes import Programmes, _judge
+from workflow.engine.registry import Registry
+from workflow.engine.view_builder import build_view
+from workflow.engine.views import ProgrammeView
 
 
 class _Move(Programmes):
     """The engine's ``_move``, with its steps as methods a variant can replace."""
 
-    def _move(self, programme_id: int, actor: Actor, trigger: str, kind: str, reason: str,
-              expected_version: int | None, action: str | None = None, **kwargs: Any) -> ProgrammeView:
+    def _move(
+        self,
+        programme_id: int,
+        actor: Actor,
+        trigger: str,
+        kind: str,
+        reason: str,
+        expected_version: int | None,
+        action: str | None = None,
+        **kwargs: Any,
+    ) -> ProgrammeView:
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, action or trigger, expected_version)
             before = programme.state

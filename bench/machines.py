@@ -18,9 +18,9 @@ from statistics import median
 
 from transitions import Machine
 
-from workflow.definitions import Definition, load_definition
-from workflow.gates import GateReport
-from workflow.machine import Lifecycle, Move
+from workflow.engine.definitions import Definition, load_definition
+from workflow.engine.gates import GateReport
+from workflow.engine.machine import Lifecycle, Move
 
 DEFAULT_DEFINITION = Path(__file__).resolve().parent.parent / "definitions" / "shared-service.yaml"
 PASS = GateReport(True, ())
@@ -31,9 +31,15 @@ def _judge(_trigger: str, _kwargs: dict[str, object]) -> GateReport:
 
 
 def _machine(definition: Definition, model: object, initial: str) -> Machine:
-    return Machine(model=model, states=[*definition.stage_ids, *definition.outcome_by_id],
-                   transitions=Lifecycle._transitions(definition), initial=initial, auto_transitions=False,
-                   send_event=True, ignore_invalid_triggers=False)
+    return Machine(
+        model=model,
+        states=[*definition.stage_ids, *definition.outcome_by_id],
+        transitions=Lifecycle._transitions(definition),
+        initial=initial,
+        auto_transitions=False,
+        send_event=True,
+        ignore_invalid_triggers=False,
+    )
 
 
 def strategies(definition: Definition) -> dict[str, Callable[[str], str]]:
@@ -59,8 +65,11 @@ def strategies(definition: Definition) -> dict[str, Callable[[str], str]]:
     def event_trigger(state: str) -> str:
         return lifecycle.fire(Move(1, state, judge=_judge), "advance")
 
-    return {"(a) new Machine per move": new_machine, "(b) shared, add/remove_model": add_remove,
-            "(c) shared, Event.trigger": event_trigger}
+    return {
+        "(a) new Machine per move": new_machine,
+        "(b) shared, add/remove_model": add_remove,
+        "(c) shared, Event.trigger": event_trigger,
+    }
 
 
 def compare(seconds: float = 0.4, rounds: int = 3, path: Path = DEFAULT_DEFINITION) -> list[str]:
@@ -73,8 +82,10 @@ def compare(seconds: float = 0.4, rounds: int = 3, path: Path = DEFAULT_DEFINITI
         for name, advance in strategies(definition).items():
             rates.setdefault(name, []).append(_rate(advance, stages, expected, seconds))
     best = median(rates["(c) shared, Event.trigger"])
-    return [f"  {name:<32} {median(r):8.0f} moves/s  {1e6 / median(r):7.1f} us/move  ratio to (c) "
-            f"{median(r) / best:.3f}" for name, r in rates.items()]
+    return [
+        f"  {name:<32} {median(r):8.0f} moves/s  {1e6 / median(r):7.1f} us/move  ratio to (c) {median(r) / best:.3f}"
+        for name, r in rates.items()
+    ]
 
 
 def _rate(advance: Callable[[str], str], stages: list[str], expected: dict[str, str], seconds: float) -> float:

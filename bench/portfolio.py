@@ -16,14 +16,14 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from workflow.db import Database
-from workflow.importer import load_programme
-from workflow.models import Partner, Programme, RoleAssignment, StagePlan
-from workflow.permissions import SYSTEM, Actor
-from workflow.portfolio import Portfolio, PortfolioQuery
-from workflow.programmes import Programmes
-from workflow.registry import Registry
-from workflow.views import ProgrammeView
+from workflow.engine.db import Database
+from workflow.engine.importer import load_programme
+from workflow.engine.models import Partner, Programme, RoleAssignment, StagePlan
+from workflow.engine.permissions import SYSTEM, Actor
+from workflow.engine.portfolio import Portfolio, PortfolioQuery
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
+from workflow.engine.views import ProgrammeView
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (100, 10_000)
@@ -112,12 +112,15 @@ def compare(url: str, name: str, repeats: int = 15) -> list[str]:
             for label, query in QUERIES.items():
                 for who, actor in (("admin", SYSTEM), ("manager", manager)):
                     timings.setdefault((label, who), {})[size] = _median_ms(
-                        lambda q=query, a=actor: portfolio.page(a, q, sample.created_at), repeats)
+                        lambda q=query, a=actor: portfolio.page(a, q, sample.created_at), repeats
+                    )
         lines = [f" {name}:"]
         for (label, who), by_size in timings.items():
             small, large = by_size[SIZES[0]], by_size[SIZES[-1]]
-            lines.append(f"  {label + ' (' + who + ')':<36} {small:7.1f} ms at {SIZES[0]:>6,}   "
-                         f"{large:7.1f} ms at {SIZES[-1]:>6,}   x{large / small:5.2f}")
+            lines.append(
+                f"  {label + ' (' + who + ')':<36} {small:7.1f} ms at {SIZES[0]:>6,}   "
+                f"{large:7.1f} ms at {SIZES[-1]:>6,}   x{large / small:5.2f}"
+            )
         return lines
     finally:
         db.dispose()

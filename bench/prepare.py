@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import Table, event, func, insert, select, text
 
 from bench.targets import Target
-from workflow.db import Database
-from workflow.importer import PartnerSpec, PersonSpec, ProgrammeSpec, RoleSpec
-from workflow.models import Base
-from workflow.programmes import Programmes
-from workflow.registry import Registry
+from workflow.engine.db import Database
+from workflow.engine.importer import PartnerSpec, PersonSpec, ProgrammeSpec, RoleSpec
+from workflow.engine.models import Base
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
 
 DEFINITION_ID = "bench-gate"
 #: Two stages with the same cheap gate (one criterion, a signatory of each partner) and an outcome.
@@ -63,11 +63,18 @@ def definitions_folder(root: Path) -> Path:
 
 def spec(name: str) -> ProgrammeSpec:
     """Three councils, each with one signatory."""
-    partners = [PartnerSpec(name=p, kind="district_council", population=100_000, net_budget=Decimal("1000000.00"))
-                for p in PARTNERS]
-    people = [PersonSpec(name=who, email=f"{who.split()[0].lower()}@bench.example",
-                         roles=[RoleSpec(role="signatory", partner=partner)])
-              for who, partner in zip(SIGNATORIES, PARTNERS, strict=True)]
+    partners = [
+        PartnerSpec(name=p, kind="district_council", population=100_000, net_budget=Decimal("1000000.00"))
+        for p in PARTNERS
+    ]
+    people = [
+        PersonSpec(
+            name=who,
+            email=f"{who.split()[0].lower()}@bench.example",
+            roles=[RoleSpec(role="signatory", partner=partner)],
+        )
+        for who, partner in zip(SIGNATORIES, PARTNERS, strict=True)
+    ]
     return ProgrammeSpec(name=name, definition=DEFINITION_ID, partners=partners, people=people)
 
 
@@ -78,9 +85,11 @@ class Preparer:
         self.db = Database(target.url, **target.prep_kwargs)
         self.postgres = target.name == "postgresql"
         if not self.postgres:
+
             @event.listens_for(self.db.engine, "connect")
             def _no_sync(dbapi_connection: Any, _record: Any) -> None:  # runs after the engine's own pragmas
                 dbapi_connection.execute("PRAGMA synchronous=OFF")
+
         self.programmes = Programmes(self.db, Registry(folder), listeners=[])
         self.prefix = f"bench {time.time_ns()}"
         self.template = self.through_api(f"{self.prefix} template")
@@ -103,17 +112,22 @@ class Preparer:
         programmes = tables["programmes"]
         with self.db.engine.begin() as conn:
             template = dict(conn.execute(select(programmes).where(programmes.c.id == self.template)).mappings().one())
-            rows = {t: [dict(r) for r in conn.execute(select(tables[t]).where(tables[t].c.programme_id
-                                                                              == self.template)).mappings()]
-                    for t in CHILDREN}
+            rows = {
+                t: [
+                    dict(r)
+                    for r in conn.execute(select(tables[t]).where(tables[t].c.programme_id == self.template)).mappings()
+                ]
+                for t in CHILDREN
+            }
             next_programme = conn.scalar(select(func.max(programmes.c.id))) + 1
             next_partner = conn.scalar(select(func.max(tables["partners"].c.id))) + 1
             copies: dict[str, list[dict[str, Any]]] = {t: [] for t in ("programmes", *CHILDREN)}
             for j in range(n):
                 self.count += 1
                 pid = next_programme + j
-                partner_ids = {p["id"]: next_partner + j * len(rows["partners"]) + i
-                               for i, p in enumerate(rows["partners"])}
+                partner_ids = {
+                    p["id"]: next_partner + j * len(rows["partners"]) + i for i, p in enumerate(rows["partners"])
+                }
                 copies["programmes"].append({**template, "id": pid, "name": f"{self.prefix} {self.count}"})
                 for t in CHILDREN:
                     copies[t] += [_copy(tables[t], r, pid, partner_ids) for r in rows[t]]
@@ -123,8 +137,9 @@ class Preparer:
             if self.postgres:
                 for t in ("programmes", "partners", *CHILDREN):
                     if "id" in tables[t].c:
-                        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), "
-                                          f"(SELECT max(id) FROM {t}))"))
+                        conn.execute(
+                            text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))")
+                        )
         return list(range(next_programme, next_programme + n))
 
     def dispose(self) -> None:

@@ -34,7 +34,7 @@ from bench.advance import Result, measure  # noqa: E402
 from bench.experiments import VARIANTS, check  # noqa: E402
 from bench.prepare import definitions_folder  # noqa: E402
 from bench.targets import DEFAULT_POSTGRES_URL, Target, postgres_target, sqlite_target  # noqa: E402
-from workflow import schema  # noqa: E402
+from workflow.engine import schema  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     plan = QUICK if args.quick else FULL
     started = time.perf_counter()
     schema.load_all_models()
-    print(f"banns bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
-          f"SQLAlchemy {sqlalchemy.__version__}, transitions {transitions.__version__}, {os.cpu_count()} CPUs; "
-          f"load average {os.getloadavg()[0]:.1f}; {plan.rounds} interleaved rounds, medians", flush=True)
+    print(
+        f"banns bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
+        f"SQLAlchemy {sqlalchemy.__version__}, transitions {transitions.__version__}, {os.cpu_count()} CPUs; "
+        f"load average {os.getloadavg()[0]:.1f}; {plan.rounds} interleaved rounds, medians",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="banns-bench-") as tmp:
         folder = definitions_folder(Path(tmp))
         targets, skipped = _targets(Path(tmp), args.sqlite_only)
@@ -86,8 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f" {target.name}, under cProfile:")
             print("\n".join(breakdown.profiled(target, folder, plan.breakdown_n)), flush=True)
         _experiments(targets, folder, plan, skip=args.quick or args.no_experiments)
-        _section(f"The portfolio: one page of 25, at {portfolio.SIZES[0]:,} and {portfolio.SIZES[-1]:,} programmes "
-                 "(median ms; x: the larger scaled by the smaller)")
+        _section(
+            f"The portfolio: one page of 25, at {portfolio.SIZES[0]:,} and {portfolio.SIZES[-1]:,} programmes "
+            "(median ms; x: the larger scaled by the smaller)"
+        )
         for target in _fresh(Path(tmp), args.sqlite_only):
             print("\n".join(portfolio.compare(target.url, target.name, repeats=5 if args.quick else 15)), flush=True)
     print(f"\n(bench took {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
@@ -118,8 +123,9 @@ def _experiments(targets: list[Target], folder: Path, plan: Plan, *, skip: bool)
         return
     for target in targets:
         print("\n".join(check(target, folder)))
-        result: Result = measure(target, folder, plan.experiment_seconds, plan.experiment_rounds, floors=False,
-                                 variants=VARIANTS, most=100)
+        result: Result = measure(
+            target, folder, plan.experiment_seconds, plan.experiment_rounds, floors=False, variants=VARIANTS, most=100
+        )
         print(f" {target.name} ({plan.experiment_rounds} rounds of {result.series['engine'].per_round}):")
         print("\n".join(result.against_engine()), flush=True)
 

@@ -18,8 +18,8 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import make_url
 
-from workflow import schema
-from workflow.db import SQLITE_BUSY_TIMEOUT_MS, Database
+from workflow.engine import schema
+from workflow.engine.db import SQLITE_BUSY_TIMEOUT_MS, Database
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/bench"
 SQLITE_PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -52,6 +52,7 @@ def sqlite_target(folder: Path) -> Target:
         for pragma in SQLITE_PRAGMAS:
             conn.execute(f"PRAGMA {pragma}")
         return conn
+
     return Target("sqlite", url, 0.5, connect)
 
 
@@ -71,8 +72,13 @@ def postgres_target(url: str) -> Target | str:
     db = Database(plain)
     schema.upgrade(db)
     db.dispose()
-    return Target("postgresql", plain, 0.6, lambda: psycopg.connect(plain),
-                  prep_kwargs={"connect_args": {"options": "-c synchronous_commit=off"}})
+    return Target(
+        "postgresql",
+        plain,
+        0.6,
+        lambda: psycopg.connect(plain),
+        prep_kwargs={"connect_args": {"options": "-c synchronous_commit=off"}},
+    )
 
 
 def _create_database(parsed: Any) -> None:
@@ -94,7 +100,8 @@ class Raw:
             "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS log (id {serial}, t_id INTEGER NOT NULL, n INTEGER NOT NULL, "
             "at TEXT NOT NULL, note TEXT NOT NULL)",
-            "INSERT INTO t (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")
+            "INSERT INTO t (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        )
         mark = "?" if self.sqlite else "%s"
         self.insert = f"INSERT INTO log (t_id, n, at, note) VALUES (1, {mark}, {mark}, {mark})"
 

@@ -14,14 +14,14 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import text
 
-from workflow import schema
-from workflow.cli import main
-from workflow.db import Database
-from workflow.importer import load_programme
-from workflow.models import Base
-from workflow.programmes import Programmes
-from workflow.registry import Registry
-from workflow.views import ProgrammeView
+from workflow.cli.commands import main
+from workflow.engine import schema
+from workflow.engine.db import Database
+from workflow.engine.importer import load_programme
+from workflow.engine.models import Base
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
+from workflow.engine.views import ProgrammeView
 
 schema.load_all_models()
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,8 +119,11 @@ class Cli:
     """Runs ``banns`` in-process against the test's database and instance folder."""
 
     def __init__(self, instance: Path, database_url: str) -> None:
-        self.env = {"BANNS_INSTANCE": str(instance), "BANNS_DATABASE_URL": database_url,
-                    "BANNS_DEFINITIONS_DIR": str(DEFINITIONS)}
+        self.env = {
+            "BANNS_INSTANCE": str(instance),
+            "BANNS_DATABASE_URL": database_url,
+            "BANNS_DEFINITIONS_DIR": str(DEFINITIONS),
+        }
         self.runner = CliRunner()
 
     def __call__(self, *args: str | int, ok: bool = True) -> Result:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from workflow.config import load_settings
+from workflow.settings import load_settings
 
 DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,

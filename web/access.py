@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from flask import g
 
-from workflow import gates
-from workflow.definitions import Definition
-from workflow.permissions import POLICY, may
-from workflow.views import ProgrammeView
+from workflow.engine.permissions import POLICY, may
+from workflow.engine.views import ProgrammeView
+
+from .extensions import capacity_label
 
 
 @dataclass(frozen=True)
@@ -29,26 +29,9 @@ def access_to(view: ProgrammeView) -> Access:
     return Access(roles, allowed, "advance" in allowed)
 
 
-def capacities_asked(view: ProgrammeView, definition: Definition, person_id: int | None) -> list[str]:
+def capacities_asked(view: ProgrammeView, person_id: int | None) -> list[str]:
     """The capacities ("Signatory of Northbridge") in which the person is asked to decide in the open round
-    and has not yet decided."""
-    gate = view.gate
-    if gate is None or not gate.request_open or person_id is None:
+    and has not yet decided: the engine says which; this only words them."""
+    if view.gate is None:
         return []
-    spec = definition.gates[view.state]
-    rules = spec.sign_off if gate.subject == "gate" else spec.waiver
-    if rules is None:
-        return []
-    partners = {p.id: p.name for p in view.current_partners}
-    wanted = gates.required_capacities(definition, rules, partners)
-    held = {gates.Capacity(r.role, r.partner_id) for r in view.roles if r.person_id == person_id}
-    decided = {
-        gates.Capacity(s.role, s.partner_id)
-        for s in gate.sign_offs
-        if s.person_id == person_id and s.round == gate.round
-    }
-    return [
-        definition.role_title[c.role].capitalize() + (f" of {partners[c.partner_id]}" if c.partner_id else "")
-        for c in wanted
-        if c in held and c not in decided
-    ]
+    return [capacity_label(a.role_title, a.partner_name) for a in view.gate.asked_of(person_id)]

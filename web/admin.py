@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
-from workflow.errors import InvalidError
+from workflow.engine.errors import InvalidError
 
 from .extensions import _
 from .forms import NewAccountForm
@@ -27,7 +27,9 @@ def people() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            person = services().accounts.add_person(form.name.data, form.email.data, now(), is_admin=form.is_admin.data)
+            person = services().accounts.add_person(
+                form.name.data or "", form.email.data or "", now(), is_admin=form.is_admin.data
+            )
         except InvalidError as exc:
             getattr(form, exc.field or "email").errors = [str(exc)]
             status = 422

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from workflow.accounts import InvitationError, SignInError
-from workflow.errors import InvalidError
+from workflow.accounts.service import InvitationError, SignInError
+from workflow.engine.errors import InvalidError
 
 from .extensions import _
 from .forms import SetPasswordForm, SignInForm
@@ -66,7 +66,7 @@ def sign_in() -> Any:
     if form.validate_on_submit():
         ip = request.remote_addr or "unknown"
         try:
-            actor = services().accounts.authenticate(form.email.data, form.password.data, ip, now())
+            actor = services().accounts.authenticate(form.email.data or "", form.password.data or "", ip, now())
         except SignInError as exc:
             form.password.errors = [str(exc)]
             status = 401
@@ -96,7 +96,7 @@ def invitation(token: str) -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            actor = services().accounts.accept_invitation(token, form.password.data, now())
+            actor = services().accounts.accept_invitation(token, form.password.data or "", now())
         except InvalidError as exc:
             form.password.errors = [str(exc)]
             status = 422

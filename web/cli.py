@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from workflow.accounts import Accounts
-from workflow.cli_support import Context, friendly, pass_context
-from workflow.errors import InvalidError
-from workflow.importer import load_programme
+from workflow.accounts.service import Accounts
+from workflow.cli.support import Context, friendly, pass_context
+from workflow.engine.errors import InvalidError
+from workflow.engine.importer import load_programme
 from workflow.money.service import Finances
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,8 +55,10 @@ def sample(ctx: Context) -> None:
     """
     accounts = Accounts(ctx.programmes.db)
     if accounts.people():
-        raise InvalidError("this database already has people in it; `banns dev sample` loads sample accounts "
-                           "with a published password and runs only on a new database (make run makes one)")
+        raise InvalidError(
+            "this database already has people in it; `banns dev sample` loads sample accounts "
+            "with a published password and runs only on a new database (make run makes one)"
+        )
     spec, located = load_programme(SAMPLE)
     view = ctx.programmes.start(spec, located)
     money = Finances(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock)
@@ -94,7 +96,7 @@ def run(ctx: Context, port: int) -> None:
 
 
 def _has_command(ctx: Context, name: str) -> bool:
-    from workflow.cli import main
+    from workflow.cli.commands import main
 
     return main.get_command(click.Context(main, obj=ctx), name) is not None
 

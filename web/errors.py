@@ -9,7 +9,14 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from workflow.errors import BannsError, ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from workflow.engine.errors import (
+    BannsError,
+    ConflictError,
+    InvalidError,
+    MoveRefusedError,
+    NotAllowedError,
+    NotFoundError,
+)
 
 from .extensions import _
 
@@ -60,7 +67,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         code = error.code or 500
-        message = error.description if code in (400, 405, 413, 429) else ""
+        message = (error.description or "") if code in (400, 405, 413, 429) else ""
         if code == 400 and "CSRF" in (error.description or ""):
             message = _("The form has expired. Go back, reload the page and try again.")
         return render_error(code, message)

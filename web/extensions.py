@@ -37,9 +37,16 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["london"] = _london
     app.jinja_env.filters["london_date"] = _london_date
     app.jinja_env.filters["money"] = _money
+    app.jinja_env.filters["capacity"] = lambda pair: capacity_label(*pair)
     app.jinja_env.globals["state_tag"] = state_tag
     app.jinja_env.globals["confidence_tag"] = confidence_tag
     app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def capacity_label(role_title: str, partner_name: str | None) -> str:
+    """A capacity in which someone decides: "Signatory of Northbridge District Council", "Chair"."""
+    title = role_title[:1].upper() + role_title[1:]
+    return _("%(role)s of %(partner)s", role=title, partner=partner_name) if partner_name else title
 
 
 def _security_headers(response: Response) -> Response:
@@ -78,8 +85,13 @@ def state_tag(state: str, ended: bool) -> dict[str, str]:
 
 def confidence_tag(rating: str) -> str:
     """The GOV.UK tag colour for a delivery-confidence rating (Gateway five-point scale or RAG)."""
-    return {"Green": "govuk-tag--green", "Amber/Green": "govuk-tag--turquoise", "Amber": "govuk-tag--yellow",
-            "Amber/Red": "govuk-tag--orange", "Red": "govuk-tag--red"}.get(rating, "govuk-tag--grey")
+    return {
+        "Green": "govuk-tag--green",
+        "Amber/Green": "govuk-tag--turquoise",
+        "Amber": "govuk-tag--yellow",
+        "Amber/Red": "govuk-tag--orange",
+        "Red": "govuk-tag--red",
+    }.get(rating, "govuk-tag--grey")
 
 
 __all__ = ["_", "babel", "csrf", "init_app"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,11 +22,24 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields import SelectChoice
+from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms lags
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.validators import ValidationError as WTFValidationError
 
-from workflow.importer import PARTNER_KINDS
+from workflow.engine.importer import PARTNER_KINDS
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+    class FlaskForm(Form):
+        """What mypy sees of :class:`flask_wtf.FlaskForm` (Flask-WTF ships no type information)."""
+
+        def is_submitted(self) -> bool: ...
+        def validate_on_submit(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool: ...
+        def hidden_tag(self, *fields: Any) -> Markup: ...
+
+else:
+    from flask_wtf import FlaskForm
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

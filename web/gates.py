@@ -6,13 +6,13 @@ meanwhile, the page comes back (409) with the fresh state, a banner saying so, a
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 
-from workflow.errors import ConflictError, InvalidError, MoveRefusedError
-from workflow.views import ProgrammeView
+from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
+from workflow.engine.views import ProgrammeView
 
 from .access import Access, access_to, capacities_asked
 from .extensions import _
@@ -24,6 +24,7 @@ from .forms import (
     RequestForm,
     ReturnForm,
     SignForm,
+    VersionedForm,
     WaiverForm,
     WithdrawForm,
     options,
@@ -34,10 +35,10 @@ bp = Blueprint("gates", __name__, url_prefix="/programmes/<int:programme_id>")
 TEMPLATES = {"show": "gates/gate.html", "manage": "gates/manage.html"}
 
 
-def _forms(view: ProgrammeView, **given: FlaskForm) -> dict[str, FlaskForm]:
+def _forms(view: ProgrammeView, given: Mapping[str, VersionedForm]) -> dict[str, VersionedForm]:
     """Every form of the gate and manage pages, bound to the request only where it was the one posted."""
     definition = services().portfolio.definition_of(view)
-    names = {
+    names: dict[str, type[VersionedForm]] = {
         "evidence": EvidenceForm,
         "request": RequestForm,
         "waiver": WaiverForm,
@@ -52,15 +53,15 @@ def _forms(view: ProgrammeView, **given: FlaskForm) -> dict[str, FlaskForm]:
     for form in forms.values():
         form.version.data = str(view.version)
     if view.gate:
-        forms["evidence"].criterion.choices = options([(c.id, c.title) for c in definition.gates[view.state].criteria])
+        evidence_form = cast(EvidenceForm, forms["evidence"])
+        evidence_form.criterion.choices = options([(c.id, c.title) for c in definition.gates[view.state].criteria])
     if not view.ended:
-        forms["return_to"].stage.choices = options(
-            [(s, definition.state_title(s)) for s in definition.return_targets(view.state)]
-        )
-    forms["withdraw"].partner.choices = options([(p.id, p.name) for p in view.current_partners])
-    forms["end"].move.choices = options(
-        [(m, definition.state_title(o)) for m, o, sources in definition.outcome_moves() if view.state in sources]
-    )
+        return_form = cast(ReturnForm, forms["return_to"])
+        return_form.stage.choices = options([(s, definition.state_title(s)) for s in view.return_targets])
+    withdraw_form = cast(WithdrawForm, forms["withdraw"])
+    withdraw_form.partner.choices = options([(p.id, p.name) for p in view.current_partners])
+    end_form = cast(EndForm, forms["end"])
+    end_form.move.choices = options([(m, definition.state_title(o)) for m, o in view.outcome_moves])
     return forms
 
 
@@ -68,15 +69,19 @@ def _my_capacities(view: ProgrammeView) -> list[str]:
     """The capacities in which the signed-in person is asked to decide in the open round."""
     if not view.gate or not view.gate.request_open:
         return []
-    return capacities_asked(view, services().portfolio.definition_of(view), g.actor.person_id)
+    return capacities_asked(view, g.actor.person_id)
 
 
 def _page(
-    view: ProgrammeView, template: str, status: int = 200, reasons: tuple[str, ...] = (), **given: FlaskForm
+    view: ProgrammeView,
+    template: str,
+    status: int = 200,
+    reasons: tuple[str, ...] = (),
+    given: Mapping[str, VersionedForm] | None = None,
 ) -> Any:
     access = access_to(view)
     return render_template(
-        template, view=view, access=access, forms=_forms(view, **given), asked=_my_capacities(view), reasons=reasons
+        template, view=view, access=access, forms=_forms(view, given or {}), asked=_my_capacities(view), reasons=reasons
     ), status
 
 
@@ -96,7 +101,7 @@ def manage(programme_id: int) -> Any:
 def _act(
     programme_id: int,
     name: str,
-    form: FlaskForm,
+    form: VersionedForm,
     action: Any,
     done: str,
     page: str = "show",
@@ -109,9 +114,9 @@ def _act(
     if permission and not access_to(view).can(permission):
         abort(403)
     if not form.validate_on_submit():
-        return _page(view, template, 422, **{name: form})
+        return _page(view, template, 422, given={name: form})
     try:
-        action(int(form.version.data))
+        action(int(form.version.data or 0))
     except ConflictError:
         flash(
             _(
@@ -120,15 +125,19 @@ def _act(
             ),
             "conflict",
         )
-        return _page(services().programmes.get(programme_id, g.actor), template, 409, **{name: form})
+        return _page(services().programmes.get(programme_id, g.actor), template, 409, given={name: form})
     except MoveRefusedError as exc:
         return _page(
-            services().programmes.get(programme_id, g.actor), template, 409, reasons=tuple(exc.reasons), **{name: form}
+            services().programmes.get(programme_id, g.actor),
+            template,
+            409,
+            reasons=tuple(exc.reasons),
+            given={name: form},
         )
     except InvalidError as exc:
         field = getattr(form, exc.field or "", None)
         (field.errors if field is not None else form.form_errors).append(str(exc))
-        return _page(view, template, 422, **{name: form})
+        return _page(view, template, 422, given={name: form})
     flash(done, "success")
     return redirect(url_for(f"gates.{page}", programme_id=programme_id))
 
@@ -141,7 +150,12 @@ def evidence(programme_id: int) -> Any:
         "evidence",
         form,
         lambda v: services().programmes.record_evidence(
-            programme_id, form.criterion.data, form.summary.data, form.link.data or None, g.actor, expected_version=v
+            programme_id,
+            form.criterion.data,
+            form.summary.data or "",
+            form.link.data or None,
+            g.actor,
+            expected_version=v,
         ),
         _("Evidence recorded"),
         permission="record_evidence",
@@ -171,7 +185,7 @@ def request_waiver(programme_id: int) -> Any:
         "waiver",
         form,
         lambda v: services().programmes.request_sign_off(
-            programme_id, g.actor, waiver=True, note=form.note.data, expected_version=v
+            programme_id, g.actor, waiver=True, note=form.note.data or "", expected_version=v
         ),
         _("Waiver requested from the steering group"),
         permission="request_sign_off",
@@ -213,7 +227,7 @@ def return_to(programme_id: int) -> Any:
         "return_to",
         form,
         lambda v: services().programmes.return_to(
-            programme_id, form.stage.data, form.reason.data, g.actor, expected_version=v
+            programme_id, form.stage.data, form.reason.data or "", g.actor, expected_version=v
         ),
         _("The programme has returned to an earlier stage"),
         "manage",
@@ -228,7 +242,7 @@ def waive(programme_id: int) -> Any:
         programme_id,
         "waive",
         form,
-        lambda v: services().programmes.waive(programme_id, form.reason.data, g.actor, expected_version=v),
+        lambda v: services().programmes.waive(programme_id, form.reason.data or "", g.actor, expected_version=v),
         _("The stage is waived"),
         "manage",
         permission="waive",
@@ -243,7 +257,7 @@ def withdraw(programme_id: int) -> Any:
         "withdraw",
         form,
         lambda v: services().programmes.withdraw(
-            programme_id, form.partner.data, form.reason.data, g.actor, expected_version=v
+            programme_id, form.partner.data, form.reason.data or "", g.actor, expected_version=v
         ),
         _("The partner's withdrawal is recorded"),
         "manage",
@@ -259,7 +273,7 @@ def end(programme_id: int) -> Any:
         "end",
         form,
         lambda v: services().programmes.end(
-            programme_id, form.move.data, form.reason.data, g.actor, expected_version=v
+            programme_id, form.move.data, form.reason.data or "", g.actor, expected_version=v
         ),
         _("The programme has ended"),
         "manage",

@@ -6,8 +6,8 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from workflow.definitions import Definition
-from workflow.views import EventView, ProgrammeView
+from workflow.engine.definitions import Definition
+from workflow.engine.views import EventView, ProgrammeView
 
 BOX_W, BOX_H, GAP, PER_ROW = 176, 56, 30, 4
 STAGE_MOVES = frozenset({"advanced", "returned", "waived", "ended", "programme_started"})

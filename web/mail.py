@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
-from workflow.errors import ConflictError, InvalidError, MoveRefusedError
-from workflow.permissions import Actor
+from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
+from workflow.engine.permissions import Actor
 from workflow.reminders.delivery import list_mail, retry_failed
 from workflow.reminders.models import MODES
 from workflow.reminders.preferences import calendar_feed, feed_secret, get_preference, revoke_feed, set_preference
@@ -50,11 +50,19 @@ def sign_off(token: str) -> Any:
         form.version.data = str(view.version)
     elif form.validate_on_submit():
         try:
-            services().programmes.sign(claim.programme_id, claim.person_id, form.decision.data,
-                                       form.comment.data or "", expected_version=int(form.version.data))
+            services().programmes.sign(
+                claim.programme_id,
+                claim.person_id,
+                form.decision.data,
+                form.comment.data or "",
+                expected_version=int(form.version.data or 0),
+            )
         except (ConflictError, MoveRefusedError) as exc:
-            form.form_errors.append(str(exc) if isinstance(exc, MoveRefusedError) else _(
-                "The programme changed while you were deciding. Check the gate below, then decide again."))
+            form.form_errors.append(
+                str(exc)
+                if isinstance(exc, MoveRefusedError)
+                else _("The programme changed while you were deciding. Check the gate below, then decide again.")
+            )
             view = services().programmes.get(claim.programme_id, actor)
             form.version.data = str(view.version)
             status = 409
@@ -70,8 +78,11 @@ def sign_off(token: str) -> Any:
 
 @bp.get("/calendar/<secret>.ics")
 def calendar(secret: str) -> Response:
-    return Response(calendar_feed(services().db, secret, now()), mimetype="text/calendar",
-                    headers={"Cache-Control": "private, max-age=300"})
+    return Response(
+        calendar_feed(services().db, secret, now()),
+        mimetype="text/calendar",
+        headers={"Cache-Control": "private, max-age=300"},
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])

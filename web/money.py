@@ -14,23 +14,23 @@ from typing import Any
 import yaml
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Form, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from workflow.errors import InvalidError
-from workflow.importer import ImportError_
+from workflow.engine.errors import InvalidError
+from workflow.engine.importer import ProgrammeFileError
+from workflow.engine.views import ProgrammeView
 from workflow.money import years as fy
 from workflow.money.benefits import SCALES, HighlightReport
 from workflow.money.case import CATEGORIES, CATEGORY_TITLES, ZERO, BusinessCase
 from workflow.money.pounds import parse_pounds
 from workflow.money.prenup import RECOMPUTE_TITLES
 from workflow.money.service import Finances
-from workflow.views import ProgrammeView
 
 from .access import Access, access_to
+from .charts import chart_svg
 from .extensions import _
-from .forms import options
+from .forms import FlaskForm, options
 from .lifecycle import stage_timeline
 from .report_pdf import highlight_pdf
 from .services import now, services
@@ -154,8 +154,8 @@ def import_figures(programme_id: int) -> Any:
         form.source.data = finances().export_figures(programme_id, g.actor)
     elif form.validate_on_submit():
         try:
-            finances().import_figures(programme_id, form.source.data, "pasted YAML", g.actor)
-        except ImportError_ as exc:
+            finances().import_figures(programme_id, form.source.data or "", "pasted YAML", g.actor)
+        except ProgrammeFileError as exc:
             problems = exc.problems
         else:
             flash(_("Money figures imported"), "success")
@@ -223,7 +223,14 @@ def _report(programme_id: int) -> tuple[ProgrammeView, HighlightReport, dict[str
 @bp.get("/report")
 def report(programme_id: int) -> Any:
     view, highlight, time = _report(programme_id)
-    return render_template("money/report.html", view=view, access=access_to(view), report=highlight, time=time)
+    return render_template(
+        "money/report.html",
+        view=view,
+        access=access_to(view),
+        report=highlight,
+        time=time,
+        chart=chart_svg(highlight.savings),
+    )
 
 
 @bp.get("/report.pdf")
@@ -287,10 +294,11 @@ def record_actual(programme_id: int) -> Any:
     _benefit_forms(programme_id, finances().case(programme_id, g.actor), actual=form)
     if form.validate_on_submit():
         try:
-            amount = _pounds(form.amount.data)
+            amount = _pounds(form.amount.data or "")
             finances().record_actual(programme_id, fy.parse(form.year.data), form.service.data, amount, g.actor)
         except InvalidError as exc:
-            (form.amount if exc.field == "amount" else form.year).errors.append(str(exc))
+            field = form.amount if exc.field == "amount" else form.year
+            field.errors = [*field.errors, str(exc)]
         else:
             flash(
                 _("Savings for %(service)s in %(year)s recorded", service=form.service.data, year=form.year.data),
@@ -306,15 +314,17 @@ def record_confidence(programme_id: int) -> Any:
     form = ConfidenceForm(prefix="confidence")
     _benefit_forms(programme_id, finances().case(programme_id, g.actor), confidence=form)
     if form.validate_on_submit():
+        period = (form.period.data or "").strip()
         try:
             finances().record_confidence(
-                programme_id, form.period.data.strip(), form.rating.data, form.commentary.data, actor=g.actor
+                programme_id, period, form.rating.data, form.commentary.data or "", actor=g.actor
             )
         except InvalidError as exc:
-            (form.commentary if exc.field == "commentary" else form.rating).errors.append(str(exc))
+            field = form.commentary if exc.field == "commentary" else form.rating
+            field.errors = [*field.errors, str(exc)]
         else:
-            flash(_("Delivery confidence for %(period)s recorded", period=form.period.data.strip()), "success")
-            return redirect(url_for("money.report", programme_id=programme_id, period=form.period.data.strip()))
+            flash(_("Delivery confidence for %(period)s recorded", period=period), "success")
+            return redirect(url_for("money.report", programme_id=programme_id, period=period))
     return _benefits_page(programme_id, 422, confidence=form)
 
 

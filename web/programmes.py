@@ -6,15 +6,15 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from workflow.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
-from workflow.importer import ImportError_, PartnerSpec, ProgrammeSpec, parse_programme
+from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from workflow.engine.importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, parse_programme
+from workflow.engine.portfolio import SORTS, PortfolioQuery
 from workflow.money.pounds import parse_pounds
-from workflow.portfolio import SORTS, PortfolioQuery
 from workflow.reminders.delivery import list_mail
 
 from .access import access_to
@@ -25,6 +25,9 @@ from .services import now, services
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
+PortfolioStatus = Literal["active", "ended", "all"]
+STATUSES: tuple[PortfolioStatus, ...] = ("active", "ended", "all")
+
 
 @bp.get("")
 def portfolio() -> Any:
@@ -34,7 +37,7 @@ def portfolio() -> Any:
         search=args.get("search", "").strip()[:200],
         state=args.get("state", ""),
         definition=args.get("definition", ""),
-        status=status if status in ("active", "ended", "all") else "active",
+        status=status if status in STATUSES else "active",
         sort=args.get("sort", "name") if args.get("sort") in SORTS else "name",  # type: ignore[arg-type]
         descending=args.get("order") == "desc",
         page=args.get("page", 1, type=int) or 1,
@@ -60,7 +63,7 @@ def create() -> Any:
         except InvalidError as exc:
             form.form_errors.append(str(exc))
             status = 422
-        except ImportError_ as exc:
+        except ProgrammeFileError as exc:
             form.form_errors.extend(p.message[:1].upper() + p.message[1:] for p in exc.problems)
             status = 422
         else:
@@ -79,9 +82,9 @@ def import_yaml() -> Any:
     problems: list[Any] = []
     if form.validate_on_submit():
         try:
-            spec, located = parse_programme(form.source.data, "pasted YAML")
+            spec, located = parse_programme(form.source.data or "", "pasted YAML")
             view = services().programmes.start(spec, located, g.actor)
-        except ImportError_ as exc:
+        except ProgrammeFileError as exc:
             problems = exc.problems
         except InvalidError as exc:
             form.source.errors = [str(exc)]
@@ -123,11 +126,11 @@ def edit(programme_id: int) -> Any:
             try:
                 services().programmes.edit(
                     programme_id,
-                    name=form.name.data,
+                    name=form.name.data or "",
                     description=form.description.data or "",
                     plan=dates,
                     actor=g.actor,
-                    expected_version=int(form.version.data),
+                    expected_version=int(form.version.data or 0),
                 )
             except ConflictError:
                 flash(
@@ -185,9 +188,9 @@ def people(programme_id: int) -> Any:
             partner = int(form.partner.data) if form.partner.data else None
             try:
                 after = services().programmes.assign_role(
-                    programme_id, form.email.data, form.role.data, partner, g.actor, name=form.name.data or None
+                    programme_id, form.email.data or "", form.role.data, partner, g.actor, name=form.name.data or None
                 )
-                added = next(r for r in after.roles if r.email == form.email.data.strip().lower())
+                added = next(r for r in after.roles if r.email == (form.email.data or "").strip().lower())
                 services().invite(added.person_id, programme_id)
             except InvalidError as exc:
                 getattr(form, exc.field or "email", form.email).errors = [str(exc)]
@@ -215,11 +218,11 @@ def remove_role(programme_id: int) -> Any:
     try:
         services().programmes.remove_role(
             programme_id,
-            int(form.person_id.data),
-            form.role.data,
+            int(form.person_id.data or 0),
+            form.role.data or "",
             int(form.partner_id.data) if form.partner_id.data else None,
             g.actor,
-            expected_version=int(form.version.data),
+            expected_version=int(form.version.data or 0),
         )
     except ConflictError:
         flash(_("Someone else changed this programme meanwhile; check the people below and try again."), "conflict")
@@ -246,7 +249,7 @@ def add_partner(programme_id: int) -> Any:
                 population=form.population.data,
                 net_budget=parse_pounds(form.net_budget.data or "0"),
             )
-            services().programmes.add_partner(programme_id, spec, g.actor, expected_version=int(form.version.data))
+            services().programmes.add_partner(programme_id, spec, g.actor, expected_version=int(form.version.data or 0))
         except InvalidError as exc:
             getattr(form, "net_budget" if exc.field == "amount" else exc.field or "name", form.name).errors = [str(exc)]
             status = 422

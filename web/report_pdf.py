@@ -1,5 +1,5 @@
 """The steering group's highlight report as a PDF, drawn with fpdf2 (pure Python, no network): the same
-figures as the report page, with the plan-against-actual chart embedded from the engine's SVG."""
+figures as the report page, with the plan-against-actual chart embedded as SVG."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fpdf.fonts import FontFace
 
 from workflow.money.benefits import HighlightReport
 
+from .charts import chart_svg
 from .extensions import _
 
 ENCODING = "windows-1252"  # the core fonts' range: £, en dashes and curly quotes, not every Unicode character
@@ -186,7 +187,7 @@ def _cost_and_benefits(pdf: FPDF, report: HighlightReport) -> None:
     if pdf.will_page_break(80):
         pdf.add_page()
     pdf.ln(3)
-    pdf.image(BytesIO(report.chart_svg.encode("utf-8")), w=pdf.epw)
+    pdf.image(BytesIO(chart_svg(report.savings).encode("utf-8")), w=pdf.epw)
     pdf.set_font("helvetica", size=9)
     pdf.cell(0, 5, _text(_("Plan is outlined in blue; actual is filled in green.")), new_x="LMARGIN", new_y="NEXT")
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, url_for
 
-from workflow.accounts import Accounts
-from workflow.config import Settings
-from workflow.db import Database
-from workflow.portfolio import Portfolio
-from workflow.programmes import Programmes
-from workflow.registry import Registry
+from workflow.accounts.service import Accounts
+from workflow.engine.db import Database
+from workflow.engine.portfolio import Portfolio
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
+from workflow.settings import Settings
 
 
 @dataclass
@@ -43,8 +43,9 @@ def init_app(app: Flask) -> None:
     registry = Registry(Path(app.config["DEFINITIONS_DIR"]))
     clock = app.config.get("CLOCK")
     programmes = Programmes(db, registry, clock) if clock else Programmes(db, registry)
-    settings = Settings(Path(app.instance_path), app.config["DATABASE_URL"], registry.folder,
-                        app.config["SECRET_KEY"], app.config)
+    settings = Settings(
+        Path(app.instance_path), app.config["DATABASE_URL"], registry.folder, app.config["SECRET_KEY"], app.config
+    )
     app.extensions["banns"] = Services(db, registry, programmes, Accounts(db), Portfolio(db, registry), settings)
 
 

@@ -1,5 +1,5 @@
 """``python -m workflow`` runs the ``banns`` command (for environments without the console script)."""
 
-from workflow.cli import main
+from workflow.cli.commands import main
 
 main()

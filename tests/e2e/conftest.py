@@ -17,10 +17,10 @@ import pytest
 from e2e_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DEFINITIONS, EXAMPLE, PASSWORD, LiveServer, Visitor
 from playwright.sync_api import Browser, sync_playwright
 
-from workflow.accounts import Accounts
-from workflow.importer import load_programme
-from workflow.programmes import Programmes
-from workflow.registry import Registry
+from workflow.accounts.service import Accounts
+from workflow.engine.importer import load_programme
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from web import create_app
-from workflow.db import Database
+from workflow.engine.db import Database
 
 PASSWORD = "browser test password"
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,15 +22,30 @@ EXAMPLE = ROOT / "examples" / "northbridge-southmoor.yaml"
 CHROMIUM = os.environ.get("BANNS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
 AXE = ROOT / "web" / "static" / "vendor" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 class LiveServer:
     def __init__(self, database_url: str, instance: Path) -> None:
-        self.app = create_app({"INSTANCE": str(instance), "DATABASE_URL": database_url, "SECRET_KEY": "e2e",
-                               "DEFINITIONS_DIR": str(DEFINITIONS), "TESTING": False, "DEVELOPMENT": True})
+        self.app = create_app(
+            {
+                "INSTANCE": str(instance),
+                "DATABASE_URL": database_url,
+                "SECRET_KEY": "e2e",
+                "DEFINITIONS_DIR": str(DEFINITIONS),
+                "TESTING": False,
+                "DEVELOPMENT": True,
+            }
+        )
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -7,9 +7,9 @@ from e2e_support import PASSWORD, LiveServer
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from workflow.accounts import Accounts
-from workflow.programmes import Programmes
-from workflow.registry import Registry
+from workflow.accounts.service import Accounts
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
 from workflow.reminders.models import SignOffToken
 from workflow.reminders.tokens import sign as sign_token
 
@@ -17,16 +17,25 @@ ADMIN = "ada.admin@banns.example"
 
 
 def test_an_admin_and_a_manager_see_every_page(visit, live: LiveServer) -> None:
-    Accounts(live.db).add_person("Ada Admin", ADMIN, live.app.extensions["banns"].programmes.clock(),
-                                 is_admin=True, password=PASSWORD)
+    Accounts(live.db).add_person(
+        "Ada Admin", ADMIN, live.app.extensions["banns"].programmes.clock(), is_admin=True, password=PASSWORD
+    )
     admin = visit("ada")
     admin.sign_in(ADMIN)
-    for path, heading in [("/definitions", "Lifecycles"), ("/definitions/shared-service", "Shared service partnership"),
-                          ("/admin/people", "People"), ("/admin/mail", "Sent mail"), ("/account", "Your account"),
-                          ("/programmes/1/audit", "Northbridge, Southmoor and Eastvale shared services"),
-                          ("/programmes/import", "Import a programme"), ("/programmes/1/manage", "Northbridge"),
-                          ("/programmes/1/people", "Northbridge"), ("/programmes/1/partners/new", "Northbridge"),
-                          ("/programmes/1/edit", "Northbridge"), ("/programmes/999", "Page not found")]:
+    for path, heading in [
+        ("/definitions", "Lifecycles"),
+        ("/definitions/shared-service", "Shared service partnership"),
+        ("/admin/people", "People"),
+        ("/admin/mail", "Sent mail"),
+        ("/account", "Your account"),
+        ("/programmes/1/audit", "Northbridge, Southmoor and Eastvale shared services"),
+        ("/programmes/import", "Import a programme"),
+        ("/programmes/1/manage", "Northbridge"),
+        ("/programmes/1/people", "Northbridge"),
+        ("/programmes/1/partners/new", "Northbridge"),
+        ("/programmes/1/edit", "Northbridge"),
+        ("/programmes/999", "Page not found"),
+    ]:
         admin.goto(path)
         expect(admin.page.locator("h1")).to_contain_text(heading)
 

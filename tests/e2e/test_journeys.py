@@ -10,19 +10,30 @@ from sqlalchemy import select
 
 from workflow.reminders.models import OutboxMessage
 
-COUNCILS = [("Westmarch District Council", "61200", "9800000"), ("Brookfield Borough Council", "74350", "11200000"),
-            ("Highmoor District Council", "52900", "8150000")]
-SIGNATORIES = [("Wendy Walsh", "wendy.walsh@westmarch.example"), ("Ben Brook", "ben.brook@brookfield.example"),
-               ("Hari Hill", "hari.hill@highmoor.example")]
-COURTSHIP_CRITERIA = ["Partners named", "Appetite confirmed by each leader and chief executive",
-                      "Shared vision drafted", "Senior responsible owner named for each partner",
-                      "Budget agreed for the next stage"]
+COUNCILS = [
+    ("Westmarch District Council", "61200", "9800000"),
+    ("Brookfield Borough Council", "74350", "11200000"),
+    ("Highmoor District Council", "52900", "8150000"),
+]
+SIGNATORIES = [
+    ("Wendy Walsh", "wendy.walsh@westmarch.example"),
+    ("Ben Brook", "ben.brook@brookfield.example"),
+    ("Hari Hill", "hari.hill@highmoor.example"),
+]
+COURTSHIP_CRITERIA = [
+    "Partners named",
+    "Appetite confirmed by each leader and chief executive",
+    "Shared vision drafted",
+    "Senior responsible owner named for each partner",
+    "Budget agreed for the next stage",
+]
 
 
 def invitation_link(live: LiveServer, email: str) -> str:
     with live.db.read() as session:
-        bodies = session.scalars(select(OutboxMessage.body_text).where(
-            OutboxMessage.to_addr == email, OutboxMessage.kind == "invitation")).all()
+        bodies = session.scalars(
+            select(OutboxMessage.body_text).where(OutboxMessage.to_addr == email, OutboxMessage.kind == "invitation")
+        ).all()
     assert bodies, f"no invitation email queued for {email}"
     match = re.search(r"https?://\S+/invitation/[\w-]+", bodies[-1])
     assert match, bodies[-1]
@@ -106,9 +117,12 @@ def test_three_councils_from_courtship_to_a_rejected_honest_conversation(visit, 
 
     # The next gate: the PM requests sign-off (after evidence), and one signatory rejects with a comment.
     page = pm.page
-    for label in ["Every partner has declared its preconditions and red lines (even \"none\")",
-                  "Every other partner has acknowledged each precondition",
-                  "Scope agreed - services in, services kept local", "Cost-sharing principles agreed"]:
+    for label in [
+        'Every partner has declared its preconditions and red lines (even "none")',
+        "Every other partner has acknowledged each precondition",
+        "Scope agreed - services in, services kept local",
+        "Cost-sharing principles agreed",
+    ]:
         page.get_by_label("Criterion", exact=True).select_option(label=label)
         page.get_by_label("What shows the criterion is met").fill("Register of preconditions, v2")
         pm.press("Record evidence")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from e2e_support import DEFINITIONS, ROOT, LiveServer
 from playwright.sync_api import expect
 
+from workflow.engine.registry import Registry
 from workflow.money.service import Finances
-from workflow.registry import Registry
 
 MONEY = ROOT / "examples" / "northbridge-southmoor-money.yaml"
 PRIYA = "priya.shah@northbridge.example"
@@ -43,4 +43,5 @@ def test_highlight_report_and_what_if_of_the_sample_programme(live: LiveServer, 
     expect(page.locator("#savings").get_by_role("row", name="2028-29")).to_contain_text("£924,400.00")
     expect(page.locator("figure svg")).to_be_visible()
     expect(page.get_by_role("link", name="Download as PDF")).to_have_attribute(
-        "href", "/programmes/1/money/report.pdf?period=2026-27+Q3")
+        "href", "/programmes/1/money/report.pdf?period=2026-27+Q3"
+    )

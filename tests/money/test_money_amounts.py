@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from workflow.errors import InvalidError
+from workflow.engine.errors import InvalidError
 from workflow.money.pounds import parse_pounds
 
 

@@ -10,18 +10,20 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from workflow.errors import InvalidError, NotAllowedError
-from workflow.importer import PartnerSpec
-from workflow.models import Base
+from workflow.engine.errors import InvalidError, NotAllowedError
+from workflow.engine.importer import PartnerSpec
+from workflow.engine.models import Base
+from workflow.engine.registry import Registry
 from workflow.money.case import BusinessCase, Investment, Saving
 from workflow.money.service import Finances
 from workflow.money.sharing import Basis, BasisKind
-from workflow.registry import Registry
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 NB, SM, EV = "Northbridge District Council", "Southmoor District Council", "Eastvale Borough Council"
-CASE = BusinessCase(investments=(Investment(2026, "it", D("600000.00")),),
-                    savings=tuple(Saving(y, "hr", D("300000.00")) for y in (2027, 2028, 2029)))
+CASE = BusinessCase(
+    investments=(Investment(2026, "it", D("600000.00")),),
+    savings=tuple(Saving(y, "hr", D("300000.00")) for y in (2027, 2028, 2029)),
+)
 
 
 @pytest.fixture
@@ -46,8 +48,7 @@ def test_actuals_against_plan_and_the_highlight_report(finances, sample, program
     assert (report.planned_investment_to_date, report.costs_incurred_to_date) == (D("600000.00"), D("450000.00"))
     assert (report.planned_savings_to_date, report.actual_savings_to_date) == (D("300000.00"), D("270000.00"))
     assert report.waiting_on == view.gate.report.unmet and report.waiting_on
-    assert report.chart_svg.startswith("<svg") and "2027-28: £270,000.00" in report.chart_svg
-    assert "http" not in report.chart_svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert [(v.label, v.actual) for v in report.savings if v.actual] == [("2027-28", D("270000.00"))]
 
 
 def test_a_retrue_changes_the_split_only_beyond_its_threshold(finances, sample) -> None:
@@ -58,17 +59,25 @@ def test_a_retrue_changes_the_split_only_beyond_its_threshold(finances, sample) 
     assert not small.changed and finances.splits(sample.id)[0].shares[NB] == D("40.0000")
     big = finances.retrue(sample.id, values={NB: D(50)})  # 45.4545...% - moves 5.45 points
     # the odd 0.0001% goes to the largest remainder (Northbridge's .45 against .27 and .27)
-    assert big.changed and finances.splits(sample.id)[0].shares == {NB: D("45.4546"), SM: D("27.2727"),
-                                                                     EV: D("27.2727")}
+    assert big.changed and finances.splits(sample.id)[0].shares == {
+        NB: D("45.4546"),
+        SM: D("27.2727"),
+        EV: D("27.2727"),
+    }
 
 
 def test_a_partner_joining_shares_from_its_joining_date(finances, sample, programmes, clock) -> None:
     finances.set_basis(sample.id, Basis(BasisKind.EQUAL))
-    finances.set_case(sample.id, BusinessCase(investments=tuple(Investment(y, "set_up", D("300000.00"))
-                                                                for y in (2026, 2027))))
+    finances.set_case(
+        sample.id, BusinessCase(investments=tuple(Investment(y, "set_up", D("300000.00")) for y in (2026, 2027)))
+    )
     clock.advance(days=86)  # 31 March 2027: the last day of 2026-27
-    programmes.add_partner(sample.id, PartnerSpec(name="Westdale District Council", kind="district_council",
-                                                  population=70000, net_budget=D("9000000.00")))
+    programmes.add_partner(
+        sample.id,
+        PartnerSpec(
+            name="Westdale District Council", kind="district_council", population=70000, net_budget=D("9000000.00")
+        ),
+    )
     rows = {(r.partner, r.year): r.costs for r in finances.results(sample.id).partners}
     assert rows[("Westdale District Council", 2026)] == D("205.48")  # 1 day of 365, a quarter of it
     assert rows[("Westdale District Council", 2027)] == D("75000.00")

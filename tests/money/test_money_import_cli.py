@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from workflow.cli import main
-from workflow.importer import ImportError_
-from workflow.money.cli import money
+from workflow.cli.commands import main
+from workflow.cli.money import money
+from workflow.engine.importer import ProgrammeFileError
+from workflow.engine.registry import Registry
 from workflow.money.service import Finances
-from workflow.registry import Registry
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 NB, SM, EV = "Northbridge District Council", "Southmoor District Council", "Eastvale Borough Council"
@@ -65,14 +65,19 @@ def test_figures_survive_export_and_import(finances, sample) -> None:
 
 
 def test_a_wrong_file_names_every_problem_and_its_line(finances, sample) -> None:
-    wrong = (FIGURES.replace('amount: "900000.00"', "amount: 900000.10")
-             .replace("from_stage: prenup", "from_stage: pre_nup").replace("category: redundancy", "category: exit"))
-    with pytest.raises(ImportError_) as caught:
+    wrong = (
+        FIGURES.replace('amount: "900000.00"', "amount: 900000.10")
+        .replace("from_stage: prenup", "from_stage: pre_nup")
+        .replace("category: redundancy", "category: exit")
+    )
+    with pytest.raises(ProgrammeFileError) as caught:
         finances.import_figures(sample.id, wrong, "wrong.yaml")
     text = str(caught.value)
     assert 'wrong.yaml:4: case.investments[0].amount: write amounts in quotes, e.g. "900000.10"' in text
     assert "wrong.yaml:5: case.investments[1].category" in text
-    with pytest.raises(ImportError_, match=r"wrong.yaml:19: agreement.terms\[0\].from_stage: unknown stage 'pre_nup'"):
+    with pytest.raises(
+        ProgrammeFileError, match=r"wrong.yaml:19: agreement.terms\[0\].from_stage: unknown stage 'pre_nup'"
+    ):
         finances.import_figures(sample.id, FIGURES.replace("from_stage: prenup", "from_stage: pre_nup"), "wrong.yaml")
     assert finances.case(sample.id).is_empty  # nothing was imported
 

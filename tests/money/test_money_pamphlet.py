@@ -18,22 +18,41 @@ M = D(1_000_000)
 # over ten years. The ramp between the first year and £4.3m is our own illustration.
 HEREFORDSHIRE_RAMP = ["1.0", "1.8", "2.5", "3.0", "3.5", "4.3", "4.3", "4.3", "4.3", "4.3"]
 HEREFORDSHIRE = BusinessCase(
-    investments=(Investment(2010, "set_up", D("3.0") * M), Investment(2010, "it", D("3.4") * M),
-                 Investment(2010, "redundancy", D("1.2") * M), Investment(2010, "programme_team", D("0.8") * M)),
-    savings=tuple(Saving(2011 + i, "joint services", D(x) * M) for i, x in enumerate(HEREFORDSHIRE_RAMP)))
+    investments=(
+        Investment(2010, "set_up", D("3.0") * M),
+        Investment(2010, "it", D("3.4") * M),
+        Investment(2010, "redundancy", D("1.2") * M),
+        Investment(2010, "programme_team", D("0.8") * M),
+    ),
+    savings=tuple(Saving(2011 + i, "joint services", D(x) * M) for i, x in enumerate(HEREFORDSHIRE_RAMP)),
+)
 HEREFORDSHIRE_PARTNERS = ("Herefordshire Council", "NHS Herefordshire", "Wye Valley NHS Trust")
 
 # Worcestershire Regulatory Services: seven councils, live 1 June 2010, £1.2m invested in 2009-10, £1.26m a
 # year (17.5% of direct spend), so ten months' savings in 2010-11.
-WORCESTERSHIRE = ("Bromsgrove", "Malvern Hills", "Redditch", "Worcester City", "Wychavon", "Wyre Forest",
-                  "Worcestershire County Council")
+WORCESTERSHIRE = (
+    "Bromsgrove",
+    "Malvern Hills",
+    "Redditch",
+    "Worcester City",
+    "Wychavon",
+    "Wyre Forest",
+    "Worcestershire County Council",
+)
 WRS = BusinessCase(
     investments=(Investment(2009, "set_up", D("1200000.00")),),
-    savings=(Saving(2010, "regulatory services", D("1050000.00")),  # 10/12 of £1.26m
-             *(Saving(y, "regulatory services", D("1260000.00")) for y in range(2011, 2015))),
+    savings=(
+        Saving(2010, "regulatory services", D("1050000.00")),  # 10/12 of £1.26m
+        *(Saving(y, "regulatory services", D("1260000.00")) for y in range(2011, 2015)),
+    ),
     # What the councils spent on the services before (direct spend), illustratively split equally: £7.2m.
-    baselines=tuple(Baseline(name, "regulatory services", amount) for name, amount in allocate(
-        D("7200000.00"), weights(Basis(BasisKind.EQUAL), [PartnerFacts(n) for n in WORCESTERSHIRE])).items()))
+    baselines=tuple(
+        Baseline(name, "regulatory services", amount)
+        for name, amount in allocate(
+            D("7200000.00"), weights(Basis(BasisKind.EQUAL), [PartnerFacts(n) for n in WORCESTERSHIRE])
+        ).items()
+    ),
+)
 
 
 def test_herefordshire_investment_savings_and_payback() -> None:

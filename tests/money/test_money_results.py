@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from workflow.errors import InvalidError
+from workflow.engine.errors import InvalidError
 from workflow.money import years as fy
 from workflow.money.case import BusinessCase, Investment, Saving
 from workflow.money.results import (
@@ -49,8 +49,10 @@ def test_payback_is_the_year_the_cumulative_position_stays_positive() -> None:
 
 
 def test_sensitivity_lowers_savings_by_ten_percent_and_delays_them_a_year() -> None:
-    case = BusinessCase(investments=(Investment(2027, "set_up", D("150.00")),),
-                        savings=(Saving(2028, "hr", D("100.05")), Saving(2029, "hr", D("100.00"))))
+    case = BusinessCase(
+        investments=(Investment(2027, "set_up", D("150.00")),),
+        savings=(Saving(2028, "hr", D("100.05")), Saving(2029, "hr", D("100.00"))),
+    )
     assert [s.amount for s in savings_lower(case, D("0.10")).savings] == [D("90.05"), D("90.00")]
     late = savings_late(case, 1)
     assert late.savings_by_year() == {2027: 0, 2028: 0, 2029: D("100.05")}  # the 2029 saving falls outside
@@ -60,8 +62,10 @@ def test_sensitivity_lowers_savings_by_ten_percent_and_delays_them_a_year() -> N
 
 
 def test_a_partner_joining_mid_year_shares_from_its_joining_date() -> None:
-    plan = (SharePeriod(date.min, {"A": Fraction(1)}),
-            SharePeriod(date(2027, 10, 1), {"A": Fraction(1), "B": Fraction(1)}))
+    plan = (
+        SharePeriod(date.min, {"A": Fraction(1)}),
+        SharePeriod(date(2027, 10, 1), {"A": Fraction(1), "B": Fraction(1)}),
+    )
     # 183 of 366 days... 2027-28 has 366 days (29 Feb 2028); B is in for 183 of them, sharing half
     split = allocate_in_year(D("366000.00"), 2027, plan)
     assert split == {"A": D("274500.00"), "B": D("91500.00")}
@@ -70,10 +74,13 @@ def test_a_partner_joining_mid_year_shares_from_its_joining_date() -> None:
 
 
 def test_partner_figures_add_up_to_the_programme_each_year() -> None:
-    case = BusinessCase(investments=(Investment(2027, "it", D("1000.00")),),
-                        savings=tuple(Saving(y, s, D("333.33")) for y in (2028, 2029) for s in ("hr", "ict")))
-    r = compute(case, constant({"A": Fraction(2), "B": Fraction(1)}), {"ict": constant({"A": Fraction(1),
-                                                                                      "B": Fraction(1)})})
+    case = BusinessCase(
+        investments=(Investment(2027, "it", D("1000.00")),),
+        savings=tuple(Saving(y, s, D("333.33")) for y in (2028, 2029) for s in ("hr", "ict")),
+    )
+    r = compute(
+        case, constant({"A": Fraction(2), "B": Fraction(1)}), {"ict": constant({"A": Fraction(1), "B": Fraction(1)})}
+    )
     for year in r.years:
         rows = [p for p in r.partners if p.year == year.year]
         assert sum(p.costs for p in rows) == year.investment and sum(p.savings for p in rows) == year.savings

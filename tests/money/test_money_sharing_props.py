@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflow.errors import InvalidError
+from workflow.engine.errors import InvalidError
 from workflow.money.prenup import Agreement, WithdrawalTerm, remaining_weights, what_if
 from workflow.money.sharing import Basis, BasisKind, PartnerFacts, allocate, retrue, shares, weights
 
 STAGES = ["courtship", "honest_conversation", "outline_case", "prenup", "full_case", "transfer", "go_live", "review"]
-pence = st.integers(min_value=-10**12, max_value=10**12).map(lambda p: D(p) / 100)
+pence = st.integers(min_value=-(10**12), max_value=10**12).map(lambda p: D(p) / 100)
 positive_pence = st.integers(min_value=0, max_value=10**12).map(lambda p: D(p) / 100)
 
 
@@ -32,8 +32,13 @@ def partners_and_basis(draw: st.DrawFn, minimum: int = 1) -> tuple[list[PartnerF
         return [PartnerFacts(x, net_budget=D(v) / 100) for x, v in zip(names, values, strict=True)], Basis(kind)
     facts = [PartnerFacts(x) for x in names]
     if kind is BasisKind.FIXED:
-        return facts, Basis(kind, {x: D(v % 10001) / 100 + (D(1) if i == 0 else 0)
-                                   for i, (x, v) in enumerate(zip(names, values, strict=True))})
+        return facts, Basis(
+            kind,
+            {
+                x: D(v % 10001) / 100 + (D(1) if i == 0 else 0)
+                for i, (x, v) in enumerate(zip(names, values, strict=True))
+            },
+        )
     return facts, Basis(kind, dict(zip(names, map(D, values), strict=True)), driver="posts")
 
 
@@ -57,11 +62,18 @@ def test_a_withdrawal_never_leaves_a_cost_unallocated(case, to_date, future, dat
     partners, basis = case
     in_force = weights(basis, partners)
     leaver = data.draw(st.sampled_from(list(in_force)))
-    agreement = Agreement(6, 36, terms=(
-        WithdrawalTerm("prenup", fixed_sum=D("25000.00")),
-        WithdrawalTerm(data.draw(st.sampled_from(["full_case", "transfer"])), share_of_costs=True,
-                       exit_costs=("redundancy",))), exit_costs={"redundancy": D("120000.00")},
-        recompute=data.draw(st.sampled_from(["basis", "pro_rata", "equal"])))
+    agreement = Agreement(
+        6,
+        36,
+        terms=(
+            WithdrawalTerm("prenup", fixed_sum=D("25000.00")),
+            WithdrawalTerm(
+                data.draw(st.sampled_from(["full_case", "transfer"])), share_of_costs=True, exit_costs=("redundancy",)
+            ),
+        ),
+        exit_costs={"redundancy": D("120000.00")},
+        recompute=data.draw(st.sampled_from(["basis", "pro_rata", "equal"])),
+    )
     stage = data.draw(st.sampled_from(STAGES))
     nobody_weighs = not any(w for n, w in in_force.items() if n != leaver)
     if nobody_weighs and agreement.recompute != "equal":
@@ -77,16 +89,18 @@ def test_a_withdrawal_never_leaves_a_cost_unallocated(case, to_date, future, dat
     assert leaver not in future_split and sum(future_split.values()) == future
 
 
-@given(st.dictionaries(st.sampled_from("ABCDEFGHIJKL"), st.integers(0, 10**6), min_size=1),
-       st.dictionaries(st.sampled_from("ABCDEFGHIJKL"), st.integers(0, 10**6), min_size=1),
-       st.integers(0, 500).map(lambda t: D(t) / 100))
+@given(
+    st.dictionaries(st.sampled_from("ABCDEFGHIJKL"), st.integers(0, 10**6), min_size=1),
+    st.dictionaries(st.sampled_from("ABCDEFGHIJKL"), st.integers(0, 10**6), min_size=1),
+    st.integers(0, 500).map(lambda t: D(t) / 100),
+)
 def test_a_retrue_moves_the_split_only_beyond_its_threshold(old, new, threshold) -> None:
     if not any(old.values()) or not any(new.values()):
         return
-    in_force = shares(weights(Basis(BasisKind.DRIVER, {k: D(v) for k, v in old.items()}),
-                              [PartnerFacts(k) for k in old]))
-    fresh = shares(weights(Basis(BasisKind.DRIVER, {k: D(v) for k, v in new.items()}),
-                           [PartnerFacts(k) for k in new]))
+    in_force = shares(
+        weights(Basis(BasisKind.DRIVER, {k: D(v) for k, v in old.items()}), [PartnerFacts(k) for k in old])
+    )
+    fresh = shares(weights(Basis(BasisKind.DRIVER, {k: D(v) for k, v in new.items()}), [PartnerFacts(k) for k in new]))
     outcome = retrue(in_force, fresh, threshold)
     if set(old) != set(new) or max(abs(fresh[k] - in_force[k]) for k in fresh) > threshold:
         assert outcome.changed and outcome.shares == fresh

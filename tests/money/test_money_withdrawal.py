@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from workflow.db import Database
-from workflow.errors import InvalidError
-from workflow.importer import parse_programme
+from workflow.engine.db import Database
+from workflow.engine.errors import InvalidError
+from workflow.engine.importer import parse_programme
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
 from workflow.money.case import BusinessCase, Investment, Saving
+from workflow.money.figures import figures_status
 from workflow.money.listener import on_event
 from workflow.money.prenup import Agreement, WithdrawalTerm
-from workflow.money.service import Finances, figures_status
+from workflow.money.service import Finances
 from workflow.money.sharing import Basis, BasisKind
-from workflow.programmes import Programmes
-from workflow.registry import Registry
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 EL, SH, BOSTON = "East Lindsey District Council", "South Holland District Council", "Boston Borough Council"
@@ -34,17 +35,29 @@ partners:
   - {{name: {BOSTON}, kind: district_council, population: 66000, net_budget: "9000000.00"}}
 people:
   - {{name: Pat Reed, email: pat@shared.example, roles: [programme_manager]}}
-""" + "".join(f"""  - name: Officer {i}
+""" + "".join(
+    f"""  - name: Officer {i}
     email: officer{i}@council.example
-    roles: [{", ".join(f"{{role: {r}, partner: {n}}}" for r in ("signatory", "steering_member", "s151_officer",
-                                                                 "monitoring_officer", "head_of_paid_service"))}]
-""" for i, n in enumerate((EL, SH, BOSTON)))
+    roles: [{
+        ", ".join(
+            f"{{role: {r}, partner: {n}}}"
+            for r in ("signatory", "steering_member", "s151_officer", "monitoring_officer", "head_of_paid_service")
+        )
+    }]
+"""
+    for i, n in enumerate((EL, SH, BOSTON))
+)
 
 AGREEMENT = Agreement(
-    notice_months=12, minimum_term_months=60, starts_on=date(2027, 1, 4),
-    terms=(WithdrawalTerm("outline_case", fixed_sum=D("25000.00")),
-           WithdrawalTerm("full_case", share_of_costs=True, exit_costs=("redundancy", "pension_strain"))),
-    exit_costs={"redundancy": D("150000.00"), "pension_strain": D("80000.00")})
+    notice_months=12,
+    minimum_term_months=60,
+    starts_on=date(2027, 1, 4),
+    terms=(
+        WithdrawalTerm("outline_case", fixed_sum=D("25000.00")),
+        WithdrawalTerm("full_case", share_of_costs=True, exit_costs=("redundancy", "pension_strain")),
+    ),
+    exit_costs={"redundancy": D("150000.00"), "pension_strain": D("80000.00")},
+)
 
 
 @pytest.fixture
@@ -62,9 +75,13 @@ def three_way(engine: Programmes, finances: Finances, clock) -> int:
     view = engine.start(*parse_programme(SPEC, "three-way.yaml"))
     finances.set_basis(view.id, Basis(BasisKind.POPULATION))
     finances.set_agreement(view.id, AGREEMENT)
-    finances.set_case(view.id, BusinessCase(
-        investments=(Investment(2027, "it", D("2500000.00")), Investment(2027, "set_up", D("1500000.00"))),
-        savings=tuple(Saving(y, "revenues and benefits", D("2000000.00")) for y in range(2028, 2033))))
+    finances.set_case(
+        view.id,
+        BusinessCase(
+            investments=(Investment(2027, "it", D("2500000.00")), Investment(2027, "set_up", D("1500000.00"))),
+            savings=tuple(Saving(y, "revenues and benefits", D("2000000.00")) for y in range(2028, 2033)),
+        ),
+    )
     finances.record_cost(view.id, date(2027, 1, 20), "programme_team", D("60000.00"), "outline case work")
     return view.id
 
@@ -113,8 +130,7 @@ def test_boston_leaving_before_the_investment_owes_the_fixed_sum(engine, finance
 
 
 @pytest.mark.slow
-def test_boston_leaving_after_the_investment_owes_its_share_and_exit_costs(engine, finances, three_way,
-                                                                           clock) -> None:
+def test_boston_leaving_after_the_investment_owes_its_share_and_exit_costs(engine, finances, three_way, clock) -> None:
     pass_gates(engine, three_way, 4, clock)
     assert engine.get(three_way).state == "full_case"
     finances.record_cost(three_way, clock().date(), "it", D("2500000.00"), "redesign and IT")
@@ -150,11 +166,20 @@ def test_gates_can_ask_whether_the_figures_are_there(db, engine, finances) -> No
     assert status("savings_by_year") == (False, "no planned savings by year recorded")
     assert status("payback_year") == (False, "no business case figures recorded")
     assert status("complete_agreement") == (False, "the agreement is incomplete: no pre-nuptial agreement recorded")
-    finances.set_case(pid, BusinessCase(investments=(Investment(2027, "it", D("3000000.00")),),
-                                        savings=(Saving(2028, "hr", D("1000000.00")),)))
+    finances.set_case(
+        pid,
+        BusinessCase(
+            investments=(Investment(2027, "it", D("3000000.00")),), savings=(Saving(2028, "hr", D("1000000.00")),)
+        ),
+    )
     assert status("savings_by_year")[0] and not status("payback_year")[0]
-    finances.set_case(pid, BusinessCase(investments=(Investment(2027, "it", D("3000000.00")),),
-                                        savings=tuple(Saving(y, "hr", D("1000000.00")) for y in range(2028, 2032))))
+    finances.set_case(
+        pid,
+        BusinessCase(
+            investments=(Investment(2027, "it", D("3000000.00")),),
+            savings=tuple(Saving(y, "hr", D("1000000.00")) for y in range(2028, 2032)),
+        ),
+    )
     assert status("payback_year") == (True, "pays back in 2030-31 (year 4)")
     finances.set_agreement(pid, Agreement(notice_months=12, terms=AGREEMENT.terms, exit_costs=AGREEMENT.exit_costs))
     met, detail = status("complete_agreement")

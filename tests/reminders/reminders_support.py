@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from workflow.config import Settings
-from workflow.programmes import Programmes
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 from workflow.reminders.delivery import RelayConfig, SmtpTransport
 from workflow.reminders.outbox import on_event
-from workflow.views import ProgrammeView
+from workflow.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "definitions"
@@ -47,6 +47,7 @@ class Inbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         import asyncio
+
         if self.delay:
             await asyncio.sleep(self.delay)
         with self.lock:
@@ -92,14 +93,25 @@ def smtp() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(tmp_path / "instance", database_url, DEFINITIONS, SECRET,
-                    {"BASE_URL": BASE_URL, "MAIL_FROM": "banns <banns@council.example>"})
+    return Settings(
+        tmp_path / "instance",
+        database_url,
+        DEFINITIONS,
+        SECRET,
+        {"BASE_URL": BASE_URL, "MAIL_FROM": "banns <banns@council.example>"},
+    )
 
 
 @pytest.fixture
 def relay_config() -> RelayConfig:
-    return RelayConfig(mail_from="banns <banns@council.example>", base_url=BASE_URL, secret_key=SECRET,
-                       max_attempts=4, retry_seconds=60, lease_seconds=60)
+    return RelayConfig(
+        mail_from="banns <banns@council.example>",
+        base_url=BASE_URL,
+        secret_key=SECRET,
+        max_attempts=4,
+        retry_seconds=60,
+        lease_seconds=60,
+    )
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from typing import Any
 from reminders_support import EXAMPLE, SmtpServer, evidence_all, free_port
 from sqlalchemy import select
 
-from workflow.config import Settings
-from workflow.db import Database
-from workflow.models import Person
-from workflow.programmes import Programmes
+from workflow.engine.db import Database
+from workflow.engine.models import Person
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 from workflow.reminders.delivery import (
     FileTransport,
     RelayConfig,
@@ -26,7 +26,7 @@ from workflow.reminders.delivery import (
 )
 from workflow.reminders.outbox import queue_invitation
 from workflow.reminders.scan import scan
-from workflow.views import ProgrammeView
+from workflow.settings import Settings
 
 
 def queue(db: Database, now: Any, count: int) -> None:
@@ -38,7 +38,8 @@ def queue(db: Database, now: Any, count: int) -> None:
 
 
 def test_messages_wait_while_the_server_is_down_and_arrive_after_it_recovers(
-        db: Database, northbridge: ProgrammeView, clock: Any, relay_config: RelayConfig) -> None:
+    db: Database, northbridge: ProgrammeView, clock: Any, relay_config: RelayConfig
+) -> None:
     queue(db, clock(), 5)
     server = SmtpServer(free_port())  # nothing listens there yet: connections are refused
     first = relay(db, server.transport(), clock(), config=relay_config)
@@ -56,15 +57,18 @@ def test_messages_wait_while_the_server_is_down_and_arrive_after_it_recovers(
         assert relay(db, server.transport(), clock(), config=relay_config).sent == 2
     finally:
         server.stop()
-    assert sorted(m.get_body(("plain",)).get_content().split("invite/")[1].split()[0]
-                  for m in server.inbox.messages) == ["0", "1", "2", "3", "4"]
+    assert sorted(
+        m.get_body(("plain",)).get_content().split("invite/")[1].split()[0] for m in server.inbox.messages
+    ) == ["0", "1", "2", "3", "4"]
     assert {m.status for m in list_mail(db)} == {"sent"}
 
 
 def test_a_server_that_drops_the_connection_loses_nothing(
-        db: Database, northbridge: ProgrammeView, clock: Any, relay_config: RelayConfig, tmp_path: Path) -> None:
+    db: Database, northbridge: ProgrammeView, clock: Any, relay_config: RelayConfig, tmp_path: Path
+) -> None:
     import socket
     import threading
+
     queue(db, clock(), 3)
     port = free_port()
     listener = socket.create_server(("127.0.0.1", port))
@@ -90,7 +94,8 @@ def test_a_server_that_drops_the_connection_loses_nothing(
 
 
 def test_after_the_last_attempt_a_message_is_failed_and_shown(
-        db: Database, northbridge: ProgrammeView, clock: Any, relay_config: RelayConfig) -> None:
+    db: Database, northbridge: ProgrammeView, clock: Any, relay_config: RelayConfig
+) -> None:
     queue(db, clock(), 1)
     dead = SmtpTransport("127.0.0.1", free_port(), "none", timeout=2)
     for _ in range(relay_config.max_attempts):
@@ -104,8 +109,13 @@ def test_after_the_last_attempt_a_message_is_failed_and_shown(
 
 
 def test_a_reminder_has_a_stable_message_id_text_html_and_a_calendar_invitation(
-        engine: Programmes, northbridge: ProgrammeView, db: Database, clock: Any, smtp: SmtpServer,
-        relay_config: RelayConfig) -> None:
+    engine: Programmes,
+    northbridge: ProgrammeView,
+    db: Database,
+    clock: Any,
+    smtp: SmtpServer,
+    relay_config: RelayConfig,
+) -> None:
     clock.advance(days=46)  # 19 February: courtship's planned end (5 March) is 14 days away
     scan(db, clock())
     relay(db, smtp.transport(), clock(), config=relay_config)
@@ -118,8 +128,13 @@ def test_a_reminder_has_a_stable_message_id_text_html_and_a_calendar_invitation(
 
 
 def test_without_smtp_messages_are_written_as_eml_files(
-        engine: Programmes, northbridge: ProgrammeView, db: Database, clock: Any, settings: Settings,
-        relay_config: RelayConfig) -> None:
+    engine: Programmes,
+    northbridge: ProgrammeView,
+    db: Database,
+    clock: Any,
+    settings: Settings,
+    relay_config: RelayConfig,
+) -> None:
     transport = transport_from_settings(settings)
     assert isinstance(transport, FileTransport)
     evidence_all(engine, northbridge.id)
@@ -135,10 +150,19 @@ def test_without_smtp_messages_are_written_as_eml_files(
 
 
 def test_smtp_settings_choose_the_transport(settings: Settings) -> None:
-    values = {"SMTP_HOST": "smtp.council.example", "SMTP_SECURITY": "tls", "SMTP_USERNAME": "banns",
-              "SMTP_PASSWORD": "pw"}
-    transport = transport_from_settings(Settings(settings.instance, settings.database_url,
-                                                 settings.definitions_dir, settings.secret_key, values))
+    values = {
+        "SMTP_HOST": "smtp.council.example",
+        "SMTP_SECURITY": "tls",
+        "SMTP_USERNAME": "banns",
+        "SMTP_PASSWORD": "pw",
+    }
+    transport = transport_from_settings(
+        Settings(settings.instance, settings.database_url, settings.definitions_dir, settings.secret_key, values)
+    )
     assert isinstance(transport, SmtpTransport)
     assert (transport.host, transport.port, transport.security, transport.username) == (
-        "smtp.council.example", 465, "tls", "banns")
+        "smtp.council.example",
+        465,
+        "tls",
+        "banns",
+    )

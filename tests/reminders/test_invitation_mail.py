@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from workflow.accounts import Accounts
-from workflow.db import Database
+from workflow.accounts.service import Accounts
+from workflow.engine.db import Database
 from workflow.reminders.delivery import FileTransport, RelayConfig, relay
 from workflow.reminders.models import OutboxMessage
 
@@ -37,7 +37,8 @@ def test_the_sent_invitation_works_and_the_stored_copy_does_not(db: Database, cl
     assert accounts.invitation_for(token, clock()).email == "nia.jones@gwent.example"
 
     with db.read() as session:
-        text, html = session.execute(select(OutboxMessage.body_text, OutboxMessage.body_html)
-                                     .where(OutboxMessage.kind == "invitation")).one()
+        text, html = session.execute(
+            select(OutboxMessage.body_text, OutboxMessage.body_html).where(OutboxMessage.kind == "invitation")
+        ).one()
     assert token not in text and token not in html
     assert "(link removed once sent)" in text

@@ -9,9 +9,10 @@ import icalendar
 import pytest
 from reminders_support import SmtpServer, evidence_all
 
-from workflow.db import Database
-from workflow.errors import InvalidError, NotFoundError
-from workflow.programmes import Programmes
+from workflow.engine.db import Database
+from workflow.engine.errors import InvalidError, NotFoundError
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 from workflow.reminders.delivery import RelayConfig, relay
 from workflow.reminders.preferences import (
     assemble_digests,
@@ -22,12 +23,17 @@ from workflow.reminders.preferences import (
     set_preference,
 )
 from workflow.reminders.scan import scan
-from workflow.views import ProgrammeView
 
 
 def test_a_daily_digest_gathers_the_days_messages_into_one_email_with_working_links(
-        engine: Programmes, northbridge: ProgrammeView, who: dict[str, int], db: Database, clock: Any,
-        smtp: SmtpServer, relay_config: RelayConfig) -> None:
+    engine: Programmes,
+    northbridge: ProgrammeView,
+    who: dict[str, int],
+    db: Database,
+    clock: Any,
+    smtp: SmtpServer,
+    relay_config: RelayConfig,
+) -> None:
     set_preference(db, who["tom"], "daily", clock())
     assert get_preference(db, who["tom"]) == "daily"
     evidence_all(engine, northbridge.id)
@@ -51,8 +57,9 @@ def test_a_daily_digest_gathers_the_days_messages_into_one_email_with_working_li
     assert "Reminder: your sign-off is awaited" in smtp.inbox.to("tom.hardy")[-1].get_body(("plain",)).get_content()
 
 
-def test_a_weekly_digest_waits_for_monday(engine: Programmes, northbridge: ProgrammeView, who: dict[str, int],
-                                          db: Database, clock: Any) -> None:
+def test_a_weekly_digest_waits_for_monday(
+    engine: Programmes, northbridge: ProgrammeView, who: dict[str, int], db: Database, clock: Any
+) -> None:
     clock.now = datetime(2027, 1, 4, 6, 0, tzinfo=UTC)  # Monday, before 07:00
     set_preference(db, who["gareth"], "weekly", clock())
     evidence_all(engine, northbridge.id)
@@ -69,8 +76,14 @@ def test_a_weekly_digest_waits_for_monday(engine: Programmes, northbridge: Progr
 
 
 def test_switching_back_to_individual_releases_held_messages(
-        engine: Programmes, northbridge: ProgrammeView, who: dict[str, int], db: Database, clock: Any,
-        smtp: SmtpServer, relay_config: RelayConfig) -> None:
+    engine: Programmes,
+    northbridge: ProgrammeView,
+    who: dict[str, int],
+    db: Database,
+    clock: Any,
+    smtp: SmtpServer,
+    relay_config: RelayConfig,
+) -> None:
     set_preference(db, who["tom"], "weekly", clock())
     evidence_all(engine, northbridge.id)
     engine.request_sign_off(northbridge.id)
@@ -82,7 +95,8 @@ def test_switching_back_to_individual_releases_held_messages(
 
 
 def test_the_calendar_feed_lists_a_persons_deadlines_until_revoked(
-        engine: Programmes, northbridge: ProgrammeView, who: dict[str, int], db: Database, clock: Any) -> None:
+    engine: Programmes, northbridge: ProgrammeView, who: dict[str, int], db: Database, clock: Any
+) -> None:
     evidence_all(engine, northbridge.id)
     engine.request_sign_off(northbridge.id)
     secret = feed_secret(db, who["priya"], clock())
@@ -95,7 +109,8 @@ def test_the_calendar_feed_lists_a_persons_deadlines_until_revoked(
 
     tom = icalendar.Calendar.from_ical(calendar_feed(db, feed_secret(db, who["tom"], clock()), clock()))
     assert [(str(e["SUMMARY"]), e.decoded("DTSTART")) for e in tom.walk("VEVENT")] == [
-        (f"Sign-off due: {name}, Courtship", datetime(2027, 1, 22).date())]
+        (f"Sign-off due: {name}, Courtship", datetime(2027, 1, 22).date())
+    ]
 
     new = revoke_feed(db, who["priya"], clock())
     with pytest.raises(NotFoundError):

@@ -9,15 +9,15 @@ import pytest
 from reminders_support import evidence_all
 from sqlalchemy import func, select
 
-from workflow.db import Database
-from workflow.errors import MoveRefusedError
-from workflow.models import Person
-from workflow.programmes import Programmes
+from workflow.engine.db import Database
+from workflow.engine.errors import MoveRefusedError
+from workflow.engine.models import Person
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 from workflow.reminders.delivery import list_mail
 from workflow.reminders.models import HELD, PENDING, OutboxMessage
 from workflow.reminders.outbox import queue_invitation
 from workflow.reminders.preferences import set_preference
-from workflow.views import ProgrammeView
 
 
 def rows(db: Database, **where: Any) -> list[OutboxMessage]:
@@ -35,14 +35,17 @@ def addressees(db: Database, kind: str) -> set[str]:
 
 
 def test_sign_off_request_writes_one_message_per_signatory_with_a_link(
-        engine: Programmes, northbridge: ProgrammeView, db: Database) -> None:
+    engine: Programmes, northbridge: ProgrammeView, db: Database
+) -> None:
     evidence_all(engine, northbridge.id)
     assert rows(db) == []  # evidence alone emails nobody
     engine.request_sign_off(northbridge.id, note="Please decide by Friday")
     asked = rows(db, kind="sign_off_requested")
     assert {r.to_addr.split(".")[0] for r in asked} == {"tom", "aisha", "gareth"}
-    assert all(r.status == PENDING and "{{sign_link:" in r.body_text and "Please decide by Friday" in r.body_text
-               for r in asked)
+    assert all(
+        r.status == PENDING and "{{sign_link:" in r.body_text and "Please decide by Friday" in r.body_text
+        for r in asked
+    )
     assert len({r.message_id for r in asked}) == 3
 
 
@@ -53,7 +56,8 @@ def test_a_refused_change_writes_no_mail(engine: Programmes, northbridge: Progra
 
 
 def test_rejection_goes_to_the_programme_manager_and_advance_to_everyone(
-        engine: Programmes, northbridge: ProgrammeView, who: dict[str, int], db: Database) -> None:
+    engine: Programmes, northbridge: ProgrammeView, who: dict[str, int], db: Database
+) -> None:
     evidence_all(engine, northbridge.id)
     engine.request_sign_off(northbridge.id)
     engine.sign(northbridge.id, who["aisha"], "reject", "The budget is not agreed")
@@ -76,8 +80,9 @@ def test_withdrawal_tells_everyone(engine: Programmes, northbridge: ProgrammeVie
     assert "Eastvale Borough Council has withdrawn" in withdrew[0].subject
 
 
-def test_digest_readers_get_their_messages_held(engine: Programmes, northbridge: ProgrammeView,
-                                                who: dict[str, int], db: Database, clock: Any) -> None:
+def test_digest_readers_get_their_messages_held(
+    engine: Programmes, northbridge: ProgrammeView, who: dict[str, int], db: Database, clock: Any
+) -> None:
     set_preference(db, who["tom"], "daily", clock())
     evidence_all(engine, northbridge.id)
     engine.request_sign_off(northbridge.id)
@@ -99,7 +104,8 @@ def test_invitation_is_queued_once(db: Database, northbridge: ProgrammeView, clo
 
 
 def test_every_message_of_a_programme_is_listed_for_its_timeline(
-        engine: Programmes, northbridge: ProgrammeView, db: Database) -> None:
+    engine: Programmes, northbridge: ProgrammeView, db: Database
+) -> None:
     evidence_all(engine, northbridge.id)
     engine.request_sign_off(northbridge.id)
     timeline = list_mail(db, programme_id=northbridge.id)

@@ -12,21 +12,22 @@ import pytest
 from reminders_support import EXAMPLE, SmtpServer, evidence_all
 from sqlalchemy import event, func, select
 
-from workflow.config import Settings
-from workflow.db import Database
-from workflow.importer import load_programme
-from workflow.programmes import Programmes
+from workflow.engine.db import Database
+from workflow.engine.importer import load_programme
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 from workflow.reminders.delivery import RelayConfig, relay
 from workflow.reminders.models import OutboxMessage
 from workflow.reminders.scan import scan
 from workflow.reminders.tokens import TokenUsedError, check_token
-from workflow.views import ProgrammeView
+from workflow.settings import Settings
 
 LINK = re.compile(r"https://banns\.example/sign-off/(\S+)")
 
 
-def run_days(db: Database, clock: Any, smtp: SmtpServer, config: RelayConfig, until: date,
-             on_day: dict[date, Any] | None = None) -> dict[str, list[tuple[date, str]]]:
+def run_days(
+    db: Database, clock: Any, smtp: SmtpServer, config: RelayConfig, until: date, on_day: dict[date, Any] | None = None
+) -> dict[str, list[tuple[date, str]]]:
     """Scan (twice, to prove it harmless) and relay every morning up to ``until``; who got what, when."""
     received: dict[str, list[tuple[date, str]]] = defaultdict(list)
     while clock().date() <= until:
@@ -43,13 +44,23 @@ def run_days(db: Database, clock: Any, smtp: SmtpServer, config: RelayConfig, un
 
 
 def reminders(received: dict[str, list[tuple[date, str]]], word: str) -> dict[str, list[date]]:
-    return {who: [d for d, s in got if s.startswith(word)] for who, got in received.items()
-            if any(s.startswith(word) for _, s in got)}
+    return {
+        who: [d for d, s in got if s.startswith(word)]
+        for who, got in received.items()
+        if any(s.startswith(word) for _, s in got)
+    }
 
 
 def test_signatories_are_chased_on_working_days_then_escalated_until_they_sign(
-        engine: Programmes, northbridge: ProgrammeView, who: dict[str, int], db: Database, clock: Any,
-        smtp: SmtpServer, relay_config: RelayConfig, settings: Settings) -> None:
+    engine: Programmes,
+    northbridge: ProgrammeView,
+    who: dict[str, int],
+    db: Database,
+    clock: Any,
+    smtp: SmtpServer,
+    relay_config: RelayConfig,
+    settings: Settings,
+) -> None:
     evidence_all(engine, northbridge.id)
     engine.request_sign_off(northbridge.id)  # Monday 4 January 2027
     tom_signs = {date(2027, 1, 14): lambda: engine.sign(northbridge.id, who["tom"], "approve")}
@@ -57,8 +68,11 @@ def test_signatories_are_chased_on_working_days_then_escalated_until_they_sign(
 
     # every 7 working days: Wed 13 Jan, Fri 22 Jan, Tue 2 Feb (after the end of this run)
     chased = reminders(received, "Reminder")
-    assert chased == {"tom": [date(2027, 1, 13)], "aisha": [date(2027, 1, 13), date(2027, 1, 22)],
-                      "gareth": [date(2027, 1, 13), date(2027, 1, 22)]}
+    assert chased == {
+        "tom": [date(2027, 1, 13)],
+        "aisha": [date(2027, 1, 13), date(2027, 1, 22)],
+        "gareth": [date(2027, 1, 13), date(2027, 1, 22)],
+    }
     escalated = reminders(received, "Escalation")
     assert escalated == {"helen": [date(2027, 1, 22)], "priya": [date(2027, 1, 22)]}
     body = smtp.inbox.to("helen.marsh")[-1].get_body(("plain",)).get_content()
@@ -77,11 +91,13 @@ def test_signatories_are_chased_on_working_days_then_escalated_until_they_sign(
         check_token(db, token, clock(), settings=settings)
 
 
-def test_working_days_skip_each_nations_bank_holidays(engine: Programmes, db: Database, clock: Any,
-                                                       smtp: SmtpServer, relay_config: RelayConfig) -> None:
+def test_working_days_skip_each_nations_bank_holidays(
+    engine: Programmes, db: Database, clock: Any, smtp: SmtpServer, relay_config: RelayConfig
+) -> None:
     spec, located = load_programme(EXAMPLE)
-    partners = [p.model_copy(update={"nation": "scotland"}) if p.name.startswith("Southmoor") else p
-                for p in spec.partners]
+    partners = [
+        p.model_copy(update={"nation": "scotland"}) if p.name.startswith("Southmoor") else p for p in spec.partners
+    ]
     clock.now = datetime(2027, 3, 22, 9, 0, tzinfo=UTC)  # Monday before Easter
     view = engine.start(spec.model_copy(update={"partners": partners}), located)
     evidence_all(engine, view.id)
@@ -92,8 +108,13 @@ def test_working_days_skip_each_nations_bank_holidays(engine: Programmes, db: Da
 
 
 def test_a_scheduler_that_was_down_sends_the_latest_reminder_once(
-        engine: Programmes, northbridge: ProgrammeView, db: Database, clock: Any, smtp: SmtpServer,
-        relay_config: RelayConfig) -> None:
+    engine: Programmes,
+    northbridge: ProgrammeView,
+    db: Database,
+    clock: Any,
+    smtp: SmtpServer,
+    relay_config: RelayConfig,
+) -> None:
     evidence_all(engine, northbridge.id)
     engine.request_sign_off(northbridge.id)
     clock.now = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)  # down since the request: three reminders missed
@@ -104,8 +125,13 @@ def test_a_scheduler_that_was_down_sends_the_latest_reminder_once(
 
 
 def test_stage_end_warning_goes_to_the_managers_with_a_calendar_invitation(
-        engine: Programmes, northbridge: ProgrammeView, db: Database, clock: Any, smtp: SmtpServer,
-        relay_config: RelayConfig) -> None:
+    engine: Programmes,
+    northbridge: ProgrammeView,
+    db: Database,
+    clock: Any,
+    smtp: SmtpServer,
+    relay_config: RelayConfig,
+) -> None:
     # courtship is planned for 60 days from 4 January: ends Friday 5 March; warned 14 days before
     received = run_days(db, clock, smtp, relay_config, date(2027, 2, 20))
     warned = {k: v for k, v in reminders(received, "Courtship is planned to end").items()}
@@ -137,7 +163,8 @@ def start_many(engine: Programmes, count: int, prefix: str) -> None:
 
 @pytest.mark.slow
 def test_the_scan_runs_the_same_statements_for_10_and_100_programmes(
-        engine: Programmes, db: Database, clock: Any) -> None:
+    engine: Programmes, db: Database, clock: Any
+) -> None:
     start_many(engine, 10, "First")
     first = engine.list()[0].id
     evidence_all(engine, first)
@@ -145,15 +172,21 @@ def test_the_scan_runs_the_same_statements_for_10_and_100_programmes(
     clock.now = datetime(2027, 2, 19, 9, 0, tzinfo=UTC)  # every programme's stage end warning is due
     at_10 = count_statements(db, clock())
     with db.read() as session:
-        written_10 = session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.kind.in_(["stage_end", "sign_off_reminder", "escalation"])))
+        written_10 = session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.kind.in_(["stage_end", "sign_off_reminder", "escalation"]))
+        )
     clock.now = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
     start_many(engine, 90, "More")
     clock.now = datetime(2027, 2, 19, 9, 0, tzinfo=UTC) + timedelta(days=1)
     at_100 = count_statements(db, clock())
     with db.read() as session:
-        written_100 = session.scalar(select(func.count()).select_from(OutboxMessage).where(
-            OutboxMessage.kind.in_(["stage_end", "sign_off_reminder", "escalation"])))
+        written_100 = session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.kind.in_(["stage_end", "sign_off_reminder", "escalation"]))
+        )
     assert written_10 == 10 * 2 + 3 + 2  # warnings to the PM and chair; 3 reminders, 2 escalations
     assert written_100 == written_10 + 90 * 2  # the first 10 were not warned again
     assert at_10 == at_100

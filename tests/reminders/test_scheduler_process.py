@@ -16,12 +16,12 @@ import pytest
 from reminders_support import DEFINITIONS, SECRET, SmtpServer
 from sqlalchemy import func, select
 
-from workflow.db import Database
-from workflow.models import Person
-from workflow.programmes import Programmes
+from workflow.engine.db import Database
+from workflow.engine.models import Person
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 from workflow.reminders.models import SENT, OutboxMessage
 from workflow.reminders.outbox import queue_invitation
-from workflow.views import ProgrammeView
 
 MESSAGES = 40
 
@@ -35,19 +35,41 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 def start_scheduler(tmp_path: Path, database_url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "BANNS_INSTANCE": str(tmp_path / "instance"), "BANNS_DATABASE_URL": database_url,
-           "BANNS_DEFINITIONS_DIR": str(DEFINITIONS), "BANNS_SECRET_KEY": SECRET,
-           "BANNS_SMTP_HOST": "127.0.0.1", "BANNS_SMTP_PORT": str(port), "BANNS_SMTP_SECURITY": "none",
-           "BANNS_MAIL_LEASE_SECONDS": "1", "BANNS_MAIL_FROM": "banns <banns@council.example>"}
+    env = {
+        **os.environ,
+        "BANNS_INSTANCE": str(tmp_path / "instance"),
+        "BANNS_DATABASE_URL": database_url,
+        "BANNS_DEFINITIONS_DIR": str(DEFINITIONS),
+        "BANNS_SECRET_KEY": SECRET,
+        "BANNS_SMTP_HOST": "127.0.0.1",
+        "BANNS_SMTP_PORT": str(port),
+        "BANNS_SMTP_SECURITY": "none",
+        "BANNS_MAIL_LEASE_SECONDS": "1",
+        "BANNS_MAIL_FROM": "banns <banns@council.example>",
+    }
     with (tmp_path / "scheduler.log").open("ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "workflow.reminders.cli", "--relay-seconds", "0.5",
-                                 "--scan-minutes", "60", "--batch", "15"], env=env, stdout=log, stderr=log)
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "workflow.cli.scheduler",
+                "--relay-seconds",
+                "0.5",
+                "--scan-minutes",
+                "60",
+                "--batch",
+                "15",
+            ],
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
 
 
 @pytest.mark.slow
 def test_sigkill_mid_batch_then_restart_delivers_everything_once(
-        tmp_path: Path, database_url: str, db: Database, engine: Programmes, northbridge: ProgrammeView,
-        smtp: SmtpServer) -> None:
+    tmp_path: Path, database_url: str, db: Database, engine: Programmes, northbridge: ProgrammeView, smtp: SmtpServer
+) -> None:
     if not db.is_sqlite:
         pytest.skip("the process test runs against a SQLite file")
     now = datetime.now(UTC)
@@ -80,18 +102,27 @@ def test_sigkill_mid_batch_then_restart_delivers_everything_once(
     bodies = {m.get_body(("plain",)).get_content().split("invite/")[1].split()[0] for m in smtp.inbox.messages}
     assert bodies == {str(n) for n in range(MESSAGES)}
     with db.read() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxMessage)
-                              .where(OutboxMessage.status == SENT)) == MESSAGES
+        assert (
+            session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == SENT))
+            == MESSAGES
+        )
 
 
 def test_scheduler_once_scans_and_writes_eml_files_without_smtp(
-        tmp_path: Path, database_url: str, db: Database, engine: Programmes, northbridge: ProgrammeView) -> None:
+    tmp_path: Path, database_url: str, db: Database, engine: Programmes, northbridge: ProgrammeView
+) -> None:
     from click.testing import CliRunner
 
-    from workflow.reminders.cli import scheduler
+    from workflow.cli.scheduler import scheduler
+
     instance = tmp_path / "instance"
-    env = {"BANNS_INSTANCE": str(instance), "BANNS_DATABASE_URL": database_url,
-           "BANNS_DEFINITIONS_DIR": str(DEFINITIONS), "BANNS_SECRET_KEY": SECRET, "BANNS_SMTP_HOST": ""}
+    env = {
+        "BANNS_INSTANCE": str(instance),
+        "BANNS_DATABASE_URL": database_url,
+        "BANNS_DEFINITIONS_DIR": str(DEFINITIONS),
+        "BANNS_SECRET_KEY": SECRET,
+        "BANNS_SMTP_HOST": "",
+    }
     with db.write() as session:
         sam = session.scalar(select(Person).where(Person.email == "sam.ellis@audit.example"))
         assert sam is not None

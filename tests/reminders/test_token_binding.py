@@ -8,23 +8,25 @@ import pytest
 from reminders_support import evidence_all
 from sqlalchemy import select
 
-from workflow.config import Settings
-from workflow.programmes import Programmes
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 from workflow.reminders.models import SignOffToken
 from workflow.reminders.tokens import GateClosedError, check_token, sign
-from workflow.views import ProgrammeView
+from workflow.settings import Settings
 
 
 def latest_link(engine: Programmes, settings: Settings, person_id: int) -> str:
     with engine.db.read() as session:
-        row = session.scalars(select(SignOffToken).where(SignOffToken.person_id == person_id)
-                              .order_by(SignOffToken.id.desc())).first()
+        row = session.scalars(
+            select(SignOffToken).where(SignOffToken.person_id == person_id).order_by(SignOffToken.id.desc())
+        ).first()
         assert row is not None
         return sign(row, settings.secret_key or "")
 
 
 def test_a_link_from_an_earlier_round_no_longer_decides(
-        engine: Programmes, settings: Settings, northbridge: ProgrammeView, who: dict[str, int], clock: Any) -> None:
+    engine: Programmes, settings: Settings, northbridge: ProgrammeView, who: dict[str, int], clock: Any
+) -> None:
     pid = northbridge.id
     evidence_all(engine, pid)
     engine.request_sign_off(pid)

@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from web_support import EMAILS, PASSWORD, csrf_token, login, sign_in, text_of
 
-from workflow.accounts import Accounts, password_problem
-from workflow.db import Database
-from workflow.errors import InvalidError
+from workflow.accounts.service import Accounts, password_problem
+from workflow.engine.db import Database
+from workflow.engine.errors import InvalidError
+from workflow.engine.views import ProgrammeView
 from workflow.reminders.models import OutboxMessage
-from workflow.views import ProgrammeView
 
 TOM = EMAILS["tom"]
 NEW_PASSWORD = "lantern orchard pebble violin"

@@ -15,11 +15,13 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path, databa
 
 
 def test_the_instance_config_then_the_environment_then_test_settings(
-        tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     instance = tmp_path / "instance"
     instance.mkdir()
-    (instance / "banns.toml").write_text('SECRET_KEY = "from-the-file"\nPORTFOLIO_PAGE_SIZE = 10\n'
-                                         'MAIL_FROM = "file@banns.example"\n', encoding="utf-8")
+    (instance / "banns.toml").write_text(
+        'SECRET_KEY = "from-the-file"\nPORTFOLIO_PAGE_SIZE = 10\nMAIL_FROM = "file@banns.example"\n', encoding="utf-8"
+    )
     monkeypatch.setenv("BANNS_MAIL_FROM", "env@banns.example")
     app = create_app({"INSTANCE": str(instance), "DATABASE_URL": database_url, "PORTFOLIO_PAGE_SIZE": 5})
     try:

@@ -24,9 +24,9 @@ from web_support import (
     start_programme,
 )
 
-from workflow.accounts import Accounts
-from workflow.programmes import Programmes
-from workflow.views import ProgrammeView
+from workflow.accounts.service import Accounts
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 
 ROLES = ("admin", "manager", "signatory", "steering", "observer", "outsider", "other_sig", "anonymous")
 
@@ -178,8 +178,14 @@ ACTIONS: dict[str, Action] = {
     "add_partner": Action(
         "POST",
         "/programmes/{pid}/partners/new",
-        lambda c: {"version": c.version, "name": "Westvale Council", "kind": "district_council", "nation": "england",
-                   "population": "50000", "net_budget": "7000000"},
+        lambda c: {
+            "version": c.version,
+            "name": "Westvale Council",
+            "kind": "district_council",
+            "nation": "england",
+            "population": "50000",
+            "net_budget": "7000000",
+        },
         True,
     ),
     "remove_role": Action(

@@ -13,11 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from web_support import EMAILS, post, session_as, text_of
 
-from workflow.accounts import Accounts
-from workflow.db import Database
+from workflow.accounts.service import Accounts
+from workflow.engine.db import Database
+from workflow.engine.registry import Registry
+from workflow.engine.views import ProgrammeView
 from workflow.money.service import Finances
-from workflow.registry import Registry
-from workflow.views import ProgrammeView
 
 ROOT = Path(__file__).resolve().parents[2]
 MONEY = ROOT / "examples" / "northbridge-southmoor-money.yaml"

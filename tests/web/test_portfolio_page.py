@@ -6,13 +6,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from web_support import EMAILS, session_as, text_of
 
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 from workflow.money.service import Finances
-from workflow.programmes import Programmes
-from workflow.views import ProgrammeView
 
 
 def test_the_portfolio_shows_the_latest_delivery_confidence(
-        app: Flask, client: FlaskClient, programmes: Programmes, sample: ProgrammeView) -> None:
+    app: Flask, client: FlaskClient, programmes: Programmes, sample: ProgrammeView
+) -> None:
     finances = Finances(programmes.db, programmes.registry, programmes.clock)
     session_as(client, app, EMAILS["priya"])
     assert "Not assessed" in text_of(client.get("/programmes"))

@@ -18,9 +18,9 @@ from sqlalchemy import event
 from web_support import ADMIN_EMAIL, EMAILS, session_as
 
 from bench.portfolio import add_programmes
-from workflow.accounts import Accounts
-from workflow.db import Database
-from workflow.views import ProgrammeView
+from workflow.accounts.service import Accounts
+from workflow.engine.db import Database
+from workflow.engine.views import ProgrammeView
 
 #: more than any of these pages needs; a page over it has probably started to query per row
 MAX_QUERIES = 25

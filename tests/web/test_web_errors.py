@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from web_support import EMAILS, csrf_token, post, session_as, text_of
 from werkzeug.test import TestResponse
 
-from workflow.models import Person
-from workflow.programmes import Programmes
-from workflow.views import ProgrammeView
+from workflow.engine.models import Person
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 
 
 def _version_on(response: TestResponse, action: str) -> int:

@@ -17,12 +17,12 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from web import create_app
-from workflow.accounts import Accounts
-from workflow.db import Database
-from workflow.importer import load_programme, parse_programme
-from workflow.programmes import Programmes
-from workflow.registry import Registry
-from workflow.views import ProgrammeView
+from workflow.accounts.service import Accounts
+from workflow.engine.db import Database
+from workflow.engine.importer import load_programme, parse_programme
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
+from workflow.engine.views import ProgrammeView
 
 ROOT = Path(__file__).resolve().parents[2]
 #: when the shared ``clock`` fixture starts (tests/conftest.py)

@@ -13,11 +13,11 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from workflow import schema
-from workflow.cli import main
-from workflow.db import Database
-from workflow.programmes import Programmes
-from workflow.views import ProgrammeView
+from workflow.cli.commands import main
+from workflow.engine import schema
+from workflow.engine.db import Database
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 
 ROOT = Path(__file__).resolve().parents[2]  # not imported from conftest: tests/web has a conftest too
 DEFINITIONS = ROOT / "definitions"
@@ -79,10 +79,25 @@ partners:
 
 # --- help ----------------------------------------------------------------------------------------------
 
+
 def test_the_command_tree_has_the_commands_the_docs_promise() -> None:
     paths = {" ".join(path) for path, _ in COMMANDS}
-    assert {"init", "db upgrade", "definitions check", "programme import", "programme show", "evidence", "request",
-            "sign", "advance", "return", "waive", "withdraw", "history", "role add"} <= paths
+    assert {
+        "init",
+        "db upgrade",
+        "definitions check",
+        "programme import",
+        "programme show",
+        "evidence",
+        "request",
+        "sign",
+        "advance",
+        "return",
+        "waive",
+        "withdraw",
+        "history",
+        "role add",
+    } <= paths
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
@@ -116,44 +131,79 @@ def test_the_top_level_help_lists_every_command(cli: Any) -> None:
 
 # --- not found (3) -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args", [
-    ("programme", "show", "999"), ("history", "999"), ("advance", "999"), ("request", "999"),
-    ("evidence", "999", "partners_named", "Minutes"), ("withdraw", "999", "Northbridge", "--reason", "r"),
-    ("return", "999", "courtship", "--reason", "r"), ("waive", "999", "--reason", "r"),
-], ids=lambda args: args[0] if args[0] != "programme" else "programme show")
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("programme", "show", "999"),
+        ("history", "999"),
+        ("advance", "999"),
+        ("request", "999"),
+        ("evidence", "999", "partners_named", "Minutes"),
+        ("withdraw", "999", "Northbridge", "--reason", "r"),
+        ("return", "999", "courtship", "--reason", "r"),
+        ("waive", "999", "--reason", "r"),
+    ],
+    ids=lambda args: args[0] if args[0] != "programme" else "programme show",
+)
 def test_an_unknown_programme_is_not_found(cli: Any, sample: ProgrammeView, args: tuple[str, ...]) -> None:
     fails(cli(*args, ok=False), 3, "no programme with id 999")
 
 
-@pytest.mark.parametrize("args", [
-    ("withdraw", "{id}", "Westshire District Council", "--reason", "r"),
-    ("sign", "{id}", "approve", "--as", "tom.hardy@northbridge.example", "--partner", "Westshire District Council"),
-    ("role", "add", "{id}", "x@westshire.example", "signatory", "--partner", "Westshire District Council"),
-], ids=["withdraw", "sign", "role add"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("withdraw", "{id}", "Westshire District Council", "--reason", "r"),
+        ("sign", "{id}", "approve", "--as", "tom.hardy@northbridge.example", "--partner", "Westshire District Council"),
+        ("role", "add", "{id}", "x@westshire.example", "signatory", "--partner", "Westshire District Council"),
+    ],
+    ids=["withdraw", "sign", "role add"],
+)
 def test_an_unknown_partner_name_is_not_found_and_the_real_ones_are_listed(
-        cli: Any, sample: ProgrammeView, args: tuple[str, ...]) -> None:
-    fails(cli(*(a.format(id=sample.id) for a in args), ok=False), 3, "no partner 'Westshire District Council'",
-          "Northbridge District Council", "Southmoor District Council", "Eastvale Borough Council")
+    cli: Any, sample: ProgrammeView, args: tuple[str, ...]
+) -> None:
+    fails(
+        cli(*(a.format(id=sample.id) for a in args), ok=False),
+        3,
+        "no partner 'Westshire District Council'",
+        "Northbridge District Council",
+        "Southmoor District Council",
+        "Eastvale Borough Council",
+    )
 
 
 def test_an_unknown_person_is_not_found(cli: Any, requested: ProgrammeView) -> None:
-    fails(cli("sign", requested.id, "approve", "--as", "nobody@example.org", ok=False), 3,
-          "nobody has the email address 'nobody@example.org'")
+    fails(
+        cli("sign", requested.id, "approve", "--as", "nobody@example.org", ok=False),
+        3,
+        "nobody has the email address 'nobody@example.org'",
+    )
     fails(cli("advance", requested.id, "--by", "nobody@example.org", ok=False), 3, "nobody@example.org")
 
 
 # --- invalid input (2) ---------------------------------------------------------------------------------
 
+
 def test_a_rejection_without_a_comment_is_invalid(cli: Any, requested: ProgrammeView) -> None:
-    fails(cli("sign", requested.id, "reject", "--as", "gareth.evans@eastvale.example", ok=False), 2,
-          "a rejection needs a comment saying why")
-    fails(cli("sign", requested.id, "reject", "--as", "gareth.evans@eastvale.example", "--comment", "  ",
-              ok=False), 2, "a rejection needs a comment")
+    fails(
+        cli("sign", requested.id, "reject", "--as", "gareth.evans@eastvale.example", ok=False),
+        2,
+        "a rejection needs a comment saying why",
+    )
+    fails(
+        cli("sign", requested.id, "reject", "--as", "gareth.evans@eastvale.example", "--comment", "  ", ok=False),
+        2,
+        "a rejection needs a comment",
+    )
 
 
 def test_evidence_for_a_criterion_the_gate_lacks_names_the_ones_it_has(cli: Any, sample: ProgrammeView) -> None:
-    fails(cli("evidence", sample.id, "savings_by_year", "Too early", ok=False), 2,
-          "'savings_by_year' is not a criterion of the Courtship gate", "partners_named")
+    fails(
+        cli("evidence", sample.id, "savings_by_year", "Too early", ok=False),
+        2,
+        "'savings_by_year' is not a criterion of the Courtship gate",
+        "partners_named",
+    )
 
 
 def test_a_decision_other_than_approve_or_reject_is_a_usage_error(cli: Any, requested: ProgrammeView) -> None:
@@ -162,35 +212,54 @@ def test_a_decision_other_than_approve_or_reject_is_a_usage_error(cli: Any, requ
 
 # --- not allowed (4) -----------------------------------------------------------------------------------
 
+
 def test_signing_without_a_role_the_request_asks_for_is_not_allowed(cli: Any, requested: ProgrammeView) -> None:
-    fails(cli("sign", requested.id, "approve", "--as", SAM, ok=False), 4,
-          "Sam Ellis holds no role that signs this request; it asks for: signatory")
+    fails(
+        cli("sign", requested.id, "approve", "--as", SAM, ok=False),
+        4,
+        "Sam Ellis holds no role that signs this request; it asks for: signatory",
+    )
     fails(cli("sign", requested.id, "approve", "--as", OLIVER, ok=False), 4, "Oliver Grant holds no role")
     fails(cli("sign", requested.id, "approve", "--as", PRIYA, ok=False), 4, "Priya Shah holds no role")
 
 
 def test_an_observer_may_not_move_the_programme(cli: Any, requested: ProgrammeView) -> None:
     fails(cli("advance", requested.id, "--by", SAM, ok=False), 4, "Sam Ellis may not advance programme")
-    fails(cli("evidence", requested.id, "partners_named", "Mine", "--by", SAM, ok=False), 4,
-          "Sam Ellis may not record evidence")
+    fails(
+        cli("evidence", requested.id, "partners_named", "Mine", "--by", SAM, ok=False),
+        4,
+        "Sam Ellis may not record evidence",
+    )
 
 
 # --- refused (1) and conflict (5) ----------------------------------------------------------------------
 
+
 def test_signing_before_a_request_is_refused(cli: Any, sample: ProgrammeView) -> None:
-    fails(cli("sign", sample.id, "approve", "--as", "tom.hardy@northbridge.example", ok=False), 1,
-          "sign-off has not been requested")
+    fails(
+        cli("sign", sample.id, "approve", "--as", "tom.hardy@northbridge.example", ok=False),
+        1,
+        "sign-off has not been requested",
+    )
 
 
-def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(cli: Any, programmes: Programmes,
-                                                                    requested: ProgrammeView) -> None:
+def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(
+    cli: Any, programmes: Programmes, requested: ProgrammeView
+) -> None:
     seen = requested.version
     cli("sign", requested.id, "approve", "--as", "tom.hardy@northbridge.example", "--expect-version", seen)
-    fails(cli("advance", requested.id, "--expect-version", seen, ok=False), 5,
-          f"programme {requested.id} was changed by someone else meanwhile; nothing was saved")
+    fails(
+        cli("advance", requested.id, "--expect-version", seen, ok=False),
+        5,
+        f"programme {requested.id} was changed by someone else meanwhile; nothing was saved",
+    )
     fails(cli("evidence", requested.id, "partners_named", "Late", "--expect-version", seen, ok=False), 5)
-    fails(cli("withdraw", requested.id, "Eastvale Borough Council", "--reason", "Late", "--expect-version", seen,
-              ok=False), 5)
+    fails(
+        cli(
+            "withdraw", requested.id, "Eastvale Borough Council", "--reason", "Late", "--expect-version", seen, ok=False
+        ),
+        5,
+    )
     fails(cli("abandon", requested.id, "--reason", "Late", "--expect-version", seen, ok=False), 5)
     after = programmes.get(requested.id)
     assert after.version == seen + 1 and after.gate is not None and after.gate.request_open
@@ -201,31 +270,43 @@ def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(cli: Any, pr
 
 #: where a file's "# Line N:" header is wrong; the outcome 'review' is on line 14, as banns says
 LINE_CORRECTIONS: dict[str, int] = {}
-BROKEN_WITH_LINES = [(p, LINE_CORRECTIONS.get(p.stem, int(m.group(1)))) for p in sorted(BROKEN.glob("*.yaml"))
-                     if (m := re.match(r"# Line (\d+):", p.read_text(encoding="utf-8")))]
+BROKEN_WITH_LINES = [
+    (p, LINE_CORRECTIONS.get(p.stem, int(m.group(1))))
+    for p in sorted(BROKEN.glob("*.yaml"))
+    if (m := re.match(r"# Line (\d+):", p.read_text(encoding="utf-8")))
+]
 
 
 @pytest.mark.parametrize(("path", "line"), BROKEN_WITH_LINES, ids=[p.stem for p, _ in BROKEN_WITH_LINES])
 def test_checking_a_broken_definition_names_file_and_line(cli: Any, path: Path, line: int) -> None:
-    fails(cli("definitions", "check", path, ok=False), 2, f"WRONG  {path}", f"{path}:{line}: ",
-          "0 of 1 definitions valid")
+    fails(
+        cli("definitions", "check", path, ok=False), 2, f"WRONG  {path}", f"{path}:{line}: ", "0 of 1 definitions valid"
+    )
 
 
 def test_checking_a_folder_reports_each_file(cli: Any, tmp_path: Path) -> None:
     write(tmp_path / "good.yaml", (DEFINITIONS / "shared-service.yaml").read_text(encoding="utf-8"))
     write(tmp_path / "bad.yaml", (BROKEN / "unknown_key.yaml").read_text(encoding="utf-8"))
-    out = fails(cli("definitions", "check", tmp_path, ok=False), 2, "1 of 2 definitions valid",
-                f"ok     {tmp_path / 'good.yaml'}: shared-service version 1", f"{tmp_path / 'bad.yaml'}:7: ")
+    out = fails(
+        cli("definitions", "check", tmp_path, ok=False),
+        2,
+        "1 of 2 definitions valid",
+        f"ok     {tmp_path / 'good.yaml'}: shared-service version 1",
+        f"{tmp_path / 'bad.yaml'}:7: ",
+    )
     assert "titel" in out
     fails(cli("definitions", "check", tmp_path / "empty", ok=False), 2, "does not exist")
 
 
-def test_importing_a_malformed_programme_names_file_line_and_field_and_starts_nothing(
-        cli: Any, tmp_path: Path) -> None:
-    bad = write(tmp_path / "bad.yaml", "name: Westshire\ndefinition: shared-service\n"
-                + PARTNERS.format(population="lots"))
-    fails(cli("programme", "import", EXAMPLE, bad, ok=False), 2,
-          f"{bad}:6: partners[0].population: expected a whole number, got 'lots'")
+def test_importing_a_malformed_programme_names_file_line_and_field_and_starts_nothing(cli: Any, tmp_path: Path) -> None:
+    bad = write(
+        tmp_path / "bad.yaml", "name: Westshire\ndefinition: shared-service\n" + PARTNERS.format(population="lots")
+    )
+    fails(
+        cli("programme", "import", EXAMPLE, bad, ok=False),
+        2,
+        f"{bad}:6: partners[0].population: expected a whole number, got 'lots'",
+    )
     assert "No programmes yet" in cli("programme", "list").output  # all files are checked before any starts
 
     worse = write(tmp_path / "worse.yaml", "name: [Westshire\n")
@@ -233,11 +314,19 @@ def test_importing_a_malformed_programme_names_file_line_and_field_and_starts_no
 
 
 def test_importing_a_programme_with_an_unknown_role_names_it(cli: Any, tmp_path: Path) -> None:
-    bad = write(tmp_path / "bishop.yaml", "name: Westshire\ndefinition: shared-service\n"
-                + PARTNERS.format(population=1000)
-                + "people:\n  - name: Ann Smith\n    email: ann@westshire.example\n    roles: [bishop]\n")
-    fails(cli("programme", "import", bad, ok=False), 2,
-          f"{bad}:15: people[0].roles[0]: unknown role 'bishop'; expected one of:", "signatory", "s151_officer")
+    bad = write(
+        tmp_path / "bishop.yaml",
+        "name: Westshire\ndefinition: shared-service\n"
+        + PARTNERS.format(population=1000)
+        + "people:\n  - name: Ann Smith\n    email: ann@westshire.example\n    roles: [bishop]\n",
+    )
+    fails(
+        cli("programme", "import", bad, ok=False),
+        2,
+        f"{bad}:15: people[0].roles[0]: unknown role 'bishop'; expected one of:",
+        "signatory",
+        "s151_officer",
+    )
     assert "No programmes yet" in cli("programme", "list").output
 
 
@@ -248,10 +337,15 @@ def test_importing_the_same_programme_twice_is_refused(cli: Any) -> None:
 
 # --- the instance: config and database -----------------------------------------------------------------
 
+
 def banns(instance: Path, *args: str | Path, **env: str | None) -> Result:
     """Run banns on ``instance`` with the default database (SQLite in the instance folder)."""
-    environment = {"BANNS_INSTANCE": str(instance), "BANNS_DATABASE_URL": None,
-                   "BANNS_DEFINITIONS_DIR": str(DEFINITIONS), **env}
+    environment = {
+        "BANNS_INSTANCE": str(instance),
+        "BANNS_DATABASE_URL": None,
+        "BANNS_DEFINITIONS_DIR": str(DEFINITIONS),
+        **env,
+    }
     return CliRunner().invoke(main, [str(a) for a in args], env=environment, catch_exceptions=False)
 
 
@@ -259,19 +353,30 @@ def test_a_database_that_is_not_initialised_says_to_run_init(tmp_path: Path) -> 
     empty = tmp_path / "empty.sqlite3"
     empty.touch()
     for args in [("programme", "list"), ("programme", "import", str(EXAMPLE)), ("history", "1")]:
-        fails(banns(tmp_path / "instance", *args, BANNS_DATABASE_URL=f"sqlite:///{empty}"), 2,
-              "is not set up or is out of date; run `banns init`")
+        fails(
+            banns(tmp_path / "instance", *args, BANNS_DATABASE_URL=f"sqlite:///{empty}"),
+            2,
+            "is not set up or is out of date; run `banns init`",
+        )
 
 
 def test_a_database_url_that_does_not_parse_is_invalid(tmp_path: Path) -> None:
-    fails(banns(tmp_path / "instance", "programme", "list", BANNS_DATABASE_URL="not a url"), 2,
-          "database URL 'not a url' is not valid")
+    fails(
+        banns(tmp_path / "instance", "programme", "list", BANNS_DATABASE_URL="not a url"),
+        2,
+        "database URL 'not a url' is not valid",
+    )
 
 
 def test_a_database_that_cannot_be_reached_gets_a_clear_message(tmp_path: Path) -> None:
     url = "postgresql://banns@127.0.0.1:1/banns"  # nothing listens on port 1
-    fails(banns(tmp_path / "instance", "programme", "list", BANNS_DATABASE_URL=url), 2,
-          "cannot connect to the database at postgresql", "banns@127.0.0.1:1/banns", "BANNS_DATABASE_URL")
+    fails(
+        banns(tmp_path / "instance", "programme", "list", BANNS_DATABASE_URL=url),
+        2,
+        "cannot connect to the database at postgresql",
+        "banns@127.0.0.1:1/banns",
+        "BANNS_DATABASE_URL",
+    )
 
 
 def test_a_config_file_that_is_not_toml_is_a_wrong_file(tmp_path: Path) -> None:

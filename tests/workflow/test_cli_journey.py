@@ -37,6 +37,7 @@ MOVE_KINDS = {"programme_started", "advanced", "returned", "waived", "ended"}
 
 # --- helpers: each one step of the story ---------------------------------------------------------------
 
+
 def start(cli: Any) -> int:
     out = cli("programme", "import", EXAMPLE).output
     match = re.search(r"Started programme (\d+): .* at Courtship", out)
@@ -72,8 +73,13 @@ def signers(view: dict[str, Any], stage: str, subject: str = "gate") -> list[str
     if rules.get("quorum"):
         wanted.add("steering_member")
     current = {p["id"] for p in view["partners"] if p["withdrawn_at"] is None}
-    return sorted({r["email"] for r in view["roles"]
-                   if r["role"] in wanted and (r["partner_id"] is None or r["partner_id"] in current)})
+    return sorted(
+        {
+            r["email"]
+            for r in view["roles"]
+            if r["role"] in wanted and (r["partner_id"] is None or r["partner_id"] in current)
+        }
+    )
 
 
 def sign_all(cli: Any, pid: int, emails: list[str]) -> None:
@@ -95,6 +101,7 @@ def advance(cli: Any, pid: int, to_title: str) -> None:
 
 
 # --- the stages ----------------------------------------------------------------------------------------
+
 
 def courtship_refuses_early_moves(cli: Any, pid: int) -> None:
     out = refused(cli, "advance", pid)
@@ -128,8 +135,10 @@ def honest_conversation_with_a_rejection(cli: Any, pid: int) -> None:
     out = refused(cli, "sign", pid, "approve", "--as", GARETH)
     assert "already decided in round 1" in out
 
-    assert "Sign-off requested (gate, round 2)" in cli("request", pid, "--by", PRIYA,
-                                                       "--note", "Acknowledged in the minutes").output
+    assert (
+        "Sign-off requested (gate, round 2)"
+        in cli("request", pid, "--by", PRIYA, "--note", "Acknowledged in the minutes").output
+    )
     out = refused(cli, "advance", pid)  # the rejection stands until Gareth himself approves
     assert f"rejected by Gareth Evans as signatory of {EASTVALE}: '{why}'" in out
     assert "awaiting" not in out  # the others' approvals on the same evidence still count
@@ -171,8 +180,9 @@ def prenup_after_eastvale_withdraws(cli: Any, pid: int) -> None:
 
     out = refused(cli, "advance", pid)
     assert f"awaiting sign-off from the signatory of {NORTHBRIDGE}, {SOUTHMOOR}" in out
-    assert f"awaiting sign-off from the Section 151 officer (chief finance officer) of {NORTHBRIDGE}, {SOUTHMOOR}" \
-        in out
+    assert (
+        f"awaiting sign-off from the Section 151 officer (chief finance officer) of {NORTHBRIDGE}, {SOUTHMOOR}" in out
+    )
     assert EASTVALE not in out
     assert "holds no role that signs this request" in refused(cli, "sign", pid, "approve", "--as", DEV, code=4)
 
@@ -205,6 +215,7 @@ def full_case_waived(cli: Any, pid: int) -> None:
 
 # --- the tests -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.slow  # about a hundred commands, a few seconds
 def test_a_programme_goes_from_courtship_to_live_at_the_command_line(cli: Any) -> None:
     pid = start(cli)
@@ -224,8 +235,11 @@ def test_a_programme_goes_from_courtship_to_live_at_the_command_line(cli: Any) -
 
     events = json.loads(cli("history", pid, "--json").stdout)
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
-    moves = [(e["kind"], e["from_state"], e["to_state"]) for e in events
-             if e["kind"] in MOVE_KINDS or e["to_state"] is not None]
+    moves = [
+        (e["kind"], e["from_state"], e["to_state"])
+        for e in events
+        if e["kind"] in MOVE_KINDS or e["to_state"] is not None
+    ]
     assert moves == [
         ("programme_started", None, "courtship"),
         ("advanced", "courtship", "honest_conversation"),

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflow.db import Database
-from workflow.definitions import Definition, load_definition
-from workflow.errors import BannsError, ConflictError, NotAllowedError
-from workflow.models import Event, Programme, SignOff
-from workflow.programmes import Programmes
-from workflow.registry import Registry
-from workflow.views import ProgrammeView
+from workflow.engine.db import Database
+from workflow.engine.definitions import Definition, load_definition
+from workflow.engine.errors import BannsError, ConflictError, NotAllowedError
+from workflow.engine.models import Event, Programme, SignOff
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
+from workflow.engine.views import ProgrammeView
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "definitions"
@@ -78,10 +78,14 @@ def counts(db: Database, pid: int) -> dict[str, Any]:
         seqs = session.scalars(select(Event.seq).where(Event.programme_id == pid).order_by(Event.seq)).all()
         programme = session.get(Programme, pid)
         assert programme is not None
-        return {"kinds": list(events), "seqs": list(seqs), "last_seq": programme.last_seq,
-                "version": programme.version_id, "state": programme.state,
-                "sign_offs": session.scalar(select(func.count()).select_from(SignOff)
-                                            .where(SignOff.programme_id == pid))}
+        return {
+            "kinds": list(events),
+            "seqs": list(seqs),
+            "last_seq": programme.last_seq,
+            "version": programme.version_id,
+            "state": programme.state,
+            "sign_offs": session.scalar(select(func.count()).select_from(SignOff).where(SignOff.programme_id == pid)),
+        }
 
 
 def advance_at_read_version(pid: int) -> Callable[[Programmes, threading.Barrier], ProgrammeView]:
@@ -89,11 +93,13 @@ def advance_at_read_version(pid: int) -> Callable[[Programmes, threading.Barrier
         version = engine.get(pid).version
         barrier.wait()
         return engine.advance(pid, expected_version=version)
+
     return work
 
 
-def test_two_concurrent_advances_one_wins(database_url: str, programmes: Programmes, sample: ProgrammeView,
-                                          people: dict[str, int], db: Database) -> None:
+def test_two_concurrent_advances_one_wins(
+    database_url: str, programmes: Programmes, sample: ProgrammeView, people: dict[str, int], db: Database
+) -> None:
     ready = ready_to_advance(programmes, sample.id, people)
     before = counts(db, sample.id)
 
@@ -113,8 +119,8 @@ def test_two_concurrent_advances_one_wins(database_url: str, programmes: Program
 
 
 def test_two_concurrent_advances_without_a_version_pass_the_gate_once(
-        database_url: str, programmes: Programmes, sample: ProgrammeView, people: dict[str, int],
-        db: Database) -> None:
+    database_url: str, programmes: Programmes, sample: ProgrammeView, people: dict[str, int], db: Database
+) -> None:
     ready_to_advance(programmes, sample.id, people)
 
     def advance(engine: Programmes, barrier: threading.Barrier) -> ProgrammeView:
@@ -129,8 +135,8 @@ def test_two_concurrent_advances_without_a_version_pass_the_gate_once(
 
 
 def test_concurrent_sign_offs_by_different_people_are_both_kept(
-        database_url: str, programmes: Programmes, sample: ProgrammeView, people: dict[str, int],
-        db: Database) -> None:
+    database_url: str, programmes: Programmes, sample: ProgrammeView, people: dict[str, int], db: Database
+) -> None:
     for criterion in DEFINITION.gates["courtship"].criteria:
         programmes.record_evidence(sample.id, criterion.id, "done")
     programmes.request_sign_off(sample.id)
@@ -140,6 +146,7 @@ def test_concurrent_sign_offs_by_different_people_are_both_kept(
         def work(engine: Programmes, barrier: threading.Barrier) -> ProgrammeView:
             barrier.wait()
             return engine.sign(sample.id, people[name], decision, "" if decision == "approve" else "not yet")
+
         return work
 
     results = in_threads(database_url, sign("tom", "approve"), sign("aisha", "reject"))
@@ -151,12 +158,14 @@ def test_concurrent_sign_offs_by_different_people_are_both_kept(
     view = programmes.get(sample.id)
     assert view.gate is not None
     assert sorted((s.person_name, s.decision) for s in view.gate.sign_offs) == [
-        ("Aisha Khan", "reject"), ("Tom Hardy", "approve")]
+        ("Aisha Khan", "reject"),
+        ("Tom Hardy", "approve"),
+    ]
 
 
 def test_the_same_person_signing_twice_at_once_is_stored_once(
-        database_url: str, programmes: Programmes, sample: ProgrammeView, people: dict[str, int],
-        db: Database) -> None:
+    database_url: str, programmes: Programmes, sample: ProgrammeView, people: dict[str, int], db: Database
+) -> None:
     for criterion in DEFINITION.gates["courtship"].criteria:
         programmes.record_evidence(sample.id, criterion.id, "done")
     programmes.request_sign_off(sample.id)
@@ -173,8 +182,9 @@ def test_the_same_person_signing_twice_at_once_is_stored_once(
     assert after["kinds"] == [*before["kinds"], "signed"] and after["sign_offs"] == 1
 
 
-def test_a_conflict_leaves_nothing_half_written(database_url: str, programmes: Programmes, sample: ProgrammeView,
-                                                people: dict[str, int], db: Database) -> None:
+def test_a_conflict_leaves_nothing_half_written(
+    database_url: str, programmes: Programmes, sample: ProgrammeView, people: dict[str, int], db: Database
+) -> None:
     for criterion in DEFINITION.gates["courtship"].criteria:
         programmes.record_evidence(sample.id, criterion.id, "done")
     stale = programmes.request_sign_off(sample.id).version
@@ -190,6 +200,7 @@ def test_a_conflict_leaves_nothing_half_written(database_url: str, programmes: P
 
 
 # --- two processes ---------------------------------------------------------------------------------------
+
 
 def _advance_in_process(url: str, pid: int, barrier: Any, results: Any) -> None:
     engine = engine_on(url)
@@ -207,15 +218,16 @@ def _advance_in_process(url: str, pid: int, barrier: Any, results: Any) -> None:
 
 
 @pytest.mark.slow
-def test_two_processes_advancing_at_once_one_wins(database_url: str, programmes: Programmes,
-                                                  sample: ProgrammeView, people: dict[str, int],
-                                                  db: Database) -> None:
+def test_two_processes_advancing_at_once_one_wins(
+    database_url: str, programmes: Programmes, sample: ProgrammeView, people: dict[str, int], db: Database
+) -> None:
     ready_to_advance(programmes, sample.id, people)
     before = counts(db, sample.id)
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(2, timeout=60), ctx.Queue()
-    workers = [ctx.Process(target=_advance_in_process, args=(database_url, sample.id, barrier, results))
-               for _ in range(2)]
+    workers = [
+        ctx.Process(target=_advance_in_process, args=(database_url, sample.id, barrier, results)) for _ in range(2)
+    ]
     for w in workers:
         w.start()
     outcome = sorted(results.get(timeout=60) for _ in workers)

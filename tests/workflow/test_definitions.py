@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workflow.definitions import (
+from workflow.engine.definitions import (
     BUILT_IN_ROLES,
     Definition,
     DefinitionError,
@@ -32,8 +32,11 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "engine_move.yaml": (16, "outcomes[1].move", "'withdraw' is a move the engine owns"),
     "gate_for_missing_stage.yaml": (33, "gates.prenup", "missing stage 'prenup'; stages are"),
     "invalid_id.yaml": (8, "stages[1].id", "expected lower-case letters, digits and '_'"),
-    "join_until_unknown_stage.yaml": (6, "partners.join_until",
-                                      "unknown stage 'outline_case'; expected one of: courtship, review"),
+    "join_until_unknown_stage.yaml": (
+        6,
+        "partners.join_until",
+        "unknown stage 'outline_case'; expected one of: courtship, review",
+    ),
     "loop.yaml": (10, "stages[1].next", "loops back to 'courtship'"),
     "missing_field.yaml": (26, "gates.review.sign_off", "required but missing"),
     "move_without_from.yaml": (14, "outcomes[1].from", "needs 'from'"),
@@ -43,16 +46,22 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "not_a_mapping.yaml": (2, "", "expected a mapping"),
     "optional_without_waiver.yaml": (20, "gates.courtship", "needs a 'waiver'"),
     "outcome_from_unknown_stage.yaml": (17, "outcomes[1].from[1]", "unknown stage 'transfer'"),
-    "quorum_both_count_and_fraction.yaml": (26, "gates.courtship.sign_off.quorum",
-                                            "exactly one of 'count' or 'fraction'"),
+    "quorum_both_count_and_fraction.yaml": (
+        26,
+        "gates.courtship.sign_off.quorum",
+        "exactly one of 'count' or 'fraction'",
+    ),
     "reminder_unknown_stage.yaml": (39, "reminders[0].stages[1]", "unknown stage 'transfer'"),
     "returns_to_later_stage.yaml": (11, "stages[1].returns_to[0]", "earlier stage: courtship"),
     "sign_off_left_empty.yaml": (24, "gates.courtship.sign_off", "expected a mapping of keys, got nothing"),
     "stage_and_outcome_share_id.yaml": (14, "outcomes[1].id", "a stage and an outcome share it"),
     "stage_without_gate.yaml": (8, "stages[1]", "no gate; expected gates.honest_conversation"),
     "unknown_key.yaml": (7, "stages[0].titel", "unknown key 'titel' (did you mean 'title'?)"),
-    "unknown_outcome_for_too_few.yaml": (7, "partners.when_too_few",
-                                         "unknown outcome 'failed'; expected one of: abandoned, live"),
+    "unknown_outcome_for_too_few.yaml": (
+        7,
+        "partners.when_too_few",
+        "unknown outcome 'failed'; expected one of: abandoned, live",
+    ),
     "unknown_reminder_kind.yaml": (35, "reminders[0].kind", "expected one of: sign_off_pending"),
     "unknown_role.yaml": (27, "gates.courtship.sign_off.roles[0]", "unknown role 's151_officer'"),
     "unknown_role_scope.yaml": (8, "roles[0].scope", "expected 'partner' or 'programme', got 'council'"),
@@ -154,11 +163,13 @@ def test_minimal_definition_parses() -> None:
 
 
 def test_several_document_wide_mistakes_are_all_reported() -> None:
-    text = (MINIMAL
-            .replace("    next: live\n", "    next: live\n    returns_to: [review]\n")
-            .replace("      each_partner: true\n  review:", "      roles: [s151_officer]\n  review:")
-            + "reminders:\n  - id: chase\n    kind: stage_end_approaching\n    days_before: 3\n"
-              "    stages: [transfer]\n")
+    text = (
+        MINIMAL.replace("    next: live\n", "    next: live\n    returns_to: [review]\n").replace(
+            "      each_partner: true\n  review:", "      roles: [s151_officer]\n  review:"
+        )
+        + "reminders:\n  - id: chase\n    kind: stage_end_approaching\n    days_before: 3\n"
+        "    stages: [transfer]\n"
+    )
 
     found = problems_of(lambda: parse_definition(text, "several.yaml"))
 
@@ -169,15 +180,19 @@ def test_several_document_wide_mistakes_are_all_reported() -> None:
 
 
 def test_several_field_mistakes_are_all_reported_in_line_order() -> None:
-    text = (MINIMAL
-            .replace("version: 1", "version: one")
-            .replace("    title: Courtship\n", "    title: Courtship\n    optional: maybe\n")
-            .replace("    title: Reviewed\n", "    title: Reviewed\n    colour: blue\n"))
+    text = (
+        MINIMAL.replace("version: 1", "version: one")
+        .replace("    title: Courtship\n", "    title: Courtship\n    optional: maybe\n")
+        .replace("    title: Reviewed\n", "    title: Reviewed\n    colour: blue\n")
+    )
 
     found = problems_of(lambda: parse_definition(text, "several.yaml"))
 
     assert [(line, field) for line, field, _ in found] == [
-        (2, "version"), (7, "stages[0].optional"), (28, "gates.review.colour")]
+        (2, "version"),
+        (7, "stages[0].optional"),
+        (28, "gates.review.colour"),
+    ]
     assert "expected true or false, got 'maybe'" in found[1][2]
 
 
@@ -194,8 +209,14 @@ def test_reminder_without_kind_lists_the_kinds() -> None:
 
     found = problems_of(lambda: parse_definition(text, "kind.yaml"))
 
-    assert found == [(33, "reminders[0].kind", "is required but missing; expected one of: sign_off_pending, "
-                      "stage_end_approaching, review_due, transfer_clock")]
+    assert found == [
+        (
+            33,
+            "reminders[0].kind",
+            "is required but missing; expected one of: sign_off_pending, "
+            "stage_end_approaching, review_due, transfer_clock",
+        )
+    ]
 
 
 def test_unreadable_file_is_a_definition_error(tmp_path: Path) -> None:

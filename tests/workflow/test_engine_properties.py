@@ -27,17 +27,18 @@ from hypothesis import strategies as st
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from workflow.db import Database
-from workflow.definitions import load_definition
-from workflow.errors import BannsError, ConflictError, NotAllowedError
-from workflow.importer import PartnerSpec, load_programme
-from workflow.models import Event, Evidence, Partner, Programme, RoleAssignment, SignOff
-from workflow.money.service import Finances, figures_status
-from workflow.permissions import Actor
-from workflow.programmes import Programmes
-from workflow.registry import Registry
-from workflow.replay import STAGE_CHANGES, Snapshot, replay, snapshot
-from workflow.views import ProgrammeView
+from workflow.engine.db import Database
+from workflow.engine.definitions import load_definition
+from workflow.engine.errors import BannsError, ConflictError, NotAllowedError
+from workflow.engine.importer import PartnerSpec, load_programme
+from workflow.engine.models import Event, Evidence, Partner, Programme, RoleAssignment, SignOff
+from workflow.engine.permissions import Actor
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
+from workflow.engine.replay import STAGE_CHANGES, Snapshot, replay, snapshot
+from workflow.engine.views import ProgrammeView
+from workflow.money.figures import figures_status
+from workflow.money.service import Finances
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "definitions"
@@ -51,8 +52,19 @@ EVENT_OF = {"advance": "advanced", "waive": "waived", "return": "returned", "end
 
 # Every action stays possible at every step, but the likely ones follow what a programme manager would do
 # next, so that runs get through gates instead of bouncing off the first one. Drastic moves are rare.
-ACTIONS = ["evidence", "request", "sign", "sign_all", "advance", "waiver_request", "waive", "return",
-           "withdraw", "end", "join"]
+ACTIONS = [
+    "evidence",
+    "request",
+    "sign",
+    "sign_all",
+    "advance",
+    "waiver_request",
+    "waive",
+    "return",
+    "withdraw",
+    "end",
+    "join",
+]
 LIKELY = {
     "missing evidence": ["evidence"] * 8 + ["advance"],
     "no request": ["request"] * 5 + ["evidence", "sign", "advance"],
@@ -66,14 +78,21 @@ def likely_actions(view: ProgrammeView) -> list[str]:
     if view.gate is None:
         return ACTIONS
     criteria = [r for r in view.gate.report.requirements if r.kind == "criterion"]
-    situation = ("waiver requested" if view.gate.request_open and view.gate.subject == "waiver"
-                 else "request open" if view.gate.request_open
-                 else "missing evidence" if any(r.required and not r.met for r in criteria) else "no request")
+    situation = (
+        "waiver requested"
+        if view.gate.request_open and view.gate.subject == "waiver"
+        else "request open"
+        if view.gate.request_open
+        else "missing evidence"
+        if any(r.required and not r.met for r in criteria)
+        else "no request"
+    )
     extra = LIKELY["optional stage"] if view.gate.waiver_report is not None else []
     return ACTIONS + LIKELY[situation] * 3 + extra
 
 
 # --- the oracle: gate rules judged straight from the rows ------------------------------------------------
+
 
 def oracle(session: Session, pid: int, subject: str) -> bool:
     """Whether the current gate (or its waiver) holds, computed without the engine's gate code."""
@@ -86,23 +105,36 @@ def oracle(session: Session, pid: int, subject: str) -> bool:
     if rules is None:
         return False
     if subject == "gate":
-        evidenced = set(session.scalars(select(Evidence.criterion).where(
-            Evidence.programme_id == pid, Evidence.stage == programme.state)))
+        evidenced = set(
+            session.scalars(
+                select(Evidence.criterion).where(Evidence.programme_id == pid, Evidence.stage == programme.state)
+            )
+        )
         if any(c.required and not c.figures and c.id not in evidenced for c in gate.criteria):
             return False
         # criteria met by the programme's own figures (business case, pre-nup), as the money package says
         if any(c.required and c.figures and not figures_status(session, pid, c.figures)[0] for c in gate.criteria):
             return False
-    partners = set(session.scalars(select(Partner.id).where(Partner.programme_id == pid,
-                                                            Partner.withdrawn_at.is_(None))))
-    held = {(r.person_id, r.role, r.partner_id) for r in session.scalars(
-        select(RoleAssignment).where(RoleAssignment.programme_id == pid))
-        if r.partner_id is None or r.partner_id in partners}
+    partners = set(
+        session.scalars(select(Partner.id).where(Partner.programme_id == pid, Partner.withdrawn_at.is_(None)))
+    )
+    held = {
+        (r.person_id, r.role, r.partner_id)
+        for r in session.scalars(select(RoleAssignment).where(RoleAssignment.programme_id == pid))
+        if r.partner_id is None or r.partner_id in partners
+    }
     latest: dict[tuple[int, str, int | None], str] = {}
-    for s in session.scalars(select(SignOff).where(
-            SignOff.programme_id == pid, SignOff.stage == programme.state,
-            SignOff.stage_visit == programme.stage_visit, SignOff.subject == subject,
-            SignOff.evidence_rev == programme.evidence_rev).order_by(SignOff.round)):
+    for s in session.scalars(
+        select(SignOff)
+        .where(
+            SignOff.programme_id == pid,
+            SignOff.stage == programme.state,
+            SignOff.stage_visit == programme.stage_visit,
+            SignOff.subject == subject,
+            SignOff.evidence_rev == programme.evidence_rev,
+        )
+        .order_by(SignOff.round)
+    ):
         if (s.person_id, s.role, s.partner_id) in held:
             latest[(s.person_id, s.role, s.partner_id)] = s.decision
 
@@ -141,6 +173,7 @@ def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
 
 # --- one run: a fresh database, the example programme, checked steps -------------------------------------
 
+
 @dataclass(frozen=True)
 class Facts:
     state: str
@@ -159,8 +192,9 @@ class Run:
         self.now = 0
         self.programmes = Programmes(self.db, REGISTRY, clock=self.clock)
         self.pid = 1
-        self.view = self.programmes.get(self.pid) if programme_exists else self.programmes.start(
-            *load_programme(EXAMPLE))
+        self.view = (
+            self.programmes.get(self.pid) if programme_exists else self.programmes.start(*load_programme(EXAMPLE))
+        )
         self.people = {r.person_name.split()[0].lower(): r.person_id for r in self.view.roles}
         self.pm = self.programmes.actor("priya.shah@northbridge.example")
         self.seen: Counter[str] = Counter()
@@ -170,25 +204,39 @@ class Run:
 
     def facts(self, session: Session) -> Facts:
         def count(model: type, *where: object) -> Any:
-            return select(func.count()).select_from(model).where(
-                model.programme_id == self.pid, *where).scalar_subquery()  # type: ignore[attr-defined]
-        row = session.execute(select(
-            Programme.state, Programme.stage_visit, Programme.version_id, count(Event), count(SignOff),
-            count(Evidence), count(Partner, Partner.withdrawn_at.is_not(None))).where(Programme.id == self.pid)).one()
+            return (
+                select(func.count()).select_from(model).where(model.programme_id == self.pid, *where).scalar_subquery()
+            )  # type: ignore[attr-defined]
+
+        row = session.execute(
+            select(
+                Programme.state,
+                Programme.stage_visit,
+                Programme.version_id,
+                count(Event),
+                count(SignOff),
+                count(Evidence),
+                count(Partner, Partner.withdrawn_at.is_not(None)),
+            ).where(Programme.id == self.pid)
+        ).one()
         return Facts(*row)
 
     def stored(self) -> Snapshot:
         with self.db.read() as session:
-            programme = session.scalars(select(Programme).where(Programme.id == self.pid)
-                                        .options(selectinload(Programme.partners))).one()
+            programme = session.scalars(
+                select(Programme).where(Programme.id == self.pid).options(selectinload(Programme.partners))
+            ).one()
             return snapshot(programme)
 
     def do(self, kind: str, call: Callable[[], ProgrammeView], stale: bool = False) -> None:
         """Take one step and check (a)-(d) around it."""
         with self.db.read() as session:
             before = self.facts(session)
-            holds = {subject: oracle(session, self.pid, subject) for subject in ("gate", "waiver")
-                     if kind in ("advance", "waive")}
+            holds = {
+                subject: oracle(session, self.pid, subject)
+                for subject in ("gate", "waiver")
+                if kind in ("advance", "waive")
+            }
         self.now += 1
         try:
             view = call()
@@ -223,7 +271,7 @@ class Run:
     def check_log(self, kind: str, before: Facts) -> None:
         history = self.programmes.history(self.pid)
         assert [e.seq for e in history] == list(range(1, len(history) + 1))
-        new = history[before.events:]
+        new = history[before.events :]
         assert new, f"{kind} changed the programme without an event"
         with self.db.read() as session:
             after = self.facts(session)
@@ -239,6 +287,7 @@ class Run:
 
 # --- drawing the actions ---------------------------------------------------------------------------------
 
+
 def take_step(run: Run, data: st.DataObject) -> None:
     state = run.view.state
     kind = data.draw(st.sampled_from(likely_actions(run.view)), label="action")
@@ -250,12 +299,20 @@ def take_step(run: Run, data: st.DataObject) -> None:
         have = {e.criterion for e in run.view.gate.evidence} if run.view.gate else set()
         missing = [c.id for c in gate.criteria if c.required and c.id not in have]
         criterion = data.draw(st.sampled_from(missing or [c.id for c in gate.criteria]), label="criterion")
-        run.do(kind, lambda: p.record_evidence(pid, criterion, "minutes of the meeting", actor=pm,
-                                               expected_version=expected), stale)
+        run.do(
+            kind,
+            lambda: p.record_evidence(pid, criterion, "minutes of the meeting", actor=pm, expected_version=expected),
+            stale,
+        )
     elif kind in ("request", "waiver_request"):
         waiver = kind == "waiver_request"
-        run.do(kind, lambda: p.request_sign_off(pid, pm, waiver=waiver, note="clear model" if waiver else "",
-                                                expected_version=expected), stale)
+        run.do(
+            kind,
+            lambda: p.request_sign_off(
+                pid, pm, waiver=waiver, note="clear model" if waiver else "", expected_version=expected
+            ),
+            stale,
+        )
     elif kind == "sign":
         sign_once(run, data)
     elif kind == "sign_all":  # everyone decides, in random order; perhaps one of them rejects
@@ -263,8 +320,12 @@ def take_step(run: Run, data: st.DataObject) -> None:
         dissenter = data.draw(st.sampled_from([None] * len(order) + list(order)), label="dissenter")
         for person in order:
             decision = "reject" if person == dissenter else "approve"
-            run.do(decision, lambda person=person, d=decision: p.sign(  # type: ignore[misc]
-                pid, person, d, "the numbers do not add up"))
+            run.do(
+                decision,
+                lambda person=person, d=decision: p.sign(  # type: ignore[misc]
+                    pid, person, d, "the numbers do not add up"
+                ),
+            )
     elif kind in ("advance", "waive"):
         actor = data.draw(st.sampled_from([pm, pm, pm, Actor(run.people["tom"], "Tom Hardy")]), label="actor")
         move = p.advance if kind == "advance" else (lambda i, a, **kw: p.waive(i, "clear agreed model", a, **kw))
@@ -272,12 +333,14 @@ def take_step(run: Run, data: st.DataObject) -> None:
     elif kind == "return":
         targets = DEFINITION.return_targets(state) if state in DEFINITION.stage_by_id else []
         to = data.draw(st.sampled_from(targets or DEFINITION.stage_ids), label="return to")
-        run.do(kind, lambda: p.return_to(pid, to, "gate evidence was not good enough", pm,
-                                         expected_version=expected), stale)
+        run.do(
+            kind,
+            lambda: p.return_to(pid, to, "gate evidence was not good enough", pm, expected_version=expected),
+            stale,
+        )
     elif kind == "withdraw" and data.draw(st.integers(0, 2), label="really withdraw") == 0:
         partner = data.draw(st.sampled_from([x.id for x in run.view.partners]), label="partner")
-        run.do(kind, lambda: p.withdraw(pid, partner, "cabinet voted to leave", pm, expected_version=expected),
-               stale)
+        run.do(kind, lambda: p.withdraw(pid, partner, "cabinet voted to leave", pm, expected_version=expected), stale)
     elif kind == "join" and data.draw(st.integers(0, 2), label="really join") == 0:
         join(run, expected, stale)
     elif kind == "end" and data.draw(st.integers(0, 3), label="really end") == 0:
@@ -288,15 +351,20 @@ def take_step(run: Run, data: st.DataObject) -> None:
 def join(run: Run, expected: int | None, stale: bool) -> None:
     """A new partner joins (allowed only early on) and names a signatory who also sits on the steering group."""
     n = len(run.view.partners) + 1
-    spec = PartnerSpec(name=f"Newtown {n} Council", kind="district_council", population=50_000 + n,
-                       net_budget=Decimal("7000000.00"))
+    spec = PartnerSpec(
+        name=f"Newtown {n} Council", kind="district_council", population=50_000 + n, net_budget=Decimal("7000000.00")
+    )
     run.do("join", lambda: run.programmes.add_partner(run.pid, spec, run.pm, expected_version=expected), stale)
     partner = next((x.id for x in run.view.partners if x.name == spec.name), None)
     if partner is not None:
         email = f"signatory{n}@newtown.example"
         for role in ("signatory", "steering_member"):
-            run.do("assign", lambda role=role: run.programmes.assign_role(  # type: ignore[misc]
-                run.pid, email, role, partner, run.pm, name=f"Newtown Signatory {n}"))
+            run.do(
+                "assign",
+                lambda role=role: run.programmes.assign_role(  # type: ignore[misc]
+                    run.pid, email, role, partner, run.pm, name=f"Newtown Signatory {n}"
+                ),
+            )
         run.people[f"newtown{n}"] = run.programmes.actor(email).person_id or 0
 
 

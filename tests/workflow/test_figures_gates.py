@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from workflow.definitions import DefinitionError, parse_definition
-from workflow.errors import MoveRefusedError
+from workflow.engine.definitions import DefinitionError, parse_definition
+from workflow.engine.errors import MoveRefusedError
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 from workflow.money.service import Finances
-from workflow.programmes import Programmes
-from workflow.views import ProgrammeView
 
 ROOT = Path(__file__).resolve().parents[2]
 MONEY = ROOT / "examples" / "northbridge-southmoor-money.yaml"
@@ -34,7 +34,8 @@ def at_outline_case(programmes: Programmes, sample: ProgrammeView, people: dict[
 
 
 def test_the_outline_case_gate_waits_for_the_business_case_figures(
-        programmes: Programmes, sample: ProgrammeView, people: dict[str, int]) -> None:
+    programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
+) -> None:
     view = at_outline_case(programmes, sample, people)
     assert view.state == "outline_case"
     definition = programmes.registry.latest(view.definition_id)
@@ -47,7 +48,8 @@ def test_the_outline_case_gate_waits_for_the_business_case_figures(
     assert "'Payback year': no business case figures recorded" in str(refused.value)
 
     Finances(programmes.db, programmes.registry, programmes.clock).import_figures(
-        view.id, MONEY.read_text(encoding="utf-8"), str(MONEY))
+        view.id, MONEY.read_text(encoding="utf-8"), str(MONEY)
+    )
     view = programmes.request_sign_off(view.id)
     assert view.gate is not None
     figures = {r.label: r for r in view.gate.report.requirements if r.kind == "criterion"}
@@ -67,7 +69,8 @@ def test_a_definition_naming_an_unknown_figure_check_is_refused_with_its_line() 
 
 
 def test_changing_the_figures_after_approval_asks_everyone_again(
-        programmes: Programmes, sample: ProgrammeView, people: dict[str, int]) -> None:
+    programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
+) -> None:
     view = at_outline_case(programmes, sample, people)
     finances = Finances(programmes.db, programmes.registry, programmes.clock)
     finances.import_figures(view.id, MONEY.read_text(encoding="utf-8"), str(MONEY))

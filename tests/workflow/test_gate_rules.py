@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.definitions import Quorum, SignOffRules, load_definition
-from workflow.gates import APPROVE, REJECT, Capacity, Decision, GateInputs, evaluate, required_capacities
+from workflow.engine.definitions import Quorum, SignOffRules, load_definition
+from workflow.engine.gates import APPROVE, REJECT, Capacity, Decision, GateInputs, evaluate, required_capacities
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITION = load_definition(ROOT / "definitions" / "shared-service.yaml")
@@ -34,17 +34,25 @@ HOLDERS = {
 EACH_PARTNER = SignOffRules(each_partner=True)
 
 
-def decide(person: int, role: str, partner: int | None = None, decision: str = APPROVE, comment: str = "",
-           round: int = 1) -> Decision:
+def decide(
+    person: int, role: str, partner: int | None = None, decision: str = APPROVE, comment: str = "", round: int = 1
+) -> Decision:
     return Decision(person, NAMES[person], Capacity(role, partner), decision, comment, round)
 
 
-def judge(rules: SignOffRules, *decisions: Decision, partners: dict[int, str] | None = None,
-          holders: dict[Capacity, frozenset[int]] | None = None, evidenced: frozenset[str] | None = None):
-    inputs = GateInputs(partners=PARTNERS if partners is None else partners,
-                        holders=HOLDERS if holders is None else holders,
-                        evidenced=frozenset(c.id for c in CRITERIA) if evidenced is None else evidenced,
-                        decisions=tuple(decisions))
+def judge(
+    rules: SignOffRules,
+    *decisions: Decision,
+    partners: dict[int, str] | None = None,
+    holders: dict[Capacity, frozenset[int]] | None = None,
+    evidenced: frozenset[str] | None = None,
+):
+    inputs = GateInputs(
+        partners=PARTNERS if partners is None else partners,
+        holders=HOLDERS if holders is None else holders,
+        evidenced=frozenset(c.id for c in CRITERIA) if evidenced is None else evidenced,
+        decisions=tuple(decisions),
+    )
     return evaluate(DEFINITION, rules, CRITERIA, inputs)
 
 
@@ -60,13 +68,17 @@ def steering(*people: int) -> list[Decision]:
 
 # --- each rule alone -------------------------------------------------------------------------------------
 
+
 def test_each_partner_needs_the_signatory_of_every_partner() -> None:
     assert judge(EACH_PARTNER, *signatories(11, 12, 13)).passed
     report = judge(EACH_PARTNER, *signatories(11, 12))
     assert not report.passed
     assert report.unmet == ("awaiting sign-off from the signatory of Eastvale",)
     assert [(r.label, r.met) for r in report.requirements if r.kind == "sign_off"] == [
-        ("signatory of Northbridge", True), ("signatory of Southmoor", True), ("signatory of Eastvale", False)]
+        ("signatory of Northbridge", True),
+        ("signatory of Southmoor", True),
+        ("signatory of Eastvale", False),
+    ]
 
 
 def test_missing_required_evidence_fails_even_with_every_approval() -> None:
@@ -105,8 +117,9 @@ def test_per_partner_named_role_needs_its_holder_at_every_partner() -> None:
     rules = SignOffRules(roles=["s151_officer"])
     report = judge(rules, decide(21, "s151_officer", NORTH), decide(22, "s151_officer", SOUTH))
     assert report.unmet == ("awaiting sign-off from the Section 151 officer (chief finance officer) of Eastvale",)
-    assert judge(rules, decide(21, "s151_officer", NORTH), decide(22, "s151_officer", SOUTH),
-                 decide(23, "s151_officer", EAST)).passed
+    assert judge(
+        rules, decide(21, "s151_officer", NORTH), decide(22, "s151_officer", SOUTH), decide(23, "s151_officer", EAST)
+    ).passed
 
 
 def test_programme_role_needs_its_holder_once() -> None:
@@ -125,12 +138,16 @@ def test_every_rule_given_must_hold() -> None:
 
 # --- rejections and who counts ---------------------------------------------------------------------------
 
+
 def test_a_rejection_blocks_and_names_the_rejecter_and_the_reason() -> None:
-    report = judge(EACH_PARTNER, *signatories(11, 13),
-                   decide(12, "signatory", SOUTH, REJECT, "the cost split ignores pensions"))
+    report = judge(
+        EACH_PARTNER, *signatories(11, 13), decide(12, "signatory", SOUTH, REJECT, "the cost split ignores pensions")
+    )
     assert not report.passed
-    assert report.unmet == ("rejected by Aisha as signatory of Southmoor: 'the cost split ignores pensions'; "
-                            "Aisha must approve a resubmission",)
+    assert report.unmet == (
+        "rejected by Aisha as signatory of Southmoor: 'the cost split ignores pensions'; "
+        "Aisha must approve a resubmission",
+    )
     south = next(r for r in report.requirements if r.label == "signatory of Southmoor")
     assert (south.met, south.detail) == (False, "rejected")
 
@@ -177,7 +194,11 @@ def test_a_withdrawn_partner_is_not_required() -> None:
 def test_required_capacities_lists_each_once() -> None:
     rules = SignOffRules(each_partner=True, roles=["signatory", "chair"])
     assert required_capacities(DEFINITION, rules, PARTNERS) == [
-        Capacity("signatory", NORTH), Capacity("signatory", SOUTH), Capacity("signatory", EAST), Capacity("chair")]
+        Capacity("signatory", NORTH),
+        Capacity("signatory", SOUTH),
+        Capacity("signatory", EAST),
+        Capacity("chair"),
+    ]
 
 
 # --- properties ------------------------------------------------------------------------------------------
@@ -198,19 +219,22 @@ def gates(draw: st.DrawFn) -> tuple[SignOffRules, GateInputs]:
             holders[Capacity(role, p)] = frozenset(next(person) for _ in range(draw(st.integers(1, 3))))
     holders[Capacity("chair")] = frozenset({next(person)})
     members = sum(len(h) for c, h in holders.items() if c.role == "steering_member")
-    quorum = draw(st.none() | st.builds(Quorum, count=st.integers(1, members),
-                                        each_partner_present=st.booleans())
-                  | st.builds(Quorum, fraction=st.decimals("0.01", "1", places=2),
-                              each_partner_present=st.booleans()))
+    quorum = draw(
+        st.none()
+        | st.builds(Quorum, count=st.integers(1, members), each_partner_present=st.booleans())
+        | st.builds(Quorum, fraction=st.decimals("0.01", "1", places=2), each_partner_present=st.booleans())
+    )
     each = draw(st.booleans()) if quorum or roles else True
     rules = SignOffRules(each_partner=each, quorum=quorum, roles=roles)
     return rules, GateInputs(partners, holders, frozenset(c.id for c in CRITERIA), ())
 
 
 def approve_all(rules: SignOffRules, inputs: GateInputs) -> list[Decision]:
-    return [Decision(person, f"P{person}", cap, APPROVE, "", 1)
-            for cap in required_capacities(DEFINITION, rules, inputs.partners)
-            for person in sorted(inputs.holders[cap])]
+    return [
+        Decision(person, f"P{person}", cap, APPROVE, "", 1)
+        for cap in required_capacities(DEFINITION, rules, inputs.partners)
+        for person in sorted(inputs.holders[cap])
+    ]
 
 
 @settings(max_examples=150, deadline=None)
@@ -218,8 +242,9 @@ def approve_all(rules: SignOffRules, inputs: GateInputs) -> list[Decision]:
 def test_approving_every_asked_capacity_passes(gate: tuple[SignOffRules, GateInputs]) -> None:
     rules, inputs = gate
     decisions = approve_all(rules, inputs)
-    report = evaluate(DEFINITION, rules, CRITERIA, GateInputs(inputs.partners, inputs.holders, inputs.evidenced,
-                                                              tuple(decisions)))
+    report = evaluate(
+        DEFINITION, rules, CRITERIA, GateInputs(inputs.partners, inputs.holders, inputs.evidenced, tuple(decisions))
+    )
     assert report.passed, report.unmet
     assert all(r.met for r in report.requirements if r.required)
 
@@ -232,7 +257,8 @@ def test_any_standing_rejection_fails(gate: tuple[SignOffRules, GateInputs], dat
     i = data.draw(st.integers(0, len(decisions) - 1))
     rejecter = decisions[i]
     decisions[i] = Decision(rejecter.person_id, rejecter.person_name, rejecter.capacity, REJECT, "not yet", 1)
-    report = evaluate(DEFINITION, rules, CRITERIA, GateInputs(inputs.partners, inputs.holders, inputs.evidenced,
-                                                              tuple(decisions)))
+    report = evaluate(
+        DEFINITION, rules, CRITERIA, GateInputs(inputs.partners, inputs.holders, inputs.evidenced, tuple(decisions))
+    )
     assert not report.passed
     assert any(u.startswith(f"rejected by {rejecter.person_name} ") and "'not yet'" in u for u in report.unmet)

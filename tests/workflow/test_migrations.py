@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from workflow import schema
-from workflow.db import Database
-from workflow.models import Base
+from workflow.engine import schema
+from workflow.engine.db import Database
+from workflow.engine.models import Base
 
 
 def test_migrated_schema_matches_the_models(db: Database) -> None:

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from workflow.db import Database
-from workflow.definitions import load_definition
-from workflow.errors import InvalidError, MoveRefusedError, NotAllowedError
-from workflow.importer import PartnerSpec, load_programme
-from workflow.models import Event, SignOff
+from workflow.engine.db import Database
+from workflow.engine.definitions import load_definition
+from workflow.engine.errors import InvalidError, MoveRefusedError, NotAllowedError
+from workflow.engine.importer import PartnerSpec, load_programme
+from workflow.engine.models import Event, SignOff
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
+from workflow.engine.views import ProgrammeView
 from workflow.money.service import Finances
-from workflow.programmes import Programmes
-from workflow.registry import Registry
-from workflow.views import ProgrammeView
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "definitions"
@@ -53,7 +53,8 @@ def walk_to(programmes: Programmes, pid: int, people: dict[str, int], stage: str
     (the outline case and pre-nup gates check those figures)."""
     money = Path(__file__).resolve().parents[2] / "examples" / "northbridge-southmoor-money.yaml"
     Finances(programmes.db, programmes.registry, programmes.clock).import_figures(
-        pid, money.read_text(encoding="utf-8"), str(money))
+        pid, money.read_text(encoding="utf-8"), str(money)
+    )
     view = programmes.get(pid)
     while view.state != stage:
         view = pass_gate(programmes, pid, people)
@@ -71,8 +72,10 @@ def partner_id(view: ProgrammeView, prefix: str) -> int:
 
 # --- sign-off rounds -------------------------------------------------------------------------------------
 
-def test_changed_evidence_asks_everyone_again(programmes: Programmes, sample: ProgrammeView,
-                                              people: dict[str, int]) -> None:
+
+def test_changed_evidence_asks_everyone_again(
+    programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
+) -> None:
     record_all(programmes, sample.id)
     programmes.request_sign_off(sample.id)
     programmes.sign(sample.id, people["tom"], "approve")
@@ -83,8 +86,10 @@ def test_changed_evidence_asks_everyone_again(programmes: Programmes, sample: Pr
     assert view.gate is not None and not view.gate.request_open
     view = programmes.request_sign_off(sample.id, note="vision revised")
     assert view.gate is not None and view.gate.round == 2
-    assert awaiting(view) == ["awaiting sign-off from the signatory of Northbridge District Council, "
-                              "Southmoor District Council, Eastvale Borough Council"]
+    assert awaiting(view) == [
+        "awaiting sign-off from the signatory of Northbridge District Council, "
+        "Southmoor District Council, Eastvale Borough Council"
+    ]
     assert not any("rejected" in u for u in view.gate.report.unmet)  # the old rejection is on old evidence
     with pytest.raises(MoveRefusedError):
         programmes.advance(sample.id)
@@ -92,7 +97,8 @@ def test_changed_evidence_asks_everyone_again(programmes: Programmes, sample: Pr
 
 
 def test_resubmission_on_unchanged_evidence_keeps_approvals_and_needs_the_rejecter(
-        programmes: Programmes, sample: ProgrammeView, people: dict[str, int]) -> None:
+    programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
+) -> None:
     record_all(programmes, sample.id)
     programmes.request_sign_off(sample.id)
     programmes.sign(sample.id, people["tom"], "approve")
@@ -104,7 +110,8 @@ def test_resubmission_on_unchanged_evidence_keeps_approvals_and_needs_the_reject
     assert awaiting(view) == []
     assert view.gate.report.unmet == (
         "rejected by Aisha Khan as signatory of Southmoor District Council: 'budget for the next stage is not "
-        "agreed by our cabinet'; Aisha Khan must approve a resubmission",)
+        "agreed by our cabinet'; Aisha Khan must approve a resubmission",
+    )
     with pytest.raises(MoveRefusedError, match="rejected by Aisha Khan"):
         programmes.advance(sample.id)
 
@@ -113,8 +120,9 @@ def test_resubmission_on_unchanged_evidence_keeps_approvals_and_needs_the_reject
     assert programmes.advance(sample.id).state == "honest_conversation"
 
 
-def test_a_person_cannot_decide_twice_in_one_round(programmes: Programmes, sample: ProgrammeView,
-                                                   people: dict[str, int]) -> None:
+def test_a_person_cannot_decide_twice_in_one_round(
+    programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
+) -> None:
     record_all(programmes, sample.id)
     programmes.request_sign_off(sample.id)
     before = programmes.sign(sample.id, people["tom"], "approve")
@@ -124,8 +132,9 @@ def test_a_person_cannot_decide_twice_in_one_round(programmes: Programmes, sampl
     assert programmes.get(sample.id) == before
 
 
-def test_signing_before_a_request_is_refused(programmes: Programmes, sample: ProgrammeView,
-                                             people: dict[str, int]) -> None:
+def test_signing_before_a_request_is_refused(
+    programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
+) -> None:
     with pytest.raises(MoveRefusedError, match="has not been requested"):
         programmes.sign(sample.id, people["tom"], "approve")
     record_all(programmes, sample.id)
@@ -158,8 +167,10 @@ def test_returning_resets_sign_offs(programmes: Programmes, sample: ProgrammeVie
 
 # --- waivers ---------------------------------------------------------------------------------------------
 
+
 def test_waiving_needs_the_waiver_approved_by_the_whole_steering_group(
-        programmes: Programmes, sample: ProgrammeView, people: dict[str, int]) -> None:
+    programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
+) -> None:
     with pytest.raises(MoveRefusedError, match="not optional"):
         programmes.request_sign_off(sample.id, waiver=True, note="we know each other well")
     walk_to(programmes, sample.id, people, "full_case")
@@ -182,10 +193,15 @@ def test_waiving_needs_the_waiver_approved_by_the_whole_steering_group(
     assert view.state == "transfer"
     last = programmes.history(sample.id)[-1]
     assert (last.kind, last.from_state, last.to_state, last.reason) == (
-        "waived", "full_case", "transfer", "clear agreed model")
+        "waived",
+        "full_case",
+        "transfer",
+        "clear agreed model",
+    )
 
 
 # --- definition versions ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def own_definitions(tmp_path: Path) -> Path:
@@ -202,8 +218,12 @@ def edit(folder: Path, version: int) -> None:
     text = text.replace("version: 1\n", f"version: {version}\n", 1)
     old = "    title: Gateway 0 - strategic assessment\n    criteria:\n"
     assert old in text
-    text = text.replace(old, "    title: Gateway 0 - strategic assessment (revised)\n    criteria:\n"
-                        "      - id: risk_register\n        title: Joint risk register opened\n", 1)
+    text = text.replace(
+        old,
+        "    title: Gateway 0 - strategic assessment (revised)\n    criteria:\n"
+        "      - id: risk_register\n        title: Joint risk register opened\n",
+        1,
+    )
     path.write_text(text, encoding="utf-8")
 
 
@@ -257,10 +277,13 @@ def test_migrating_adopts_a_newer_version_and_logs_it(db: Database, clock, own_d
 
 # --- partners and the log --------------------------------------------------------------------------------
 
-def test_partners_may_join_only_until_the_outline_case(programmes: Programmes, sample: ProgrammeView,
-                                                       people: dict[str, int]) -> None:
-    spec = PartnerSpec(name="Westfield District Council", kind="district_council", population=71200,
-                       net_budget="9800000.00")
+
+def test_partners_may_join_only_until_the_outline_case(
+    programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
+) -> None:
+    spec = PartnerSpec(
+        name="Westfield District Council", kind="district_council", population=71200, net_budget="9800000.00"
+    )
     walk_to(programmes, sample.id, people, "outline_case")
     view = programmes.add_partner(sample.id, spec)
     assert [p.name for p in view.current_partners][-1] == "Westfield District Council"
@@ -271,12 +294,15 @@ def test_partners_may_join_only_until_the_outline_case(programmes: Programmes, s
     view = programmes.assign_role(sample.id, "wendy.ross@westfield.example", "steering_member", west)
     assert programmes.get(sample.id) == view
     assert [(r.role, r.partner_name) for r in view.roles if r.person_name == "Wendy Ross"] == [
-        ("signatory", "Westfield District Council"), ("steering_member", "Westfield District Council")]
+        ("signatory", "Westfield District Council"),
+        ("steering_member", "Westfield District Council"),
+    ]
     people = {**people, "wendy": programmes.actor("wendy.ross@westfield.example").person_id or 0}
     pass_gate(programmes, sample.id, people)
 
-    late = PartnerSpec(name="Northmoor District Council", kind="district_council", population=50000,
-                       net_budget="7000000.00")
+    late = PartnerSpec(
+        name="Northmoor District Council", kind="district_council", population=50000, net_budget="7000000.00"
+    )
     before = programmes.get(sample.id)
     with pytest.raises(MoveRefusedError, match="only up to 'Outline business case'"):
         programmes.add_partner(sample.id, late)
@@ -296,8 +322,9 @@ def test_events_are_append_only(programmes: Programmes, sample: ProgrammeView, d
     assert "rewritten" not in history[0].reason
 
 
-def test_a_refused_sign_writes_nothing(programmes: Programmes, sample: ProgrammeView, people: dict[str, int],
-                                       db: Database) -> None:
+def test_a_refused_sign_writes_nothing(
+    programmes: Programmes, sample: ProgrammeView, people: dict[str, int], db: Database
+) -> None:
     record_all(programmes, sample.id)
     programmes.request_sign_off(sample.id)
     before = programmes.get(sample.id)

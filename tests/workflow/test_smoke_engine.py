@@ -1,5 +1,5 @@
-from workflow.programmes import Programmes
-from workflow.views import ProgrammeView
+from workflow.engine.programmes import Programmes
+from workflow.engine.views import ProgrammeView
 
 
 def test_sample_starts_at_courtship_and_reloads_equal(programmes: Programmes, sample: ProgrammeView) -> None:

@@ -1,15 +1,14 @@
 """Benefits realisation: actual savings and service measures against plan, delivery confidence, and the
-data of a highlight report for the steering group (with a chart drawn as inline SVG, needing no network)."""
+data of a highlight report for the steering group."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from html import escape
 
-from ..errors import InvalidError
+from ..engine.errors import InvalidError
 from . import years as fy
 from .case import ZERO, BusinessCase
 
@@ -31,8 +30,9 @@ def check_rating(scale: str, rating: str) -> str:
     for option in SCALES[scale]:
         if option.lower() == rating.strip().lower():
             return option
-    raise InvalidError(f"'{rating}' is not on the {scale} scale; expected one of: {', '.join(SCALES[scale])}",
-                       field="rating")
+    raise InvalidError(
+        f"'{rating}' is not on the {scale} scale; expected one of: {', '.join(SCALES[scale])}", field="rating"
+    )
 
 
 @dataclass(frozen=True)
@@ -86,19 +86,27 @@ def variance(year: int, service: str, planned: Decimal, actual: Decimal | None) 
     return Variance(year, fy.label(year), service, planned, actual, diff, percent)
 
 
-def compare(case: BusinessCase, actuals: Mapping[tuple[int, str], Decimal]) -> tuple[tuple[Variance, ...],
-                                                                                      tuple[Variance, ...]]:
+def compare(
+    case: BusinessCase, actuals: Mapping[tuple[int, str], Decimal]
+) -> tuple[tuple[Variance, ...], tuple[Variance, ...]]:
     """Savings against plan per service and year, and per year for all services together."""
     services = list(dict.fromkeys([*case.services(), *(s for _, s in actuals)]))
     planned = {(s.year, s.service): s.amount for s in case.savings}
     period = sorted(set(case.period()) | {y for y, _ in actuals})
-    by_service = tuple(variance(y, s, planned.get((y, s), ZERO), actuals.get((y, s)))
-                       for s in services for y in period if (y, s) in planned or (y, s) in actuals)
+    by_service = tuple(
+        variance(y, s, planned.get((y, s), ZERO), actuals.get((y, s)))
+        for s in services
+        for y in period
+        if (y, s) in planned or (y, s) in actuals
+    )
     by_year = []
     for y in period:
         got = [a for (yy, _), a in actuals.items() if yy == y]
-        by_year.append(variance(y, "all", sum((p for (yy, _), p in planned.items() if yy == y), ZERO),
-                                sum(got, ZERO) if got else None))
+        by_year.append(
+            variance(
+                y, "all", sum((p for (yy, _), p in planned.items() if yy == y), ZERO), sum(got, ZERO) if got else None
+            )
+        )
     return by_service, tuple(by_year)
 
 
@@ -121,28 +129,3 @@ class HighlightReport:
     actual_savings_to_date: Decimal
     savings: tuple[Variance, ...]
     waiting_on: tuple[str, ...]
-    chart_svg: str
-
-
-def chart_svg(rows: Sequence[Variance], width: int = 640, height: int = 240) -> str:
-    """Plan (outlined) against actual (filled) bars per year, as a self-contained SVG with text labels."""
-    top = max([r.planned for r in rows] + [r.actual or ZERO for r in rows] + [Decimal(1)])
-    n, pad, base = max(len(rows), 1), 40, height - 30
-    slot = (width - 2 * pad) // n
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="Savings: plan against actual by financial year">',
-             f'<line x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}" stroke="#000"/>']
-    for i, r in enumerate(rows):
-        x = pad + i * slot
-        for offset, value, style in ((4, r.planned, 'fill="none" stroke="#1d70b8" stroke-width="2"'),
-                                     (slot // 2, r.actual, 'fill="#00703c"')):
-            if value is None:
-                continue
-            h = int((max(value, ZERO) / top * (base - 20)).to_integral_value())
-            parts.append(f'<rect x="{x + offset}" y="{base - h}" width="{slot // 2 - 6}" height="{h}" {style}>'
-                         f'<title>{escape(r.label)}: £{value:,.2f}</title></rect>')
-        parts.append(f'<text x="{x + slot // 2}" y="{base + 18}" font-size="11" text-anchor="middle">'
-                     f'{escape(r.label)}</text>')
-    parts.append(f'<text x="{pad}" y="14" font-size="11">Plan (outline) and actual (filled); top £{top:,.0f}'
-                 '</text></svg>')
-    return "".join(parts)

@@ -8,13 +8,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..errors import InvalidError
+from ..engine.errors import InvalidError
 from .sharing import PENNY
 
 #: Investment categories, in the order reports show them.
 CATEGORIES = ("set_up", "it", "redundancy", "pension_strain", "programme_team")
-CATEGORY_TITLES = {"set_up": "Set-up", "it": "IT", "redundancy": "Redundancy", "pension_strain": "Pension strain",
-                   "programme_team": "Programme team"}
+CATEGORY_TITLES = {
+    "set_up": "Set-up",
+    "it": "IT",
+    "redundancy": "Redundancy",
+    "pension_strain": "Pension strain",
+    "programme_team": "Programme team",
+}
 ZERO = Decimal("0.00")
 
 
@@ -59,13 +64,16 @@ class BusinessCase:
     years: int | None = None
 
     def __post_init__(self) -> None:
-        for line in (*self.investments, *self.savings, *self.baselines):
+        lines: tuple[Investment | Saving | Baseline, ...] = (*self.investments, *self.savings, *self.baselines)
+        for line in lines:
             if line.amount != line.amount.quantize(PENNY):
                 raise InvalidError(f"£{line.amount} is not a whole number of pence", field="amount")
         for inv in self.investments:
             if inv.category not in CATEGORIES:
-                raise InvalidError(f"unknown investment category '{inv.category}'; expected one of: "
-                                   + ", ".join(CATEGORIES), field="category")
+                raise InvalidError(
+                    f"unknown investment category '{inv.category}'; expected one of: " + ", ".join(CATEGORIES),
+                    field="category",
+                )
 
     @property
     def is_empty(self) -> bool:
@@ -73,7 +81,8 @@ class BusinessCase:
 
     def period(self) -> list[int]:
         """The financial years of the appraisal, in order (empty when there are no figures)."""
-        years = [x.year for x in (*self.investments, *self.savings)]
+        planned: tuple[Investment | Saving, ...] = (*self.investments, *self.savings)
+        years = [x.year for x in planned]
         if self.first_year is not None and self.years:
             return list(range(self.first_year, self.first_year + self.years))
         if not years:
@@ -102,8 +111,10 @@ class BusinessCase:
 
     def savings_by_service(self) -> dict[str, dict[int, Decimal]]:
         """Planned savings per service, per year of the period."""
-        return {svc: _by(self.period(), ((s.year, s.amount) for s in self.savings if s.service == svc))
-                for svc in self.services()}
+        return {
+            svc: _by(self.period(), ((s.year, s.amount) for s in self.savings if s.service == svc))
+            for svc in self.services()
+        }
 
     def baseline_by_partner(self) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = defaultdict(lambda: ZERO)

@@ -16,9 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..importer import ImportError_
-from ..models import Programme
-from ..yamlsource import Located, SourceError, load_yaml, pydantic_problems
+from ..engine.importer import ProgrammeFileError
+from ..engine.models import Programme
+from ..engine.yamlsource import Located, Problem, SourceError, load_yaml, pydantic_problems
 from . import store
 from . import years as fy
 from .case import CATEGORIES, Baseline, BusinessCase, Investment, Saving
@@ -29,7 +29,7 @@ from .sharing import Basis, BasisKind, basis_problems
 
 def _exact(value: Any) -> Any:
     if isinstance(value, float):
-        raise ValueError(f"write amounts in quotes, e.g. \"{value:.2f}\", so that no penny is approximated")
+        raise ValueError(f'write amounts in quotes, e.g. "{value:.2f}", so that no penny is approximated')
     return value
 
 
@@ -119,93 +119,177 @@ class MoneySpec(_Spec):
 
 
 def parse_money(text: str, file: str) -> tuple[MoneySpec, Located]:
-    """Raises: ImportError_: not YAML, or not the money format."""
+    """Raises: ProgrammeFileError: not YAML, or not the money format."""
     try:
         located = load_yaml(text, file)
     except SourceError as exc:
-        raise ImportError_(exc.problems) from None
+        raise ProgrammeFileError(exc.problems) from None
     if not isinstance(located.data, dict):
-        raise ImportError_([located.problem((), "expected a mapping with case, bases, agreement")])
+        raise ProgrammeFileError([located.problem((), "expected a mapping with case, bases, agreement")])
     try:
         return MoneySpec.model_validate(located.data), located
     except ValidationError as exc:
-        raise ImportError_(pydantic_problems(located, exc, MoneySpec)) from None
+        raise ProgrammeFileError(pydantic_problems(located, exc, MoneySpec)) from None
 
 
-def apply(session: Session, prog: Programme, spec: MoneySpec, located: Located, stage_ids: list[str],
-          today: date) -> None:
+def apply(
+    session: Session, prog: Programme, spec: MoneySpec, located: Located, stage_ids: list[str], today: date
+) -> None:
     """Replace the programme's money figures with the file's, after checking names against the programme.
 
     Raises:
-        ImportError_: a partner or stage the programme does not have, or a basis that does not add up.
+        ProgrammeFileError: a partner or stage the programme does not have, or a basis that does not add up.
     """
+    problems = _problems(prog, spec, located, stage_ids)
+    if problems:
+        raise ProgrammeFileError(problems)
+    _save_plan(session, prog, spec, today)
+    for table in (MoneyCostIncurred, MoneyActualSaving):
+        session.execute(delete(table).where(table.programme_id == prog.id))
+    session.add_all(
+        MoneyCostIncurred(
+            programme_id=prog.id, incurred_on=x.incurred_on, category=x.category, amount=x.amount, note=x.note
+        )
+        for x in spec.costs_incurred
+    )
+    session.add_all(
+        MoneyActualSaving(programme_id=prog.id, year=x.year, service=x.service, amount=x.amount) for x in spec.actuals
+    )
+
+
+def _problems(prog: Programme, spec: MoneySpec, located: Located, stage_ids: list[str]) -> list[Problem]:
     names = [p.name for p in prog.partners]
-    problems = [located.problem(("case", "baselines", i, "partner"), f"unknown partner '{b.partner}'")
-                for i, b in enumerate(spec.case.baselines) if b.partner not in names]
+    problems = [
+        located.problem(("case", "baselines", i, "partner"), f"unknown partner '{b.partner}'")
+        for i, b in enumerate(spec.case.baselines)
+        if b.partner not in names
+    ]
     for i, basis in enumerate(spec.bases):
-        problems += [located.problem(("bases", i), p) for p in basis_problems(
-            _basis(basis), store.facts(store.current_partners(prog)))]
+        problems += [
+            located.problem(("bases", i), p)
+            for p in basis_problems(_basis(basis), store.facts(store.current_partners(prog)))
+        ]
     for i, term in enumerate(spec.agreement.terms if spec.agreement else []):
         if term.from_stage not in stage_ids:
-            problems.append(located.problem(("agreement", "terms", i, "from_stage"),
-                                            f"unknown stage '{term.from_stage}'; expected one of: "
-                                            + ", ".join(stage_ids)))
-    if problems:
-        raise ImportError_(problems)
+            problems.append(
+                located.problem(
+                    ("agreement", "terms", i, "from_stage"),
+                    f"unknown stage '{term.from_stage}'; expected one of: " + ", ".join(stage_ids),
+                )
+            )
+    return problems
+
+
+def _save_plan(session: Session, prog: Programme, spec: MoneySpec, today: date) -> None:
+    """The business case, the sharing bases and the pre-nup, as the file has them."""
     c = spec.case
-    store.save_case(session, prog, BusinessCase(
-        tuple(Investment(i.year, i.category, i.amount, i.recurring, i.note) for i in c.investments),
-        tuple(Saving(s.year, s.service, s.amount) for s in c.savings),
-        tuple(Baseline(b.partner, b.service, b.amount) for b in c.baselines), c.first_year, c.years))
+    store.save_case(
+        session,
+        prog,
+        BusinessCase(
+            tuple(Investment(i.year, i.category, i.amount, i.recurring, i.note) for i in c.investments),
+            tuple(Saving(s.year, s.service, s.amount) for s in c.savings),
+            tuple(Baseline(b.partner, b.service, b.amount) for b in c.baselines),
+            c.first_year,
+            c.years,
+        ),
+    )
     session.flush()
     session.get_one(MoneyCase, prog.id).confidence_scale = spec.confidence_scale
     for b in spec.bases:
         store.save_basis(session, prog, b.service, _basis(b), store.fresh_weights(prog, _basis(b)), today)
     if spec.agreement:
         a = spec.agreement
-        store.save_agreement(session, prog, Agreement(
-            a.notice_months, a.minimum_term_months, a.starts_on,
-            tuple(WithdrawalTerm(t.from_stage, t.fixed_sum, t.share_of_costs, tuple(t.exit_costs)) for t in a.terms),
-            dict(a.exit_costs), a.recompute))
-    for table in (MoneyCostIncurred, MoneyActualSaving):
-        session.execute(delete(table).where(table.programme_id == prog.id))
-    session.add_all(MoneyCostIncurred(programme_id=prog.id, incurred_on=x.incurred_on, category=x.category,
-                                      amount=x.amount, note=x.note) for x in spec.costs_incurred)
-    session.add_all(MoneyActualSaving(programme_id=prog.id, year=x.year, service=x.service, amount=x.amount)
-                    for x in spec.actuals)
+        store.save_agreement(
+            session,
+            prog,
+            Agreement(
+                a.notice_months,
+                a.minimum_term_months,
+                a.starts_on,
+                tuple(
+                    WithdrawalTerm(t.from_stage, t.fixed_sum, t.share_of_costs, tuple(t.exit_costs)) for t in a.terms
+                ),
+                dict(a.exit_costs),
+                a.recompute,
+            ),
+        )
 
 
 def export(session: Session, prog: Programme) -> str:
     """The programme's money as YAML that :func:`parse_money` reads back to the same figures."""
-    case = store.load_case(session, prog)
     head = session.get(MoneyCase, prog.id)
-    data: dict[str, Any] = {"case": {
-        **({"first_year": fy.label(case.first_year), "years": case.years} if case.first_year is not None else {}),
-        "investments": [{"year": fy.label(i.year), "category": i.category, "amount": str(i.amount),
-                         **({"recurring": True} if i.recurring else {}), **({"note": i.note} if i.note else {})}
-                        for i in case.investments],
-        "savings": [{"year": fy.label(s.year), "service": s.service, "amount": str(s.amount)} for s in case.savings],
-        "baselines": [{"partner": b.partner, "service": b.service, "amount": str(b.amount)} for b in case.baselines]},
-        "bases": [{"service": s, "kind": b.kind.value, "driver": b.driver, "retrue_threshold": str(b.retrue_threshold),
-                   "values": {n: str(v) for n, v in b.values.items()}}
-                  for s, (b, _) in store.load_bases(session, prog).items()],
-        "confidence_scale": head.confidence_scale if head else "gateway"}
+    data: dict[str, Any] = {
+        "case": _case_data(store.load_case(session, prog)),
+        "bases": [
+            {
+                "service": s,
+                "kind": b.kind.value,
+                "driver": b.driver,
+                "retrue_threshold": str(b.retrue_threshold),
+                "values": {n: str(v) for n, v in b.values.items()},
+            }
+            for s, (b, _) in store.load_bases(session, prog).items()
+        ],
+        "confidence_scale": head.confidence_scale if head else "gateway",
+    }
     agreement = store.load_agreement(session, prog)
     if agreement:
-        data["agreement"] = {
-            "notice_months": agreement.notice_months, "minimum_term_months": agreement.minimum_term_months,
-            "starts_on": agreement.starts_on, "recompute": agreement.recompute,
-            "exit_costs": {n: str(a) for n, a in agreement.exit_costs.items()},
-            "terms": [{"from_stage": t.from_stage, "fixed_sum": str(t.fixed_sum), "share_of_costs": t.share_of_costs,
-                       "exit_costs": list(t.exit_costs)} for t in agreement.terms]}
-    costs = session.scalars(select(MoneyCostIncurred).filter_by(programme_id=prog.id)
-                            .order_by(MoneyCostIncurred.incurred_on, MoneyCostIncurred.id))
-    data["costs_incurred"] = [{"incurred_on": x.incurred_on, "category": x.category, "amount": str(x.amount),
-                               "note": x.note} for x in costs]
-    data["actuals"] = [{"year": fy.label(x.year), "service": x.service, "amount": str(x.amount)}
-                       for x in session.scalars(select(MoneyActualSaving).filter_by(programme_id=prog.id)
-                                                .order_by(MoneyActualSaving.year, MoneyActualSaving.service))]
+        data["agreement"] = _agreement_data(agreement)
+    costs = session.scalars(
+        select(MoneyCostIncurred)
+        .filter_by(programme_id=prog.id)
+        .order_by(MoneyCostIncurred.incurred_on, MoneyCostIncurred.id)
+    )
+    data["costs_incurred"] = [
+        {"incurred_on": x.incurred_on, "category": x.category, "amount": str(x.amount), "note": x.note} for x in costs
+    ]
+    data["actuals"] = [
+        {"year": fy.label(x.year), "service": x.service, "amount": str(x.amount)}
+        for x in session.scalars(
+            select(MoneyActualSaving)
+            .filter_by(programme_id=prog.id)
+            .order_by(MoneyActualSaving.year, MoneyActualSaving.service)
+        )
+    ]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _case_data(case: BusinessCase) -> dict[str, Any]:
+    return {
+        **({"first_year": fy.label(case.first_year), "years": case.years} if case.first_year is not None else {}),
+        "investments": [
+            {
+                "year": fy.label(i.year),
+                "category": i.category,
+                "amount": str(i.amount),
+                **({"recurring": True} if i.recurring else {}),
+                **({"note": i.note} if i.note else {}),
+            }
+            for i in case.investments
+        ],
+        "savings": [{"year": fy.label(s.year), "service": s.service, "amount": str(s.amount)} for s in case.savings],
+        "baselines": [{"partner": b.partner, "service": b.service, "amount": str(b.amount)} for b in case.baselines],
+    }
+
+
+def _agreement_data(agreement: Agreement) -> dict[str, Any]:
+    return {
+        "notice_months": agreement.notice_months,
+        "minimum_term_months": agreement.minimum_term_months,
+        "starts_on": agreement.starts_on,
+        "recompute": agreement.recompute,
+        "exit_costs": {n: str(a) for n, a in agreement.exit_costs.items()},
+        "terms": [
+            {
+                "from_stage": t.from_stage,
+                "fixed_sum": str(t.fixed_sum),
+                "share_of_costs": t.share_of_costs,
+                "exit_costs": list(t.exit_costs),
+            }
+            for t in agreement.terms
+        ],
+    }
 
 
 def _basis(spec: BasisSpec) -> Basis:

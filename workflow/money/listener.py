@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..definitions import Definition
-from ..errors import InvalidError
-from ..models import Event, Programme
-from .service import withdrawal
+from ..engine.definitions import Definition
+from ..engine.errors import InvalidError
+from ..engine.models import Event, Programme
+from .withdrawal import withdrawal
 
 
 def on_event(session: Session, programme: Programme, definition: Definition, event: Event) -> None:
@@ -21,5 +21,8 @@ def on_event(session: Session, programme: Programme, definition: Definition, eve
     except InvalidError as exc:
         event.data = {**event.data, "liability_note": f"no liability computed: {exc}"}
         return
-    event.data = {**event.data, **outcome.liability.to_data(),
-                  "shares_after": {name: str(share) for name, share in outcome.shares_after.items()}}
+    event.data = {
+        **event.data,
+        **outcome.liability.to_data(),
+        "shares_after": {name: str(share) for name, share in outcome.shares_after.items()},
+    }

@@ -1,4 +1,4 @@
-"""The money tables. Amounts are :class:`workflow.models.Money` (pounds and pence); percentages and driver
+"""The money tables. Amounts are :class:`workflow.engine.models.Money` (pounds and pence); percentages and driver
 values are :class:`Quantity` (exact decimals, six places)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base, Money, UTCDateTime
+from ..engine.models import Base, Money, UTCDateTime
 
 
 class Quantity(TypeDecorator[Decimal]):

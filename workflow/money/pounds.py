@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from ..errors import InvalidError
+from ..engine.errors import InvalidError
 
 PENNY = Decimal("0.01")
 #: The largest amount banns stores (columns are NUMERIC(16,2)); a trillion pounds is far above any council's.

@@ -16,14 +16,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
-from ..errors import InvalidError
+from ..engine.errors import InvalidError
 from .case import ZERO
 from .sharing import Basis, PartnerFacts, Weights, allocate, basis_problems, shares, weights
 
 Recompute = Literal["basis", "pro_rata", "equal"]
-RECOMPUTE_TITLES = {"basis": "on the agreed basis among the partners who remain",
-                    "pro_rata": "pro rata to the shares the remaining partners had",
-                    "equal": "equally between the partners who remain"}
+RECOMPUTE_TITLES = {
+    "basis": "on the agreed basis among the partners who remain",
+    "pro_rata": "pro rata to the shares the remaining partners had",
+    "equal": "equally between the partners who remain",
+}
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,9 @@ class Agreement:
             if t.from_stage in seen:
                 found.append(f"two withdrawal terms from stage '{t.from_stage}'")
             seen.add(t.from_stage)
-            found += [f"exit cost '{n}' is named in a term but not priced" for n in t.exit_costs
-                      if n not in self.exit_costs]
+            found += [
+                f"exit cost '{n}' is named in a term but not priced" for n in t.exit_costs if n not in self.exit_costs
+            ]
         return found
 
 
@@ -95,12 +98,19 @@ class Liability:
 
     def to_data(self) -> dict[str, Any]:
         """For the event log: money as text pounds and pence."""
-        return {"liability": f"{self.total:.2f}", "liability_breakdown": {
-            "term_from_stage": self.term_from, "share_percent": str(self.share_percent),
-            "costs_to_date": f"{self.costs_to_date:.2f}", "share_of_costs": f"{self.share_of_costs:.2f}",
-            "fixed_sum": f"{self.fixed_sum:.2f}", "exit_costs": {n: f"{a:.2f}" for n, a in self.exit_costs},
-            "notice_ends": self.notice_ends.isoformat() if self.notice_ends else None,
-            "within_minimum_term": self.within_minimum_term}}
+        return {
+            "liability": f"{self.total:.2f}",
+            "liability_breakdown": {
+                "term_from_stage": self.term_from,
+                "share_percent": str(self.share_percent),
+                "costs_to_date": f"{self.costs_to_date:.2f}",
+                "share_of_costs": f"{self.share_of_costs:.2f}",
+                "fixed_sum": f"{self.fixed_sum:.2f}",
+                "exit_costs": {n: f"{a:.2f}" for n, a in self.exit_costs},
+                "notice_ends": self.notice_ends.isoformat() if self.notice_ends else None,
+                "within_minimum_term": self.within_minimum_term,
+            },
+        }
 
 
 @dataclass(frozen=True)
@@ -114,8 +124,9 @@ class WhatIf:
     costs_to_date_split: dict[str, Decimal]
 
 
-def remaining_weights(agreement: Agreement, basis: Basis, in_force: Weights, leaver: str,
-                      partners: Sequence[PartnerFacts]) -> Weights:
+def remaining_weights(
+    agreement: Agreement, basis: Basis, in_force: Weights, leaver: str, partners: Sequence[PartnerFacts]
+) -> Weights:
     """The weights of the partners who remain after ``leaver`` goes.
 
     Raises:
@@ -126,22 +137,32 @@ def remaining_weights(agreement: Agreement, basis: Basis, in_force: Weights, lea
         raise InvalidError(f"{leaver} is the only partner; nobody would remain to share", field="partner")
     if agreement.recompute == "equal":
         return {p.name: Fraction(1) for p in left}
-    if agreement.recompute == "pro_rata" and all(p.name in in_force for p in left) and any(
-            in_force[p.name] for p in left):
+    if (
+        agreement.recompute == "pro_rata"
+        and all(p.name in in_force for p in left)
+        and any(in_force[p.name] for p in left)
+    ):
         return {p.name: in_force[p.name] for p in left}
     return weights(basis, left)
 
 
-def liability(agreement: Agreement, stage_ids: Sequence[str], state: str, leaver: str, in_force: Weights,
-              costs_to_date: Decimal, on: date) -> Liability:
+def liability(
+    agreement: Agreement,
+    stage_ids: Sequence[str],
+    state: str,
+    leaver: str,
+    in_force: Weights,
+    costs_to_date: Decimal,
+    on: date,
+) -> Liability:
     """What ``leaver`` owes under ``agreement`` if it withdraws on ``on`` at stage ``state``."""
     term = agreement.term_for(stage_ids, state)
     percent = shares(in_force).get(leaver, ZERO) if leaver in in_force else ZERO
     why: list[str] = []
-    share_of_costs, fixed, exits = ZERO, ZERO, ()
+    share_of_costs, fixed = ZERO, ZERO
+    exits: tuple[tuple[str, Decimal], ...] = ()
     if term is None:
-        first = min((stage_ids.index(t.from_stage) for t in agreement.terms if t.from_stage in stage_ids),
-                    default=None)
+        first = min((stage_ids.index(t.from_stage) for t in agreement.terms if t.from_stage in stage_ids), default=None)
         why.append("nothing is owed before " + (f"'{stage_ids[first]}'" if first is not None else "any term"))
     else:
         why.append(f"the term from '{term.from_stage}' applies")
@@ -151,20 +172,44 @@ def liability(agreement: Agreement, stage_ids: Sequence[str], state: str, leaver
         if term.fixed_sum:
             fixed = term.fixed_sum
             why.append(f"fixed sum: £{fixed:,.2f}")
-        exits = tuple((n, agreement.exit_costs.get(n, ZERO)) for n in term.exit_costs)
+        exits = tuple((name, agreement.exit_costs.get(name, ZERO)) for name in term.exit_costs)
         why += [f"exit cost {n}: £{a:,.2f}" for n, a in exits]
     notice_ends = _add_months(on, agreement.notice_months) if agreement.notice_months is not None else None
-    within = bool(agreement.starts_on and agreement.minimum_term_months is not None
-                  and on < _add_months(agreement.starts_on, agreement.minimum_term_months))
+    within = bool(
+        agreement.starts_on
+        and agreement.minimum_term_months is not None
+        and on < _add_months(agreement.starts_on, agreement.minimum_term_months)
+    )
     if within:
         why.append("the minimum term has not ended")
     total = share_of_costs + fixed + sum((a for _, a in exits), ZERO)
-    return Liability(leaver, state, term.from_stage if term else None, percent, costs_to_date, share_of_costs,
-                     fixed, exits, total, notice_ends, within, tuple(why))
+    return Liability(
+        leaver,
+        state,
+        term.from_stage if term else None,
+        percent,
+        costs_to_date,
+        share_of_costs,
+        fixed,
+        exits,
+        total,
+        notice_ends,
+        within,
+        tuple(why),
+    )
 
 
-def what_if(agreement: Agreement, basis: Basis, stage_ids: Sequence[str], state: str, leaver: str,
-            in_force: Weights, partners: Sequence[PartnerFacts], costs_to_date: Decimal, on: date) -> WhatIf:
+def what_if(
+    agreement: Agreement,
+    basis: Basis,
+    stage_ids: Sequence[str],
+    state: str,
+    leaver: str,
+    in_force: Weights,
+    partners: Sequence[PartnerFacts],
+    costs_to_date: Decimal,
+    on: date,
+) -> WhatIf:
     """Liability plus the shares before and after, and who bears the costs incurred to date.
 
     Raises:
@@ -180,8 +225,9 @@ def what_if(agreement: Agreement, basis: Basis, stage_ids: Sequence[str], state:
     return WhatIf(owed, shares(in_force), shares(after), split)
 
 
-def agreement_problems(agreement: Agreement | None, basis: Basis | None, stage_ids: Sequence[str],
-                       partners: Sequence[PartnerFacts]) -> list[str]:
+def agreement_problems(
+    agreement: Agreement | None, basis: Basis | None, stage_ids: Sequence[str], partners: Sequence[PartnerFacts]
+) -> list[str]:
     """Everything that stops the agreement being complete for these partners."""
     if agreement is None:
         return ["no pre-nuptial agreement recorded"]

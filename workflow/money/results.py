@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from . import years as fy
 from .case import ZERO, BusinessCase
@@ -53,8 +53,8 @@ def allocate_in_year(amount: Decimal, year: int, plan: SharePlan) -> dict[str, D
     if not days:  # no period covers the year (before anyone joined): the first period bears it
         days = {0: Fraction(1)}
     result: dict[str, Decimal] = {}
-    for i, part in allocate(amount, {str(i): d for i, d in days.items()}).items():
-        for partner, share in allocate(part, plan[int(i)].weights).items():
+    for key, part in allocate(amount, {str(i): d for i, d in days.items()}).items():
+        for partner, share in allocate(part, plan[int(key)].weights).items():
             result[partner] = result.get(partner, ZERO) + share
     return result
 
@@ -121,43 +121,62 @@ class Results:
     def to_json(self) -> dict[str, Any]:
         from dataclasses import asdict
 
-        from ..views import _jsonable
+        from ..engine.views import _jsonable
+
         data = _jsonable(asdict(self))
         data["payback_year_label"] = fy.label(self.payback_year) if self.payback_year is not None else None
         data["payback_years"] = self.payback_years
         data["discount_rate"] = str(self.discount_rate)
         for row in data["years"]:
             row["discount_factor"] = str(next(y.discount_factor for y in self.years if y.year == row["year"]))
-        return data
+        return cast(dict[str, Any], data)
 
 
-def compute(case: BusinessCase, costs: SharePlan, savings: Mapping[str, SharePlan] | None = None,
-            rate: Decimal = GREEN_BOOK_RATE) -> Results:
+def compute(
+    case: BusinessCase,
+    costs: SharePlan,
+    savings: Mapping[str, SharePlan] | None = None,
+    rate: Decimal = GREEN_BOOK_RATE,
+) -> Results:
     """Every figure for ``case``: costs shared by ``costs``, each service's savings by its own plan in
     ``savings`` (else by ``costs``)."""
     rows, payback, npv = _appraise(case, rate)
     partners = _partner_rows(case, costs, savings or {})
     return Results(
-        years=rows, partners=partners, total_investment=sum((r.investment for r in rows), ZERO),
-        total_savings=sum((r.savings for r in rows), ZERO), total_net=sum((r.net for r in rows), ZERO),
-        payback_year=payback, npv=npv, discount_rate=rate, sensitivity=sensitivity(case, rate))
+        years=rows,
+        partners=partners,
+        total_investment=sum((r.investment for r in rows), ZERO),
+        total_savings=sum((r.savings for r in rows), ZERO),
+        total_net=sum((r.net for r in rows), ZERO),
+        payback_year=payback,
+        npv=npv,
+        discount_rate=rate,
+        sensitivity=sensitivity(case, rate),
+    )
 
 
 def sensitivity(case: BusinessCase, rate: Decimal = GREEN_BOOK_RATE) -> tuple[Scenario, ...]:
     """The case with savings 10% lower, and with every saving a year late (within the same period)."""
     scenarios = []
-    for name, title, changed in (("savings_lower", "Savings 10% lower", savings_lower(case, LOWER_BY)),
-                                 ("savings_late", "Savings a year late", savings_late(case, 1))):
+    for name, title, changed in (
+        ("savings_lower", "Savings 10% lower", savings_lower(case, LOWER_BY)),
+        ("savings_late", "Savings a year late", savings_late(case, 1)),
+    ):
         rows, payback, npv = _appraise(changed, rate)
-        scenarios.append(Scenario(name, title, sum((r.savings for r in rows), ZERO),
-                                  sum((r.net for r in rows), ZERO), payback, npv))
+        scenarios.append(
+            Scenario(name, title, sum((r.savings for r in rows), ZERO), sum((r.net for r in rows), ZERO), payback, npv)
+        )
     return tuple(scenarios)
 
 
 def savings_lower(case: BusinessCase, fraction: Decimal) -> BusinessCase:
     """``case`` with every saving reduced by ``fraction`` (0.10 = 10%), to the nearest penny."""
-    return replace(case, savings=tuple(
-        replace(s, amount=(s.amount * (1 - fraction)).quantize(PENNY, ROUND_HALF_UP)) for s in case.savings))
+    return replace(
+        case,
+        savings=tuple(
+            replace(s, amount=(s.amount * (1 - fraction)).quantize(PENNY, ROUND_HALF_UP)) for s in case.savings
+        ),
+    )
 
 
 def savings_late(case: BusinessCase, years: int) -> BusinessCase:
@@ -166,8 +185,12 @@ def savings_late(case: BusinessCase, years: int) -> BusinessCase:
     period = case.period()
     if not period:
         return case
-    return replace(case, savings=tuple(replace(s, year=s.year + years) for s in case.savings),
-                   first_year=period[0], years=len(period))
+    return replace(
+        case,
+        savings=tuple(replace(s, year=s.year + years) for s in case.savings),
+        first_year=period[0],
+        years=len(period),
+    )
 
 
 def discount_factor(t: int, rate: Decimal = GREEN_BOOK_RATE) -> Decimal:
@@ -203,14 +226,23 @@ def _appraise(case: BusinessCase, rate: Decimal) -> tuple[tuple[YearFigures, ...
     for t, year in enumerate(period):
         net = save[year] - invest[year]
         cumulative += net
-        rows.append(YearFigures(year, fy.label(year), invest[year], save[year], net, cumulative,
-                                discount_factor(t, rate), present_value(net, t, rate)))
+        rows.append(
+            YearFigures(
+                year,
+                fy.label(year),
+                invest[year],
+                save[year],
+                net,
+                cumulative,
+                discount_factor(t, rate),
+                present_value(net, t, rate),
+            )
+        )
     npv = sum((r.present_value for r in rows), ZERO)
     return tuple(rows), payback_year(period, [r.net for r in rows]), npv
 
 
-def _partner_rows(case: BusinessCase, costs: SharePlan,
-                  savings: Mapping[str, SharePlan]) -> tuple[PartnerYear, ...]:
+def _partner_rows(case: BusinessCase, costs: SharePlan, savings: Mapping[str, SharePlan]) -> tuple[PartnerYear, ...]:
     invest = case.investment_by_year()
     by_service = case.savings_by_service()
     names = list(dict.fromkeys(n for plan in (costs, *savings.values()) for p in plan for n in p.weights))

@@ -12,34 +12,31 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..changes import figures_changed
-from ..db import Database
-from ..definitions import Definition
-from ..errors import ConflictError, InvalidError, NotAllowedError
-from ..models import Programme
-from ..permissions import SYSTEM, Actor, may
-from ..registry import Registry
+from ..engine.db import Database
+from ..engine.errors import ConflictError, InvalidError, NotAllowedError
+from ..engine.models import Programme
+from ..engine.permissions import SYSTEM, Actor, may
+from ..engine.registry import Registry
+from ..engine.unit_of_work import figures_changed
 from . import benefits as b
 from . import importer as money_importer
 from . import store
 from . import years as fy
 from .case import CATEGORIES, ZERO, BusinessCase
+from .figures import figures_status
 from .models import MoneyActualSaving, MoneyCase, MoneyConfidence, MoneyCostIncurred, MoneyMeasure
 from .pounds import check_pence
-from .prenup import Agreement, Liability, WhatIf, agreement_problems, what_if
-from .results import Results, compute, payback_year
+from .prenup import Agreement, WhatIf
+from .results import Results, compute
 from .sharing import Basis, Retrue, basis_problems, retrue, shares
+from .withdrawal import withdrawal
 
 Clock = Callable[[], datetime]
-REQUIREMENTS = ("savings_by_year", "payback_year", "complete_agreement")
-#: Pinned definitions come from the stored text; this registry never reads its folder.
-_STORED = Registry(Path())
 
 
 @dataclass(frozen=True)
@@ -97,11 +94,14 @@ class Finances:
     def splits(self, programme_id: int, actor: Actor = SYSTEM) -> list[Split]:
         """Every split in force, the programme's costs first."""
         with self._read(programme_id, actor) as (session, prog):
-            return [_split(s, basis, self._in_force(session, prog, basis, kept))
-                    for s, (basis, kept) in store.load_bases(session, prog).items()]
+            return [
+                _split(s, basis, self._in_force(session, prog, basis, kept))
+                for s, (basis, kept) in store.load_bases(session, prog).items()
+            ]
 
-    def retrue(self, programme_id: int, service: str = "", values: Mapping[str, Decimal] | None = None,
-               actor: Actor = SYSTEM) -> Retrue:
+    def retrue(
+        self, programme_id: int, service: str = "", values: Mapping[str, Decimal] | None = None, actor: Actor = SYSTEM
+    ) -> Retrue:
         """Recalculate the split from today's facts (and new driver values or percentages, if given); it
         changes only if a share moves by more than the basis's threshold.
 
@@ -157,8 +157,7 @@ class Finances:
             session.flush()
             return store.load_agreement(session, prog) or agreement
 
-    def what_if(self, programme_id: int, partner_id: int, on: date | None = None,
-                actor: Actor = SYSTEM) -> WhatIf:
+    def what_if(self, programme_id: int, partner_id: int, on: date | None = None, actor: Actor = SYSTEM) -> WhatIf:
         """What the partner would owe if it withdrew today, and how everyone's shares would change.
 
         Raises:
@@ -176,7 +175,7 @@ class Finances:
         """Replace the programme's money with a YAML file's, in one transaction.
 
         Raises:
-            ImportError_: every problem in the file, with its line.
+            ProgrammeFileError: every problem in the file, with its line.
         """
         spec, located = money_importer.parse_money(text, file)
         with self._write(programme_id, actor, f"money figures imported from {file}") as (session, prog):
@@ -191,39 +190,52 @@ class Finances:
 
     # --- benefits realisation ----------------------------------------------------------------------------
 
-    def record_cost(self, programme_id: int, on: date, category: str, amount: Decimal, note: str = "",
-                    actor: Actor = SYSTEM) -> Decimal:
+    def record_cost(
+        self, programme_id: int, on: date, category: str, amount: Decimal, note: str = "", actor: Actor = SYSTEM
+    ) -> Decimal:
         """Record money spent; returns the costs incurred to date.
 
         Raises:
             InvalidError: unknown category, or not whole pence.
         """
         if category not in CATEGORIES:
-            raise InvalidError(f"unknown category '{category}'; expected one of: {', '.join(CATEGORIES)}",
-                               field="category")
+            raise InvalidError(
+                f"unknown category '{category}'; expected one of: {', '.join(CATEGORIES)}", field="category"
+            )
         _pence(amount)
         with self._write(programme_id, actor) as (session, prog):
-            session.add(MoneyCostIncurred(programme_id=prog.id, incurred_on=on, category=category, amount=amount,
-                                          note=note))
+            session.add(
+                MoneyCostIncurred(programme_id=prog.id, incurred_on=on, category=category, amount=amount, note=note)
+            )
             session.flush()
             return store.costs_to_date(session, prog.id, self.clock().date())
 
-    def record_actual(self, programme_id: int, year: int, service: str, amount: Decimal,
-                      actor: Actor = SYSTEM) -> b.Variance:
+    def record_actual(
+        self, programme_id: int, year: int, service: str, amount: Decimal, actor: Actor = SYSTEM
+    ) -> b.Variance:
         """Record (or correct) the savings a service actually made in a financial year."""
         _pence(amount)
         with self._write(programme_id, actor) as (session, prog):
-            row = session.scalar(select(MoneyActualSaving).filter_by(programme_id=prog.id, year=year,
-                                                                      service=service))
+            row = session.scalar(select(MoneyActualSaving).filter_by(programme_id=prog.id, year=year, service=service))
             session.add(row or MoneyActualSaving(programme_id=prog.id, year=year, service=service, amount=amount))
             if row:
                 row.amount = amount
-            planned = sum((s.amount for s in store.load_case(session, prog).savings
-                           if s.year == year and s.service == service), ZERO)
+            planned = sum(
+                (s.amount for s in store.load_case(session, prog).savings if s.year == year and s.service == service),
+                ZERO,
+            )
             return b.variance(year, service, planned, amount)
 
-    def record_measure(self, programme_id: int, year: int, name: str, planned: Decimal,
-                       actual: Decimal | None = None, unit: str = "", actor: Actor = SYSTEM) -> b.Measure:
+    def record_measure(
+        self,
+        programme_id: int,
+        year: int,
+        name: str,
+        planned: Decimal,
+        actual: Decimal | None = None,
+        unit: str = "",
+        actor: Actor = SYSTEM,
+    ) -> b.Measure:
         with self._write(programme_id, actor) as (session, prog):
             row = session.scalar(select(MoneyMeasure).filter_by(programme_id=prog.id, year=year, name=name))
             if row is None:
@@ -232,8 +244,15 @@ class Finances:
             row.unit, row.planned, row.actual = unit, planned, actual
             return b.Measure(year, name, unit, planned, actual)
 
-    def record_confidence(self, programme_id: int, period: str, rating: str, commentary: str,
-                          scale: str | None = None, actor: Actor = SYSTEM) -> b.Confidence:
+    def record_confidence(
+        self,
+        programme_id: int,
+        period: str,
+        rating: str,
+        commentary: str,
+        scale: str | None = None,
+        actor: Actor = SYSTEM,
+    ) -> b.Confidence:
         """Record delivery confidence for a period on the programme's scale (setting the scale if given).
 
         Raises:
@@ -247,16 +266,25 @@ class Finances:
             head.confidence_scale = scale or head.confidence_scale or "gateway"
             rating = b.check_rating(head.confidence_scale, rating)
             now = self.clock()
-            session.add(MoneyConfidence(programme_id=prog.id, period=period, scale=head.confidence_scale,
-                                        rating=rating, commentary=commentary.strip(), recorded_at=now))
+            session.add(
+                MoneyConfidence(
+                    programme_id=prog.id,
+                    period=period,
+                    scale=head.confidence_scale,
+                    rating=rating,
+                    commentary=commentary.strip(),
+                    recorded_at=now,
+                )
+            )
             return b.Confidence(period, head.confidence_scale, rating, commentary.strip(), now)
 
     def benefits(self, programme_id: int, actor: Actor = SYSTEM) -> b.BenefitsReport:
         with self._read(programme_id, actor) as (session, prog):
             return _benefits(session, prog)
 
-    def highlight(self, programme_id: int, period: str, gate_unmet: tuple[str, ...] = (),
-                  actor: Actor = SYSTEM) -> b.HighlightReport:
+    def highlight(
+        self, programme_id: int, period: str, gate_unmet: tuple[str, ...] = (), actor: Actor = SYSTEM
+    ) -> b.HighlightReport:
         """The steering group's highlight report for ``period``; ``gate_unmet`` (from the programme's gate
         report) says what waits on whom."""
         today = self.clock().date()
@@ -269,12 +297,22 @@ class Finances:
             done = [y for y in case.period() if y <= fy.year_of(today)]
             latest = [c for c in report.confidence if c.period == period] or list(report.confidence[-1:])
             return b.HighlightReport(
-                prog.id, prog.name, period, today, prog.state, definition.state_title(prog.state), end,
-                max((today - end).days, 0) if end else 0, latest[-1] if latest else None,
-                sum((case.investment_by_year()[y] for y in done), ZERO), store.costs_to_date(session, prog.id, today),
+                prog.id,
+                prog.name,
+                period,
+                today,
+                prog.state,
+                definition.state_title(prog.state),
+                end,
+                max((today - end).days, 0) if end else 0,
+                latest[-1] if latest else None,
+                sum((case.investment_by_year()[y] for y in done), ZERO),
+                store.costs_to_date(session, prog.id, today),
                 sum((case.savings_by_year()[y] for y in done), ZERO),
                 sum((v.actual or ZERO for v in report.by_year if v.year in done), ZERO),
-                report.by_year, gate_unmet, b.chart_svg(report.by_year))
+                report.by_year,
+                gate_unmet,
+            )
 
     def status(self, programme_id: int, requirement: str) -> tuple[bool, str]:
         with self.db.read() as session:
@@ -288,8 +326,9 @@ class Finances:
             yield session, self._programme(session, programme_id, actor, "view")
 
     @contextmanager
-    def _write(self, programme_id: int, actor: Actor, changed: str | None = None
-               ) -> Iterator[tuple[Session, Programme]]:
+    def _write(
+        self, programme_id: int, actor: Actor, changed: str | None = None
+    ) -> Iterator[tuple[Session, Programme]]:
         """A change to the money; ``changed`` names a change to the figures gates check, which the
         programme's log records (and which asks the current gate's signatories again, if it checks them)."""
         try:
@@ -298,13 +337,15 @@ class Finances:
                 yield session, prog
                 if changed:
                     session.flush()
-                    figures_changed(session, prog, self.registry.pinned(session, prog.definition_hash), actor,
-                                    self.clock(), changed)
+                    figures_changed(
+                        session, prog, self.registry.pinned(session, prog.definition_hash), actor, self.clock(), changed
+                    )
         except StaleDataError:
             raise ConflictError(programme_id) from None
 
-    def _programme(self, session: Session, programme_id: int, actor: Actor, action: str,
-                   lock: bool = False) -> Programme:
+    def _programme(
+        self, session: Session, programme_id: int, actor: Actor, action: str, lock: bool = False
+    ) -> Programme:
         prog = store.programme(session, programme_id, lock=lock)
         held = [r.role for r in prog.roles if r.person_id == actor.person_id]
         if not may(actor, action, held):
@@ -317,72 +358,12 @@ class Finances:
             raise InvalidError(f"no basis for {service or 'the programme'}s costs yet", field="service")
         return bases[service]
 
-    def _in_force(self, session: Session, prog: Programme, basis: Basis, kept: dict[str, Decimal]
-                  ) -> dict[str, Decimal]:
+    def _in_force(
+        self, session: Session, prog: Programme, basis: Basis, kept: dict[str, Decimal]
+    ) -> dict[str, Decimal]:
         agreement = store.load_agreement(session, prog)
         current = store.current_partners(prog)
         return shares(store.weights_for(current, basis, kept, agreement.recompute if agreement else "basis"))
-
-
-def withdrawal(session: Session, prog: Programme, definition: Definition, partner_id: int, on: date) -> WhatIf:
-    """The what-if of ``partner_id`` leaving on ``on``, inside the caller's session (the listener's too).
-
-    Raises:
-        InvalidError: no agreement or cost-sharing basis, or not a current partner.
-    """
-    agreement = store.load_agreement(session, prog)
-    bases = store.load_bases(session, prog)
-    if agreement is None or "" not in bases:
-        raise InvalidError("no pre-nuptial agreement" if agreement is None else "no cost-sharing basis",
-                           field="agreement")
-    basis, kept = bases[""]
-    leaver = next((p for p in prog.partners if p.id == partner_id), None)
-    if leaver is None:
-        raise InvalidError(f"programme {prog.id} has no partner {partner_id}", field="partner")
-    sharing = store.current_partners(prog, also=partner_id)
-    in_force = store.weights_for(sharing, basis, kept, agreement.recompute)
-    return what_if(agreement, basis, definition.stage_ids, prog.state, leaver.name, in_force, store.facts(sharing),
-                   store.costs_to_date(session, prog.id, on), on)
-
-
-def leaver_liability(session: Session, prog: Programme, definition: Definition, partner_id: int,
-                     on: date) -> Liability:
-    return withdrawal(session, prog, definition, partner_id, on).liability
-
-
-def figures_status(session: Session, programme_id: int, requirement: str) -> tuple[bool, str]:
-    """Whether the programme's figures meet a gate requirement, and a sentence saying why or why not.
-
-    Raises:
-        InvalidError: unknown requirement. NotFoundError: no such programme.
-    """
-    if requirement not in REQUIREMENTS:
-        raise InvalidError(f"unknown figures requirement '{requirement}'; expected one of: "
-                           + ", ".join(REQUIREMENTS), field="requirement")
-    prog = store.programme(session, programme_id)
-    case = store.load_case(session, prog)
-    if requirement == "savings_by_year":
-        years = [y for y, amount in case.savings_by_year().items() if amount]
-        if not years:
-            return False, "no planned savings by year recorded"
-        return True, (f"planned savings in {len(years)} year(s), {fy.label(years[0])} to {fy.label(years[-1])}, "
-                      f"£{sum(case.savings_by_year().values(), ZERO):,.2f} in total")
-    if requirement == "payback_year":
-        if case.is_empty:
-            return False, "no business case figures recorded"
-        period = case.period()
-        net = [case.savings_by_year()[y] - case.investment_by_year()[y] for y in period]
-        year = payback_year(period, net)
-        if year is None:
-            return False, f"the case does not pay back by {fy.label(period[-1])}"
-        return True, f"pays back in {fy.label(year)} (year {year - period[0] + 1})"
-    definition = _STORED.pinned(session, prog.definition_hash)
-    bases = store.load_bases(session, prog)
-    problems = agreement_problems(store.load_agreement(session, prog), bases[""][0] if "" in bases else None,
-                                  definition.stage_ids, store.facts(store.current_partners(prog)))
-    if problems:
-        return False, "the agreement is incomplete: " + "; ".join(problems)
-    return True, "the agreement is complete: basis, withdrawal terms, notice period and minimum term"
 
 
 def _split(service: str, basis: Basis, in_force: dict[str, Decimal]) -> Split:
@@ -395,12 +376,23 @@ def _pence(amount: Decimal) -> None:
 
 def _benefits(session: Session, prog: Programme) -> b.BenefitsReport:
     case = store.load_case(session, prog)
-    actuals = {(a.year, a.service): a.amount for a in session.scalars(
-        select(MoneyActualSaving).filter_by(programme_id=prog.id))}
+    actuals = {
+        (a.year, a.service): a.amount
+        for a in session.scalars(select(MoneyActualSaving).filter_by(programme_id=prog.id))
+    }
     by_service, by_year = b.compare(case, actuals)
-    measures = tuple(b.Measure(m.year, m.name, m.unit, m.planned, m.actual) for m in session.scalars(
-        select(MoneyMeasure).filter_by(programme_id=prog.id).order_by(MoneyMeasure.year, MoneyMeasure.name)))
-    confidence = tuple(b.Confidence(c.period, c.scale, c.rating, c.commentary, c.recorded_at) for c in session.scalars(
-        select(MoneyConfidence).filter_by(programme_id=prog.id).order_by(MoneyConfidence.recorded_at,
-                                                                         MoneyConfidence.id)))
+    measures = tuple(
+        b.Measure(m.year, m.name, m.unit, m.planned, m.actual)
+        for m in session.scalars(
+            select(MoneyMeasure).filter_by(programme_id=prog.id).order_by(MoneyMeasure.year, MoneyMeasure.name)
+        )
+    )
+    confidence = tuple(
+        b.Confidence(c.period, c.scale, c.rating, c.commentary, c.recorded_at)
+        for c in session.scalars(
+            select(MoneyConfidence)
+            .filter_by(programme_id=prog.id)
+            .order_by(MoneyConfidence.recorded_at, MoneyConfidence.id)
+        )
+    )
     return b.BenefitsReport(by_service, by_year, measures, confidence)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from ..errors import InvalidError
+from ..engine.errors import InvalidError
 
 PENNY = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -52,9 +52,13 @@ class Basis:
     retrue_threshold: Decimal = Decimal(0)
 
     def describe(self) -> str:
-        return {BasisKind.EQUAL: "equal shares", BasisKind.POPULATION: "population ratio",
-                BasisKind.NET_BUDGET: "net budget ratio", BasisKind.FIXED: "fixed percentages",
-                BasisKind.DRIVER: f"driver: {self.driver or 'values per partner'}"}[self.kind]
+        return {
+            BasisKind.EQUAL: "equal shares",
+            BasisKind.POPULATION: "population ratio",
+            BasisKind.NET_BUDGET: "net budget ratio",
+            BasisKind.FIXED: "fixed percentages",
+            BasisKind.DRIVER: f"driver: {self.driver or 'values per partner'}",
+        }[self.kind]
 
 
 def weights(basis: Basis, partners: Sequence[PartnerFacts]) -> Weights:
@@ -82,8 +86,9 @@ def weights(basis: Basis, partners: Sequence[PartnerFacts]) -> Weights:
             raise InvalidError(f"{p.name}'s {basis.describe()} value is negative", field="values")
         result[p.name] = Fraction(value)
     if sum(result.values()) == 0:
-        raise InvalidError(f"every partner's weight under {basis.describe()} is zero; nothing to share by",
-                           field="values")
+        raise InvalidError(
+            f"every partner's weight under {basis.describe()} is zero; nothing to share by", field="values"
+        )
     return result
 
 

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, cast
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..errors import InvalidError, NotFoundError
-from ..models import Partner, Programme
+from ..engine.errors import InvalidError, NotFoundError
+from ..engine.models import Partner, Programme
 from .case import ZERO, Baseline, BusinessCase, Investment, Saving
 from .models import (
     MoneyAgreement,
@@ -27,7 +28,7 @@ from .models import (
     MoneySaving,
     MoneyWithdrawalTerm,
 )
-from .prenup import Agreement, WithdrawalTerm
+from .prenup import Agreement, Recompute, WithdrawalTerm
 from .results import SharePeriod, SharePlan
 from .sharing import Basis, BasisKind, PartnerFacts, Weights, weights
 
@@ -53,24 +54,37 @@ def partner_by_name(prog: Programme, name: str) -> Partner:
     for p in prog.partners:
         if p.name == name:
             return p
-    raise InvalidError(f"'{name}' is not a partner of {prog.name}; its partners: "
-                       + ", ".join(p.name for p in prog.partners), field="partner")
+    raise InvalidError(
+        f"'{name}' is not a partner of {prog.name}; its partners: " + ", ".join(p.name for p in prog.partners),
+        field="partner",
+    )
 
 
 # --- the business case -------------------------------------------------------------------------------------
+
 
 def load_case(session: Session, prog: Programme) -> BusinessCase:
     head = session.get(MoneyCase, prog.id)
     names = {p.id: p.name for p in prog.partners}
     where = {"programme_id": prog.id}
     return BusinessCase(
-        investments=tuple(Investment(i.year, i.category, i.amount, i.recurring, i.note) for i in session.scalars(
-            select(MoneyInvestment).filter_by(**where).order_by(MoneyInvestment.year, MoneyInvestment.id))),
-        savings=tuple(Saving(s.year, s.service, s.amount) for s in session.scalars(
-            select(MoneySaving).filter_by(**where).order_by(MoneySaving.year, MoneySaving.id))),
-        baselines=tuple(Baseline(names[b.partner_id], b.service, b.amount) for b in session.scalars(
-            select(MoneyBaseline).filter_by(**where).order_by(MoneyBaseline.id))),
-        first_year=head.first_year if head else None, years=head.years if head else None)
+        investments=tuple(
+            Investment(i.year, i.category, i.amount, i.recurring, i.note)
+            for i in session.scalars(
+                select(MoneyInvestment).filter_by(**where).order_by(MoneyInvestment.year, MoneyInvestment.id)
+            )
+        ),
+        savings=tuple(
+            Saving(s.year, s.service, s.amount)
+            for s in session.scalars(select(MoneySaving).filter_by(**where).order_by(MoneySaving.year, MoneySaving.id))
+        ),
+        baselines=tuple(
+            Baseline(names[b.partner_id], b.service, b.amount)
+            for b in session.scalars(select(MoneyBaseline).filter_by(**where).order_by(MoneyBaseline.id))
+        ),
+        first_year=head.first_year if head else None,
+        years=head.years if head else None,
+    )
 
 
 def save_case(session: Session, prog: Programme, case: BusinessCase) -> None:
@@ -79,15 +93,25 @@ def save_case(session: Session, prog: Programme, case: BusinessCase) -> None:
     head = session.get(MoneyCase, prog.id) or MoneyCase(programme_id=prog.id, confidence_scale="gateway")
     head.first_year, head.years = case.first_year, case.years
     session.add(head)
-    session.add_all(MoneyInvestment(programme_id=prog.id, year=i.year, category=i.category, amount=i.amount,
-                                    recurring=i.recurring, note=i.note) for i in case.investments)
-    session.add_all(MoneySaving(programme_id=prog.id, year=s.year, service=s.service, amount=s.amount)
-                    for s in case.savings)
-    session.add_all(MoneyBaseline(programme_id=prog.id, partner_id=partner_by_name(prog, b.partner).id,
-                                  service=b.service, amount=b.amount) for b in case.baselines)
+    session.add_all(
+        MoneyInvestment(
+            programme_id=prog.id, year=i.year, category=i.category, amount=i.amount, recurring=i.recurring, note=i.note
+        )
+        for i in case.investments
+    )
+    session.add_all(
+        MoneySaving(programme_id=prog.id, year=s.year, service=s.service, amount=s.amount) for s in case.savings
+    )
+    session.add_all(
+        MoneyBaseline(
+            programme_id=prog.id, partner_id=partner_by_name(prog, b.partner).id, service=b.service, amount=b.amount
+        )
+        for b in case.baselines
+    )
 
 
 # --- bases and the split in force --------------------------------------------------------------------------
+
 
 def load_bases(session: Session, prog: Programme) -> dict[str, tuple[Basis, dict[str, Decimal]]]:
     """Every basis by service ('' = the programme), each with the weights its split in force was fixed on
@@ -96,34 +120,50 @@ def load_bases(session: Session, prog: Programme) -> dict[str, tuple[Basis, dict
     result = {}
     for row in session.scalars(select(MoneyBasis).filter_by(programme_id=prog.id).order_by(MoneyBasis.service)):
         values = session.scalars(select(MoneyBasisValue).filter_by(basis_id=row.id)).all()
-        basis = Basis(BasisKind(row.kind), {names[v.partner_id]: v.value for v in values if v.value is not None},
-                      row.driver, row.retrue_threshold)
-        result[row.service] = (basis, {names[v.partner_id]: v.weight_in_force for v in values
-                                       if v.weight_in_force is not None})
+        basis = Basis(
+            BasisKind(row.kind),
+            {names[v.partner_id]: v.value for v in values if v.value is not None},
+            row.driver,
+            row.retrue_threshold,
+        )
+        result[row.service] = (
+            basis,
+            {names[v.partner_id]: v.weight_in_force for v in values if v.weight_in_force is not None},
+        )
     return result
 
 
-def save_basis(session: Session, prog: Programme, service: str, basis: Basis, in_force: dict[str, Decimal],
-               on: date) -> None:
+def save_basis(
+    session: Session, prog: Programme, service: str, basis: Basis, in_force: dict[str, Decimal], on: date
+) -> None:
     row = session.scalar(select(MoneyBasis).filter_by(programme_id=prog.id, service=service))
     if row is None:
         row = MoneyBasis(programme_id=prog.id, service=service)
         session.add(row)
     row.kind, row.driver, row.retrue_threshold, row.split_fixed_on = (
-        basis.kind.value, basis.driver, basis.retrue_threshold, on)
+        basis.kind.value,
+        basis.driver,
+        basis.retrue_threshold,
+        on,
+    )
     session.flush()
     session.execute(delete(MoneyBasisValue).where(MoneyBasisValue.basis_id == row.id))
     for name in dict.fromkeys([*basis.values, *in_force]):
-        session.add(MoneyBasisValue(basis_id=row.id, partner_id=partner_by_name(prog, name).id,
-                                    value=basis.values.get(name), weight_in_force=in_force.get(name)))
+        session.add(
+            MoneyBasisValue(
+                basis_id=row.id,
+                partner_id=partner_by_name(prog, name).id,
+                value=basis.values.get(name),
+                weight_in_force=in_force.get(name),
+            )
+        )
 
 
 def current_partners(prog: Programme, also: int | None = None) -> list[Partner]:
     return [p for p in prog.partners if p.withdrawn_at is None or p.id == also]
 
 
-def weights_for(partners: Sequence[Partner], basis: Basis, in_force: dict[str, Decimal],
-                recompute: str) -> Weights:
+def weights_for(partners: Sequence[Partner], basis: Basis, in_force: dict[str, Decimal], recompute: str) -> Weights:
     """The weights among ``partners``: the split in force when it covers exactly them, else recomputed as the
     agreement says (a leaver gone: pro rata or equally; anything else: the basis)."""
     names = [p.name for p in partners]
@@ -139,12 +179,16 @@ def weights_for(partners: Sequence[Partner], basis: Basis, in_force: dict[str, D
 
 def share_plan(prog: Programme, basis: Basis, in_force: dict[str, Decimal], recompute: str) -> SharePlan:
     """The weights in force over time, changing on each day a partner joined or withdrew."""
-    days = sorted({d for p in prog.partners for d in (p.joined_at.date(),
-                                                      p.withdrawn_at.date() if p.withdrawn_at else None) if d})
+    days = sorted(
+        {d for p in prog.partners for d in (p.joined_at.date(), p.withdrawn_at.date() if p.withdrawn_at else None) if d}
+    )
     plan: list[SharePeriod] = []
     for day in days:
-        active = [p for p in prog.partners if p.joined_at.date() <= day
-                  and (p.withdrawn_at is None or p.withdrawn_at.date() > day)]
+        active = [
+            p
+            for p in prog.partners
+            if p.joined_at.date() <= day and (p.withdrawn_at is None or p.withdrawn_at.date() > day)
+        ]
         if active:
             plan.append(SharePeriod(date.min if not plan else day, weights_for(active, basis, in_force, recompute)))
     if not plan:
@@ -154,22 +198,31 @@ def share_plan(prog: Programme, basis: Basis, in_force: dict[str, Decimal], reco
 
 def fresh_weights(prog: Programme, basis: Basis) -> dict[str, Decimal]:
     """The basis's weights among the current partners, as exact decimals (what a split is fixed on)."""
-    return {n: Decimal(w.numerator) / Decimal(w.denominator)
-            for n, w in weights(basis, facts(current_partners(prog))).items()}
+    return {
+        n: Decimal(w.numerator) / Decimal(w.denominator)
+        for n, w in weights(basis, facts(current_partners(prog))).items()
+    }
 
 
 # --- the agreement and costs to date -----------------------------------------------------------------------
+
 
 def load_agreement(session: Session, prog: Programme) -> Agreement | None:
     row = session.get(MoneyAgreement, prog.id)
     if row is None:
         return None
-    terms = session.scalars(select(MoneyWithdrawalTerm).filter_by(programme_id=prog.id)
-                            .order_by(MoneyWithdrawalTerm.id))
+    terms = session.scalars(
+        select(MoneyWithdrawalTerm).filter_by(programme_id=prog.id).order_by(MoneyWithdrawalTerm.id)
+    )
     exits = session.scalars(select(MoneyExitCost).filter_by(programme_id=prog.id).order_by(MoneyExitCost.id))
-    return Agreement(row.notice_months, row.minimum_term_months, row.starts_on,
-                     tuple(WithdrawalTerm(t.from_stage, t.fixed_sum, t.share_of_costs, tuple(t.exit_costs))
-                           for t in terms), {e.name: e.amount for e in exits}, row.recompute)  # type: ignore[arg-type]
+    return Agreement(
+        row.notice_months,
+        row.minimum_term_months,
+        row.starts_on,
+        tuple(WithdrawalTerm(t.from_stage, t.fixed_sum, t.share_of_costs, tuple(t.exit_costs)) for t in terms),
+        {e.name: e.amount for e in exits},
+        cast(Recompute, row.recompute),
+    )
 
 
 def save_agreement(session: Session, prog: Programme, agreement: Agreement) -> None:
@@ -179,18 +232,28 @@ def save_agreement(session: Session, prog: Programme, agreement: Agreement) -> N
     row.notice_months, row.minimum_term_months = agreement.notice_months, agreement.minimum_term_months
     row.starts_on, row.recompute = agreement.starts_on, agreement.recompute
     session.add(row)
-    session.add_all(MoneyWithdrawalTerm(programme_id=prog.id, from_stage=t.from_stage, fixed_sum=t.fixed_sum,
-                                        share_of_costs=t.share_of_costs, exit_costs=list(t.exit_costs))
-                    for t in agreement.terms)
+    session.add_all(
+        MoneyWithdrawalTerm(
+            programme_id=prog.id,
+            from_stage=t.from_stage,
+            fixed_sum=t.fixed_sum,
+            share_of_costs=t.share_of_costs,
+            exit_costs=list(t.exit_costs),
+        )
+        for t in agreement.terms
+    )
     session.add_all(MoneyExitCost(programme_id=prog.id, name=n, amount=a) for n, a in agreement.exit_costs.items())
 
 
 def costs_to_date(session: Session, programme_id: int, on: date) -> Decimal:
     """Everything recorded as spent on the programme up to and including ``on``."""
-    rows = session.scalars(select(MoneyCostIncurred.amount).where(
-        MoneyCostIncurred.programme_id == programme_id, MoneyCostIncurred.incurred_on <= on))
+    rows = session.scalars(
+        select(MoneyCostIncurred.amount).where(
+            MoneyCostIncurred.programme_id == programme_id, MoneyCostIncurred.incurred_on <= on
+        )
+    )
     return sum(rows, ZERO)
 
 
-def count(session: Session, table: type, programme_id: int) -> int:
+def count(session: Session, table: Any, programme_id: int) -> int:
     return session.scalar(select(func.count()).select_from(table).where(table.programme_id == programme_id)) or 0

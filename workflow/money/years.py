@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from ..errors import InvalidError
+from ..engine.errors import InvalidError
 
 _LABEL = re.compile(r"^(\d{4})[-/](\d{2}|\d{4})$")
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import holidays
 
-from workflow.errors import InvalidError
+from workflow.engine.errors import InvalidError
 
 NATIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
 
@@ -24,9 +24,10 @@ def _bank_holidays(nation: str, year: int) -> frozenset[date]:
     try:
         subdiv = NATIONS[nation]
     except KeyError:
-        raise InvalidError(f"unknown nation '{nation}'; expected one of: {', '.join(NATIONS)}",
-                           field="nation") from None
-    return frozenset(holidays.UK(subdiv=subdiv, years=year, categories=(holidays.PUBLIC,)))
+        raise InvalidError(
+            f"unknown nation '{nation}'; expected one of: {', '.join(NATIONS)}", field="nation"
+        ) from None
+    return frozenset(holidays.country_holidays("GB", subdiv=subdiv, years=year, categories=(holidays.PUBLIC,)))
 
 
 def bank_holidays(nation: str, year: int) -> frozenset[date]:
@@ -74,8 +75,9 @@ def add_months(start: date, months: int) -> date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def occurrences(start: date, every: int, until: date, nations: Iterable[str] = (), *,
-                working: bool = False) -> list[date]:
+def occurrences(
+    start: date, every: int, until: date, nations: Iterable[str] = (), *, working: bool = False
+) -> list[date]:
     """The dates ``every``, ``2*every``, ... days after ``start`` up to and including ``until``."""
     found = []
     day = add_days(start, every, nations, working=working)

@@ -30,14 +30,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from workflow.config import Settings
-from workflow.db import Database
-from workflow.errors import InvalidError, NotFoundError
+from workflow.engine.db import Database
+from workflow.engine.errors import InvalidError, NotFoundError
+from workflow.settings import Settings
 
 from . import tokens
 from .messages import PLACEHOLDER, Envelope, compose
@@ -61,11 +61,17 @@ class Transport(Protocol):
 class SmtpTransport:
     """SMTP with plain, STARTTLS or implicit TLS; one connection reused for a batch, reopened after errors."""
 
-    def __init__(self, host: str, port: int, security: str = "starttls", username: str | None = None,
-                 password: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        security: str = "starttls",
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+    ) -> None:
         if security not in ("none", "starttls", "tls"):
-            raise InvalidError(f"SMTP_SECURITY must be none, starttls or tls, not '{security}'",
-                               field="SMTP_SECURITY")
+            raise InvalidError(f"SMTP_SECURITY must be none, starttls or tls, not '{security}'", field="SMTP_SECURITY")
         self.host, self.port, self.security = host, port, security
         self.username, self.password, self.timeout = username, password, timeout
         self._smtp: smtplib.SMTP | None = None
@@ -136,8 +142,14 @@ def transport_from_settings(settings: Settings) -> Transport:
         return FileTransport(settings.instance / "mail")
     security = str(v.get("SMTP_SECURITY") or "starttls").lower()
     port = int(v.get("SMTP_PORT") or {"tls": 465, "starttls": 587}.get(security, 25))
-    return SmtpTransport(str(v["SMTP_HOST"]), port, security, v.get("SMTP_USERNAME") or None,
-                         v.get("SMTP_PASSWORD") or None, float(v.get("SMTP_TIMEOUT", 30)))
+    return SmtpTransport(
+        str(v["SMTP_HOST"]),
+        port,
+        security,
+        v.get("SMTP_USERNAME") or None,
+        v.get("SMTP_PASSWORD") or None,
+        float(v.get("SMTP_TIMEOUT", 30)),
+    )
 
 
 @dataclass(frozen=True)
@@ -153,12 +165,15 @@ class RelayConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> RelayConfig:
         v, d = settings.values, cls()
-        return cls(mail_from=str(v.get("MAIL_FROM") or d.mail_from), base_url=str(v.get("BASE_URL") or d.base_url),
-                   secret_key=tokens.secret_of(settings),
-                   max_attempts=int(v.get("MAIL_MAX_ATTEMPTS", d.max_attempts)),
-                   retry_seconds=float(v.get("MAIL_RETRY_SECONDS", d.retry_seconds)),
-                   retry_cap_seconds=float(v.get("MAIL_RETRY_CAP_SECONDS", d.retry_cap_seconds)),
-                   lease_seconds=float(v.get("MAIL_LEASE_SECONDS", d.lease_seconds)))
+        return cls(
+            mail_from=str(v.get("MAIL_FROM") or d.mail_from),
+            base_url=str(v.get("BASE_URL") or d.base_url),
+            secret_key=tokens.secret_of(settings),
+            max_attempts=int(v.get("MAIL_MAX_ATTEMPTS", d.max_attempts)),
+            retry_seconds=float(v.get("MAIL_RETRY_SECONDS", d.retry_seconds)),
+            retry_cap_seconds=float(v.get("MAIL_RETRY_CAP_SECONDS", d.retry_cap_seconds)),
+            lease_seconds=float(v.get("MAIL_LEASE_SECONDS", d.lease_seconds)),
+        )
 
     def backoff(self, attempts: int) -> timedelta:
         return timedelta(seconds=min(self.retry_seconds * 2 ** max(attempts - 1, 0), self.retry_cap_seconds))
@@ -175,16 +190,31 @@ class RelayResult:
         return self.sent + self.retrying + self.failed
 
 
-ENVELOPE = (OutboxMessage.id, OutboxMessage.key, OutboxMessage.message_id, OutboxMessage.to_name,
-            OutboxMessage.to_addr, OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html,
-            OutboxMessage.created_at, OutboxMessage.deadline, OutboxMessage.deadline_title, OutboxMessage.attempts)
+ENVELOPE = (
+    OutboxMessage.id,
+    OutboxMessage.key,
+    OutboxMessage.message_id,
+    OutboxMessage.to_name,
+    OutboxMessage.to_addr,
+    OutboxMessage.subject,
+    OutboxMessage.body_text,
+    OutboxMessage.body_html,
+    OutboxMessage.created_at,
+    OutboxMessage.deadline,
+    OutboxMessage.deadline_title,
+    OutboxMessage.attempts,
+)
 
 
 def claim(db: Database, now: datetime, batch: int, lease: timedelta) -> list[tuple[int, int, Envelope]]:
     """Claim up to ``batch`` due messages: (id, attempts including this one, envelope)."""
-    due = or_(and_(OutboxMessage.status == PENDING,
-                   or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)),
-              and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now))
+    due = or_(
+        and_(
+            OutboxMessage.status == PENDING,
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        ),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+    )
     with db.write() as session:
         stmt = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(batch)
         if not db.is_sqlite:
@@ -192,14 +222,18 @@ def claim(db: Database, now: datetime, batch: int, lease: timedelta) -> list[tup
         ids = list(session.scalars(stmt))
         if not ids:
             return []
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(
-            status=SENDING, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1))
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(status=SENDING, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        )
         rows = session.execute(select(*ENVELOPE).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id))
-        return [(r[0], r[-1], Envelope(*r[1:-1])) for r in rows]
+        return [(r[0], cast(int, r[-1]), Envelope(*tuple(r)[1:-1])) for r in rows]
 
 
-def relay(db: Database, transport: Transport, now: datetime, *, batch: int = 50,
-          config: RelayConfig | None = None) -> RelayResult:
+def relay(
+    db: Database, transport: Transport, now: datetime, *, batch: int = 50, config: RelayConfig | None = None
+) -> RelayResult:
     """Send one batch of due messages (see the module docstring for the at-least-once window)."""
     config = config or RelayConfig()
     claimed = claim(db, now, batch, timedelta(seconds=config.lease_seconds))
@@ -215,8 +249,7 @@ def relay(db: Database, transport: Transport, now: datetime, *, batch: int = 50,
                     down = exc if exc.connection else None
                     error = str(exc)
                 else:
-                    _mark(db, row_id, status=SENT, sent_at=now, claimed_until=None, last_error=None,
-                          **_scrubbed(env))
+                    _mark(db, row_id, status=SENT, sent_at=now, claimed_until=None, last_error=None, **_scrubbed(env))
                     sent += 1
                     continue
             else:  # the server is unreachable: the rest of the batch waits too, with this attempt counted
@@ -235,14 +268,19 @@ def _linker(db: Database, config: RelayConfig, envelopes: list[Envelope]) -> Cal
     if nonces:
         with db.read() as session:
             for row in session.scalars(select(SignOffToken).where(SignOffToken.nonce.in_(sorted(nonces)))):
-                rows[row.nonce] = {"nonce": row.nonce, "person_id": row.person_id,
-                                   "programme_id": row.programme_id, "stage": row.stage,
-                                   "stage_visit": row.stage_visit}
+                rows[row.nonce] = {
+                    "nonce": row.nonce,
+                    "person_id": row.person_id,
+                    "programme_id": row.programme_id,
+                    "stage": row.stage,
+                    "stage_visit": row.stage_visit,
+                }
 
     def link_for(nonce: str) -> str:
         if nonce not in rows:
             return config.base_url  # the token row is missing (cannot happen: written together)
         return tokens.link(config.base_url, tokens.sign(rows[nonce], config.secret_key))
+
     return link_for
 
 
@@ -256,21 +294,30 @@ def _scrubbed(env: Envelope) -> dict[str, str]:
     if not INVITATION_LINK.search(env.body_text):
         return {}
     gone = "/invitation/(link removed once sent)"
-    return {"body_text": INVITATION_LINK.sub(gone, env.body_text),
-            "body_html": INVITATION_LINK.sub(gone, env.body_html)}
+    return {
+        "body_text": INVITATION_LINK.sub(gone, env.body_text),
+        "body_html": INVITATION_LINK.sub(gone, env.body_html),
+    }
 
 
 def _failed(db: Database, row_id: int, attempts: int, error: str, now: datetime, config: RelayConfig) -> bool:
     final = attempts >= config.max_attempts
-    _mark(db, row_id, status=FAILED if final else PENDING, claimed_until=None, last_error=error[:2000],
-          next_attempt_at=None if final else now + config.backoff(attempts))
+    _mark(
+        db,
+        row_id,
+        status=FAILED if final else PENDING,
+        claimed_until=None,
+        last_error=error[:2000],
+        next_attempt_at=None if final else now + config.backoff(attempts),
+    )
     return final
 
 
 def _mark(db: Database, row_id: int, **values: object) -> None:
     with db.write() as session:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id,
-                                                    OutboxMessage.status == SENDING).values(**values))
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == SENDING).values(**values)
+        )
 
 
 @dataclass(frozen=True)
@@ -293,12 +340,26 @@ class MailView:
 
 
 def _view(m: OutboxMessage) -> MailView:
-    return MailView(m.id, m.kind, m.programme_id, m.person_id, f"{m.to_name} <{m.to_addr}>", m.subject, m.status,
-                    m.created_at, m.sent_at, m.attempts, m.next_attempt_at, m.last_error, m.body_text)
+    return MailView(
+        m.id,
+        m.kind,
+        m.programme_id,
+        m.person_id,
+        f"{m.to_name} <{m.to_addr}>",
+        m.subject,
+        m.status,
+        m.created_at,
+        m.sent_at,
+        m.attempts,
+        m.next_attempt_at,
+        m.last_error,
+        m.body_text,
+    )
 
 
-def list_mail(db: Database, *, statuses: Sequence[str] = (), programme_id: int | None = None,
-              limit: int = 200) -> list[MailView]:
+def list_mail(
+    db: Database, *, statuses: Sequence[str] = (), programme_id: int | None = None, limit: int = 200
+) -> list[MailView]:
     """Messages, newest first; filter by status (e.g. ``failed``) or programme (its mail timeline).
 
     Raises:
@@ -306,8 +367,9 @@ def list_mail(db: Database, *, statuses: Sequence[str] = (), programme_id: int |
     """
     unknown = set(statuses) - set(STATUSES)
     if unknown:
-        raise InvalidError(f"unknown status {', '.join(sorted(unknown))}; expected: {', '.join(STATUSES)}",
-                           field="status")
+        raise InvalidError(
+            f"unknown status {', '.join(sorted(unknown))}; expected: {', '.join(STATUSES)}", field="status"
+        )
     with db.read() as session:
         stmt = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
         if statuses:

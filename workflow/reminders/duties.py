@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from workflow import gates as g
-from workflow.definitions import Definition, ReviewDue, SignOffPending, StageEndApproaching, TransferClock
+from workflow.engine import gates
+from workflow.engine.definitions import Definition, ReviewDue, SignOffPending, StageEndApproaching, TransferClock
 
 from . import calendar as cal
 from .messages import Mail
@@ -64,7 +64,7 @@ class Facts:
     requested_at: datetime | None
     partners: dict[int, str]  # current partners: id -> nation
     holders: list[Holder]
-    done: set[g.Capacity] = field(default_factory=set)  # decided this round, or approved on current evidence
+    done: set[gates.Capacity] = field(default_factory=set)  # decided this round, or approved on current evidence
     plans: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
     review_start: date | None = None
 
@@ -99,7 +99,7 @@ def _distinct(holders: Iterable[Holder]) -> list[Holder]:
     return list(seen.values())
 
 
-def asked(facts: Facts) -> dict[int, list[g.Capacity]]:
+def asked(facts: Facts) -> dict[int, list[gates.Capacity]]:
     """People asked to decide on the open request who have not yet done so: person id -> capacities."""
     if facts.subject is None or facts.definition.is_terminal(facts.state):
         return {}
@@ -107,10 +107,10 @@ def asked(facts: Facts) -> dict[int, list[g.Capacity]]:
     rules = gate.sign_off if facts.subject == "gate" else gate.waiver
     if rules is None:
         return {}
-    wanted = set(g.required_capacities(facts.definition, rules, facts.partners)) - facts.done
-    found: dict[int, list[g.Capacity]] = {}
+    wanted = set(gates.required_capacities(facts.definition, rules, facts.partners)) - facts.done
+    found: dict[int, list[gates.Capacity]] = {}
     for h in facts.holders:
-        cap = g.Capacity(h.role, h.partner_id)
+        cap = gates.Capacity(h.role, h.partner_id)
         if cap in wanted:
             found.setdefault(h.person_id, []).append(cap)
     return found
@@ -155,22 +155,46 @@ def _sign_off(facts: Facts, rule: SignOffPending, today: date) -> list[Due]:
         days = cal.occurrences(start, rule.every_days, today, nations, working=rule.working_days)
         if days:
             person = holder(facts, person_id)
-            found.append(Due(rule.id, "sign_off_reminder", person, days[-1], Mail(
-                f"Reminder: your sign-off is awaited: {facts.name}, {stage}",
-                [f"Your decision on the {stage} gate of {facts.name} was requested on {start:%A %d %B %Y} "
-                 "and is still awaited.",
-                 "Please review the evidence and approve or reject (with your reasons)."],
-                action=("Review and decide", ""), deadline=None), sign_link=True))
+            found.append(
+                Due(
+                    rule.id,
+                    "sign_off_reminder",
+                    person,
+                    days[-1],
+                    Mail(
+                        f"Reminder: your sign-off is awaited: {facts.name}, {stage}",
+                        [
+                            f"Your decision on the {stage} gate of {facts.name} was requested on {start:%A %d %B %Y} "
+                            "and is still awaited.",
+                            "Please review the evidence and approve or reject (with your reasons).",
+                        ],
+                        action=("Review and decide", ""),
+                        deadline=None,
+                    ),
+                    sign_link=True,
+                )
+            )
     if rule.escalate_after_days:
         escalate_on = cal.add_days(start, rule.escalate_after_days, facts.nations, working=rule.working_days)
         if today >= escalate_on:
             names = ", ".join(sorted(holder(facts, p).name for p in pending))
             for person in facts.people(MANAGERS):
-                found.append(Due(rule.id + ".escalation", "escalation", person, escalate_on, Mail(
-                    f"Escalation: sign-off overdue: {facts.name}, {stage}",
-                    [f"Sign-off of the {stage} gate of {facts.name} was requested on {start:%A %d %B %Y}. "
-                     f"Still to decide: {names}.",
-                     "Please follow this up with them."])))
+                found.append(
+                    Due(
+                        rule.id + ".escalation",
+                        "escalation",
+                        person,
+                        escalate_on,
+                        Mail(
+                            f"Escalation: sign-off overdue: {facts.name}, {stage}",
+                            [
+                                f"Sign-off of the {stage} gate of {facts.name} was requested on {start:%A %d %B %Y}. "
+                                f"Still to decide: {names}.",
+                                "Please follow this up with them.",
+                            ],
+                        ),
+                    )
+                )
     return found
 
 
@@ -183,11 +207,24 @@ def _stage_end(facts: Facts, rule: StageEndApproaching, today: date) -> list[Due
         return []
     stage = facts.definition.state_title(facts.state)
     title = f"Planned end of {stage}: {facts.name}"
-    return [Due(f"{rule.id}.{facts.state}.{facts.stage_visit}", "stage_end", person, end, Mail(
-        f"{stage} is planned to end on {end:%d %B %Y}: {facts.name}",
-        [f"The {stage} stage of {facts.name} is planned to end on {end:%A %d %B %Y}.",
-         "Check the gate's evidence and sign-offs are on track, or re-plan the stage."],
-        deadline=end, deadline_title=title)) for person in facts.people(MANAGERS)]
+    return [
+        Due(
+            f"{rule.id}.{facts.state}.{facts.stage_visit}",
+            "stage_end",
+            person,
+            end,
+            Mail(
+                f"{stage} is planned to end on {end:%d %B %Y}: {facts.name}",
+                [
+                    f"The {stage} stage of {facts.name} is planned to end on {end:%A %d %B %Y}.",
+                    "Check the gate's evidence and sign-offs are on track, or re-plan the stage.",
+                ],
+                deadline=end,
+                deadline_title=title,
+            ),
+        )
+        for person in facts.people(MANAGERS)
+    ]
 
 
 def _review_states(facts: Facts, rule: ReviewDue | None) -> set[str]:
@@ -214,11 +251,24 @@ def _review(facts: Facts, rule: ReviewDue, today: date) -> list[Due]:
     if not past:
         return []
     day = past[-1]
-    return [Due(rule.id, "review_due", person, day, Mail(
-        f"Benefits review due: {facts.name}",
-        [f"A benefits review of {facts.name} is due on {day:%A %d %B %Y}: savings and service measures "
-         "against the baseline, the cost split re-trued, and a decision to continue, extend or exit."],
-        deadline=day, deadline_title=f"Benefits review due: {facts.name}")) for person in facts.people(MANAGERS)]
+    return [
+        Due(
+            rule.id,
+            "review_due",
+            person,
+            day,
+            Mail(
+                f"Benefits review due: {facts.name}",
+                [
+                    f"A benefits review of {facts.name} is due on {day:%A %d %B %Y}: savings and service measures "
+                    "against the baseline, the cost split re-trued, and a decision to continue, extend or exit."
+                ],
+                deadline=day,
+                deadline_title=f"Benefits review due: {facts.name}",
+            ),
+        )
+        for person in facts.people(MANAGERS)
+    ]
 
 
 def transfer_deadline(facts: Facts, rule: TransferClock) -> date | None:
@@ -236,19 +286,36 @@ CLOCK_TEXT = {
 
 def _transfer(facts: Facts, rule: TransferClock, today: date) -> list[Due]:
     ids = facts.definition.stage_ids
-    if (TRANSFER_STAGE not in ids or facts.state not in ids or not _applies(facts, rule)
-            or ids.index(facts.state) > ids.index(TRANSFER_STAGE)):
+    if (
+        TRANSFER_STAGE not in ids
+        or facts.state not in ids
+        or not _applies(facts, rule)
+        or ids.index(facts.state) > ids.index(TRANSFER_STAGE)
+    ):
         return []
     deadline = transfer_deadline(facts, rule)
     if deadline is None or today < cal.add_days(deadline, -NOTICE_DAYS):
         return []
     what = CLOCK_TEXT[rule.clock]
     transfer = facts.plans[TRANSFER_STAGE][1]
-    return [Due(rule.id, "transfer_clock", person, deadline, Mail(
-        f"{what} by {deadline:%d %B %Y}: {facts.name}",
-        [f"{what} by {deadline:%A %d %B %Y}, {rule.days_before_transfer} days before the planned transfer date "
-         f"({transfer:%d %B %Y}) of {facts.name}."],
-        deadline=deadline, deadline_title=f"{what}: {facts.name}")) for person in facts.people(MANAGERS)]
+    return [
+        Due(
+            rule.id,
+            "transfer_clock",
+            person,
+            deadline,
+            Mail(
+                f"{what} by {deadline:%d %B %Y}: {facts.name}",
+                [
+                    f"{what} by {deadline:%A %d %B %Y}, {rule.days_before_transfer} days before the planned "
+                    f"transfer date ({transfer:%d %B %Y}) of {facts.name}."
+                ],
+                deadline=deadline,
+                deadline_title=f"{what}: {facts.name}",
+            ),
+        )
+        for person in facts.people(MANAGERS)
+    ]
 
 
 def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str]]:
@@ -257,10 +324,15 @@ def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str
     managers = {h.person_id for h in facts.people(MANAGERS)}
     stage = facts.definition.state_title(facts.state) if not facts.definition.is_terminal(facts.state) else None
     for rule in facts.definition.reminders:
-        if isinstance(rule, SignOffPending) and person_id in asked(facts) and facts.requested_at and \
-                rule.escalate_after_days:
-            day = cal.add_days(uk_date(facts.requested_at), rule.escalate_after_days, facts.nations,
-                               working=rule.working_days)
+        if (
+            isinstance(rule, SignOffPending)
+            and person_id in asked(facts)
+            and facts.requested_at
+            and rule.escalate_after_days
+        ):
+            day = cal.add_days(
+                uk_date(facts.requested_at), rule.escalate_after_days, facts.nations, working=rule.working_days
+            )
             found.append((day, f"Sign-off due: {facts.name}, {stage}"))
         if person_id not in managers:
             continue
@@ -268,8 +340,8 @@ def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str
             end = facts.plans.get(facts.state, (None, None))[1]
             if end:
                 found.append((end, f"Planned end of {stage}: {facts.name}"))
-        elif isinstance(rule, TransferClock) and (day := transfer_deadline(facts, rule)) and day >= today:
-            found.append((day, f"{CLOCK_TEXT[rule.clock]}: {facts.name}"))
+        elif isinstance(rule, TransferClock) and (clock := transfer_deadline(facts, rule)) and clock >= today:
+            found.append((clock, f"{CLOCK_TEXT[rule.clock]}: {facts.name}"))
         elif isinstance(rule, ReviewDue) and facts.review_start and facts.state in _review_states(facts, rule):
             future = [d for d in review_dates(rule, facts.review_start, today) if d >= today]
             found += [(d, f"Benefits review due: {facts.name}") for d in future[:1]]

@@ -48,8 +48,10 @@ def render_text(mail: Mail, greeting: str) -> str:
     if mail.action:
         parts.append(f"{mail.action[0]}:\n{mail.action[1]}")
     parts += mail.extra
-    parts.append("-- \nbanns, for the partnership programme. You can choose individual emails or a daily or "
-                 "weekly digest in your settings.")
+    parts.append(
+        "-- \nbanns, for the partnership programme. You can choose individual emails or a daily or "
+        "weekly digest in your settings."
+    )
     return "\n\n".join(parts) + "\n"
 
 
@@ -60,15 +62,17 @@ def render_html(mail: Mail, greeting: str) -> str:
         label, url = mail.action
         body.append(f'<p><a href="{html.escape(url, quote=True)}">{html.escape(label)}</a></p>')
     body += [f"<p>{html.escape(p)}</p>" for p in mail.extra]
-    body.append("<p style=\"color:#555;font-size:smaller\">banns, for the partnership programme.</p>")
+    body.append('<p style="color:#555;font-size:smaller">banns, for the partnership programme.</p>')
     return "<!doctype html>\n<html><body>\n" + "\n".join(body) + "\n</body></html>\n"
 
 
 def fill_links(body: str, link_for: Callable[[str], str], *, quote: bool = False) -> str:
     """Replace each sign-link placeholder by the link ``link_for(nonce)`` gives."""
+
     def sub(match: re.Match[str]) -> str:
         url = link_for(match.group(1))
         return html.escape(url, quote=True) if quote else url
+
     return PLACEHOLDER.sub(sub, body)
 
 
@@ -76,7 +80,7 @@ def ics(uid: str, day: date, title: str, stamp: datetime, description: str = "")
     """An all-day event on ``day`` as iCalendar text (one VEVENT)."""
     cal = calendar_shell()
     cal.add_component(ics_event(uid, day, title, stamp, description))
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
 def calendar_shell(name: str | None = None) -> icalendar.Calendar:
@@ -130,6 +134,7 @@ def compose(env: Envelope, mail_from: str, link_for: Callable[[str], str]) -> Em
     msg.add_alternative(fill_links(env.body_html, link_for, quote=True), subtype="html")
     if env.deadline is not None:
         data = ics(f"{env.message_id}@{domain}", env.deadline, env.deadline_title or env.subject, env.created_at)
-        msg.add_attachment(data, maintype="text", subtype="calendar", filename="deadline.ics",
-                           params={"method": "PUBLISH"})
+        msg.add_attachment(
+            data, maintype="text", subtype="calendar", filename="deadline.ics", params={"method": "PUBLISH"}
+        )
     return msg

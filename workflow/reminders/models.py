@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.models import Base, UTCDateTime
+from workflow.engine.models import Base, UTCDateTime
 
 PENDING = "pending"
 SENDING = "sending"

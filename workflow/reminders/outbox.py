@@ -1,6 +1,6 @@
 """The transactional outbox: emails written as rows in the same transaction as the change that causes them.
 
-:func:`on_event` is a :data:`workflow.programmes.Listener`; it turns the engine's events into messages:
+:func:`on_event` is a :data:`workflow.engine.programmes.Listener`; it turns the engine's events into messages:
 
 - ``sign_off_requested``: each person asked who has not yet decided, with an approve-from-email link;
 - ``signed`` with a rejection: the programme manager(s); every ``signed`` also uses up the signer's links;
@@ -24,17 +24,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow import gates as g
-from workflow.definitions import Definition
-from workflow.models import Event, Person, Programme, SignOff
+from workflow.engine import gates
+from workflow.engine.definitions import Definition
+from workflow.engine.models import Event, Person, Programme, SignOff
 
 from . import tokens
 from .duties import Facts, Holder, asked, holder
 from .messages import Mail, message_id_local, render_html, render_text, sign_placeholder
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage, SignOffToken
 
-MOVE_WORDS = {"advanced": "moved on", "waived": "skipped a stage (waiver)", "returned": "was returned",
-              "ended": "has ended"}
+MOVE_WORDS = {
+    "advanced": "moved on",
+    "waived": "skipped a stage (waiver)",
+    "returned": "was returned",
+    "ended": "has ended",
+}
 
 
 def insert_if_absent(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -42,9 +46,11 @@ def insert_if_absent(session: Session, table: Table, rows: Sequence[dict[str, An
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is not None:
-        session.execute(insert(table).on_conflict_do_nothing(), list(rows))
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(table).on_conflict_do_nothing(), list(rows))
+        return
+    if dialect == "sqlite":
+        session.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
         return
     for row in rows:  # any other database: a savepoint per row, a duplicate rolled back alone
         try:
@@ -54,17 +60,33 @@ def insert_if_absent(session: Session, table: Table, rows: Sequence[dict[str, An
             continue
 
 
-def message_row(key: str, kind: str, programme_id: int | None, person: Holder, mail: Mail, now: datetime,
-                status: str = PENDING) -> dict[str, Any]:
+def message_row(
+    key: str, kind: str, programme_id: int | None, person: Holder, mail: Mail, now: datetime, status: str = PENDING
+) -> dict[str, Any]:
     """A row for the outbox table, rendered now."""
     greeting = person.name
-    return {"key": key, "message_id": message_id_local(key), "kind": kind, "programme_id": programme_id,
-            "person_id": person.person_id, "to_name": person.name, "to_addr": person.email,
-            "subject": mail.subject[:300], "body_text": render_text(mail, greeting),
-            "body_html": render_html(mail, greeting), "deadline": mail.deadline,
-            "deadline_title": mail.deadline_title, "status": status, "created_at": now, "attempts": 0,
-            "next_attempt_at": None, "claimed_until": None, "last_error": None, "sent_at": None,
-            "digest_key": None}
+    return {
+        "key": key,
+        "message_id": message_id_local(key),
+        "kind": kind,
+        "programme_id": programme_id,
+        "person_id": person.person_id,
+        "to_name": person.name,
+        "to_addr": person.email,
+        "subject": mail.subject[:300],
+        "body_text": render_text(mail, greeting),
+        "body_html": render_html(mail, greeting),
+        "deadline": mail.deadline,
+        "deadline_title": mail.deadline_title,
+        "status": status,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": None,
+        "claimed_until": None,
+        "last_error": None,
+        "sent_at": None,
+        "digest_key": None,
+    }
 
 
 def token_nonce(key: str) -> str:
@@ -74,9 +96,17 @@ def token_nonce(key: str) -> str:
 
 
 def token_row(key: str, person_id: int, facts: Facts, now: datetime) -> dict[str, Any]:
-    return {"nonce": token_nonce(key), "person_id": person_id, "programme_id": facts.id, "stage": facts.state,
-            "stage_visit": facts.stage_visit, "subject": facts.subject, "round": facts.round, "issued_at": now,
-            "used_at": None}
+    return {
+        "nonce": token_nonce(key),
+        "person_id": person_id,
+        "programme_id": facts.id,
+        "stage": facts.state,
+        "stage_visit": facts.stage_visit,
+        "subject": facts.subject,
+        "round": facts.round,
+        "issued_at": now,
+        "used_at": None,
+    }
 
 
 def with_sign_link(mail: Mail, key: str) -> Mail:
@@ -89,28 +119,47 @@ def modes(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(person_ids))
     if not ids:
         return {}
-    found = dict(session.execute(select(MailPreference.person_id, MailPreference.mode)
-                                 .where(MailPreference.person_id.in_(ids))).all())
+    found = dict(
+        session.execute(
+            select(MailPreference.person_id, MailPreference.mode).where(MailPreference.person_id.in_(ids))
+        ).all()
+    )
     return {i: found.get(i, INDIVIDUAL) for i in ids}
 
 
-def facts_of(session: Session, programme: Programme, definition: Definition, *,
-             with_leavers: bool = False) -> Facts:
+def facts_of(session: Session, programme: Programme, definition: Definition, *, with_leavers: bool = False) -> Facts:
     """Facts for one loaded programme (partners and roles already loaded), for the listener;
     ``with_leavers`` keeps the people of withdrawn partners among the holders."""
     partners = {p.id: p.nation for p in programme.partners if p.withdrawn_at is None}
-    holders = [Holder(r.person_id, r.person.name, r.person.email, r.role, r.partner_id)
-               for r in programme.roles if with_leavers or r.partner_id is None or r.partner_id in partners]
-    facts = Facts(programme.id, programme.name, definition, programme.state, programme.stage_visit,
-                  programme.sign_off_subject, programme.sign_off_round, programme.sign_off_requested_at,
-                  partners, holders)
+    holders = [
+        Holder(r.person_id, r.person.name, r.person.email, r.role, r.partner_id)
+        for r in programme.roles
+        if with_leavers or r.partner_id is None or r.partner_id in partners
+    ]
+    facts = Facts(
+        programme.id,
+        programme.name,
+        definition,
+        programme.state,
+        programme.stage_visit,
+        programme.sign_off_subject,
+        programme.sign_off_round,
+        programme.sign_off_requested_at,
+        partners,
+        holders,
+    )
     if facts.subject is not None:
-        rows = session.execute(select(SignOff.role, SignOff.partner_id).where(
-            SignOff.programme_id == programme.id, SignOff.stage == programme.state,
-            SignOff.stage_visit == programme.stage_visit, SignOff.subject == facts.subject,
-            SignOff.evidence_rev == programme.evidence_rev,
-            (SignOff.round == programme.sign_off_round) | (SignOff.decision == g.APPROVE)))
-        facts.done = {g.Capacity(role, partner) for role, partner in rows}
+        rows = session.execute(
+            select(SignOff.role, SignOff.partner_id).where(
+                SignOff.programme_id == programme.id,
+                SignOff.stage == programme.state,
+                SignOff.stage_visit == programme.stage_visit,
+                SignOff.subject == facts.subject,
+                SignOff.evidence_rev == programme.evidence_rev,
+                (SignOff.round == programme.sign_off_round) | (SignOff.decision == gates.APPROVE),
+            )
+        )
+        facts.done = {gates.Capacity(role, partner) for role, partner in rows}
     return facts
 
 
@@ -120,8 +169,14 @@ Outgoing = tuple[Holder, Mail, bool]  # recipient, words, carries a sign-off lin
 def on_event(session: Session, programme: Programme, definition: Definition, event: Event) -> None:
     """The outbox listener: write the messages ``event`` causes, in the change's own transaction."""
     if event.kind == "signed":
-        tokens.consume_for_gate(session, person_id=event.actor_id or 0, programme_id=programme.id,
-                                stage=programme.state, stage_visit=programme.stage_visit, now=event.at)
+        tokens.consume_for_gate(
+            session,
+            person_id=event.actor_id or 0,
+            programme_id=programme.id,
+            stage=programme.state,
+            stage_visit=programme.stage_visit,
+            now=event.at,
+        )
     handler = HANDLERS.get(event.kind)
     if handler is None:
         return
@@ -130,8 +185,7 @@ def on_event(session: Session, programme: Programme, definition: Definition, eve
     write(session, facts, f"event:{programme.id}:{event.seq}", event.kind, outgoing, event.at)
 
 
-def write(session: Session, facts: Facts, key_prefix: str, kind: str, outgoing: list[Outgoing],
-          now: datetime) -> None:
+def write(session: Session, facts: Facts, key_prefix: str, kind: str, outgoing: list[Outgoing], now: datetime) -> None:
     prefs = modes(session, (h.person_id for h, _, _ in outgoing))
     messages, token_rows = [], []
     for person, mail, link in outgoing:
@@ -151,22 +205,31 @@ def _requested(facts: Facts, event: Event) -> list[Outgoing]:
     note = [f"Note from {event.actor}: {event.reason}"] if event.reason else []
     out = []
     for person_id in asked(facts):
-        mail = Mail(f"Your sign-off is requested: {facts.name}, {stage}",
-                    [f"{event.actor} asks for your decision on {what} {stage} of {facts.name} "
-                     f"(round {facts.round}).", *note,
-                     "Open the link to see the evidence and approve or reject. The link is personal: "
-                     "do not forward it."], action=("Review and decide", ""))
+        mail = Mail(
+            f"Your sign-off is requested: {facts.name}, {stage}",
+            [
+                f"{event.actor} asks for your decision on {what} {stage} of {facts.name} (round {facts.round}).",
+                *note,
+                "Open the link to see the evidence and approve or reject. The link is personal: do not forward it.",
+            ],
+            action=("Review and decide", ""),
+        )
         out.append((holder(facts, person_id), mail, True))
     return out
 
 
 def _signed(facts: Facts, event: Event) -> list[Outgoing]:
-    if event.data.get("decision") != g.REJECT:
+    if event.data.get("decision") != gates.REJECT:
         return []
     stage = facts.definition.state_title(facts.state)
-    mail = Mail(f"Rejected: {facts.name}, {stage}", [
-        f"{event.actor} rejected the {stage} gate of {facts.name}.", f"Reason given: {event.reason}",
-        "The gate stays blocked until they approve a resubmission."])
+    mail = Mail(
+        f"Rejected: {facts.name}, {stage}",
+        [
+            f"{event.actor} rejected the {stage} gate of {facts.name}.",
+            f"Reason given: {event.reason}",
+            "The gate stays blocked until they approve a resubmission.",
+        ],
+    )
     return [(person, mail, False) for person in facts.people(["programme_manager"])]
 
 
@@ -174,35 +237,63 @@ def _moved(facts: Facts, event: Event) -> list[Outgoing]:
     d = facts.definition
     before = d.state_title(event.from_state) if event.from_state else ""
     after = d.state_title(event.to_state) if event.to_state else ""
-    mail = Mail(f"{facts.name} {MOVE_WORDS[event.kind]}: now {after}", [
-        f"{facts.name} {MOVE_WORDS[event.kind]}: from {before} to {after}.",
-        *([f"Reason: {event.reason}"] if event.reason else [])])
+    mail = Mail(
+        f"{facts.name} {MOVE_WORDS[event.kind]}: now {after}",
+        [
+            f"{facts.name} {MOVE_WORDS[event.kind]}: from {before} to {after}.",
+            *([f"Reason: {event.reason}"] if event.reason else []),
+        ],
+    )
     return [(person, mail, False) for person in facts.everyone()]
 
 
 def _withdrew(facts: Facts, event: Event) -> list[Outgoing]:
     partner = event.data.get("partner", "A partner")
-    mail = Mail(f"{partner} has withdrawn from {facts.name}", [
-        f"{partner} has withdrawn from {facts.name}.", f"Reason: {event.reason}",
-        "The pre-nuptial agreement decides what the leaving partner owes."])
+    mail = Mail(
+        f"{partner} has withdrawn from {facts.name}",
+        [
+            f"{partner} has withdrawn from {facts.name}.",
+            f"Reason: {event.reason}",
+            "The pre-nuptial agreement decides what the leaving partner owes.",
+        ],
+    )
     return [(person, mail, False) for person in facts.everyone()]
 
 
 HANDLERS: dict[str, Callable[[Facts, Event], list[Outgoing]]] = {
-    "sign_off_requested": _requested, "signed": _signed, "advanced": _moved, "waived": _moved,
-    "returned": _moved, "ended": _moved, "partner_withdrew": _withdrew,
+    "sign_off_requested": _requested,
+    "signed": _signed,
+    "advanced": _moved,
+    "waived": _moved,
+    "returned": _moved,
+    "ended": _moved,
+    "partner_withdrew": _withdrew,
 }
 
 
-def queue_invitation(session: Session, person: Person, link: str, now: datetime, *,
-                     programme_id: int | None = None, inviter: str = "A programme manager") -> None:
+def queue_invitation(
+    session: Session,
+    person: Person,
+    link: str,
+    now: datetime,
+    *,
+    programme_id: int | None = None,
+    inviter: str = "A programme manager",
+) -> None:
     """Queue an invitation for ``person`` to set a password and sign in (``link``: the web page for it).
     Sent individually whatever the person's digest preference. Queuing the same link twice sends it once."""
     key = "invitation:" + hashlib.sha256(f"{person.id}:{link}".encode()).hexdigest()[:32]
-    mail = Mail("You are invited to banns", [
-        f"{inviter} has invited you to the partnership programme workspace in banns.",
-        "The link below lets you choose a password. It works for a limited time."], action=("Accept the invitation",
-                                                                                           link))
+    mail = Mail(
+        "You are invited to banns",
+        [
+            f"{inviter} has invited you to the partnership programme workspace in banns.",
+            "The link below lets you choose a password. It works for a limited time.",
+        ],
+        action=("Accept the invitation", link),
+    )
     recipient = Holder(person.id, person.name, person.email, "", None)
-    insert_if_absent(session, OutboxMessage.__table__,  # type: ignore[arg-type]
-                     [message_row(key, "invitation", programme_id, recipient, mail, now)])
+    insert_if_absent(
+        session,
+        OutboxMessage.__table__,  # type: ignore[arg-type]
+        [message_row(key, "invitation", programme_id, recipient, mail, now)],
+    )

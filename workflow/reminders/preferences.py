@@ -16,14 +16,15 @@ import re
 import secrets
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from workflow.db import Database
-from workflow.errors import InvalidError, NotFoundError
-from workflow.models import Person, RoleAssignment
+from workflow.engine.db import Database
+from workflow.engine.errors import InvalidError, NotFoundError
+from workflow.engine.models import Person, RoleAssignment
 
 from .duties import UK, Holder, deadlines, uk_date
 from .messages import Mail, calendar_shell, ics_event, render_html, render_text
@@ -52,8 +53,11 @@ def set_preference(db: Database, person_id: int, mode: str, now: datetime) -> No
         else:
             pref.mode, pref.updated_at = mode, now
         if mode == INDIVIDUAL:  # nothing waits for a digest that will no longer come
-            session.execute(update(OutboxMessage).where(OutboxMessage.person_id == person_id,
-                                                        OutboxMessage.status == HELD).values(status=PENDING))
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.person_id == person_id, OutboxMessage.status == HELD)
+                .values(status=PENDING)
+            )
 
 
 def get_preference(db: Database, person_id: int) -> str:
@@ -75,9 +79,12 @@ def digest_period(mode: str, now: datetime, hour: int = DIGEST_HOUR) -> date | N
 def assemble_digests(db: Database, now: datetime, *, hour: int = DIGEST_HOUR) -> int:
     """Write the digests due at ``now``; returns how many were written."""
     with db.write() as session:
-        held = session.execute(select(OutboxMessage, MailPreference.mode).join(
-            MailPreference, MailPreference.person_id == OutboxMessage.person_id).where(
-            OutboxMessage.status == HELD, OutboxMessage.created_at <= now).order_by(OutboxMessage.id)).all()
+        held = session.execute(
+            select(OutboxMessage, MailPreference.mode)
+            .join(MailPreference, MailPreference.person_id == OutboxMessage.person_id)
+            .where(OutboxMessage.status == HELD, OutboxMessage.created_at <= now)
+            .order_by(OutboxMessage.id)
+        ).all()
         by_person: dict[int, list[OutboxMessage]] = defaultdict(list)
         periods: dict[int, tuple[str, date]] = {}
         for message, mode in held:
@@ -89,9 +96,12 @@ def assemble_digests(db: Database, now: datetime, *, hour: int = DIGEST_HOUR) ->
         written = _insert_returning_keys(session, rows)
         for row in rows:
             if row["key"] in written:
-                ids = [m.id for m in by_person[row["person_id"]]]
-                session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(
-                    status=DIGESTED, digest_key=row["key"]))
+                ids = [m.id for m in by_person[cast(int, row["person_id"])]]
+                session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .values(status=DIGESTED, digest_key=row["key"])
+                )
         return len(written)
 
 
@@ -99,13 +109,19 @@ def _digest_row(items: list[OutboxMessage], mode: str, period: date, now: dateti
     first = items[0]
     person = Holder(first.person_id or 0, first.to_name, first.to_addr, "", None)
     heading = "Your daily digest" if mode == DAILY else f"Your weekly digest (week of {period:%d %B %Y})"
-    mail = Mail(f"{heading}: {len(items)} message{'s' if len(items) != 1 else ''}",
-                [f"{len(items)} message(s) since your last digest, oldest first."])
+    mail = Mail(
+        f"{heading}: {len(items)} message{'s' if len(items) != 1 else ''}",
+        [f"{len(items)} message(s) since your last digest, oldest first."],
+    )
     row = message_row(f"digest:{mode}:{person.person_id}:{period.isoformat()}", "digest", None, person, mail, now)
     row["body_text"] = render_text(mail, person.name) + "".join(
-        f"\n=== {m.subject} ===\n\n{_inner_text(m.body_text)}\n" for m in items)
-    row["body_html"] = render_html(mail, person.name).replace("</body></html>\n", "") + "".join(
-        f"<hr><h2>{_escape(m.subject)}</h2>\n{_inner_html(m.body_html)}\n" for m in items) + "</body></html>\n"
+        f"\n=== {m.subject} ===\n\n{_inner_text(m.body_text)}\n" for m in items
+    )
+    row["body_html"] = (
+        render_html(mail, person.name).replace("</body></html>\n", "")
+        + "".join(f"<hr><h2>{_escape(m.subject)}</h2>\n{_inner_html(m.body_html)}\n" for m in items)
+        + "</body></html>\n"
+    )
     return row
 
 
@@ -121,6 +137,7 @@ def _inner_html(body: str) -> str:
 
 def _escape(text: str) -> str:
     import html
+
     return html.escape(text)
 
 
@@ -129,11 +146,12 @@ def _insert_returning_keys(session: Session, rows: list[dict[str, object]]) -> s
         return set()
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     table = OutboxMessage.__table__
-    stmt = insert(table).on_conflict_do_nothing().returning(table.c.key)  # type: ignore[attr-defined]
+    stmt = insert(table).on_conflict_do_nothing().returning(table.c.key)  # type: ignore[arg-type]
     return set(session.scalars(stmt, rows))
 
 
 # --- calendar feeds ----------------------------------------------------------------------------------------
+
 
 def feed_secret(db: Database, person_id: int, now: datetime) -> str:
     """The secret of the person's calendar feed URL (created on first use): see :data:`FEED_PATH`."""
@@ -167,8 +185,9 @@ def calendar_feed(db: Database, secret: str, now: datetime) -> str:
         person_id = session.scalar(select(CalendarFeed.person_id).where(CalendarFeed.secret == secret))
         if person_id is None:
             raise NotFoundError("no calendar feed at this address; it may have been replaced")
-        ids = sorted(set(session.scalars(select(RoleAssignment.programme_id)
-                                         .where(RoleAssignment.person_id == person_id))))
+        ids = sorted(
+            set(session.scalars(select(RoleAssignment.programme_id).where(RoleAssignment.person_id == person_id)))
+        )
         facts = load_facts(session, ids) if ids else []
     cal = calendar_shell("banns deadlines")
     today = uk_date(now)
@@ -176,4 +195,4 @@ def calendar_feed(db: Database, secret: str, now: datetime) -> str:
         for day, title in deadlines(f, person_id, today):
             uid = hashlib.sha256(f"{f.id}:{title}:{day}".encode()).hexdigest()[:32] + "@banns"
             cal.add_component(ics_event(uid, day, title, now))
-    return cal.to_ical().decode()
+    return bytes(cal.to_ical()).decode()

@@ -19,10 +19,19 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from workflow import gates as g
-from workflow.db import Database
-from workflow.definitions import Definition, parse_definition
-from workflow.models import DefinitionVersion, Event, Partner, Person, Programme, RoleAssignment, SignOff, StagePlan
+from workflow.engine import gates
+from workflow.engine.db import Database
+from workflow.engine.definitions import Definition, parse_definition
+from workflow.engine.models import (
+    DefinitionVersion,
+    Event,
+    Partner,
+    Person,
+    Programme,
+    RoleAssignment,
+    SignOff,
+    StagePlan,
+)
 
 from .duties import REVIEW_STAGE, Due, Facts, Holder, due_reminders, uk_date
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage, SignOffToken
@@ -46,15 +55,26 @@ def scan(db: Database, now: datetime) -> int:
 def load_facts(session: Session, programme_ids: list[int] | None = None) -> list[Facts]:
     """Facts for every programme (or those given), in a fixed number of queries."""
     where = [Programme.id.in_(programme_ids)] if programme_ids is not None else []
-    programmes = session.execute(select(
-        Programme.id, Programme.name, Programme.definition_hash, Programme.state, Programme.stage_visit,
-        Programme.sign_off_subject, Programme.sign_off_round, Programme.sign_off_requested_at,
-    ).where(*where).order_by(Programme.id)).all()
+    programmes = session.execute(
+        select(
+            Programme.id,
+            Programme.name,
+            Programme.definition_hash,
+            Programme.state,
+            Programme.stage_visit,
+            Programme.sign_off_subject,
+            Programme.sign_off_round,
+            Programme.sign_off_requested_at,
+        )
+        .where(*where)
+        .order_by(Programme.id)
+    ).all()
     definitions = _pinned(session, {p.definition_hash for p in programmes})
     scope = [Partner.programme_id.in_(programme_ids)] if programme_ids is not None else []
     partners: dict[int, dict[int, str]] = defaultdict(dict)
-    for pid, partner_id, nation in session.execute(select(Partner.programme_id, Partner.id, Partner.nation)
-                                                   .where(Partner.withdrawn_at.is_(None), *scope)):
+    for pid, partner_id, nation in session.execute(
+        select(Partner.programme_id, Partner.id, Partner.nation).where(Partner.withdrawn_at.is_(None), *scope)
+    ):
         partners[pid][partner_id] = nation
     holders = _holders(session, programme_ids)
     done = _done(session, programme_ids)
@@ -63,18 +83,33 @@ def load_facts(session: Session, programme_ids: list[int] | None = None) -> list
     found = []
     for p in programmes:
         current = partners.get(p.id, {})
-        found.append(Facts(
-            p.id, p.name, definitions[p.definition_hash], p.state, p.stage_visit, p.sign_off_subject,
-            p.sign_off_round, p.sign_off_requested_at, current,
-            [h for h in holders.get(p.id, []) if h.partner_id is None or h.partner_id in current],
-            done.get(p.id, set()), plans.get(p.id, {}), reviews.get(p.id)))
+        found.append(
+            Facts(
+                p.id,
+                p.name,
+                definitions[p.definition_hash],
+                p.state,
+                p.stage_visit,
+                p.sign_off_subject,
+                p.sign_off_round,
+                p.sign_off_requested_at,
+                current,
+                [h for h in holders.get(p.id, []) if h.partner_id is None or h.partner_id in current],
+                done.get(p.id, set()),
+                plans.get(p.id, {}),
+                reviews.get(p.id),
+            )
+        )
     return found
 
 
 def _pinned(session: Session, hashes: set[str]) -> dict[str, Definition]:
     """The definitions programmes are pinned to: one query, each text parsed once per process."""
-    rows = session.execute(select(DefinitionVersion.hash, DefinitionVersion.source_text,
-                                  DefinitionVersion.source_file).where(DefinitionVersion.hash.in_(sorted(hashes))))
+    rows = session.execute(
+        select(DefinitionVersion.hash, DefinitionVersion.source_text, DefinitionVersion.source_file).where(
+            DefinitionVersion.hash.in_(sorted(hashes))
+        )
+    )
     with _lock:
         for hash_, text, file in rows:
             if hash_ not in _definitions:
@@ -83,8 +118,14 @@ def _pinned(session: Session, hashes: set[str]) -> dict[str, Definition]:
 
 
 def _holders(session: Session, ids: list[int] | None) -> dict[int, list[Holder]]:
-    stmt = select(RoleAssignment.programme_id, RoleAssignment.person_id, Person.name, Person.email,
-                  RoleAssignment.role, RoleAssignment.partner_id).join(Person, Person.id == RoleAssignment.person_id)
+    stmt = select(
+        RoleAssignment.programme_id,
+        RoleAssignment.person_id,
+        Person.name,
+        Person.email,
+        RoleAssignment.role,
+        RoleAssignment.partner_id,
+    ).join(Person, Person.id == RoleAssignment.person_id)
     if ids is not None:
         stmt = stmt.where(RoleAssignment.programme_id.in_(ids))
     found: dict[int, list[Holder]] = defaultdict(list)
@@ -93,18 +134,24 @@ def _holders(session: Session, ids: list[int] | None) -> dict[int, list[Holder]]
     return found
 
 
-def _done(session: Session, ids: list[int] | None) -> dict[int, set[g.Capacity]]:
+def _done(session: Session, ids: list[int] | None) -> dict[int, set[gates.Capacity]]:
     """Capacities that decided in the open round, or approved on the current evidence, per programme."""
-    stmt = select(SignOff.programme_id, SignOff.role, SignOff.partner_id).join(Programme, and_(
-        Programme.id == SignOff.programme_id, Programme.state == SignOff.stage,
-        Programme.stage_visit == SignOff.stage_visit, Programme.sign_off_subject == SignOff.subject,
-        Programme.evidence_rev == SignOff.evidence_rev,
-        or_(Programme.sign_off_round == SignOff.round, SignOff.decision == g.APPROVE)))
+    stmt = select(SignOff.programme_id, SignOff.role, SignOff.partner_id).join(
+        Programme,
+        and_(
+            Programme.id == SignOff.programme_id,
+            Programme.state == SignOff.stage,
+            Programme.stage_visit == SignOff.stage_visit,
+            Programme.sign_off_subject == SignOff.subject,
+            Programme.evidence_rev == SignOff.evidence_rev,
+            or_(Programme.sign_off_round == SignOff.round, SignOff.decision == gates.APPROVE),
+        ),
+    )
     if ids is not None:
         stmt = stmt.where(SignOff.programme_id.in_(ids))
-    found: dict[int, set[g.Capacity]] = defaultdict(set)
+    found: dict[int, set[gates.Capacity]] = defaultdict(set)
     for pid, role, partner_id in session.execute(stmt):
-        found[pid].add(g.Capacity(role, partner_id))
+        found[pid].add(gates.Capacity(role, partner_id))
     return found
 
 
@@ -119,8 +166,11 @@ def _plans(session: Session, ids: list[int] | None) -> dict[int, dict[str, tuple
 
 
 def _review_starts(session: Session, ids: list[int] | None) -> dict[int, date]:
-    stmt = (select(Event.programme_id, func.min(Event.at)).where(Event.to_state == REVIEW_STAGE)
-            .group_by(Event.programme_id))
+    stmt = (
+        select(Event.programme_id, func.min(Event.at))
+        .where(Event.to_state == REVIEW_STAGE)
+        .group_by(Event.programme_id)
+    )
     if ids is not None:
         stmt = stmt.where(Event.programme_id.in_(ids))
     return {pid: uk_date(at) for pid, at in session.execute(stmt)}

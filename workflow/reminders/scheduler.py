@@ -24,10 +24,10 @@ from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from workflow import schema
-from workflow.config import Settings
-from workflow.db import Database
-from workflow.errors import InvalidError
+from workflow.engine import schema
+from workflow.engine.db import Database
+from workflow.engine.errors import InvalidError
+from workflow.settings import Settings
 
 from .delivery import RelayConfig, relay, transport_from_settings
 from .preferences import assemble_digests
@@ -50,8 +50,11 @@ class Timetable:
     @classmethod
     def from_settings(cls, settings: Settings) -> Timetable:
         v, d = settings.values, cls()
-        return cls(float(v.get("SCHEDULER_SCAN_MINUTES", d.scan_minutes)),
-                   float(v.get("SCHEDULER_RELAY_SECONDS", d.relay_seconds)), int(v.get("MAIL_BATCH", d.batch)))
+        return cls(
+            float(v.get("SCHEDULER_SCAN_MINUTES", d.scan_minutes)),
+            float(v.get("SCHEDULER_RELAY_SECONDS", d.relay_seconds)),
+            int(v.get("MAIL_BATCH", d.batch)),
+        )
 
 
 class Worker:
@@ -73,8 +76,13 @@ class Worker:
     def relay(self) -> None:
         try:
             while not self.stopping.is_set():
-                result = relay(self.db, transport_from_settings(self.settings), self.clock(),
-                               batch=self.timetable.batch, config=self.config)
+                result = relay(
+                    self.db,
+                    transport_from_settings(self.settings),
+                    self.clock(),
+                    batch=self.timetable.batch,
+                    config=self.config,
+                )
                 if result.claimed:
                     log.info("relay: %d sent, %d to retry, %d failed", result.sent, result.retrying, result.failed)
                 if result.claimed < self.timetable.batch:
@@ -86,8 +94,10 @@ class Worker:
 def build(worker: Worker) -> BlockingScheduler:
     """The scheduler with its two jobs; both first run as soon as it starts."""
     t = worker.timetable
-    scheduler = BlockingScheduler(timezone=UTC, job_defaults={
-        "coalesce": True, "max_instances": 1, "misfire_grace_time": int(max(60, t.scan_minutes * 60))})
+    scheduler = BlockingScheduler(
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(max(60, t.scan_minutes * 60))},
+    )
     now = utcnow()
     scheduler.add_job(worker.scan, "interval", minutes=t.scan_minutes, id="scan", next_run_time=now)
     scheduler.add_job(worker.relay, "interval", seconds=t.relay_seconds, id="relay", next_run_time=now)
@@ -114,8 +124,11 @@ def run(settings: Settings, timetable: Timetable | None = None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("scheduler started: scan every %s min, relay every %s s", worker.timetable.scan_minutes,
-             worker.timetable.relay_seconds)
+    log.info(
+        "scheduler started: scan every %s min, relay every %s s",
+        worker.timetable.scan_minutes,
+        worker.timetable.relay_seconds,
+    )
     try:
         scheduler.start()
     finally:

@@ -7,7 +7,7 @@ ours; the row makes it single use. Signing is deterministic, so a message re-sen
 the same link.
 
 The web page calls :func:`check_token` on GET (showing the decision form, changing nothing) and again on
-POST, then records the decision with :meth:`workflow.programmes.Programmes.sign`. The outbox listener
+POST, then records the decision with :meth:`workflow.engine.programmes.Programmes.sign`. The outbox listener
 consumes the person's tokens for that gate inside that same transaction (:func:`consume_for_gate`), so a
 link can never record two decisions. :func:`consume_token` is there for callers that record otherwise.
 """
@@ -23,10 +23,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from workflow.config import Settings, load_settings
-from workflow.db import Database
-from workflow.errors import BannsError, InvalidError, NotAllowedError
-from workflow.models import Programme, SignOff
+from workflow.engine.db import Database
+from workflow.engine.errors import BannsError, InvalidError, NotAllowedError
+from workflow.engine.models import Programme, SignOff
+from workflow.settings import Settings, load_settings
 
 from .models import SignOffToken
 
@@ -90,11 +90,29 @@ def max_age(settings: Settings | None) -> timedelta:
     return timedelta(days=float(values.get("TOKEN_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)))
 
 
-def new_token_row(session: Session, *, person_id: int, programme_id: int, stage: str, stage_visit: int,
-                  subject: str, round_: int, now: datetime, nonce: str | None = None) -> SignOffToken:
+def new_token_row(
+    session: Session,
+    *,
+    person_id: int,
+    programme_id: int,
+    stage: str,
+    stage_visit: int,
+    subject: str,
+    round_: int,
+    now: datetime,
+    nonce: str | None = None,
+) -> SignOffToken:
     """Add a token row (not yet signed: see :func:`sign`)."""
-    row = SignOffToken(nonce=nonce or secrets.token_urlsafe(24), person_id=person_id, programme_id=programme_id,
-                       stage=stage, stage_visit=stage_visit, subject=subject, round=round_, issued_at=now)
+    row = SignOffToken(
+        nonce=nonce or secrets.token_urlsafe(24),
+        person_id=person_id,
+        programme_id=programme_id,
+        stage=stage,
+        stage_visit=stage_visit,
+        subject=subject,
+        round=round_,
+        issued_at=now,
+    )
     session.add(row)
     return row
 
@@ -102,16 +120,39 @@ def new_token_row(session: Session, *, person_id: int, programme_id: int, stage:
 def sign(row: SignOffToken | dict[str, Any], secret_key: str) -> str:
     """The token string for a row (the same string every time)."""
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
-    payload = {"n": get("nonce"), "p": get("person_id"), "g": get("programme_id"), "s": get("stage"),
-               "v": get("stage_visit")}
+    payload = {
+        "n": get("nonce"),
+        "p": get("person_id"),
+        "g": get("programme_id"),
+        "s": get("stage"),
+        "v": get("stage_visit"),
+    }
     return URLSafeSerializer(secret_key, salt=SALT).dumps(payload)
 
 
-def issue_token(session: Session, *, person_id: int, programme_id: int, stage: str, stage_visit: int,
-                subject: str, round_: int, now: datetime, settings: Settings | None = None) -> str:
+def issue_token(
+    session: Session,
+    *,
+    person_id: int,
+    programme_id: int,
+    stage: str,
+    stage_visit: int,
+    subject: str,
+    round_: int,
+    now: datetime,
+    settings: Settings | None = None,
+) -> str:
     """Issue a new token for a person to decide on a gate; returns the signed string."""
-    row = new_token_row(session, person_id=person_id, programme_id=programme_id, stage=stage,
-                        stage_visit=stage_visit, subject=subject, round_=round_, now=now)
+    row = new_token_row(
+        session,
+        person_id=person_id,
+        programme_id=programme_id,
+        stage=stage,
+        stage_visit=stage_visit,
+        subject=subject,
+        round_=round_,
+        now=now,
+    )
     session.flush()
     return sign(row, secret_of(settings))
 
@@ -120,8 +161,9 @@ def link(base_url: str, token: str) -> str:
     return base_url.rstrip("/") + SIGN_PATH.format(token=token)
 
 
-def check_token(db: Database, token: str, now: datetime, *, person_id: int | None = None,
-                settings: Settings | None = None) -> TokenClaim:
+def check_token(
+    db: Database, token: str, now: datetime, *, person_id: int | None = None, settings: Settings | None = None
+) -> TokenClaim:
     """Check a token without changing anything (safe on GET). ``person_id``: who is signed in, if anyone.
 
     Raises:
@@ -130,23 +172,41 @@ def check_token(db: Database, token: str, now: datetime, *, person_id: int | Non
     try:
         payload = URLSafeSerializer(secret_of(settings), salt=SALT).loads(token)
     except BadSignature:
-        raise TokenTamperedError("this sign-off link is not valid: it may have been cut short or altered. "
-                                 "Sign in to see what waits for your decision.") from None
+        raise TokenTamperedError(
+            "this sign-off link is not valid: it may have been cut short or altered. "
+            "Sign in to see what waits for your decision."
+        ) from None
     with db.read() as session:
         row = session.scalar(select(SignOffToken).where(SignOffToken.nonce == payload.get("n")))
         if row is None or (row.person_id, row.programme_id, row.stage, row.stage_visit) != (
-                payload.get("p"), payload.get("g"), payload.get("s"), payload.get("v")):
+            payload.get("p"),
+            payload.get("g"),
+            payload.get("s"),
+            payload.get("v"),
+        ):
             raise TokenTamperedError("this sign-off link is not valid. Sign in to see what waits for your decision.")
-        claim = TokenClaim(row.nonce, row.person_id, row.programme_id, row.stage, row.stage_visit, row.subject,
-                           row.round, row.issued_at + max_age(settings))
+        claim = TokenClaim(
+            row.nonce,
+            row.person_id,
+            row.programme_id,
+            row.stage,
+            row.stage_visit,
+            row.subject,
+            row.round,
+            row.issued_at + max_age(settings),
+        )
         if person_id is not None and person_id != claim.person_id:
             raise TokenPersonError("this sign-off link was sent to someone else; sign in as yourself to decide")
         if row.used_at is not None:
-            raise TokenUsedError(f"this sign-off link was used on {row.used_at:%d %B %Y at %H:%M} UTC and works "
-                                 "only once. Sign in to see or change your decision.")
+            raise TokenUsedError(
+                f"this sign-off link was used on {row.used_at:%d %B %Y at %H:%M} UTC and works "
+                "only once. Sign in to see or change your decision."
+            )
         if now >= claim.expires_at:
-            raise TokenExpiredError(f"this sign-off link expired on {claim.expires_at:%d %B %Y}. Sign in to "
-                                    "decide, or ask the programme manager to send the request again.")
+            raise TokenExpiredError(
+                f"this sign-off link expired on {claim.expires_at:%d %B %Y}. Sign in to "
+                "decide, or ask the programme manager to send the request again."
+            )
         _check_gate_open(session, claim)
         return claim
 
@@ -154,19 +214,32 @@ def check_token(db: Database, token: str, now: datetime, *, person_id: int | Non
 def _check_gate_open(session: Session, claim: TokenClaim) -> None:
     programme = session.get(Programme, claim.programme_id)
     if programme is None or programme.state != claim.stage or programme.stage_visit != claim.stage_visit:
-        raise GateClosedError("the gate this link was for has been decided and the programme has moved on; "
-                              "sign in to see where it is now")
+        raise GateClosedError(
+            "the gate this link was for has been decided and the programme has moved on; sign in to see where it is now"
+        )
     if programme.sign_off_subject is None:
-        raise GateClosedError("sign-off is no longer requested for this gate (the evidence changed or the "
-                              "request was withdrawn); you will get a new link when it is requested again")
+        raise GateClosedError(
+            "sign-off is no longer requested for this gate (the evidence changed or the "
+            "request was withdrawn); you will get a new link when it is requested again"
+        )
     if (programme.sign_off_subject, programme.sign_off_round) != (claim.subject, claim.round):
         # a link answers the request it was sent for: never a later resubmission, nor a waiver instead of a gate
-        raise GateClosedError("a newer request has replaced the one this link was sent for; use the link in the "
-                              "latest email, or sign in to decide")
-    decided = session.scalar(select(SignOff.id).where(
-        SignOff.programme_id == claim.programme_id, SignOff.stage == claim.stage,
-        SignOff.stage_visit == claim.stage_visit, SignOff.subject == programme.sign_off_subject,
-        SignOff.round == programme.sign_off_round, SignOff.person_id == claim.person_id).limit(1))
+        raise GateClosedError(
+            "a newer request has replaced the one this link was sent for; use the link in the "
+            "latest email, or sign in to decide"
+        )
+    decided = session.scalar(
+        select(SignOff.id)
+        .where(
+            SignOff.programme_id == claim.programme_id,
+            SignOff.stage == claim.stage,
+            SignOff.stage_visit == claim.stage_visit,
+            SignOff.subject == programme.sign_off_subject,
+            SignOff.round == programme.sign_off_round,
+            SignOff.person_id == claim.person_id,
+        )
+        .limit(1)
+    )
     if decided is not None:
         raise TokenUsedError("you have already decided on this gate in the current round; sign in to see it")
 
@@ -177,16 +250,27 @@ def consume_token(session: Session, claim: TokenClaim, now: datetime) -> None:
     Raises:
         TokenUsedError: it was used meanwhile.
     """
-    done = session.execute(update(SignOffToken).where(
-        SignOffToken.nonce == claim.nonce, SignOffToken.used_at.is_(None)).values(used_at=now))
+    done = session.execute(
+        update(SignOffToken)
+        .where(SignOffToken.nonce == claim.nonce, SignOffToken.used_at.is_(None))
+        .values(used_at=now)
+    )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise TokenUsedError("this sign-off link has just been used; it works only once")
 
 
-def consume_for_gate(session: Session, *, person_id: int, programme_id: int, stage: str, stage_visit: int,
-                     now: datetime) -> None:
+def consume_for_gate(
+    session: Session, *, person_id: int, programme_id: int, stage: str, stage_visit: int, now: datetime
+) -> None:
     """Mark every open token of the person for this gate used (their decision is being recorded)."""
-    session.execute(update(SignOffToken).where(
-        SignOffToken.person_id == person_id, SignOffToken.programme_id == programme_id,
-        SignOffToken.stage == stage, SignOffToken.stage_visit == stage_visit,
-        SignOffToken.used_at.is_(None)).values(used_at=now))
+    session.execute(
+        update(SignOffToken)
+        .where(
+            SignOffToken.person_id == person_id,
+            SignOffToken.programme_id == programme_id,
+            SignOffToken.stage == stage,
+            SignOffToken.stage_visit == stage_visit,
+            SignOffToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )

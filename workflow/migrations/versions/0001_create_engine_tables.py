@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import workflow.models
+import workflow.engine.models
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("source_file", sa.String(length=500), nullable=False),
         sa.Column("source_text", sa.Text(), nullable=False),
-        sa.Column("stored_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("stored_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("hash", name=op.f("pk_definition_versions")),
     )
     op.create_table(
@@ -38,7 +38,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("is_admin", sa.Boolean(), nullable=False),
-        sa.Column("created_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
         sa.UniqueConstraint("email", name=op.f("uq_people_email")),
     )
@@ -51,15 +51,15 @@ def upgrade() -> None:
         sa.Column("definition_version", sa.Integer(), nullable=False),
         sa.Column("definition_hash", sa.String(length=64), nullable=False),
         sa.Column("state", sa.String(length=60), nullable=False),
-        sa.Column("stage_entered_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("stage_entered_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("stage_visit", sa.Integer(), nullable=False),
         sa.Column("evidence_rev", sa.Integer(), nullable=False),
         sa.Column("sign_off_round", sa.Integer(), nullable=False),
         sa.Column("sign_off_subject", sa.String(length=10), nullable=True),
-        sa.Column("sign_off_requested_at", workflow.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sign_off_requested_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_seq", sa.Integer(), nullable=False),
-        sa.Column("created_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["definition_hash"],
@@ -77,7 +77,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("at", workflow.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
@@ -101,7 +101,7 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("link", sa.String(length=1000), nullable=True),
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
-        sa.Column("recorded_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("evidence_rev", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["programme_id"], ["programmes.id"], name=op.f("fk_evidence_programme_id_programmes"), ondelete="CASCADE"
@@ -120,9 +120,9 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("nation", sa.String(length=20), nullable=False),
         sa.Column("population", sa.BigInteger(), nullable=False),
-        sa.Column("net_budget", workflow.models.Money(precision=16, scale=2), nullable=False),
-        sa.Column("joined_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("withdrawn_at", workflow.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("net_budget", workflow.engine.models.Money(precision=16, scale=2), nullable=False),
+        sa.Column("joined_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("withdrawal_reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["programme_id"], ["programmes.id"], name=op.f("fk_partners_programme_id_programmes"), ondelete="CASCADE"
@@ -182,7 +182,7 @@ def upgrade() -> None:
         sa.Column("partner_id", sa.Integer(), nullable=True),
         sa.Column("decision", sa.String(length=10), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("decided_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["partner_id"], ["partners.id"], name=op.f("fk_sign_offs_partner_id_partners")),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_sign_offs_person_id_people")),
         sa.ForeignKeyConstraint(

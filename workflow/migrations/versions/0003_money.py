@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import workflow.models
+import workflow.engine.models
 import workflow.money.models
 
 revision: str = "0003"
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("service", sa.String(length=100), nullable=False),
-        sa.Column("amount", workflow.models.Money(precision=16, scale=2), nullable=False),
+        sa.Column("amount", workflow.engine.models.Money(precision=16, scale=2), nullable=False),
         sa.ForeignKeyConstraint(
             ["programme_id"],
             ["programmes.id"],
@@ -91,7 +91,7 @@ def upgrade() -> None:
         sa.Column("scale", sa.String(length=10), nullable=False),
         sa.Column("rating", sa.String(length=20), nullable=False),
         sa.Column("commentary", sa.Text(), nullable=False),
-        sa.Column("recorded_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["programme_id"],
             ["programmes.id"],
@@ -109,7 +109,7 @@ def upgrade() -> None:
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("incurred_on", sa.Date(), nullable=False),
         sa.Column("category", sa.String(length=30), nullable=False),
-        sa.Column("amount", workflow.models.Money(precision=16, scale=2), nullable=False),
+        sa.Column("amount", workflow.engine.models.Money(precision=16, scale=2), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["programme_id"],
@@ -127,7 +127,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("amount", workflow.models.Money(precision=16, scale=2), nullable=False),
+        sa.Column("amount", workflow.engine.models.Money(precision=16, scale=2), nullable=False),
         sa.ForeignKeyConstraint(
             ["programme_id"],
             ["programmes.id"],
@@ -146,7 +146,7 @@ def upgrade() -> None:
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=30), nullable=False),
-        sa.Column("amount", workflow.models.Money(precision=16, scale=2), nullable=False),
+        sa.Column("amount", workflow.engine.models.Money(precision=16, scale=2), nullable=False),
         sa.Column("recurring", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -187,7 +187,7 @@ def upgrade() -> None:
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("service", sa.String(length=100), nullable=False),
-        sa.Column("amount", workflow.models.Money(precision=16, scale=2), nullable=False),
+        sa.Column("amount", workflow.engine.models.Money(precision=16, scale=2), nullable=False),
         sa.ForeignKeyConstraint(
             ["programme_id"],
             ["programmes.id"],
@@ -204,7 +204,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("from_stage", sa.String(length=60), nullable=False),
-        sa.Column("fixed_sum", workflow.models.Money(precision=16, scale=2), nullable=False),
+        sa.Column("fixed_sum", workflow.engine.models.Money(precision=16, scale=2), nullable=False),
         sa.Column("share_of_costs", sa.Boolean(), nullable=False),
         sa.Column("exit_costs", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -225,7 +225,7 @@ def upgrade() -> None:
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("service", sa.String(length=100), nullable=False),
-        sa.Column("amount", workflow.models.Money(precision=16, scale=2), nullable=False),
+        sa.Column("amount", workflow.engine.models.Money(precision=16, scale=2), nullable=False),
         sa.ForeignKeyConstraint(["partner_id"], ["partners.id"], name=op.f("fk_money_baselines_partner_id_partners")),
         sa.ForeignKeyConstraint(
             ["programme_id"],

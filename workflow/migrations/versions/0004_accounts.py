@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import workflow.models
+import workflow.engine.models
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("ip", sa.String(length=64), nullable=False),
-        sa.Column("at", workflow.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_attempts")),
     )
@@ -35,12 +35,13 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("programme_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", workflow.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", workflow.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", workflow.engine.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_invitations_person_id_people")),
-        sa.ForeignKeyConstraint(["programme_id"], ["programmes.id"], ondelete="CASCADE",
-                                name=op.f("fk_invitations_programme_id_programmes")),
+        sa.ForeignKeyConstraint(
+            ["programme_id"], ["programmes.id"], ondelete="CASCADE", name=op.f("fk_invitations_programme_id_programmes")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invitations")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_invitations_token_hash")),
     )

@@ -1,0 +1,1 @@
+"""People's accounts: passwords, sign-in and its limits, invitations and sessions."""

@@ -1,0 +1,273 @@
+"""The ``banns`` command: set up an instance, check definitions, run programmes from the shell.
+
+Every command has ``--help``. Bad input gets one clear message and a non-zero exit, never a traceback:
+
+    1 a move or action refused now (a gate not met)   2 invalid input or a wrong file
+    3 not found   4 not allowed   5 conflict (changed meanwhile)   70 internal error
+
+Other packages add commands through the ``banns.commands`` entry point group (the web UI adds ``serve``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..engine import schema
+from ..engine.db import Database
+from ..engine.definitions import Definition, DefinitionError, definition_files, load_definition
+from ..engine.errors import BannsError, InvalidError
+from ..engine.importer import ProgrammeFileError, load_programme
+from ..engine.registry import Registry
+from ..settings import Settings, load_settings, write_instance_config
+from .gate import COMMANDS, print_programme
+from .support import BannsGroup, ConfigFileError, Context, RootGroup, pass_context
+
+
+@click.group(cls=RootGroup, name="banns")
+@click.option(
+    "--instance",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="BANNS_INSTANCE",
+    help="Instance folder (config and SQLite database). Default: ./instance",
+)
+@click.version_option(package_name="banns")
+@click.pass_context
+def main(ctx: click.Context, instance: Path | None) -> None:
+    """banns: the workflow engine for shared-services partnership programmes."""
+    try:
+        ctx.obj = Context(instance)
+    except BannsError as exc:
+        raise ConfigFileError(str(exc)) from None
+    ctx.call_on_close(ctx.obj.close)
+
+
+# --- set-up ---------------------------------------------------------------------------------------------
+
+
+@main.command()
+@pass_context
+def init(ctx: Context) -> None:
+    """Create the instance folder, its config (with a new secret key) and the database."""
+    path, written = write_instance_config(ctx.settings.instance)
+    click.echo(f"{'Wrote' if written else 'Kept existing'} {path}")
+    ctx.settings = load_settings(ctx.settings.instance)
+    _upgrade(ctx.settings)
+
+
+@main.group(cls=BannsGroup)
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(ctx: Context) -> None:
+    """Apply every migration not yet applied."""
+    _upgrade(ctx.settings)
+
+
+@db.command("current")
+@pass_context
+def db_current(ctx: Context) -> None:
+    """Show the schema revision of the database and of the code."""
+    database = Database(ctx.settings.database_url)
+    click.echo(f"database: {_revs(schema.current_revisions(database))}; code: {_revs(schema.head_revisions())}")
+    database.dispose()
+
+
+def _upgrade(settings: Settings) -> None:
+    database = Database(settings.database_url)
+    before = schema.current_revisions(database)
+    click.echo(f"Upgrading {database.engine.url.render_as_string()} from {_revs(before)} ...")
+    schema.upgrade(database)
+    click.echo(f"Database at revision {_revs(schema.current_revisions(database))}")
+    database.dispose()
+
+
+def _revs(revisions: frozenset[str]) -> str:
+    return ", ".join(sorted(revisions)) or "empty"
+
+
+# --- definitions ----------------------------------------------------------------------------------------
+
+
+@main.group(cls=BannsGroup)
+def definitions() -> None:
+    """Lifecycle definitions (YAML files)."""
+
+
+@definitions.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@pass_context
+def definitions_check(ctx: Context, paths: tuple[Path, ...]) -> None:
+    """Validate definition files (default: the definitions folder). Exits 2 if any is wrong."""
+    files = definition_files(paths or [ctx.settings.definitions_dir])
+    if not files:
+        raise InvalidError(f"no .yaml files in {', '.join(map(str, paths or [ctx.settings.definitions_dir]))}")
+    failed = 0
+    for number, path in enumerate(files, 1):
+        if len(files) >= 10:
+            click.echo(f"[{number}/{len(files)}] ", nl=False, err=True)
+        try:
+            d = load_definition(path)
+            click.echo(f"ok     {path}: {d.id} version {d.version}, {len(d.stages)} stages")
+        except DefinitionError as exc:
+            failed += 1
+            click.echo(f"WRONG  {path}")
+            for problem in exc.problems:
+                click.echo(f"  {problem}")
+    click.echo(f"{len(files) - failed} of {len(files)} definitions valid")
+    if failed:
+        sys.exit(2)
+
+
+@definitions.command("list")
+@pass_context
+def definitions_list(ctx: Context) -> None:
+    """List the definitions in the definitions folder."""
+    catalogue = Registry(ctx.settings.definitions_dir).catalogue()
+    for d in catalogue.definitions.values():
+        click.echo(f"{d.id:24} v{d.version:<3} {d.title}  ({len(d.stages)} stages)")
+    for file, problems in catalogue.problems.items():
+        click.echo(f"{'(broken)':24}      {file}: {problems[0].message}")
+
+
+@definitions.command("show")
+@click.argument("definition_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the definition as JSON.")
+@pass_context
+def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
+    """Show a definition's stages, gates and rules."""
+    d = Registry(ctx.settings.definitions_dir).latest(definition_id)
+    if as_json:
+        click.echo(d.model_dump_json(indent=2, by_alias=True, exclude={"source_text"}))
+        return
+    click.echo(f"{d.title} ({d.id} version {d.version})")
+    for stage in d.stages:
+        flag = " (optional)" if stage.optional else ""
+        click.echo(f"\n{stage.title}{flag} -> {d.next_of(stage.id)}")
+        click.echo(f"  gate: {d.gates[stage.id].title}")
+        for c in d.gates[stage.id].criteria:
+            click.echo(f"    [{'required' if c.required else 'optional'}] {c.title}")
+        click.echo(f"  sign-off: {_rules_text(d, d.gates[stage.id].sign_off)}")
+    click.echo("\nOutcomes: " + ", ".join(o.title for o in d.outcomes))
+
+
+def _rules_text(d: Definition, rules: Any) -> str:
+    parts = []
+    if rules.each_partner:
+        parts.append("each partner's signatory")
+    if rules.quorum:
+        q = rules.quorum
+        need = f"{q.count} steering members" if q.count else f"{q.fraction:%} of the steering group"
+        parts.append(need + (", one of each partner taking part" if q.each_partner_present else ""))
+    parts += [
+        f"the {d.role_title[r]}" + (" of each partner" if d.role_scope[r] == "partner" else "") for r in rules.roles
+    ]
+    return "; ".join(parts)
+
+
+# --- programmes -----------------------------------------------------------------------------------------
+
+
+@main.group(cls=BannsGroup)
+def programme() -> None:
+    """Partnership programmes."""
+
+
+@programme.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@pass_context
+def programme_import(ctx: Context, files: tuple[Path, ...]) -> None:
+    """Start programmes described in YAML files (see examples/). All files are checked before any starts."""
+    specs = []
+    problems = []
+    for path in files:
+        try:
+            specs.append(load_programme(path))
+        except ProgrammeFileError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ProgrammeFileError(problems)
+    for number, (spec, located) in enumerate(specs, 1):
+        view = ctx.programmes.start(spec, located)
+        progress = f"[{number}/{len(specs)}] " if len(specs) > 1 else ""
+        click.echo(f"{progress}Started programme {view.id}: {view.name} at {view.state_title}")
+
+
+@programme.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@pass_context
+def programme_list(ctx: Context, as_json: bool) -> None:
+    """List programmes with their stage and partners."""
+    rows = ctx.programmes.list()
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "definition": r.definition_id,
+                        "state": r.state,
+                        "stage_entered_at": r.stage_entered_at.isoformat(),
+                        "partners": list(r.partners),
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
+        return
+    for r in rows:
+        click.echo(f"{r.id:>5}  {r.state_title:28} {r.name}  ({', '.join(r.partners)})")
+    if not rows:
+        click.echo("No programmes yet: `banns programme import FILE` starts one.")
+
+
+@programme.command("show")
+@click.argument("programme_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole programme as JSON.")
+@pass_context
+def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
+    """Show a programme: stage, partners, people, and the current gate's checklist."""
+    view = ctx.programmes.get(programme_id)
+    if as_json:
+        click.echo(json.dumps(view.to_json(), indent=2))
+    else:
+        print_programme(view)
+
+
+@programme.command("migrate")
+@click.argument("programme_id", type=int)
+@click.option("--reason", required=True, help="Why the programme adopts the newer definition (logged).")
+@pass_context
+def programme_migrate(ctx: Context, programme_id: int, reason: str) -> None:
+    """Adopt the newer version of the programme's definition file."""
+    view = ctx.programmes.migrate_definition(programme_id, reason)
+    click.echo(f"Programme {view.id} now runs on {view.definition_id} version {view.definition_version}")
+
+
+@main.command()
+@click.argument("programme_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON, with their data.")
+@pass_context
+def history(ctx: Context, programme_id: int, as_json: bool) -> None:
+    """The programme's event log, oldest first."""
+    events = ctx.programmes.history(programme_id)
+    if as_json:
+        click.echo(json.dumps([e.to_json() for e in events], indent=2))
+        return
+    for e in events:
+        move = f" {e.from_state + ' ' if e.from_state else ''}-> {e.to_state}" if e.to_state else ""
+        reason = f": {e.reason}" if e.reason else ""
+        click.echo(f"{e.seq:>4} {e.at:%Y-%m-%d %H:%M} UTC  {e.actor:24} {e.kind}{move}{reason}")
+
+
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,270 @@
+"""``banns`` commands on a programme's gate and moves: evidence, sign-off, advance, return, waive,
+withdraw, end; people's roles; and how a programme and its gate are printed."""
+
+from __future__ import annotations
+
+import click
+
+from ..engine.errors import NotFoundError
+from ..engine.views import ProgrammeView
+from .support import BannsGroup, Context, pass_context
+
+# --- the gate -------------------------------------------------------------------------------------------
+
+by_option = click.option("--by", "by", metavar="EMAIL", help="Act as this person (default: system operator).")
+expect_option = click.option(
+    "--expect-version", type=int, metavar="N", help="Refuse with a conflict if the programme is no longer at version N."
+)
+
+
+@click.command()
+@click.argument("programme_id", type=int)
+@click.argument("criterion")
+@click.argument("summary")
+@click.option("--link", help="Where the evidence is kept (a document URL).")
+@by_option
+@expect_option
+@pass_context
+def evidence(
+    ctx: Context,
+    programme_id: int,
+    criterion: str,
+    summary: str,
+    link: str | None,
+    by: str | None,
+    expect_version: int | None,
+) -> None:
+    """Record evidence against a criterion of the current gate."""
+    view = ctx.programmes.record_evidence(
+        programme_id, criterion, summary, link, ctx.actor(by), expected_version=expect_version
+    )
+    _print_gate(view)
+
+
+@click.command()
+@click.argument("programme_id", type=int)
+@click.option("--waiver", is_flag=True, help="Ask to waive this optional stage instead of passing its gate.")
+@click.option("--note", default="", help="A note to signatories; for a waiver, its rationale.")
+@by_option
+@expect_option
+@pass_context
+def request(
+    ctx: Context, programme_id: int, waiver: bool, note: str, by: str | None, expect_version: int | None
+) -> None:
+    """Request sign-off of the current gate (again, after a rejection: a resubmission)."""
+    view = ctx.programmes.request_sign_off(
+        programme_id, ctx.actor(by), waiver=waiver, note=note, expected_version=expect_version
+    )
+    assert view.gate is not None
+    click.echo(f"Sign-off requested ({view.gate.subject}, round {view.gate.round})")
+
+
+@click.command()
+@click.argument("programme_id", type=int)
+@click.argument("decision", type=click.Choice(["approve", "reject"]))
+@click.option("--as", "as_", required=True, metavar="EMAIL", help="The person signing.")
+@click.option("--comment", default="", help="Why (required to reject).")
+@click.option("--role", help="Sign only in this role (default: every role you hold that is asked).")
+@click.option("--partner", help="Sign only for this partner (id or name).")
+@expect_option
+@pass_context
+def sign(
+    ctx: Context,
+    programme_id: int,
+    decision: str,
+    as_: str,
+    comment: str,
+    role: str | None,
+    partner: str | None,
+    expect_version: int | None,
+) -> None:
+    """Approve or reject the requested sign-off, as a person."""
+    person = ctx.programmes.actor(as_)
+    partner_id = _partner_id(ctx, programme_id, partner) if partner else None
+    assert person.person_id is not None
+    view = ctx.programmes.sign(
+        programme_id,
+        person.person_id,
+        decision,
+        comment,
+        role=role,
+        partner_id=partner_id,
+        expected_version=expect_version,
+    )
+    click.echo(f"{person.name}: {'approved' if decision == 'approve' else 'rejected'}")
+    _print_gate(view)
+
+
+# --- moves ----------------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("programme_id", type=int)
+@by_option
+@expect_option
+@pass_context
+def advance(ctx: Context, programme_id: int, by: str | None, expect_version: int | None) -> None:
+    """Pass the current gate into the next stage."""
+    view = ctx.programmes.advance(programme_id, ctx.actor(by), expected_version=expect_version)
+    click.echo(f"Programme {view.id} is now at {view.state_title}")
+
+
+@click.command("return")
+@click.argument("programme_id", type=int)
+@click.argument("stage")
+@click.option("--reason", required=True, help="Why it goes back (logged).")
+@by_option
+@expect_option
+@pass_context
+def return_(
+    ctx: Context, programme_id: int, stage: str, reason: str, by: str | None, expect_version: int | None
+) -> None:
+    """Return the programme to an earlier stage."""
+    view = ctx.programmes.return_to(programme_id, stage, reason, ctx.actor(by), expected_version=expect_version)
+    click.echo(f"Programme {view.id} returned to {view.state_title}")
+
+
+@click.command()
+@click.argument("programme_id", type=int)
+@click.option("--reason", required=True, help="The recorded rationale.")
+@by_option
+@expect_option
+@pass_context
+def waive(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
+    """Waive the current optional stage (its waiver must be approved)."""
+    view = ctx.programmes.waive(programme_id, reason, ctx.actor(by), expected_version=expect_version)
+    click.echo(f"Programme {view.id} is now at {view.state_title}")
+
+
+@click.command()
+@click.argument("programme_id", type=int)
+@click.argument("partner")
+@click.option("--reason", required=True, help="Why the partner leaves (logged).")
+@by_option
+@expect_option
+@pass_context
+def withdraw(
+    ctx: Context, programme_id: int, partner: str, reason: str, by: str | None, expect_version: int | None
+) -> None:
+    """A partner (id or name) withdraws from the programme."""
+    view = ctx.programmes.withdraw(
+        programme_id, _partner_id(ctx, programme_id, partner), reason, ctx.actor(by), expected_version=expect_version
+    )
+    remaining = ", ".join(p.name for p in view.current_partners) or "none"
+    if view.ended:
+        click.echo(f"Withdrawn. Too few partners remain ({remaining}): programme {view.id} is {view.state_title}")
+    else:
+        click.echo(f"Withdrawn. Programme {view.id} is at {view.state_title}; partners: {remaining}")
+
+
+@click.command()
+@click.argument("programme_id", type=int)
+@click.option("--reason", required=True, help="Why the programme ends (logged).")
+@by_option
+@expect_option
+@pass_context
+def abandon(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
+    """Abandon the programme."""
+    view = ctx.programmes.end(programme_id, "abandon", reason, ctx.actor(by), expected_version=expect_version)
+    click.echo(f"Programme {view.id} is {view.state_title}")
+
+
+@click.command()
+@click.argument("programme_id", type=int)
+@click.argument("move")
+@click.option("--reason", required=True, help="Why the programme ends (logged).")
+@by_option
+@expect_option
+@pass_context
+def end(ctx: Context, programme_id: int, move: str, reason: str, by: str | None, expect_version: int | None) -> None:
+    """End the programme by an outcome move of its definition (e.g. dissolve)."""
+    view = ctx.programmes.end(programme_id, move, reason, ctx.actor(by), expected_version=expect_version)
+    click.echo(f"Programme {view.id} is {view.state_title}")
+
+
+@click.group(cls=BannsGroup)
+def role() -> None:
+    """People's roles in a programme."""
+
+
+@role.command("add")
+@click.argument("programme_id", type=int)
+@click.argument("email")
+@click.argument("role_id", metavar="ROLE")
+@click.option("--partner", help="For roles held per partner: the partner (id or name).")
+@click.option("--name", help="The person's name, to add someone new.")
+@by_option
+@pass_context
+def role_add(
+    ctx: Context, programme_id: int, email: str, role_id: str, partner: str | None, name: str | None, by: str | None
+) -> None:
+    """Give a person a role in a programme."""
+    partner_id = _partner_id(ctx, programme_id, partner) if partner else None
+    ctx.programmes.assign_role(programme_id, email, role_id, partner_id, ctx.actor(by), name=name)
+    click.echo(f"{email} is now {role_id}" + (f" for {partner}" if partner else ""))
+
+
+@role.command("remove")
+@click.argument("programme_id", type=int)
+@click.argument("email")
+@click.argument("role_id", metavar="ROLE")
+@click.option("--partner", help="For roles held per partner: the partner (id or name).")
+@by_option
+@pass_context
+def role_remove(ctx: Context, programme_id: int, email: str, role_id: str, partner: str | None, by: str | None) -> None:
+    """Take a role away from a person in a programme."""
+    partner_id = _partner_id(ctx, programme_id, partner) if partner else None
+    person = ctx.programmes.actor(email)
+    assert person.person_id is not None
+    ctx.programmes.remove_role(programme_id, person.person_id, role_id, partner_id, ctx.actor(by))
+    click.echo(f"{email} is no longer {role_id}" + (f" for {partner}" if partner else ""))
+
+
+# --- printing -------------------------------------------------------------------------------------------
+
+
+def _partner_id(ctx: Context, programme_id: int, ref: str) -> int:
+    view = ctx.programmes.get(programme_id)
+    for p in view.partners:
+        if ref == str(p.id) or ref.casefold() == p.name.casefold():
+            return p.id
+    names = ", ".join(f"{p.id} ({p.name})" for p in view.partners)
+    raise NotFoundError(f"no partner '{ref}' in programme {programme_id}; partners: {names}")
+
+
+def print_programme(view: ProgrammeView) -> None:
+    click.echo(f"{view.name}  (programme {view.id}, version {view.version})")
+    click.echo(f"Definition: {view.definition_id} version {view.definition_version}")
+    click.echo(f"Stage: {view.state_title} since {view.stage_entered_at:%Y-%m-%d}")
+    click.echo("Partners:")
+    for p in view.partners:
+        status = f"withdrew {p.withdrawn_at:%Y-%m-%d}" if p.withdrawn_at else "current"
+        click.echo(f"  {p.id:>4} {p.name:40} pop. {p.population:>9,}  budget £{p.net_budget:>14,.2f}  {status}")
+    click.echo("People:")
+    for r in view.roles:
+        click.echo(f"  {r.person_name:24} {r.role_title}" + (f" for {r.partner_name}" if r.partner_name else ""))
+    _print_gate(view)
+
+
+def _print_gate(view: ProgrammeView) -> None:
+    if view.gate is None:
+        click.echo("The programme has ended.")
+        return
+    gate = view.gate
+    state = f"sign-off requested (round {gate.round})" if gate.request_open else "sign-off not requested"
+    click.echo(f"Gate: {gate.title} - {state}")
+    for req in gate.report.requirements:
+        mark = "x" if req.met else " "
+        extra = f"  ({req.detail})" if req.detail else ""
+        optional = "" if req.required else " (optional)"
+        click.echo(f"  [{mark}] {req.label}{optional}{extra}")
+    if gate.report.passed:
+        click.echo("Ready to advance.")
+    else:
+        click.echo("Not ready:")
+        for reason in gate.report.unmet:
+            click.echo(f"  - {reason}")
+
+
+#: Registered on the ``banns`` group by :mod:`workflow.cli`.
+COMMANDS = [evidence, request, sign, advance, return_, waive, withdraw, abandon, end, role]

@@ -1,0 +1,247 @@
+"""``banns money``: the business case, shares, what-if, results and benefits from the shell. Every figure has
+``--json``. Registered through the ``banns.commands`` entry point group."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..engine.errors import InvalidError
+from ..engine.views import _jsonable
+from ..money import years as fy
+from ..money.figures import REQUIREMENTS
+from ..money.pounds import parse_pounds
+from ..money.results import Results
+from ..money.service import Finances
+from .support import BannsGroup, Context, pass_context
+
+
+class Pounds(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    """An amount in pounds and pence, read as an exact decimal."""
+
+    name = "POUNDS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
+        try:
+            return parse_pounds(str(value))
+        except InvalidError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+POUNDS = Pounds()
+json_option = click.option("--json", "as_json", is_flag=True, help="Print as JSON (money as text with pence).")
+
+
+def finances(ctx: Context) -> Finances:
+    return Finances(ctx.programmes.db, ctx.programmes.registry)
+
+
+def emit(data: Any) -> None:
+    click.echo(json.dumps(_jsonable(asdict(data) if hasattr(data, "__dataclass_fields__") else data), indent=2))
+
+
+def partner_id(ctx: Context, programme_id: int, partner: str) -> int:
+    view = ctx.programmes.get(programme_id)
+    for p in view.partners:
+        if partner in (str(p.id), p.name):
+            return p.id
+    raise click.BadParameter(
+        f"no partner '{partner}'; partners: " + ", ".join(f"{p.id} ({p.name})" for p in view.partners)
+    )
+
+
+@click.group(cls=BannsGroup)
+def money() -> None:
+    """Money: business case, cost sharing, the pre-nup, results and benefits."""
+
+
+@money.command("results")
+@click.argument("programme_id", type=int)
+@json_option
+@pass_context
+def results_command(ctx: Context, programme_id: int, as_json: bool) -> None:
+    """Costs, savings, net and cumulative position by year; payback; NPV at 3.5%; sensitivity."""
+    r = finances(ctx).results(programme_id)
+    if as_json:
+        click.echo(json.dumps(r.to_json(), indent=2))
+        return
+    _print_results(r)
+
+
+@money.command("shares")
+@click.argument("programme_id", type=int)
+@json_option
+@pass_context
+def shares_command(ctx: Context, programme_id: int, as_json: bool) -> None:
+    """The splits in force: each partner's share of costs, and of each service's savings."""
+    splits = finances(ctx).splits(programme_id)
+    if as_json:
+        emit([asdict(s) for s in splits])
+        return
+    for s in splits:
+        click.echo(f"{s.service or 'Programme costs'} ({s.basis}; re-true above {s.threshold} points)")
+        for name, share in s.shares.items():
+            click.echo(f"  {share:>9}%  {name}")
+
+
+@money.command("what-if")
+@click.argument("programme_id", type=int)
+@click.argument("partner")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Withdrawal date (default: today).")
+@json_option
+@pass_context
+def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_json: bool) -> None:
+    """What PARTNER (id or name) would owe if it withdrew today, and how everyone's shares change."""
+    result = finances(ctx).what_if(programme_id, partner_id(ctx, programme_id, partner), on.date() if on else None)
+    if as_json:
+        emit(result)
+        return
+    owed = result.liability
+    click.echo(f"If {owed.partner} withdrew at '{owed.stage}' it would owe £{owed.total:,.2f}:")
+    for line in owed.explanation:
+        click.echo(f"  - {line}")
+    click.echo(
+        "Shares: "
+        + "; ".join(
+            f"{n} {result.shares_before[n]}% -> {result.shares_after.get(n, '0')}%" for n in result.shares_before
+        )
+    )
+
+
+@money.command("status")
+@click.argument("programme_id", type=int)
+@click.argument("requirement", type=click.Choice(REQUIREMENTS))
+@json_option
+@pass_context
+def status_command(ctx: Context, programme_id: int, requirement: str, as_json: bool) -> None:
+    """Whether the figures meet a gate requirement."""
+    met, detail = finances(ctx).status(programme_id, requirement)
+    click.echo(
+        json.dumps({"requirement": requirement, "met": met, "detail": detail}, indent=2)
+        if as_json
+        else f"{'met' if met else 'NOT met'}: {detail}"
+    )
+
+
+@money.command("benefits")
+@click.argument("programme_id", type=int)
+@json_option
+@pass_context
+def benefits_command(ctx: Context, programme_id: int, as_json: bool) -> None:
+    """Actual savings against plan by year, with variance, and delivery confidence."""
+    report = finances(ctx).benefits(programme_id)
+    if as_json:
+        emit(report)
+        return
+    for v in report.by_year:
+        actual = f"£{v.actual:>14,.2f}" if v.actual is not None else f"{'not recorded':>15}"
+        click.echo(
+            f"{v.label}  plan £{v.planned:>14,.2f}  actual {actual}  "
+            + (f"variance £{v.variance:,.2f} ({v.variance_percent}%)" if v.variance is not None else "")
+        )
+    if report.latest:
+        click.echo(f"Delivery confidence ({report.latest.period}): {report.latest.rating} - {report.latest.commentary}")
+
+
+@money.command("highlight")
+@click.argument("programme_id", type=int)
+@click.option("--period", required=True, help="The reporting period, e.g. 2028-Q1.")
+@json_option
+@pass_context
+def highlight_command(ctx: Context, programme_id: int, period: str, as_json: bool) -> None:
+    """The steering group's highlight report for a period."""
+    view = ctx.programmes.get(programme_id)
+    report = finances(ctx).highlight(programme_id, period, view.gate.report.unmet if view.gate else ())
+    if as_json:
+        emit(report)
+        return
+    rating = report.confidence.rating if report.confidence else "not rated"
+    click.echo(
+        f"{report.programme}: highlight report {period} (as of {report.as_of})\n"
+        f"  overall: {rating}\n  stage: {report.stage_title}"
+        + (f", {report.days_late} days past its planned end" if report.days_late else "")
+        + f"\n  cost to date: £{report.costs_incurred_to_date:,.2f} of £{report.planned_investment_to_date:,.2f}"
+        f" planned\n  savings to date: £{report.actual_savings_to_date:,.2f} of "
+        f"£{report.planned_savings_to_date:,.2f} planned"
+    )
+    for item in report.waiting_on:
+        click.echo(f"  waiting: {item}")
+
+
+@money.command("cost")
+@click.argument("programme_id", type=int)
+@click.argument("on", type=click.DateTime(["%Y-%m-%d"]))
+@click.argument("category")
+@click.argument("amount", type=POUNDS)
+@click.option("--note", default="")
+@pass_context
+def cost_command(ctx: Context, programme_id: int, on: Any, category: str, amount: Decimal, note: str) -> None:
+    """Record money spent on the programme (counts towards costs incurred to date)."""
+    total = finances(ctx).record_cost(programme_id, on.date(), category, amount, note)
+    click.echo(f"Recorded £{amount:,.2f}; costs incurred to date £{total:,.2f}")
+
+
+@money.command("actual")
+@click.argument("programme_id", type=int)
+@click.argument("year")
+@click.argument("service")
+@click.argument("amount", type=POUNDS)
+@pass_context
+def actual_command(ctx: Context, programme_id: int, year: str, service: str, amount: Decimal) -> None:
+    """Record the savings SERVICE actually made in financial YEAR (e.g. 2028-29)."""
+    v = finances(ctx).record_actual(programme_id, fy.parse(year), service, amount)
+    click.echo(f"{v.label} {service}: plan £{v.planned:,.2f}, actual £{amount:,.2f}, variance £{v.variance:,.2f}")
+
+
+@money.command("confidence")
+@click.argument("programme_id", type=int)
+@click.argument("period")
+@click.argument("rating")
+@click.option("--commentary", required=True)
+@click.option("--scale", type=click.Choice(["gateway", "rag"]), help="Switch the programme's scale.")
+@pass_context
+def confidence_command(
+    ctx: Context, programme_id: int, period: str, rating: str, commentary: str, scale: str | None
+) -> None:
+    """Record delivery confidence for a period (five-point Gateway scale or RAG)."""
+    c = finances(ctx).record_confidence(programme_id, period, rating, commentary, scale)
+    click.echo(f"{period}: {c.rating} ({c.scale})")
+
+
+@money.command("import")
+@click.argument("programme_id", type=int)
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@pass_context
+def import_command(ctx: Context, programme_id: int, file: Path) -> None:
+    """Replace the programme's money figures with a YAML file's."""
+    case = finances(ctx).import_figures(programme_id, file.read_text(encoding="utf-8"), str(file))
+    click.echo(f"Imported {len(case.investments)} investment and {len(case.savings)} savings lines")
+
+
+@money.command("export")
+@click.argument("programme_id", type=int)
+@pass_context
+def export_command(ctx: Context, programme_id: int) -> None:
+    """Print the programme's money figures as YAML (what `banns money import` reads)."""
+    click.echo(finances(ctx).export_figures(programme_id), nl=False)
+
+
+def _print_results(r: Results) -> None:
+    click.echo(f"{'Year':8} {'Investment':>15} {'Savings':>15} {'Net':>15} {'Cumulative':>15} {'Present value':>15}")
+    for y in r.years:
+        click.echo(
+            f"{y.label:8} {y.investment:>15,.2f} {y.savings:>15,.2f} {y.net:>15,.2f} {y.cumulative:>15,.2f} "
+            f"{y.present_value:>15,.2f}"
+        )
+    payback = f"{fy.label(r.payback_year)} (year {r.payback_years})" if r.payback_year is not None else "none"
+    click.echo(f"Payback: {payback}; NPV at {r.discount_rate * 100}%: £{r.npv:,.2f}")
+    for s in r.sensitivity:
+        pb = fy.label(s.payback_year) if s.payback_year is not None else "none"
+        click.echo(f"  {s.title}: net £{s.total_net:,.2f}, payback {pb}, NPV £{s.npv:,.2f}")
+    for name, (costs, savings, net) in r.partner_totals().items():
+        click.echo(f"  {name}: costs £{costs:,.2f}, savings £{savings:,.2f}, net £{net:,.2f}")

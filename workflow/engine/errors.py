@@ -1,0 +1,58 @@
+"""The engine's errors: one base, subclasses that carry what a person needs to act on them.
+
+``web/`` and the command line map these once: not found, not allowed, conflict, invalid, refused.
+"""
+
+from __future__ import annotations
+
+
+class BannsError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+class NotFoundError(BannsError):
+    """A programme, person, partner or definition that does not exist."""
+
+
+class InvalidError(BannsError):
+    """Input that is wrong: says which field and why."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class NotAllowedError(BannsError):
+    """The person may not do this on this programme."""
+
+
+class ConflictError(BannsError):
+    """Someone else changed the programme since it was read; reload and try again."""
+
+    def __init__(self, programme_id: int, message: str | None = None) -> None:
+        self.programme_id = programme_id
+        super().__init__(
+            message
+            or (
+                f"programme {programme_id} was changed by someone else meanwhile; nothing was saved. "
+                "Reload it and try again."
+            )
+        )
+
+
+#: Verbs that take the programme as their object ("advance programme 1"); others act on it ("sign on").
+MOVES_WITH_OBJECT = frozenset({"advance", "return", "waive", "abandon", "dissolve", "end", "migrate", "withdraw"})
+
+
+class MoveRefusedError(BannsError):
+    """A move that is not possible now; ``reasons`` says why in a programme manager's words."""
+
+    def __init__(self, programme_id: int, move: str, state: str, reasons: list[str]) -> None:
+        self.programme_id = programme_id
+        self.move = move
+        self.state = state
+        self.reasons = reasons
+        lines = "\n".join(f"  - {r}" for r in reasons)
+        verb = {"return_to": "return", "end_too_few": "end"}.get(move, move.replace("_", " "))
+        preposition = "" if verb in MOVES_WITH_OBJECT else " on"
+        super().__init__(f"cannot {verb}{preposition} programme {programme_id} from '{state}':\n{lines}")

@@ -1,0 +1,104 @@
+"""A gate's inputs gathered from stored rows: the current partners, who holds which capacity, what is
+evidenced, and which decisions still count. The use cases, the views and the portfolio all judge gates
+from these, so they can never disagree about what a gate needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from . import gates
+from .definitions import Definition
+from .figures import check_figures
+from .models import Evidence, Programme, SignOff
+
+
+class DecisionRow(Protocol):
+    person_id: int
+    role: str
+    partner_id: int | None
+    decision: str
+    comment: str
+    round: int
+    subject: str
+    evidence_rev: int
+
+
+# Built once: the hot path binds values instead of building statements on every call.
+_DECISIONS = select(SignOff).where(
+    SignOff.programme_id == bindparam("pid"),
+    SignOff.stage == bindparam("stage"),
+    SignOff.stage_visit == bindparam("visit"),
+    SignOff.subject == bindparam("subject"),
+    SignOff.evidence_rev == bindparam("rev"),
+)
+_EVIDENCED = (
+    select(Evidence.criterion)
+    .where(Evidence.programme_id == bindparam("pid"), Evidence.stage == bindparam("stage"))
+    .distinct()
+)
+
+
+def gate_inputs(
+    programme: Programme,
+    evidenced: Iterable[str],
+    decisions: Iterable[DecisionRow],
+    subject: str,
+    figures: Mapping[str, tuple[bool, str]] | None = None,
+) -> gates.GateInputs:
+    """The inputs of the current gate (``subject`` 'gate') or of its waiver ('waiver'). ``decisions`` are
+    the current visit's; those on other evidence or another subject are left out here."""
+    current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
+    holders: dict[gates.Capacity, set[int]] = {}
+    names: dict[int, str] = {}
+    for r in programme.roles:
+        if r.partner_id is None or r.partner_id in current:
+            holders.setdefault(gates.Capacity(r.role, r.partner_id), set()).add(r.person_id)
+            names[r.person_id] = r.person.name
+    return gates.GateInputs(
+        partners=current,
+        holders={cap: frozenset(ids) for cap, ids in holders.items()},
+        evidenced=frozenset(evidenced) if subject == "gate" else frozenset(),
+        decisions=tuple(
+            gates.Decision(
+                d.person_id,
+                names.get(d.person_id, f"person {d.person_id}"),
+                gates.Capacity(d.role, d.partner_id),
+                d.decision,
+                d.comment,
+                d.round,
+            )
+            for d in decisions
+            if d.subject == subject and d.evidence_rev == programme.evidence_rev
+        ),
+        figures=dict(figures or {}) if subject == "gate" else {},
+    )
+
+
+def read_gate_inputs(session: Session, programme: Programme, definition: Definition, subject: str) -> gates.GateInputs:
+    """Read the current gate's inputs for ``programme`` (partners and roles already loaded): two queries,
+    plus the figure checks its criteria name, if any."""
+    where = {"pid": programme.id, "stage": programme.state}
+    decisions = session.scalars(
+        _DECISIONS, {**where, "visit": programme.stage_visit, "subject": subject, "rev": programme.evidence_rev}
+    ).all()
+    if subject != "gate":
+        return gate_inputs(programme, (), decisions, subject)
+    return gate_inputs(
+        programme, evidenced(session, programme), decisions, subject, figures_for(session, programme, definition)
+    )
+
+
+def figures_for(session: Session, programme: Programme, definition: Definition) -> dict[str, tuple[bool, str]]:
+    """The figure checks named by the current gate's criteria, run on this programme."""
+    gate = definition.gates.get(programme.state)
+    names = [c.figures for c in gate.criteria if c.figures] if gate else []
+    return check_figures(session, programme.id, names) if names else {}
+
+
+def evidenced(session: Session, programme: Programme) -> frozenset[str]:
+    """The criteria of the current stage that have evidence."""
+    return frozenset(session.scalars(_EVIDENCED, {"pid": programme.id, "stage": programme.state}))

@@ -1,0 +1,247 @@
+"""Gate evaluation: do the evidence and the sign-offs meet a gate's rules? Pure: no database, no clock.
+
+The caller gathers a :class:`GateInputs` (current partners, who holds which role, the current evidence, the
+decisions that still count) and :func:`evaluate` answers with a :class:`GateReport`: passed or not, and every
+unmet item in a programme manager's words, plus the task list the UI shows.
+
+Which decisions count: only those given on the current evidence and the current visit to the stage, the
+latest per person and capacity. A rejection blocks the gate until the person who rejected approves a
+resubmission; changed evidence asks everyone again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .definitions import Criterion, Definition, SignOffRules
+
+APPROVE = "approve"
+REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """A role held for a partner (``partner_id``) or for the whole programme (``None``)."""
+
+    role: str
+    partner_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    person_id: int
+    person_name: str
+    capacity: Capacity
+    decision: str
+    comment: str
+    round: int
+
+
+@dataclass(frozen=True)
+class GateInputs:
+    """What a gate is judged on. ``partners`` are the current ones only, id to name."""
+
+    partners: Mapping[int, str]
+    holders: Mapping[Capacity, frozenset[int]]
+    evidenced: frozenset[str]
+    decisions: tuple[Decision, ...]
+    #: results of the figure checks the criteria name: check name -> (met, why)
+    figures: Mapping[str, tuple[bool, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One line of a gate's task list: a criterion or a sign-off, met or not, with its detail."""
+
+    kind: str  # 'criterion' | 'sign_off'
+    label: str
+    met: bool
+    detail: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class GateReport:
+    passed: bool
+    unmet: tuple[str, ...]
+    requirements: tuple[Requirement, ...] = field(default=())
+
+
+def required_capacities(definition: Definition, rules: SignOffRules, partners: Mapping[int, str]) -> list[Capacity]:
+    """Every capacity whose holders are asked to sign under ``rules`` (quorum: each steering member)."""
+    wanted: list[Capacity] = []
+    if rules.each_partner:
+        wanted += [Capacity("signatory", p) for p in partners]
+    if rules.quorum:
+        wanted += [Capacity("steering_member", p) for p in partners]
+    for role in rules.roles:
+        if definition.role_scope[role] == "partner":
+            wanted += [Capacity(role, p) for p in partners]
+        else:
+            wanted.append(Capacity(role))
+    return list(dict.fromkeys(wanted))
+
+
+def still_asked(
+    definition: Definition,
+    rules: SignOffRules,
+    partners: Mapping[int, str],
+    holdings: Iterable[tuple[int, Capacity]],
+    decided: Iterable[tuple[int, Capacity]],
+) -> list[tuple[int, Capacity]]:
+    """Who is still asked to decide in an open round, and in which capacity: every (person, capacity) that
+    ``rules`` ask for, that the person holds (``holdings``), and in which they have not yet decided in this
+    round (``decided``). The one answer to "whom are we waiting for" (gate page, my work, reminders)."""
+    wanted = set(required_capacities(definition, rules, partners))
+    done = set(decided)
+    return [(person, cap) for person, cap in holdings if cap in wanted and (person, cap) not in done]
+
+
+def evaluate(
+    definition: Definition, rules: SignOffRules, criteria: list[Criterion] | None, inputs: GateInputs
+) -> GateReport:
+    """Judge a gate (or, with ``criteria=None``, a waiver) against its rules."""
+    requirements: list[Requirement] = []
+    unmet: list[str] = []
+
+    missing, short = [], []
+    for criterion in criteria or []:
+        if criterion.figures:
+            met, why = inputs.figures.get(criterion.figures, (False, "the figures have not been checked"))
+        else:
+            met, why = criterion.id in inputs.evidenced, ""
+        requirements.append(Requirement("criterion", criterion.title, met, why, required=criterion.required))
+        if criterion.required and not met:
+            (short.append(f"'{criterion.title}': {why}") if criterion.figures else missing.append(criterion.title))
+    if short:
+        unmet.append("the figures do not yet meet " + "; ".join(short))
+    if missing:
+        unmet.append(
+            f"evidence is missing for {_count(len(missing), 'criterion', 'criteria')}: "
+            + "; ".join(f"'{m}'" for m in missing)
+        )
+
+    wanted = set(required_capacities(definition, rules, inputs.partners))
+    per_person = _per_person(inputs.decisions, wanted, inputs.holders)
+    latest = _per_capacity(per_person)
+    for d in latest.values():
+        if d.decision == REJECT:
+            why = f": '{d.comment}'" if d.comment else ""
+            unmet.append(
+                f"rejected by {d.person_name} as {_capacity_label(definition, d.capacity, inputs)}"
+                f"{why}; {d.person_name} must approve a resubmission"
+            )
+
+    approvals = {c for c, d in latest.items() if d.decision == APPROVE}
+    rejected = {c for c, d in latest.items() if d.decision == REJECT}
+    if rules.each_partner:
+        _per_partner(definition, "signatory", inputs, approvals, rejected, requirements, unmet)
+    for role in rules.roles:
+        if definition.role_scope[role] == "partner":
+            _per_partner(definition, role, inputs, approvals, rejected, requirements, unmet)
+        else:
+            cap = Capacity(role)
+            met = cap in approvals
+            holders = inputs.holders.get(cap, frozenset())
+            label = f"the {definition.role_title[role]}"
+            requirements.append(Requirement("sign_off", label, met, _status(cap, holders, rejected)))
+            if not met and cap not in rejected:
+                unmet.append(f"awaiting sign-off from {label}" if holders else f"nobody is named as {label}")
+    if rules.quorum:
+        _quorum(rules, inputs, per_person, requirements, unmet)
+    return GateReport(passed=not unmet, unmet=tuple(unmet), requirements=tuple(requirements))
+
+
+def _per_person(
+    decisions: tuple[Decision, ...], wanted: set[Capacity], holders: Mapping[Capacity, frozenset[int]]
+) -> dict[tuple[int, Capacity], Decision]:
+    """The latest decision of each current holder in each wanted capacity."""
+    result: dict[tuple[int, Capacity], Decision] = {}
+    for d in sorted(decisions, key=lambda d: d.round):
+        if d.capacity in wanted and d.person_id in holders.get(d.capacity, ()):
+            result[(d.person_id, d.capacity)] = d
+    return result
+
+
+def _per_capacity(per_person: dict[tuple[int, Capacity], Decision]) -> dict[Capacity, Decision]:
+    """The decision that speaks for each capacity: a standing rejection by any holder, else an approval."""
+    result: dict[Capacity, Decision] = {}
+    for (_, cap), d in sorted(per_person.items(), key=lambda item: item[1].decision == REJECT):
+        result[cap] = d  # rejections sort last, so they win
+    return result
+
+
+def _status(cap: Capacity, holders: frozenset[int], rejected: set[Capacity]) -> str:
+    if cap in rejected:
+        return "rejected"
+    return "" if holders else "nobody holds this role"
+
+
+def _per_partner(
+    definition: Definition,
+    role: str,
+    inputs: GateInputs,
+    approvals: set[Capacity],
+    rejected: set[Capacity],
+    requirements: list[Requirement],
+    unmet: list[str],
+) -> None:
+    waiting: list[str] = []
+    nobody: list[str] = []
+    title = definition.role_title[role]
+    for partner_id, name in inputs.partners.items():
+        cap = Capacity(role, partner_id)
+        met = cap in approvals
+        holders = inputs.holders.get(cap, frozenset())
+        requirements.append(Requirement("sign_off", f"{title} of {name}", met, _status(cap, holders, rejected)))
+        if not met and cap not in rejected:
+            (waiting if holders else nobody).append(name)
+    if waiting:
+        unmet.append(f"awaiting sign-off from the {title} of " + ", ".join(waiting))
+    if nobody:
+        unmet.append(f"nobody is named as {title} for " + ", ".join(nobody))
+
+
+def _quorum(
+    rules: SignOffRules,
+    inputs: GateInputs,
+    per_person: dict[tuple[int, Capacity], Decision],
+    requirements: list[Requirement],
+    unmet: list[str],
+) -> None:
+    quorum = rules.quorum
+    assert quorum is not None
+    members = {m for p in inputs.partners for m in inputs.holders.get(Capacity("steering_member", p), ())}
+    steering = {key: d for key, d in per_person.items() if key[1].role == "steering_member"}
+    approving = {person for (person, _), d in steering.items() if d.decision == APPROVE}
+    assert quorum.count is not None or quorum.fraction is not None
+    needed = quorum.count if quorum.count is not None else max(1, math.ceil((quorum.fraction or 0) * len(members)))
+    met = len(approving) >= needed
+    if members:
+        detail = f"{len(approving)} of {len(members)} members approved, {needed} needed"
+    else:
+        detail = "nobody is named as a steering group member"
+    requirements.append(Requirement("sign_off", "Steering group quorum", met, detail))
+    if not met:
+        unmet.append(f"steering group quorum not met: {detail}")
+    if quorum.each_partner_present:
+        took_part = {cap.partner_id for (_, cap) in steering}
+        absent = [name for p, name in inputs.partners.items() if p not in took_part]
+        requirements.append(
+            Requirement("sign_off", "A steering member of each partner has taken part", not absent, ", ".join(absent))
+        )
+        if absent:
+            unmet.append("no steering member has taken part for " + ", ".join(absent))
+
+
+def _capacity_label(definition: Definition, cap: Capacity, inputs: GateInputs) -> str:
+    title = definition.role_title[cap.role]
+    if cap.partner_id is None:
+        return title
+    return f"{title} of {inputs.partners.get(cap.partner_id, 'a former partner')}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

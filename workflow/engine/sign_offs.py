@@ -1,0 +1,289 @@
+"""The gate's use cases: evidence against its criteria, requests for sign-off, and each person's decision."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import gates
+from .definitions import Definition, SignOffRules
+from .errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from .gate_inputs import read_gate_inputs
+from .guards import current_gate
+from .models import Evidence, Person, Programme, SignOff
+from .permissions import SYSTEM, Actor
+from .unit_of_work import ProgrammeChanges
+from .view_builder import build_view
+from .views import ProgrammeView
+
+
+class GateUseCases(ProgrammeChanges):
+    """Evidence, sign-off requests and decisions on a programme's current gate."""
+
+    # --- the gate: evidence and sign-offs --------------------------------------------------------------
+
+    def record_evidence(
+        self,
+        programme_id: int,
+        criterion: str,
+        summary: str,
+        link: str | None = None,
+        actor: Actor = SYSTEM,
+        expected_version: int | None = None,
+    ) -> ProgrammeView:
+        """Record evidence against a criterion of the current gate. Changed evidence closes an open request
+        for sign-off: everyone is asked again on the new evidence.
+
+        Raises:
+            InvalidError: unknown criterion or empty summary. MoveRefusedError: the programme has ended.
+        """
+        summary = summary.strip()
+        if not summary:
+            raise InvalidError("evidence needs a summary: what shows the criterion is met", field="summary")
+        with self._unit(programme_id) as session:
+            programme, definition = self._begin(session, programme_id, actor, "record_evidence", expected_version)
+            gate = current_gate(programme, definition, "record evidence")
+            known = {c.id: c for c in gate.criteria}
+            if criterion not in known:
+                raise InvalidError(
+                    f"'{criterion}' is not a criterion of the {definition.state_title(programme.state)}"
+                    f" gate; expected one of: {', '.join(known)}",
+                    field="criterion",
+                )
+            programme.evidence_rev += 1
+            closed = programme.sign_off_subject is not None
+            programme.sign_off_subject = None
+            session.add(
+                Evidence(
+                    programme_id=programme.id,
+                    stage=programme.state,
+                    criterion=criterion,
+                    summary=summary,
+                    link=link or None,
+                    recorded_by_id=actor.person_id,
+                    recorded_at=self.clock(),
+                    evidence_rev=programme.evidence_rev,
+                )
+            )
+            self._log(
+                session,
+                programme,
+                actor,
+                "evidence_recorded",
+                None,
+                None,
+                summary,
+                stage=programme.state,
+                criterion=criterion,
+                evidence_rev=programme.evidence_rev,
+                request_closed=closed,
+            )
+            return build_view(session, programme, definition)
+
+    def request_sign_off(
+        self,
+        programme_id: int,
+        actor: Actor = SYSTEM,
+        *,
+        waiver: bool = False,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> ProgrammeView:
+        """Ask the signatories to decide on the current gate (or, with ``waiver``, on waiving the stage).
+        Asking again after a rejection is a resubmission: approvals on unchanged evidence still count.
+
+        Raises:
+            MoveRefusedError: required evidence is missing, or the stage cannot be waived.
+            InvalidError: a waiver without a rationale.
+        """
+        subject = "waiver" if waiver else "gate"
+        with self._unit(programme_id) as session:
+            programme, definition = self._begin(session, programme_id, actor, "request_sign_off", expected_version)
+            gate = current_gate(programme, definition, "request sign-off")
+            if waiver:
+                if gate.waiver is None:
+                    raise MoveRefusedError(
+                        programme_id,
+                        "waive",
+                        programme.state,
+                        [f"'{definition.state_title(programme.state)}' is not optional"],
+                    )
+                if not note.strip():
+                    raise InvalidError("a waiver needs a recorded rationale", field="note")
+            else:
+                inputs = read_gate_inputs(session, programme, definition, "gate")
+                report = gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
+                not_ready = [r for r in report.unmet if r.startswith(("evidence is missing", "the figures"))]
+                if not_ready:
+                    raise MoveRefusedError(programme_id, "request sign-off", programme.state, not_ready)
+            programme.sign_off_round += 1
+            programme.sign_off_subject = subject
+            programme.sign_off_requested_at = self.clock()
+            self._log(
+                session,
+                programme,
+                actor,
+                "sign_off_requested",
+                None,
+                None,
+                note.strip(),
+                stage=programme.state,
+                subject=subject,
+                round=programme.sign_off_round,
+                evidence_rev=programme.evidence_rev,
+            )
+            return build_view(session, programme, definition)
+
+    def sign(
+        self,
+        programme_id: int,
+        person_id: int,
+        decision: str,
+        comment: str = "",
+        *,
+        role: str | None = None,
+        partner_id: int | None = None,
+        expected_version: int | None = None,
+    ) -> ProgrammeView:
+        """Record a person's decision on the open request, in every capacity they hold that it asks for
+        (or only ``role``/``partner_id``). A rejection needs a reason and stands until the same person
+        approves a resubmission.
+
+        Raises:
+            NotAllowedError: the person holds no capacity the request asks for.
+            MoveRefusedError: no request is open, or the person already decided in this round.
+            InvalidError: unknown decision, or a rejection without a reason.
+        """
+        if decision not in (gates.APPROVE, gates.REJECT):
+            raise InvalidError(f"decision must be 'approve' or 'reject', not '{decision}'", field="decision")
+        comment = comment.strip()
+        if decision == gates.REJECT and not comment:
+            raise InvalidError("a rejection needs a comment saying why", field="comment")
+        with self._unit(programme_id) as session:
+            person = session.get(Person, person_id)
+            if person is None:
+                raise NotFoundError(f"no person with id {person_id}")
+            actor = Actor(person.id, person.name, person.is_admin)
+            programme, definition = self._begin(session, programme_id, actor, None, expected_version)
+            subject, rules = _open_request(programme, definition)
+            capacities = self._capacities_to_sign(programme, definition, rules, person, role, partner_id)
+            _refuse_repeat(session, programme, subject, person, capacities)
+            session.add_all(_decisions(programme, subject, person, capacities, decision, comment, self.clock()))
+            self._log(
+                session,
+                programme,
+                actor,
+                "signed",
+                None,
+                None,
+                comment,
+                stage=programme.state,
+                subject=subject,
+                round=programme.sign_off_round,
+                decision=decision,
+                capacities=[[c.role, c.partner_id] for c in capacities],
+            )
+            return build_view(session, programme, definition)
+
+    def _capacities_to_sign(
+        self,
+        programme: Programme,
+        definition: Definition,
+        rules: SignOffRules,
+        person: Person,
+        role: str | None,
+        partner_id: int | None,
+    ) -> list[gates.Capacity]:
+        current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
+        wanted = gates.required_capacities(definition, rules, current)
+        held = {gates.Capacity(r.role, r.partner_id) for r in programme.roles if r.person_id == person.id}
+        mine = [
+            c
+            for c in wanted
+            if c in held and (role is None or c.role == role) and (partner_id is None or c.partner_id == partner_id)
+        ]
+        if not mine:
+            asked = sorted({definition.role_title[c.role] for c in wanted})
+            raise NotAllowedError(
+                f"{person.name} holds no role that signs this request; it asks for: " + ", ".join(asked)
+            )
+        return mine
+
+
+def _open_request(programme: Programme, definition: Definition) -> tuple[str, SignOffRules]:
+    """What the open request asks to approve, and its rules.
+
+    Raises:
+        MoveRefusedError: the programme has ended, or no request is open.
+    """
+    gate = current_gate(programme, definition, "sign")
+    subject = programme.sign_off_subject
+    if subject is None:
+        raise MoveRefusedError(
+            programme.id,
+            "sign",
+            programme.state,
+            ["sign-off has not been requested on the current evidence; the programme manager must request it first"],
+        )
+    rules = gate.sign_off if subject == "gate" else gate.waiver
+    assert rules is not None
+    return subject, rules
+
+
+def _refuse_repeat(
+    session: Session, programme: Programme, subject: str, person: Person, capacities: list[gates.Capacity]
+) -> None:
+    """A person decides once per round in each capacity; a new round comes only with a resubmission."""
+    already = set(
+        session.execute(
+            select(SignOff.role, SignOff.partner_id).where(
+                SignOff.programme_id == programme.id,
+                SignOff.stage == programme.state,
+                SignOff.stage_visit == programme.stage_visit,
+                SignOff.subject == subject,
+                SignOff.round == programme.sign_off_round,
+                SignOff.person_id == person.id,
+            )
+        )
+    )
+    if any((c.role, c.partner_id) in already for c in capacities):
+        raise MoveRefusedError(
+            programme.id,
+            "sign",
+            programme.state,
+            [
+                f"{person.name} has already decided in round {programme.sign_off_round}; a decision can be "
+                "changed only after the programme manager resubmits"
+            ],
+        )
+
+
+def _decisions(
+    programme: Programme,
+    subject: str,
+    person: Person,
+    capacities: list[gates.Capacity],
+    decision: str,
+    comment: str,
+    now: datetime,
+) -> list[SignOff]:
+    """One row per capacity, bound to the stage visit, the round and the evidence it was given on."""
+    return [
+        SignOff(
+            programme_id=programme.id,
+            stage=programme.state,
+            stage_visit=programme.stage_visit,
+            subject=subject,
+            round=programme.sign_off_round,
+            evidence_rev=programme.evidence_rev,
+            person_id=person.id,
+            role=cap.role,
+            partner_id=cap.partner_id,
+            decision=decision,
+            comment=comment,
+            decided_at=now,
+        )
+        for cap in capacities
+    ]

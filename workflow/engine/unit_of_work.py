@@ -1,0 +1,188 @@
+"""How every change to a programme is made: lock and load it, check the actor may act and saw the current
+version, let the caller change it, write exactly one event (listeners see it in the same transaction),
+commit; concurrency failures become :class:`~workflow.engine.errors.ConflictError`. The use cases in
+:mod:`workflow.engine.programmes` are built on this.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib.metadata import entry_points
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from .db import Database
+from .definitions import Definition
+from .errors import ConflictError, InvalidError, NotAllowedError, NotFoundError
+from .models import Event, Person, Programme
+from .permissions import Actor, may
+from .registry import Registry
+
+logger = logging.getLogger("banns.programmes")
+Clock = Callable[[], datetime]
+#: Called inside the transaction of every change, after its event is built and before it is written:
+#: ``listener(session, programme, definition, event)``. A listener may add rows (the outbox adds emails)
+#: or enrich ``event.data``; an exception aborts the whole change.
+Listener = Callable[[Session, Programme, Definition, Event], None]
+
+
+def default_listeners() -> list[Listener]:
+    """Listeners installed by packages through the ``banns.listeners`` entry point group."""
+    return [ep.load() for ep in sorted(entry_points(group="banns.listeners"), key=lambda ep: ep.name)]
+
+
+# The programme with its partners (joined), roles and plans: built once, bound per call.
+_LOAD = (
+    select(Programme)
+    .where(Programme.id == bindparam("pid"))
+    .options(joinedload(Programme.partners), selectinload(Programme.roles), selectinload(Programme.plans))
+)
+_LOAD_LOCKED = _LOAD.with_for_update(of=Programme)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProgrammeChanges:
+    """The transaction mechanics shared by every use case on a programme."""
+
+    def __init__(
+        self, db: Database, registry: Registry, clock: Clock = utcnow, listeners: Sequence[Listener] | None = None
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.clock = clock
+        self.listeners = list(default_listeners() if listeners is None else listeners)
+
+    # --- the unit of work ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _unit(self, programme_id: int | None) -> Iterator[Session]:
+        """A write transaction whose concurrency failures become :class:`ConflictError`."""
+        try:
+            with self.db.write() as session:
+                yield session
+        except StaleDataError:
+            raise ConflictError(programme_id or 0) from None
+        except IntegrityError as exc:
+            if programme_id is not None and "events" in str(exc.orig).lower():
+                raise ConflictError(programme_id) from None
+            logger.warning("integrity error on programme %s: %s", programme_id, exc.orig)
+            raise InvalidError(
+                "the change conflicts with data saved meanwhile (a name already taken, or "
+                "someone else's change); reload and try again"
+            ) from None
+        except OperationalError as exc:
+            if any(word in str(exc.orig).lower() for word in ("locked", "could not serialize", "deadlock detected")):
+                raise ConflictError(
+                    programme_id or 0, "the database was busy with another change; nothing was saved. Try again."
+                ) from None
+            raise
+
+    def _load(self, session: Session, programme_id: int, *, lock: bool) -> tuple[Programme, Definition]:
+        stmt = _LOAD_LOCKED if lock else _LOAD
+        programme = session.scalars(stmt, {"pid": programme_id}).unique().one_or_none()
+        if programme is None:
+            raise NotFoundError(f"no programme with id {programme_id}")
+        return programme, self.registry.pinned(session, programme.definition_hash)
+
+    def _begin(
+        self, session: Session, programme_id: int, actor: Actor, action: str | None, expected_version: int | None
+    ) -> tuple[Programme, Definition]:
+        programme, definition = self._load(session, programme_id, lock=True)
+        if action is not None:
+            self._authorise(programme, actor, action)
+        if expected_version is not None and programme.version_id != expected_version:
+            raise ConflictError(programme_id)
+        return programme, definition
+
+    def _authorise(self, programme: Programme, actor: Actor, action: str) -> None:
+        held = [r.role for r in programme.roles if r.person_id == actor.person_id]
+        if not may(actor, action, held):
+            raise NotAllowedError(f"{actor.name} may not {action.replace('_', ' ')} programme {programme.id}")
+
+    def _enter(self, programme: Programme, state: str) -> None:
+        programme.state = state
+        programme.stage_entered_at = self.clock()
+        programme.stage_visit += 1
+        programme.sign_off_round = 0
+        programme.sign_off_subject = None
+        programme.sign_off_requested_at = None
+
+    def _log(
+        self,
+        session: Session,
+        programme: Programme,
+        actor: Actor,
+        kind: str,
+        from_state: str | None,
+        to_state: str | None,
+        reason: str,
+        **data: Any,
+    ) -> Event:
+        now = self.clock()
+        programme.last_seq += 1
+        programme.updated_at = now
+        event = Event(
+            programme_id=programme.id,
+            seq=programme.last_seq,
+            at=now,
+            actor_id=actor.person_id,
+            actor=actor.name,
+            kind=kind,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            data=data,
+        )
+        if self.listeners:
+            definition = self.registry.pinned(session, programme.definition_hash)
+            for listener in self.listeners:
+                listener(session, programme, definition, event)
+        session.add(event)
+        return event
+
+    def _person(self, session: Session, name: str, email: str, now: datetime) -> Person:
+        email = email.lower()
+        person = session.scalar(select(Person).where(Person.email == email))
+        if person is None:
+            person = Person(name=name, email=email, is_admin=False, created_at=now)
+            session.add(person)
+            session.flush()
+        return person
+
+
+def figures_changed(
+    session: Session, programme: Programme, definition: Definition, actor: Actor, now: datetime, what: str
+) -> None:
+    """Record, in the caller's transaction, that the programme's own figures changed (business case,
+    sharing basis, pre-nup). If the current gate checks figures, its approvals were given on the old ones:
+    as with changed evidence, an open request closes and everyone is asked again."""
+    gate = definition.gates.get(programme.state)
+    data: dict[str, Any] = {}
+    if gate is not None and any(c.figures for c in gate.criteria):
+        programme.evidence_rev += 1
+        data = {"evidence_rev": programme.evidence_rev, "request_closed": programme.sign_off_subject is not None}
+        programme.sign_off_subject = None
+    programme.last_seq += 1
+    programme.updated_at = now
+    session.add(
+        Event(
+            programme_id=programme.id,
+            seq=programme.last_seq,
+            at=now,
+            actor_id=actor.person_id,
+            actor=actor.name,
+            kind="figures_changed",
+            reason=what,
+            data=data,
+        )
+    )

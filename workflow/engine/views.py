@@ -1,0 +1,182 @@
+"""What the engine returns: frozen plain data, equal when the programme is the same.
+
+Views are built inside the transaction that read or changed the programme, so a view returned by a use
+case equals the view of the same programme reloaded later (the tests check exactly that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from .gates import GateReport
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    id: int
+    name: str
+    kind: str
+    nation: str
+    population: int
+    net_budget: Decimal
+    joined_at: datetime
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None
+
+
+@dataclass(frozen=True)
+class RoleView:
+    person_id: int
+    person_name: str
+    email: str
+    role: str
+    role_title: str
+    partner_id: int | None
+    partner_name: str | None
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    criterion: str
+    title: str
+    summary: str
+    link: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class SignOffView:
+    person_id: int
+    person_name: str
+    role: str
+    partner_id: int | None
+    decision: str
+    comment: str
+    round: int
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class AskedView:
+    """One person asked to decide on the open request, in one capacity, who has not yet decided."""
+
+    person_id: int
+    person_name: str
+    role: str
+    role_title: str
+    partner_id: int | None
+    partner_name: str | None
+
+
+@dataclass(frozen=True)
+class GateView:
+    """The current stage's gate: its task list and whether the next move would pass it."""
+
+    stage: str
+    title: str
+    subject: str  # what an open request asks: 'gate' or 'waiver'
+    round: int
+    request_open: bool
+    requested_at: datetime | None
+    evidence: tuple[EvidenceView, ...]
+    sign_offs: tuple[SignOffView, ...]
+    report: GateReport
+    waiver_report: GateReport | None
+    #: Who the open request still waits for (empty while no request is open).
+    waiting_on: tuple[AskedView, ...] = ()
+
+    def asked_of(self, person_id: int | None) -> tuple[AskedView, ...]:
+        """The capacities in which ``person_id`` is still asked to decide in the open round."""
+        return tuple(a for a in self.waiting_on if a.person_id == person_id)
+
+
+@dataclass(frozen=True)
+class StagePlanView:
+    stage: str
+    title: str
+    planned_start: date | None
+    planned_end: date | None
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    id: int
+    name: str
+    description: str
+    definition_id: str
+    definition_version: int
+    definition_hash: str
+    state: str
+    state_title: str
+    ended: bool
+    stage_entered_at: datetime
+    stage_visit: int
+    evidence_rev: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    partners: tuple[PartnerView, ...]
+    roles: tuple[RoleView, ...]
+    plan: tuple[StagePlanView, ...]
+    gate: GateView | None
+    moves: tuple[str, ...] = field(default=())
+    #: The earlier stages the programme may be returned to, and the outcome moves open from here
+    #: (``(move, outcome)``), so that no client works out the lifecycle for itself.
+    return_targets: tuple[str, ...] = ()
+    outcome_moves: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def current_partners(self) -> tuple[PartnerView, ...]:
+        return tuple(p for p in self.partners if p.is_current)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict: dates as ISO text, money as text with pence."""
+        return cast(dict[str, Any], _jsonable(asdict(self)))
+
+
+@dataclass(frozen=True)
+class ProgrammeSummary:
+    id: int
+    name: str
+    definition_id: str
+    state: str
+    state_title: str
+    ended: bool
+    stage_entered_at: datetime
+    partners: tuple[str, ...]
+    version: int
+
+
+@dataclass(frozen=True)
+class EventView:
+    seq: int
+    at: datetime
+    actor: str
+    kind: str
+    from_state: str | None
+    to_state: str | None
+    reason: str
+    data: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return cast(dict[str, Any], _jsonable(asdict(self)))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
