@@ -27,6 +27,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -120,6 +121,8 @@ class Programme(Base):
     sign_off_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The number of the latest event in this programme's log; the next event takes the one after it.
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    #: The hash of that latest event: the head of the programme's hash chain (:mod:`.audit`).
+    log_head: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -238,16 +241,48 @@ class SignOff(Base):
     decision: Mapped[str] = mapped_column(String(10))
     comment: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The decision pack the person was shown (:class:`DecisionPack`); none on decisions from before packs.
+    pack_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class DecisionPack(Base):
+    """What a person saw when they decided, frozen: the criteria, each piece of evidence, the figures the
+    gate checks and the note of the request. Stored once per content (its hash) and never changed."""
+
+    __tablename__ = "decision_packs"
+    __table_args__ = (UniqueConstraint("programme_id", "hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(60))
+    stage_visit: Mapped[int] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(10))
+    round: Mapped[int] = mapped_column(Integer)
+    evidence_rev: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Event(Base):
-    """The append-only log: every change to a programme, numbered per programme without gaps."""
+    """The append-only log: every change to a programme, numbered per programme without gaps, each event
+    sealed with the hash of its content and of the event before it (:mod:`.audit`). Changes outside any
+    programme (accounts, admin rights) form the site's own chain, with ``programme_id`` empty."""
 
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("programme_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("programme_id", "seq"),
+        Index(
+            "uq_events_site_seq",
+            "seq",
+            unique=True,
+            sqlite_where=text("programme_id IS NULL"),
+            postgresql_where=text("programme_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
@@ -257,6 +292,8 @@ class Event(Base):
     to_state: Mapped[str | None] = mapped_column(String(60))
     reason: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 @event.listens_for(Event, "before_update")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from .audit import seal
 from .db import Database
 from .definitions import Definition
 from .errors import ConflictError, InvalidError, NotAllowedError, NotFoundError
@@ -147,8 +149,42 @@ class ProgrammeChanges:
             definition = self.registry.pinned(session, programme.definition_hash)
             for listener in self.listeners:
                 listener(session, programme, definition, event)
+        programme.log_head = seal(event, programme.log_head)  # after listeners: they may enrich its data
         session.add(event)
         return event
+
+    # --- changes made by plug-ins ----------------------------------------------------------------------
+
+    @contextmanager
+    def change(
+        self,
+        programme_id: int,
+        actor: Actor,
+        action: str,
+        kind: str,
+        reason: str = "",
+        *,
+        figures: bool = False,
+        expected_version: int | None = None,
+        **data: Any,
+    ) -> Iterator[Change]:
+        """A change a plug-in makes to a programme (money figures), through the same unit of work as the
+        engine's own: lock and load, authorise ``action``, check the version, let the caller write, then log
+        one ``kind`` event with its actor (listeners see it) and commit. ``figures``: the change touches the
+        figures gates check, so an open request on a gate that checks them closes (everyone is asked again).
+        The caller may add to ``Change.data`` what it learns while writing.
+
+        Raises:
+            NotFoundError, NotAllowedError, ConflictError, and whatever the caller raises (nothing is saved).
+        """
+        with self._unit(programme_id) as session:
+            programme, definition = self._begin(session, programme_id, actor, action, expected_version)
+            change = Change(session, programme, definition, dict(data))
+            yield change
+            session.flush()
+            if figures:
+                change.data.update(_reopen_if_figures_checked(programme, definition))
+            self._log(session, programme, actor, kind, None, None, reason, **change.data)
 
     def _person(self, session: Session, name: str, email: str, now: datetime) -> Person:
         email = email.lower()
@@ -160,29 +196,23 @@ class ProgrammeChanges:
         return person
 
 
-def figures_changed(
-    session: Session, programme: Programme, definition: Definition, actor: Actor, now: datetime, what: str
-) -> None:
-    """Record, in the caller's transaction, that the programme's own figures changed (business case,
-    sharing basis, pre-nup). If the current gate checks figures, its approvals were given on the old ones:
-    as with changed evidence, an open request closes and everyone is asked again."""
+@dataclass
+class Change:
+    """What a plug-in's change works on, inside the unit of work (:meth:`ProgrammeChanges.change`)."""
+
+    session: Session
+    programme: Programme
+    definition: Definition
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _reopen_if_figures_checked(programme: Programme, definition: Definition) -> dict[str, Any]:
+    """If the current gate checks figures, approvals given on the old figures no longer count: as with changed
+    evidence, the evidence revision moves on and an open request closes."""
     gate = definition.gates.get(programme.state)
-    data: dict[str, Any] = {}
-    if gate is not None and any(c.figures for c in gate.criteria):
-        programme.evidence_rev += 1
-        data = {"evidence_rev": programme.evidence_rev, "request_closed": programme.sign_off_subject is not None}
-        programme.sign_off_subject = None
-    programme.last_seq += 1
-    programme.updated_at = now
-    session.add(
-        Event(
-            programme_id=programme.id,
-            seq=programme.last_seq,
-            at=now,
-            actor_id=actor.person_id,
-            actor=actor.name,
-            kind="figures_changed",
-            reason=what,
-            data=data,
-        )
-    )
+    if gate is None or not any(c.figures for c in gate.criteria):
+        return {}
+    programme.evidence_rev += 1
+    closed = programme.sign_off_subject is not None
+    programme.sign_off_subject = None
+    return {"evidence_rev": programme.evidence_rev, "request_closed": closed}

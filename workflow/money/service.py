@@ -6,23 +6,23 @@ programme (its programme manager, or an admin); reading needs ``view``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..engine.db import Database
-from ..engine.errors import ConflictError, InvalidError, NotAllowedError
+from ..engine.errors import InvalidError, NotAllowedError
 from ..engine.models import Programme
 from ..engine.permissions import SYSTEM, Actor, may
 from ..engine.registry import Registry
-from ..engine.unit_of_work import figures_changed
+from ..engine.unit_of_work import Listener, ProgrammeChanges
 from . import benefits as b
 from . import importer as money_importer
 from . import store
@@ -52,10 +52,18 @@ class Split:
 class Finances:
     """Use cases on a programme's money."""
 
-    def __init__(self, db: Database, registry: Registry, clock: Clock = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        db: Database,
+        registry: Registry,
+        clock: Clock = lambda: datetime.now(UTC),
+        listeners: Sequence[Listener] | None = None,
+    ) -> None:
         self.db = db
         self.registry = registry
         self.clock = clock
+        #: Every change to the money goes through the engine's unit of work: one transaction, one event.
+        self.changes = ProgrammeChanges(db, registry, clock, listeners)
 
     # --- the business case and bases ---------------------------------------------------------------------
 
@@ -69,7 +77,10 @@ class Finances:
         Raises:
             InvalidError: a baseline names a body that is not a partner.
         """
-        with self._write(programme_id, actor, "business case figures replaced") as (session, prog):
+        with self._write(programme_id, actor, "figures_changed", "business case figures replaced", figures=True) as (
+            session,
+            prog,
+        ):
             store.save_case(session, prog, case)
             session.flush()
             return store.load_case(session, prog)
@@ -81,7 +92,11 @@ class Finances:
         Raises:
             InvalidError: a value is missing, or fixed percentages do not make 100%.
         """
-        with self._write(programme_id, actor, f"sharing basis set: {basis.describe()}") as (session, prog):
+        what = f"sharing basis set: {basis.describe()}"
+        with self._write(programme_id, actor, "figures_changed", what, figures=True, service=service) as (
+            session,
+            prog,
+        ):
             partners = store.facts(store.current_partners(prog))
             problems = basis_problems(basis, partners)
             if problems:
@@ -108,7 +123,11 @@ class Finances:
         Raises:
             InvalidError: no basis for ``service``.
         """
-        with self._write(programme_id, actor) as (session, prog):
+        what = f"shares re-trued for {service or 'the programme costs'}"
+        with self._write(programme_id, actor, "figures_changed", what, figures=True, service=service) as (
+            session,
+            prog,
+        ):
             basis, kept = self._basis(session, prog, service)
             if values is not None:
                 basis = replace(basis, values={**basis.values, **values})
@@ -148,7 +167,10 @@ class Finances:
         Raises:
             InvalidError: a term names a stage the programme's lifecycle does not have.
         """
-        with self._write(programme_id, actor, "pre-nuptial agreement recorded") as (session, prog):
+        with self._write(programme_id, actor, "figures_changed", "pre-nuptial agreement recorded", figures=True) as (
+            session,
+            prog,
+        ):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
             wrong = [p for p in agreement.problems(stages) if "unknown stage" in p or "two withdrawal" in p]
             if wrong:
@@ -178,7 +200,8 @@ class Finances:
             ProgrammeFileError: every problem in the file, with its line.
         """
         spec, located = money_importer.parse_money(text, file)
-        with self._write(programme_id, actor, f"money figures imported from {file}") as (session, prog):
+        what = f"money figures imported from {file}"
+        with self._write(programme_id, actor, "figures_changed", what, figures=True) as (session, prog):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
             money_importer.apply(session, prog, spec, located, stages, self.clock().date())
             session.flush()
@@ -203,7 +226,8 @@ class Finances:
                 f"unknown category '{category}'; expected one of: {', '.join(CATEGORIES)}", field="category"
             )
         _pence(amount)
-        with self._write(programme_id, actor) as (session, prog):
+        data: dict[str, Any] = {"on": on.isoformat(), "category": category, "amount": str(amount)}
+        with self._write(programme_id, actor, "cost_recorded", note, **data) as (session, prog):
             session.add(
                 MoneyCostIncurred(programme_id=prog.id, incurred_on=on, category=category, amount=amount, note=note)
             )
@@ -215,7 +239,8 @@ class Finances:
     ) -> b.Variance:
         """Record (or correct) the savings a service actually made in a financial year."""
         _pence(amount)
-        with self._write(programme_id, actor) as (session, prog):
+        data: dict[str, Any] = {"year": year, "service": service, "amount": str(amount)}
+        with self._write(programme_id, actor, "actual_recorded", **data) as (session, prog):
             row = session.scalar(select(MoneyActualSaving).filter_by(programme_id=prog.id, year=year, service=service))
             session.add(row or MoneyActualSaving(programme_id=prog.id, year=year, service=service, amount=amount))
             if row:
@@ -236,7 +261,9 @@ class Finances:
         unit: str = "",
         actor: Actor = SYSTEM,
     ) -> b.Measure:
-        with self._write(programme_id, actor) as (session, prog):
+        data: dict[str, Any] = {"year": year, "name": name, "unit": unit, "planned": str(planned)}
+        data["actual"] = None if actual is None else str(actual)
+        with self._write(programme_id, actor, "measure_recorded", **data) as (session, prog):
             row = session.scalar(select(MoneyMeasure).filter_by(programme_id=prog.id, year=year, name=name))
             if row is None:
                 row = MoneyMeasure(programme_id=prog.id, year=year, name=name)
@@ -260,7 +287,8 @@ class Finances:
         """
         if not commentary.strip():
             raise InvalidError("delivery confidence needs commentary: why this rating", field="commentary")
-        with self._write(programme_id, actor) as (session, prog):
+        data: dict[str, Any] = {"period": period, "rating": rating, "scale": scale}
+        with self._write(programme_id, actor, "confidence_recorded", commentary.strip(), **data) as (session, prog):
             head = session.get(MoneyCase, prog.id) or MoneyCase(programme_id=prog.id, confidence_scale="gateway")
             session.add(head)
             head.confidence_scale = scale or head.confidence_scale or "gateway"
@@ -327,21 +355,19 @@ class Finances:
 
     @contextmanager
     def _write(
-        self, programme_id: int, actor: Actor, changed: str | None = None
+        self,
+        programme_id: int,
+        actor: Actor,
+        kind: str,
+        reason: str = "",
+        *,
+        figures: bool = False,
+        **data: Any,
     ) -> Iterator[tuple[Session, Programme]]:
-        """A change to the money; ``changed`` names a change to the figures gates check, which the
-        programme's log records (and which asks the current gate's signatories again, if it checks them)."""
-        try:
-            with self.db.write() as session:
-                prog = self._programme(session, programme_id, actor, "edit", lock=True)
-                yield session, prog
-                if changed:
-                    session.flush()
-                    figures_changed(
-                        session, prog, self.registry.pinned(session, prog.definition_hash), actor, self.clock(), changed
-                    )
-        except StaleDataError:
-            raise ConflictError(programme_id) from None
+        """A change to the money through the engine's unit of work, logged as one ``kind`` event with its
+        actor; ``figures``: it changes what gates check, so their signatories are asked again."""
+        with self.changes.change(programme_id, actor, "edit", kind, reason, figures=figures, **data) as change:
+            yield change.session, change.programme
 
     def _programme(
         self, session: Session, programme_id: int, actor: Actor, action: str, lock: bool = False

@@ -173,7 +173,7 @@ def _review_starts(session: Session, ids: list[int] | None) -> dict[int, date]:
     )
     if ids is not None:
         stmt = stmt.where(Event.programme_id.in_(ids))
-    return {pid: uk_date(at) for pid, at in session.execute(stmt)}
+    return {pid: uk_date(at) for pid, at in session.execute(stmt) if pid is not None}
 
 
 def _write(session: Session, dues: list[tuple[Facts, Due]], now: datetime) -> None:
