@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField
+from wtforms.validators import InputRequired, Regexp
 
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
@@ -32,6 +35,16 @@ from .forms import (
 from .services import services
 
 bp = Blueprint("gates", __name__, url_prefix="/programmes/<int:programme_id>")
+
+
+class DecisionForm(SignForm):
+    """A decision carries the round and the decision pack the person was shown, not the programme's version:
+    two people deciding at once both succeed, and only a changed pack or a closed round refuses."""
+
+    pack = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9a-f]{64}$", message=_l("Reload the page"))])
+    round = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$", message=_l("Reload the page"))])
+
+
 TEMPLATES = {"show": "gates/gate.html", "manage": "gates/manage.html"}
 
 
@@ -42,7 +55,7 @@ def _forms(view: ProgrammeView, given: Mapping[str, VersionedForm]) -> dict[str,
         "evidence": EvidenceForm,
         "request": RequestForm,
         "waiver": WaiverForm,
-        "sign": SignForm,
+        "sign": DecisionForm,
         "advance": MoveForm,
         "return_to": ReturnForm,
         "waive": ReasonForm,
@@ -52,6 +65,9 @@ def _forms(view: ProgrammeView, given: Mapping[str, VersionedForm]) -> dict[str,
     forms = {name: given.get(name) or cls(formdata=None) for name, cls in names.items()}
     for form in forms.values():
         form.version.data = str(view.version)
+    decision = cast(DecisionForm, forms["sign"])
+    if view.gate and view.gate.pack_hash and "sign" not in given:
+        decision.pack.data, decision.round.data = view.gate.pack_hash, str(view.gate.round)
     if view.gate:
         evidence_form = cast(EvidenceForm, forms["evidence"])
         evidence_form.criterion.choices = options([(c.id, c.title) for c in definition.gates[view.state].criteria])
@@ -194,16 +210,31 @@ def request_waiver(programme_id: int) -> Any:
 
 @bp.post("/gate/sign")
 def sign(programme_id: int) -> Any:
-    form = SignForm()
+    form = DecisionForm()
     return _act(
         programme_id,
         "sign",
         form,
-        lambda v: services().programmes.sign(
-            programme_id, g.actor.person_id, form.decision.data, form.comment.data or "", expected_version=v
+        lambda _version: services().programmes.sign(
+            programme_id,
+            g.actor.person_id,
+            form.decision.data or "",
+            form.comment.data or "",
+            pack=form.pack.data,
+            in_round=int(form.round.data or 0),
         ),
         _("Your decision is recorded"),
     )
+
+
+@bp.get("/packs/<digest>")
+def pack(programme_id: int, digest: str) -> Any:
+    """What a decision was given on, frozen: the criteria, the evidence, the figures and the request."""
+    view = services().programmes.get(programme_id, g.actor)
+    found = services().programmes.pack(programme_id, digest, g.actor)
+    decisions = [s for s in view.gate.sign_offs if s.pack_hash == digest] if view.gate else []
+    current = view.gate is not None and view.gate.pack_hash == digest
+    return render_template("gates/pack.html", view=view, pack=found, decisions=decisions, current=current)
 
 
 @bp.post("/advance")

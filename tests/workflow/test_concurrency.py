@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from workflow.engine.db import Database
 from workflow.engine.definitions import Definition, load_definition
-from workflow.engine.errors import BannsError, ConflictError, NotAllowedError
+from workflow.engine.errors import BannsError, ConflictError, MoveRefusedError, NotAllowedError
 from workflow.engine.models import Event, Programme, SignOff
 from workflow.engine.programmes import Programmes
 from workflow.engine.registry import Registry
@@ -187,11 +187,14 @@ def test_a_conflict_leaves_nothing_half_written(
 ) -> None:
     for criterion in DEFINITION.gates["courtship"].criteria:
         programmes.record_evidence(sample.id, criterion.id, "done")
-    stale = programmes.request_sign_off(sample.id).version
+    requested = programmes.request_sign_off(sample.id)
+    stale = requested.version
     programmes.sign(sample.id, people["tom"], "approve")
     before = counts(db, sample.id)
-    with pytest.raises(ConflictError):
-        programmes.sign(sample.id, people["aisha"], "approve", expected_version=stale)
+    with pytest.raises(MoveRefusedError, match="changed after you opened the page"):
+        programmes.sign(sample.id, people["aisha"], "approve", pack="0" * 64)
+    with pytest.raises(MoveRefusedError, match="has closed"):
+        programmes.sign(sample.id, people["aisha"], "approve", in_round=requested.gate.round + 1)
     with pytest.raises(ConflictError):
         programmes.record_evidence(sample.id, "partners_named", "late change", expected_version=stale)
     with pytest.raises(NotAllowedError):

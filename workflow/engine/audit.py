@@ -18,6 +18,8 @@ from typing import Literal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from .db import Database
+from .errors import NotFoundError
 from .models import Event, Programme
 
 #: Why a chain fails, as data: the CLI and the web word it.
@@ -114,6 +116,19 @@ def verify(session: Session, programme_id: int | None = None, *, site: bool = Fa
     if programme_id is None:
         events = _events(session, None)
         reports.append(_check(None, None, events, events[-1].seq if events else 0, events[-1].hash if events else None))
+    return reports
+
+
+def verify_chains(db: Database, programme_id: int | None = None, *, site: bool = False) -> list[ChainReport]:
+    """:func:`verify` in a read transaction of its own (callers check the reader may see the programme).
+
+    Raises:
+        NotFoundError: no programme with ``programme_id``.
+    """
+    with db.read() as session:
+        reports = verify(session, programme_id, site=site)
+    if programme_id is not None and not reports:
+        raise NotFoundError(f"no programme with id {programme_id}")
     return reports
 
 

@@ -13,6 +13,7 @@ from .errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundErr
 from .gate_inputs import read_gate_inputs
 from .guards import current_gate
 from .models import Evidence, Person, Programme, SignOff
+from .packs import PackView, find_pack, freeze, pack_content, pack_hash
 from .permissions import SYSTEM, Actor
 from .unit_of_work import ProgrammeChanges
 from .view_builder import build_view
@@ -145,15 +146,23 @@ class GateUseCases(ProgrammeChanges):
         *,
         role: str | None = None,
         partner_id: int | None = None,
+        pack: str | None = None,
+        in_round: int | None = None,
         expected_version: int | None = None,
     ) -> ProgrammeView:
         """Record a person's decision on the open request, in every capacity they hold that it asks for
         (or only ``role``/``partner_id``). A rejection needs a reason and stands until the same person
         approves a resubmission.
 
+        The decision is bound to the round and the decision pack it is given on (:mod:`.packs`), not to the
+        programme's version: two people deciding at once both succeed. ``pack`` and ``in_round`` are what the
+        person was shown; when given, a changed pack or a closed round refuses the decision with the reason.
+        ``expected_version`` is accepted for old callers and ignored.
+
         Raises:
             NotAllowedError: the person holds no capacity the request asks for.
-            MoveRefusedError: no request is open, or the person already decided in this round.
+            MoveRefusedError: no request is open, the round has closed, the pack has changed, or the person
+                already decided in this round.
             InvalidError: unknown decision, or a rejection without a reason.
         """
         if decision not in (gates.APPROVE, gates.REJECT):
@@ -166,11 +175,17 @@ class GateUseCases(ProgrammeChanges):
             if person is None:
                 raise NotFoundError(f"no person with id {person_id}")
             actor = Actor(person.id, person.name, person.is_admin)
-            programme, definition = self._begin(session, programme_id, actor, None, expected_version)
+            programme, definition = self._begin(session, programme_id, actor, None, None)
             subject, rules = _open_request(programme, definition)
+            _refuse_closed_round(programme, in_round)
             capacities = self._capacities_to_sign(programme, definition, rules, person, role, partner_id)
             _refuse_repeat(session, programme, subject, person, capacities)
-            session.add_all(_decisions(programme, subject, person, capacities, decision, comment, self.clock()))
+            content = pack_content(session, programme, definition)
+            if pack is not None and pack != pack_hash(content):
+                raise MoveRefusedError(programme_id, "sign", programme.state, [PACK_CHANGED])
+            now = self.clock()
+            digest = freeze(session, programme, content, now)
+            session.add_all(_decisions(programme, subject, person, capacities, decision, comment, now, digest))
             self._log(
                 session,
                 programme,
@@ -184,8 +199,23 @@ class GateUseCases(ProgrammeChanges):
                 round=programme.sign_off_round,
                 decision=decision,
                 capacities=[[c.role, c.partner_id] for c in capacities],
+                pack=digest,
             )
             return build_view(session, programme, definition)
+
+    def pack(self, programme_id: int, digest: str, actor: Actor = SYSTEM) -> PackView:
+        """A decision pack of the programme, as it was frozen.
+
+        Raises:
+            NotFoundError: no such programme or pack. NotAllowedError: the actor may not view the programme.
+        """
+        with self.db.read() as session:
+            programme, _ = self._load(session, programme_id, lock=False)
+            self._authorise(programme, actor, "view")
+            found = find_pack(session, programme_id, digest)
+            if found is None:
+                raise NotFoundError(f"programme {programme_id} has no decision pack {digest[:12]}")
+            return found
 
     def _capacities_to_sign(
         self,
@@ -268,8 +298,9 @@ def _decisions(
     decision: str,
     comment: str,
     now: datetime,
+    digest: str,
 ) -> list[SignOff]:
-    """One row per capacity, bound to the stage visit, the round and the evidence it was given on."""
+    """One row per capacity, bound to the stage visit, the round and the pack it was given on."""
     return [
         SignOff(
             programme_id=programme.id,
@@ -284,6 +315,20 @@ def _decisions(
             decision=decision,
             comment=comment,
             decided_at=now,
+            pack_hash=digest,
         )
         for cap in capacities
     ]
+
+
+#: Why a decision is refused when what the person saw is no longer what they would decide on.
+PACK_CHANGED = (
+    "the evidence, figures or request changed after you opened the page; review the gate as it is now, "
+    "then decide again"
+)
+ROUND_CLOSED = "the request you were asked to decide has closed; it has been made again, so review it and decide"
+
+
+def _refuse_closed_round(programme: Programme, in_round: int | None) -> None:
+    if in_round is not None and in_round != programme.sign_off_round:
+        raise MoveRefusedError(programme.id, "sign", programme.state, [ROUND_CLOSED])

@@ -10,6 +10,7 @@ from .definitions import Definition
 from .gate_inputs import figures_for, gate_inputs
 from .machine import lifecycle_for
 from .models import Event, Evidence, Partner, Person, Programme, SignOff
+from .packs import pack_content, pack_hash
 from .views import (
     AskedView,
     EventView,
@@ -151,7 +152,9 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         requested_at=programme.sign_off_requested_at,
         evidence=tuple(latest[c.id] for c in gate.criteria if c.id in latest),
         sign_offs=tuple(
-            SignOffView(s.person_id, name, s.role, s.partner_id, s.decision, s.comment, s.round, s.decided_at)
+            SignOffView(
+                s.person_id, name, s.role, s.partner_id, s.decision, s.comment, s.round, s.decided_at, s.pack_hash
+            )
             for s, name in sign_rows
         ),
         report=gates.evaluate(
@@ -164,6 +167,7 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         if gate.waiver
         else None,
         waiting_on=_waiting_on(programme, definition, decisions),
+        pack_hash=pack_hash(pack_content(session, programme, definition)) if programme.sign_off_subject else None,
     )
 
 

@@ -62,6 +62,8 @@ class SignOffView:
     comment: str
     round: int
     decided_at: datetime
+    #: The decision pack the person decided on (None for decisions from before packs).
+    pack_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class GateView:
     waiver_report: GateReport | None
     #: Who the open request still waits for (empty while no request is open).
     waiting_on: tuple[AskedView, ...] = ()
+    #: The hash of the decision pack a decision now would be given on (None while no request is open).
+    pack_hash: str | None = None
 
     def asked_of(self, person_id: int | None) -> tuple[AskedView, ...]:
         """The capacities in which ``person_id`` is still asked to decide in the open round."""

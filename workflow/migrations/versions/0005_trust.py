@@ -67,9 +67,7 @@ def _seal_existing_events() -> None:
     for row in rows.all():
         prev = heads.get(row.programme_id)
         value = _digest(row, prev)
-        connection.execute(
-            _events.update().where(_events.c.id == row.id).values(prev_hash=prev, hash=value)
-        )
+        connection.execute(_events.update().where(_events.c.id == row.id).values(prev_hash=prev, hash=value))
         heads[row.programme_id] = value
     for programme_id, head in heads.items():
         connection.execute(_programmes.update().where(_programmes.c.id == programme_id).values(log_head=head))

@@ -1,0 +1,48 @@
+"""``banns audit``: check that the event log has not been changed behind the engine's back."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..engine.audit import ChainReport, verify_chains
+from .support import BannsGroup, Context, pass_context
+
+FAULTS = {
+    "content_changed": "its content no longer matches its hash (the entry was edited)",
+    "link_broken": "it does not follow from the entry before it (an entry was inserted, edited or removed)",
+    "missing_event": "it is missing (an entry was deleted)",
+    "head_mismatch": "the latest entry is not the one the programme last recorded (an entry was removed)",
+}
+
+
+@click.group(cls=BannsGroup)
+def audit() -> None:
+    """The tamper-evident event log."""
+
+
+@audit.command()
+@click.argument("programme_id", type=int, required=False)
+@click.option("--all", "every", is_flag=True, help="Every programme's chain and the site's own.")
+@click.option("--site", is_flag=True, help="Only the site's chain (accounts and admin rights).")
+@pass_context
+def verify(ctx: Context, programme_id: int | None, every: bool, site: bool) -> None:
+    """Check the hash chains; exit 1 naming the first broken entry of each broken chain."""
+    if programme_id is None and not (every or site):
+        raise click.UsageError("give a programme ID, --site or --all")
+    reports = verify_chains(ctx.programmes.db, programme_id, site=site and programme_id is None)
+    for report in reports:
+        click.echo(_line(report))
+    broken = [r for r in reports if not r.intact]
+    if broken:
+        click.echo(f"{len(broken)} of {len(reports)} chain(s) broken", err=True)
+        sys.exit(1)
+    click.echo(f"all {len(reports)} chain(s) verify")
+
+
+def _line(report: ChainReport) -> str:
+    name = f"programme {report.programme_id} ({report.programme_name})" if report.programme_id else "the site's log"
+    if report.intact:
+        return f"{name}: {report.events} event(s), chain verifies"
+    return f"{name}: BROKEN at event {report.broken_at}: {FAULTS[report.fault or 'content_changed']}"
