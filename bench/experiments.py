@@ -19,8 +19,9 @@ from workflow.engine.definitions import Definition
 from workflow.engine.gate_inputs import read_gate_inputs
 from workflow.engine.machine import Move, lifecycle_for
 from workflow.engine.models import Programme
+from workflow.engine.moves import gate_judge
 from workflow.engine.permissions import Actor
-from workflow.engine.programmes import Programmes, _judge
+from workflow.engine.programmes import Programmes
 from workflow.engine.registry import Registry
 from workflow.engine.view_builder import build_view
 from workflow.engine.views import ProgrammeView
@@ -43,8 +44,8 @@ class _Move(Programmes):
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, action or trigger, expected_version)
             before = programme.state
-            inputs = read_gate_inputs(session, programme, "waiver" if trigger == "waive" else "gate")
-            move = Move(programme.id, before, judge=_judge(definition, before, inputs))
+            inputs = read_gate_inputs(session, programme, definition, "waiver" if trigger == "waive" else "gate")
+            move = Move(programme.id, before, judge=gate_judge(definition, before, inputs))
             after = lifecycle_for(definition).fire(move, trigger, **kwargs)
             self._enter(programme, after)
             self._log(session, programme, actor, kind, before, after, reason, move=trigger)

@@ -79,7 +79,7 @@ class MoveUseCases(ProgrammeChanges):
                 )
             before = programme.state
             inputs = read_gate_inputs(session, programme, definition, "waiver" if trigger == "waive" else "gate")
-            move = Move(programme.id, before, judge=_judge(definition, before, inputs))
+            move = Move(programme.id, before, judge=gate_judge(definition, before, inputs))
             after = lifecycle_for(definition).fire(move, trigger, **kwargs)
             self._enter(programme, after)
             self._log(session, programme, actor, kind, before, after, reason, move=trigger)
@@ -176,7 +176,7 @@ class MoveUseCases(ProgrammeChanges):
             return build_view(session, programme, latest)
 
 
-def _judge(
+def gate_judge(
     definition: Definition, state: str, inputs: gates.GateInputs
 ) -> Callable[[str, dict[str, Any]], gates.GateReport]:
     gate = definition.gates.get(state)
