@@ -95,6 +95,8 @@ class Liability:
     notice_ends: date | None
     within_minimum_term: bool
     explanation: tuple[str, ...]
+    #: Costs to date that partners who left earlier already owe: never charged again.
+    owed_by_earlier_leavers: Decimal = ZERO
 
     def to_data(self) -> dict[str, Any]:
         """For the event log: money as text pounds and pence."""
@@ -104,6 +106,7 @@ class Liability:
                 "term_from_stage": self.term_from,
                 "share_percent": str(self.share_percent),
                 "costs_to_date": f"{self.costs_to_date:.2f}",
+                "owed_by_earlier_leavers": f"{self.owed_by_earlier_leavers:.2f}",
                 "share_of_costs": f"{self.share_of_costs:.2f}",
                 "fixed_sum": f"{self.fixed_sum:.2f}",
                 "exit_costs": {n: f"{a:.2f}" for n, a in self.exit_costs},
@@ -154,8 +157,11 @@ def liability(
     in_force: Weights,
     costs_to_date: Decimal,
     on: date,
+    owed_earlier: Decimal = ZERO,
 ) -> Liability:
-    """What ``leaver`` owes under ``agreement`` if it withdraws on ``on`` at stage ``state``."""
+    """What ``leaver`` owes under ``agreement`` if it withdraws on ``on`` at stage ``state``. Its share of
+    costs is of the costs to date less what earlier leavers already owe (``owed_earlier``): the current
+    partners bear the rest between them, so no cost is charged twice."""
     term = agreement.term_for(stage_ids, state)
     percent = shares(in_force).get(leaver, ZERO) if leaver in in_force else ZERO
     why: list[str] = []
@@ -167,8 +173,15 @@ def liability(
     else:
         why.append(f"the term from '{term.from_stage}' applies")
         if term.share_of_costs:
-            share_of_costs = allocate(costs_to_date, in_force)[leaver] if costs_to_date else ZERO
-            why.append(f"{percent}% of £{costs_to_date:,.2f} incurred to date: £{share_of_costs:,.2f}")
+            shared = costs_to_date - owed_earlier
+            share_of_costs = allocate(shared, in_force)[leaver] if shared else ZERO
+            if owed_earlier:
+                why.append(
+                    f"{percent}% of £{shared:,.2f} (£{costs_to_date:,.2f} incurred to date, less "
+                    f"£{owed_earlier:,.2f} owed by partners who left earlier): £{share_of_costs:,.2f}"
+                )
+            else:
+                why.append(f"{percent}% of £{costs_to_date:,.2f} incurred to date: £{share_of_costs:,.2f}")
         if term.fixed_sum:
             fixed = term.fixed_sum
             why.append(f"fixed sum: £{fixed:,.2f}")
@@ -196,6 +209,7 @@ def liability(
         notice_ends,
         within,
         tuple(why),
+        owed_earlier,
     )
 
 
@@ -209,19 +223,21 @@ def what_if(
     partners: Sequence[PartnerFacts],
     costs_to_date: Decimal,
     on: date,
+    owed_earlier: Decimal = ZERO,
 ) -> WhatIf:
-    """Liability plus the shares before and after, and who bears the costs incurred to date.
+    """Liability plus the shares before and after, and who bears the costs incurred to date (less what
+    earlier leavers owe, ``owed_earlier``: the split covers exactly the rest).
 
     Raises:
         InvalidError: ``leaver`` is not a current partner, or nobody would remain.
     """
     if leaver not in in_force:
         raise InvalidError(f"{leaver} is not a current partner", field="partner")
-    owed = liability(agreement, stage_ids, state, leaver, in_force, costs_to_date, on)
+    owed = liability(agreement, stage_ids, state, leaver, in_force, costs_to_date, on, owed_earlier)
     after = remaining_weights(agreement, basis, in_force, leaver, partners)
     split = dict.fromkeys(in_force, ZERO)
     split[leaver] = owed.share_of_costs
-    split.update(allocate(costs_to_date - owed.share_of_costs, after))
+    split.update(allocate(costs_to_date - owed_earlier - owed.share_of_costs, after))
     return WhatIf(owed, shares(in_force), shares(after), split)
 
 

@@ -4,13 +4,17 @@ service's what-if and the listener that logs a withdrawal both use it, so they a
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..engine.definitions import Definition
 from ..engine.errors import InvalidError
-from ..engine.models import Programme
+from ..engine.models import Event, Programme
 from . import store
+from .case import ZERO
 from .prenup import Liability, WhatIf, what_if
 
 
@@ -42,7 +46,21 @@ def withdrawal(session: Session, prog: Programme, definition: Definition, partne
         store.facts(sharing),
         store.costs_to_date(session, prog.id, on),
         on,
+        owed_by_leavers(session, prog.id, but=partner_id),
     )
+
+
+def owed_by_leavers(session: Session, programme_id: int, but: int | None = None) -> Decimal:
+    """The share of costs that partners who have withdrawn owe, as their withdrawals logged it (the log is
+    the record of what was charged; ``but``: leave this partner out)."""
+    rows: list[dict[str, Any]] = list(
+        session.scalars(select(Event.data).where(Event.programme_id == programme_id, Event.kind == "partner_withdrew"))
+    )
+    owed = ZERO
+    for data in rows:
+        if data.get("partner_id") != but:
+            owed += Decimal(data.get("liability_breakdown", {}).get("share_of_costs", "0"))
+    return owed
 
 
 def leaver_liability(session: Session, prog: Programme, definition: Definition, partner_id: int, on: date) -> Liability:
