@@ -1,25 +1,28 @@
 """Email-facing pages: approve or reject from a link in an email, the private calendar feed, each person's
 mail preferences, and the admins' Sent mail page.
 
-The sign-off link is a signed, expiring, single-use token bound to one person and one gate. Opening it
-(GET) changes nothing; the person confirms the decision on the page (POST, with CSRF).
+The sign-off link is a signed, expiring, single-use token bound to one person and one gate, carried in the
+query string (``/sign?t=...``), which access logs leave out. Opening it (GET) changes nothing; the person
+confirms the decision on the page (POST, with CSRF). The page is never cached and sends no Referer, so the
+token does not travel on from it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, make_response, redirect, render_template, request, url_for
 
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.permissions import Actor
+from workflow.engine.views import ProgrammeView
 from workflow.reminders.delivery import list_mail, retry_failed
 from workflow.reminders.models import MODES
 from workflow.reminders.preferences import calendar_feed, feed_secret, get_preference, revoke_feed, set_preference
 from workflow.reminders.tokens import TokenClaim, TokenError, TokenPersonError, check_token
 
 from .extensions import _
-from .forms import SignForm
+from .gates import DecisionForm
 from .services import now, services
 
 bp = Blueprint("mail", __name__)
@@ -35,8 +38,21 @@ def _link_problem(exc: TokenError) -> Any:
     return render_template("mail/link_invalid.html", message=str(exc)), status
 
 
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/sign", methods=["GET", "POST"])
+# Links sent before the token moved to the query string; remove once they have expired (TOKEN_MAX_AGE_DAYS)
+# and tests/e2e/test_every_page.py opens /sign?t=.
 @bp.route("/sign-off/<token>", methods=["GET", "POST"])
-def sign_off(token: str) -> Any:
+def sign_off(token: str | None = None) -> Response:
+    return _private(make_response(_sign_off(token or request.args.get("t", ""))))
+
+
+def _sign_off(token: str) -> Any:
     try:
         claim = _claim(token)
     except TokenError as exc:
@@ -44,18 +60,19 @@ def sign_off(token: str) -> Any:
     person = services().accounts.person(claim.person_id)
     actor = Actor(person.id, person.name, person.is_admin)
     view = services().programmes.get(claim.programme_id, actor)
-    form = SignForm()
+    form = DecisionForm()
     status = 200
     if request.method == "GET":
-        form.version.data = str(view.version)
+        _seen(form, view)
     elif form.validate_on_submit():
         try:
             services().programmes.sign(
                 claim.programme_id,
                 claim.person_id,
-                form.decision.data,
+                form.decision.data or "",
                 form.comment.data or "",
-                expected_version=int(form.version.data or 0),
+                pack=form.pack.data or None,
+                in_round=int(form.round.data) if form.round.data else None,
             )
         except (ConflictError, MoveRefusedError) as exc:
             form.form_errors.append(
@@ -64,7 +81,7 @@ def sign_off(token: str) -> Any:
                 else _("The programme changed while you were deciding. Check the gate below, then decide again.")
             )
             view = services().programmes.get(claim.programme_id, actor)
-            form.version.data = str(view.version)
+            _seen(form, view)
             status = 409
         except InvalidError as exc:
             form.comment.errors = [str(exc)]
@@ -74,6 +91,13 @@ def sign_off(token: str) -> Any:
     else:
         status = 422
     return render_template("mail/sign_off.html", view=view, form=form, person=person, claim=claim), status
+
+
+def _seen(form: DecisionForm, view: ProgrammeView) -> None:
+    """What the person is shown, so that their decision is given on exactly that (the round and the pack)."""
+    form.version.data = str(view.version)
+    if view.gate is not None and view.gate.pack_hash:
+        form.pack.data, form.round.data = view.gate.pack_hash, str(view.gate.round)
 
 
 @bp.get("/calendar/<secret>.ics")
@@ -109,7 +133,7 @@ def sent_mail() -> Any:
     if not g.actor.is_admin:
         abort(403)
     if request.method == "POST":
-        retry_failed(services().db, request.form.get("message", 0, type=int))
+        retry_failed(services().programmes, request.form.get("message", 0, type=int), g.actor)
         flash(_("The message is queued to be sent again"), "success")
         return redirect(url_for("mail.sent_mail", status=request.args.get("status", "")))
     status = request.args.get("status", "")

@@ -1,13 +1,19 @@
-"""Fixtures for the reminders tests: the engine with the outbox listener, settings with a secret key, and a
-real SMTP server (aiosmtpd) on a free loopback port that records what it receives."""
+"""Fixtures for the reminders tests: the engine with the outbox listener, settings with a secret key, a
+real SMTP server (aiosmtpd) on a free loopback port that records what it receives, and the scheduler as a
+real process."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -38,12 +44,20 @@ def free_port() -> int:
 
 @dataclass
 class Inbox:
-    """What the SMTP server accepted, parsed; ``refuse`` makes it answer 451 to that many DATA commands."""
+    """What the SMTP server accepted, parsed; ``refuse`` makes it answer 451 to that many DATA commands;
+    addresses in ``unknown`` are refused for good (550) when named as recipients."""
 
     messages: list[EmailMessage] = field(default_factory=list)
     refuse: int = 0
     delay: float = 0.0
+    unknown: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 no such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         import asyncio
@@ -134,3 +148,52 @@ def who(people: dict[str, int]) -> dict[str, int]:
 def evidence_all(engine: Programmes, programme_id: int, criteria: list[str] = COURTSHIP) -> None:
     for c in criteria:
         engine.record_evidence(programme_id, c, f"{c} done")
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.02)
+
+
+def start_scheduler(tmp_path: Path, database_url: str, port: int, batch: int = 15) -> subprocess.Popen[bytes]:
+    """``python -m workflow.cli.scheduler`` relaying to the SMTP server on ``port``, logging to
+    ``tmp_path/scheduler.log``."""
+    env = {
+        **os.environ,
+        "BANNS_INSTANCE": str(tmp_path / "instance"),
+        "BANNS_DATABASE_URL": database_url,
+        "BANNS_DEFINITIONS_DIR": str(DEFINITIONS),
+        "BANNS_SECRET_KEY": SECRET,
+        "BANNS_BASE_URL": BASE_URL,
+        "BANNS_SMTP_HOST": "127.0.0.1",
+        "BANNS_SMTP_PORT": str(port),
+        "BANNS_SMTP_SECURITY": "none",
+        "BANNS_MAIL_LEASE_SECONDS": "1",
+        "BANNS_MAIL_FROM": "banns <banns@council.example>",
+    }
+    with (tmp_path / "scheduler.log").open("ab") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "workflow.cli.scheduler",
+                "--relay-seconds",
+                "0.5",
+                "--scan-minutes",
+                "60",
+                "--batch",
+                str(batch),
+            ],
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+
+
+def stop(process: subprocess.Popen[bytes], tmp_path: Path) -> None:
+    """SIGTERM, and the process must stop cleanly."""
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(15) == 0, (tmp_path / "scheduler.log").read_text()

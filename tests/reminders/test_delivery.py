@@ -13,19 +13,13 @@ from sqlalchemy import select
 
 from workflow.engine.db import Database
 from workflow.engine.models import Person
+from workflow.engine.permissions import SYSTEM
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
-from workflow.reminders.delivery import (
-    FileTransport,
-    RelayConfig,
-    SmtpTransport,
-    list_mail,
-    relay,
-    retry_failed,
-    transport_from_settings,
-)
+from workflow.reminders.delivery import RelayConfig, list_mail, relay, retry_failed
 from workflow.reminders.outbox import queue_invitation
 from workflow.reminders.scan import scan
+from workflow.reminders.transports import FileTransport, SmtpTransport, transport_from_settings
 from workflow.settings import Settings
 
 
@@ -94,7 +88,7 @@ def test_a_server_that_drops_the_connection_loses_nothing(
 
 
 def test_after_the_last_attempt_a_message_is_failed_and_shown(
-    db: Database, northbridge: ProgrammeView, clock: Any, relay_config: RelayConfig
+    db: Database, engine: Programmes, northbridge: ProgrammeView, clock: Any, relay_config: RelayConfig
 ) -> None:
     queue(db, clock(), 1)
     dead = SmtpTransport("127.0.0.1", free_port(), "none", timeout=2)
@@ -104,7 +98,7 @@ def test_after_the_last_attempt_a_message_is_failed_and_shown(
     [failed] = list_mail(db, statuses=["failed"])
     assert failed.attempts == relay_config.max_attempts and "cannot connect" in (failed.last_error or "")
     assert relay(db, dead, clock(), config=relay_config).claimed == 0  # never retried on its own
-    retry_failed(db, failed.id)
+    retry_failed(engine, failed.id, SYSTEM)
     assert list_mail(db, statuses=["pending"])[0].id == failed.id
 
 
@@ -145,7 +139,7 @@ def test_without_smtp_messages_are_written_as_eml_files(
     assert len(files) == 3
     parsed = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
     assert {str(m["To"]).split("<")[1].split(".")[0] for m in parsed} == {"tom", "aisha", "gareth"}
-    assert all("https://banns.example/sign-off/" in m.get_body(("plain",)).get_content() for m in parsed)
+    assert all("https://banns.example/sign?t=" in m.get_body(("plain",)).get_content() for m in parsed)
     assert EXAMPLE.exists()
 
 

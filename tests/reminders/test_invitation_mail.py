@@ -1,19 +1,25 @@
-"""An invitation email carries a working link, and the outbox keeps no usable copy once it has gone."""
+"""An account email (an invitation, a password reset) carries a working link, and the outbox keeps no usable
+copy once it has gone."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from workflow.accounts.service import Accounts
 from workflow.engine.db import Database
-from workflow.reminders.delivery import FileTransport, RelayConfig, relay
+from workflow.engine.models import Person
+from workflow.reminders.delivery import RelayConfig, relay
 from workflow.reminders.models import OutboxMessage
+from workflow.reminders.outbox import queue_invitation, queue_password_reset
+from workflow.reminders.transports import FileTransport
 
 LINK = re.compile(r"https?://\S+/invitation/[A-Za-z0-9_-]+")
 
@@ -42,3 +48,35 @@ def test_the_sent_invitation_works_and_the_stored_copy_does_not(db: Database, cl
         ).one()
     assert token not in text and token not in html
     assert "(link removed once sent)" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "link"),
+    [
+        ("invitation", "http://banns.example/invitation?token=secret-abc_1"),
+        ("password_reset", "http://banns.example/password-reset/new?token=secret-abc_1"),
+    ],
+)
+def test_an_account_link_in_the_query_string_is_delivered_then_scrubbed(
+    db: Database, clock: Any, tmp_path: Path, kind: str, link: str
+) -> None:
+    person = Accounts(db).add_person("Nia Jones", "nia.jones@gwent.example", clock())
+    with db.write() as session:
+        nia = session.get(Person, person.id)
+        assert nia is not None
+        if kind == "invitation":
+            queue_invitation(session, nia, link, clock())
+        else:
+            queue_password_reset(session, nia, link, clock(), expires_at=clock() + timedelta(hours=1))
+            queue_password_reset(session, nia, link, clock(), expires_at=clock() + timedelta(hours=1))  # once
+
+    assert relay(db, FileTransport(tmp_path / "mail"), clock(), config=RelayConfig(secret_key="test")).sent == 1
+    delivered = message_from_bytes(next((tmp_path / "mail").glob("*.eml")).read_bytes())
+    assert link in _text_of(delivered)
+    if kind == "password_reset":
+        assert str(delivered["Subject"]) == "Reset your banns password"
+        assert "until 10:00 on 04 January 2027 (UK time)" in _text_of(delivered)
+    with db.read() as session:
+        text, html = session.execute(select(OutboxMessage.body_text, OutboxMessage.body_html)).one()
+    assert "secret-abc_1" not in text and "secret-abc_1" not in html
+    assert "?token=(link removed once sent)" in text

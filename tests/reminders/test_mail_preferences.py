@@ -23,6 +23,8 @@ from workflow.reminders.preferences import (
     set_preference,
 )
 from workflow.reminders.scan import scan
+from workflow.reminders.tokens import check_token
+from workflow.settings import Settings
 
 
 def test_a_daily_digest_gathers_the_days_messages_into_one_email_with_working_links(
@@ -33,6 +35,7 @@ def test_a_daily_digest_gathers_the_days_messages_into_one_email_with_working_li
     clock: Any,
     smtp: SmtpServer,
     relay_config: RelayConfig,
+    settings: Settings,
 ) -> None:
     set_preference(db, who["tom"], "daily", clock())
     assert get_preference(db, who["tom"]) == "daily"
@@ -47,8 +50,10 @@ def test_a_daily_digest_gathers_the_days_messages_into_one_email_with_working_li
     [digest] = smtp.inbox.to("tom.hardy")
     text = digest.get_body(("plain",)).get_content()
     assert str(digest["Subject"]).startswith("Your daily digest: 1 message")
-    assert "Your sign-off is requested" in text and "https://banns.example/sign-off/" in text
-    assert "https://banns.example/sign-off/" in digest.get_body(("html",)).get_content()
+    assert "Your sign-off is requested" in text and "https://banns.example/sign?t=" in text
+    assert "https://banns.example/sign?t=" in digest.get_body(("html",)).get_content()
+    token = text.split("/sign?t=")[1].split()[0]  # the digest carries Tom's own link, and it works
+    assert check_token(db, token, clock(), settings=settings).person_id == who["tom"]
 
     clock.advance(days=9)  # the first reminder (13 January) also waits for the next digest
     scan(db, clock())

@@ -3,17 +3,12 @@ delivers every due message, none twice beyond the one message that may be in fli
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from reminders_support import DEFINITIONS, SECRET, SmtpServer
+from reminders_support import DEFINITIONS, SECRET, SmtpServer, start_scheduler, wait_for
 from sqlalchemy import func, select
 
 from workflow.engine.db import Database
@@ -24,46 +19,6 @@ from workflow.reminders.models import SENT, OutboxMessage
 from workflow.reminders.outbox import queue_invitation
 
 MESSAGES = 40
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)
-
-
-def start_scheduler(tmp_path: Path, database_url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "BANNS_INSTANCE": str(tmp_path / "instance"),
-        "BANNS_DATABASE_URL": database_url,
-        "BANNS_DEFINITIONS_DIR": str(DEFINITIONS),
-        "BANNS_SECRET_KEY": SECRET,
-        "BANNS_SMTP_HOST": "127.0.0.1",
-        "BANNS_SMTP_PORT": str(port),
-        "BANNS_SMTP_SECURITY": "none",
-        "BANNS_MAIL_LEASE_SECONDS": "1",
-        "BANNS_MAIL_FROM": "banns <banns@council.example>",
-    }
-    with (tmp_path / "scheduler.log").open("ab") as log:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "workflow.cli.scheduler",
-                "--relay-seconds",
-                "0.5",
-                "--scan-minutes",
-                "60",
-                "--batch",
-                "15",
-            ],
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
 
 
 @pytest.mark.slow

@@ -29,6 +29,7 @@ POLICY: dict[str, frozenset[str]] = {
     "end": MANAGE,
     "assign_role": MANAGE,
     "migrate_definition": frozenset(),
+    "resend_mail": frozenset(),  # admins only: a failed email sent again
 }
 
 

@@ -149,52 +149,22 @@ def _sign_off(facts: Facts, rule: SignOffPending, today: date) -> list[Due]:
     if not pending:
         return []
     start, stage = uk_date(facts.requested_at), facts.definition.state_title(facts.state)
+    values = {"programme": facts.name, "stage": stage, "requested_on": start}
     found = []
     for person_id, caps in pending.items():
         nations = {facts.partners[c.partner_id] for c in caps if c.partner_id in facts.partners} or facts.nations
         days = cal.occurrences(start, rule.every_days, today, nations, working=rule.working_days)
         if days:
-            person = holder(facts, person_id)
-            found.append(
-                Due(
-                    rule.id,
-                    "sign_off_reminder",
-                    person,
-                    days[-1],
-                    Mail(
-                        f"Reminder: your sign-off is awaited: {facts.name}, {stage}",
-                        [
-                            f"Your decision on the {stage} gate of {facts.name} was requested on {start:%A %d %B %Y} "
-                            "and is still awaited.",
-                            "Please review the evidence and approve or reject (with your reasons).",
-                        ],
-                        action=("Review and decide", ""),
-                        deadline=None,
-                    ),
-                    sign_link=True,
-                )
-            )
+            mail = Mail("sign_off_reminder", values)
+            found.append(Due(rule.id, "sign_off_reminder", holder(facts, person_id), days[-1], mail, sign_link=True))
     if rule.escalate_after_days:
         escalate_on = cal.add_days(start, rule.escalate_after_days, facts.nations, working=rule.working_days)
         if today >= escalate_on:
-            names = ", ".join(sorted(holder(facts, p).name for p in pending))
-            for person in facts.people(MANAGERS):
-                found.append(
-                    Due(
-                        rule.id + ".escalation",
-                        "escalation",
-                        person,
-                        escalate_on,
-                        Mail(
-                            f"Escalation: sign-off overdue: {facts.name}, {stage}",
-                            [
-                                f"Sign-off of the {stage} gate of {facts.name} was requested on {start:%A %d %B %Y}. "
-                                f"Still to decide: {names}.",
-                                "Please follow this up with them.",
-                            ],
-                        ),
-                    )
-                )
+            mail = Mail("escalation", {**values, "pending": sorted(holder(facts, p).name for p in pending)})
+            found += [
+                Due(rule.id + ".escalation", "escalation", person, escalate_on, mail)
+                for person in facts.people(MANAGERS)
+            ]
     return found
 
 
@@ -205,23 +175,14 @@ def _stage_end(facts: Facts, rule: StageEndApproaching, today: date) -> list[Due
     due = cal.add_days(end, -rule.days_before, facts.nations, working=rule.working_days)
     if today < due:
         return []
-    stage = facts.definition.state_title(facts.state)
-    title = f"Planned end of {stage}: {facts.name}"
+    values = {"programme": facts.name, "stage": facts.definition.state_title(facts.state), "end": end}
     return [
         Due(
             f"{rule.id}.{facts.state}.{facts.stage_visit}",
             "stage_end",
             person,
             end,
-            Mail(
-                f"{stage} is planned to end on {end:%d %B %Y}: {facts.name}",
-                [
-                    f"The {stage} stage of {facts.name} is planned to end on {end:%A %d %B %Y}.",
-                    "Check the gate's evidence and sign-offs are on track, or re-plan the stage.",
-                ],
-                deadline=end,
-                deadline_title=title,
-            ),
+            Mail("stage_end", values, deadline=end),
         )
         for person in facts.people(MANAGERS)
     ]
@@ -251,24 +212,8 @@ def _review(facts: Facts, rule: ReviewDue, today: date) -> list[Due]:
     if not past:
         return []
     day = past[-1]
-    return [
-        Due(
-            rule.id,
-            "review_due",
-            person,
-            day,
-            Mail(
-                f"Benefits review due: {facts.name}",
-                [
-                    f"A benefits review of {facts.name} is due on {day:%A %d %B %Y}: savings and service measures "
-                    "against the baseline, the cost split re-trued, and a decision to continue, extend or exit."
-                ],
-                deadline=day,
-                deadline_title=f"Benefits review due: {facts.name}",
-            ),
-        )
-        for person in facts.people(MANAGERS)
-    ]
+    mail = Mail("review_due", {"programme": facts.name, "day": day}, deadline=day)
+    return [Due(rule.id, "review_due", person, day, mail) for person in facts.people(MANAGERS)]
 
 
 def transfer_deadline(facts: Facts, rule: TransferClock) -> date | None:
@@ -296,26 +241,15 @@ def _transfer(facts: Facts, rule: TransferClock, today: date) -> list[Due]:
     deadline = transfer_deadline(facts, rule)
     if deadline is None or today < cal.add_days(deadline, -NOTICE_DAYS):
         return []
-    what = CLOCK_TEXT[rule.clock]
-    transfer = facts.plans[TRANSFER_STAGE][1]
-    return [
-        Due(
-            rule.id,
-            "transfer_clock",
-            person,
-            deadline,
-            Mail(
-                f"{what} by {deadline:%d %B %Y}: {facts.name}",
-                [
-                    f"{what} by {deadline:%A %d %B %Y}, {rule.days_before_transfer} days before the planned "
-                    f"transfer date ({transfer:%d %B %Y}) of {facts.name}."
-                ],
-                deadline=deadline,
-                deadline_title=f"{what}: {facts.name}",
-            ),
-        )
-        for person in facts.people(MANAGERS)
-    ]
+    values = {
+        "programme": facts.name,
+        "what": CLOCK_TEXT[rule.clock],
+        "deadline": deadline,
+        "days_before": rule.days_before_transfer,
+        "transfer": facts.plans[TRANSFER_STAGE][1],
+    }
+    mail = Mail("transfer_clock", values, deadline=deadline)
+    return [Due(rule.id, "transfer_clock", person, deadline, mail) for person in facts.people(MANAGERS)]
 
 
 def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str]]:

@@ -1,9 +1,14 @@
 """What the emails say, and how an outbox row becomes an RFC 5322 message.
 
-A message is a subject, a few paragraphs and optionally one action link. The text and HTML parts are both
-rendered from that, so they always agree. Links to sign-off pages are written into rows as
-``{{sign_link:NONCE}}`` and replaced by signed links only when the message is sent (the secret key never
-reaches the database). A message for a dated deadline carries an all-day calendar event (.ics).
+A :class:`Mail` is facts: the template that words it (``templates/<name>.j2``), the values it shows and its
+one link. :func:`render` words it twice from the same template, into a text part and an HTML part, so they
+always agree. Values are never trusted: the HTML part escapes them, and both parts keep their braces apart,
+so nothing a person typed (a name, a reason, a programme's name) can read as a link placeholder.
+
+A sign-off link is written into the stored bodies as ``{{sign_link:NONCE}}`` and replaced by the signed
+link only when the message is sent (the secret key never reaches the database), and only for the nonces
+:func:`compose` is given: the relay gives each message its own token's, nothing else. A message for a
+dated deadline carries an all-day calendar event (.ics).
 """
 
 from __future__ import annotations
@@ -11,31 +16,139 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup, escape
 
+UK = ZoneInfo("Europe/London")
 PLACEHOLDER = re.compile(r"\{\{sign_link:([A-Za-z0-9_\-]+)\}\}")
+#: Kept between braces that come from a value, so that no value can contain ``{{`` or ``}}`` (invisible).
+ZWSP = "\u200b"
+#: Around a message's own words in the HTML part (a digest quotes them); escaped values cannot forge them.
+HTML_START, HTML_END = "<!-- message -->", "<!-- /message -->"
+TEXT_SIGNATURE = "\n-- \n"
+#: How a move is told (``templates/moved.j2``).
+MOVE_WORDS = {
+    "advanced": "moved on",
+    "waived": "skipped a stage (waiver)",
+    "returned": "was returned",
+    "ended": "has ended",
+}
 
 
 @dataclass(frozen=True)
 class Mail:
-    """The words of one message, before it is addressed."""
+    """One message as facts: ``template`` words it from ``values``; ``link`` is its one action link (an
+    invitation's address, or a sign-off placeholder from :func:`sign_placeholder`)."""
+
+    template: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    link: str | None = None
+    deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message in words: one-line subject, text and HTML bodies, and its calendar event's title."""
 
     subject: str
-    paragraphs: list[str]
-    action: tuple[str, str] | None = None  # (label, url or placeholder)
-    deadline: date | None = None
+    text: str
+    html: str
     deadline_title: str | None = None
-    extra: list[str] = field(default_factory=list)
 
 
-def sign_placeholder(nonce: str) -> str:
-    return "{{sign_link:" + nonce + "}}"
+def sign_placeholder(nonce: str) -> Markup:
+    """Where a message's sign-off link goes: trusted text (``Markup``), written as it is in both parts."""
+    return Markup("{{sign_link:%s}}") % nonce
+
+
+def inert(value: object) -> str:
+    """``value`` as text that can never be a placeholder: every brace kept apart from the next character by
+    an invisible space (idempotent)."""
+    text = re.sub(r"\{(?!" + ZWSP + ")", "{" + ZWSP, str(value))
+    return re.sub(r"(?<!" + ZWSP + r")\}", ZWSP + "}", text)
+
+
+def one_line(text: str) -> str:
+    """Whitespace, line breaks included, collapsed to single spaces (for headers and greetings)."""
+    return " ".join(text.split())
+
+
+def _text_value(value: Any) -> str:
+    return str(value) if isinstance(value, Markup) else inert(value)
+
+
+def _html_value(value: Any) -> Markup:
+    if isinstance(value, Markup):
+        return value
+    return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+
+
+def _environment(*, html_part: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("workflow.reminders", "templates"),
+        autoescape=html_part,
+        finalize=_html_value if html_part else _text_value,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    if html_part:
+        env.filters["para"] = lambda words: Markup("<p>%s</p>\n") % escape(words).strip()
+    else:
+        env.filters["para"] = lambda words: str(words).strip() + "\n\n"
+    env.globals["move_words"] = MOVE_WORDS
+    env.filters["day"] = lambda d: f"{d:%A %d %B %Y}"
+    env.filters["short_day"] = lambda d: f"{d:%d %B %Y}"
+    env.filters["uk_time"] = lambda moment: f"{moment.astimezone(UK):%H:%M on %d %B %Y}"
+    return env
+
+
+_TEXT = _environment(html_part=False)
+_HTML = _environment(html_part=True)
+
+
+def _block(template: Template, name: str, context: dict[str, Any]) -> str | None:
+    block = template.blocks.get(name)
+    return one_line("".join(block(template.new_context(context)))) if block else None
+
+
+def render(mail: Mail, greeting: str) -> Rendered:
+    """The message's subject and bodies, worded by its template for the person greeted."""
+    context = {**mail.values, "greeting": one_line(greeting), "link": mail.link}
+    name = f"{mail.template}.j2"
+    text = _TEXT.get_template(name)
+    subject = _block(text, "subject", context) or ""
+    return Rendered(
+        subject=subject[:300],
+        text=text.render(context, layout="layout.txt.j2", format="text"),
+        html=_HTML.get_template(name).render(context, layout="layout.html.j2", format="html"),
+        deadline_title=_block(text, "calendar", context) if mail.deadline else None,
+    )
+
+
+def inner_text(body: str) -> Markup:
+    """A stored text body without its greeting and signature (for a digest): trusted, as it was rendered."""
+    after = body.partition("\n\n")[2] or body
+    return Markup(after.rpartition(TEXT_SIGNATURE)[0].strip() or after.strip())
+
+
+def inner_html(body: str) -> Markup:
+    """A stored HTML body's own words, between its markers (for a digest): trusted, as it was rendered."""
+    start, end = body.find(HTML_START), body.rfind(HTML_END)
+    if start >= 0 and end > start:
+        return Markup(body[start + len(HTML_START) : end].strip())
+    old = re.search(r"<body>\n(?:<p>Dear [^<]*</p>\n)?(.*?)<p style=", body, re.S)  # rendered before templates
+    return Markup(old.group(1) if old else body)
 
 
 def message_id_local(key: str) -> str:
@@ -43,34 +156,14 @@ def message_id_local(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
-def render_text(mail: Mail, greeting: str) -> str:
-    parts = [f"Dear {greeting},", *mail.paragraphs]
-    if mail.action:
-        parts.append(f"{mail.action[0]}:\n{mail.action[1]}")
-    parts += mail.extra
-    parts.append(
-        "-- \nbanns, for the partnership programme. You can choose individual emails or a daily or "
-        "weekly digest in your settings."
-    )
-    return "\n\n".join(parts) + "\n"
-
-
-def render_html(mail: Mail, greeting: str) -> str:
-    body = [f"<p>Dear {html.escape(greeting)},</p>"]
-    body += [f"<p>{html.escape(p)}</p>" for p in mail.paragraphs]
-    if mail.action:
-        label, url = mail.action
-        body.append(f'<p><a href="{html.escape(url, quote=True)}">{html.escape(label)}</a></p>')
-    body += [f"<p>{html.escape(p)}</p>" for p in mail.extra]
-    body.append('<p style="color:#555;font-size:smaller">banns, for the partnership programme.</p>')
-    return "<!doctype html>\n<html><body>\n" + "\n".join(body) + "\n</body></html>\n"
-
-
-def fill_links(body: str, link_for: Callable[[str], str], *, quote: bool = False) -> str:
-    """Replace each sign-link placeholder by the link ``link_for(nonce)`` gives."""
+def fill_links(body: str, links: Mapping[str, str], *, quote: bool = False) -> str:
+    """Replace the placeholders of the nonces in ``links`` by their links; any other placeholder-like text
+    is left as it is, inert."""
 
     def sub(match: re.Match[str]) -> str:
-        url = link_for(match.group(1))
+        url = links.get(match.group(1))
+        if url is None:
+            return match.group(0)
         return html.escape(url, quote=True) if quote else url
 
     return PLACEHOLDER.sub(sub, body)
@@ -121,8 +214,14 @@ class Envelope:
     deadline_title: str | None
 
 
-def compose(env: Envelope, mail_from: str, link_for: Callable[[str], str]) -> EmailMessage:
-    """The email for a stored message: text and HTML alternatives, plus an .ics for a deadline."""
+def compose(env: Envelope, mail_from: str, links: Mapping[str, str]) -> EmailMessage:
+    """The email for a stored message: text and HTML alternatives, plus an .ics for a deadline. ``links``:
+    nonce -> signed link, for this message's own sign-off link(s) only.
+
+    Raises:
+        ValueError (and other errors of the email package): the stored fields cannot make an email, e.g. a
+        header with a line break. Such a message can never be sent as it is.
+    """
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "banns.localhost"
     msg = EmailMessage()
     msg["Message-ID"] = f"<{env.message_id}@{domain}>"
@@ -130,8 +229,8 @@ def compose(env: Envelope, mail_from: str, link_for: Callable[[str], str]) -> Em
     msg["From"] = mail_from
     msg["To"] = formataddr((env.to_name, env.to_addr))
     msg["Subject"] = env.subject
-    msg.set_content(fill_links(env.body_text, link_for))
-    msg.add_alternative(fill_links(env.body_html, link_for, quote=True), subtype="html")
+    msg.set_content(fill_links(env.body_text, links))
+    msg.add_alternative(fill_links(env.body_html, links, quote=True), subtype="html")
     if env.deadline is not None:
         data = ics(f"{env.message_id}@{domain}", env.deadline, env.deadline_title or env.subject, env.created_at)
         msg.add_attachment(

@@ -37,6 +37,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_outbox_programme_id_created_at", "programme_id", "created_at"),
+        Index("ix_outbox_digest_key", "digest_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -49,7 +50,8 @@ class OutboxMessage(Base):
     to_name: Mapped[str] = mapped_column(String(200))
     to_addr: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
-    #: Bodies may hold ``{{sign_link:NONCE}}`` placeholders, replaced by signed links when sent.
+    #: Bodies may hold a ``{{sign_link:NONCE}}`` placeholder, replaced by a signed link when sent, but only for
+    #: the token written with this row (:attr:`SignOffToken.outbox_key`) and only if it is the addressee's.
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     #: For a dated deadline: the day, and a title for the calendar invitation attached.
@@ -68,13 +70,20 @@ class OutboxMessage(Base):
 
 
 class SignOffToken(Base):
-    """The database side of an approve-from-email link: who, which gate, when issued, whether used."""
+    """The database side of an approve-from-email link: who, which gate, when issued, whether used.
+
+    ``nonce`` is random (``secrets.token_urlsafe``), never derived from anything guessable. ``outbox_key``
+    names the one outbox row whose email carries this link; being unique, it makes the token row and its
+    outbox row written or skipped together, and the relay fills a message's link only from its own token.
+    Tokens issued outside the outbox (:func:`~.tokens.issue_token`) have none.
+    """
 
     __tablename__ = "sign_off_tokens"
     __table_args__ = (Index("ix_sign_off_tokens_gate", "programme_id", "stage", "stage_visit", "person_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    outbox_key: Mapped[str | None] = mapped_column(String(250), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     stage: Mapped[str] = mapped_column(String(60))

@@ -9,6 +9,11 @@
 Every row has a unique ``key`` naming its occurrence and is written with insert-if-absent (``ON CONFLICT DO
 NOTHING`` on SQLite and PostgreSQL alike), so writing the same occurrence twice sends it once. A person who
 chose a digest gets rows ``held`` for it instead of ``pending``.
+
+A message with a sign-off link gets a token row with a new random nonce, bound to the message by its key
+(``outbox_key``, unique too, so the two rows are written or skipped together); the body holds the nonce's
+placeholder, filled by the relay from that token only. The words come from the templates (:mod:`.messages`):
+handlers here hand over facts, never text to be trusted.
 """
 
 from __future__ import annotations
@@ -30,15 +35,8 @@ from workflow.engine.models import Event, Person, Programme, SignOff
 
 from . import tokens
 from .duties import Facts, Holder, asked, holder
-from .messages import Mail, message_id_local, render_html, render_text, sign_placeholder
+from .messages import Mail, message_id_local, one_line, render, sign_placeholder
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage, SignOffToken
-
-MOVE_WORDS = {
-    "advanced": "moved on",
-    "waived": "skipped a stage (waiver)",
-    "returned": "was returned",
-    "ended": "has ended",
-}
 
 
 def insert_if_absent(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -63,21 +61,22 @@ def insert_if_absent(session: Session, table: Table, rows: Sequence[dict[str, An
 def message_row(
     key: str, kind: str, programme_id: int | None, person: Holder, mail: Mail, now: datetime, status: str = PENDING
 ) -> dict[str, Any]:
-    """A row for the outbox table, rendered now."""
-    greeting = person.name
+    """A row for the outbox table, rendered now from the mail's template. Names go into headers on one line,
+    so a name typed with a line break cannot make the message unsendable."""
+    words = render(mail, person.name)
     return {
         "key": key,
         "message_id": message_id_local(key),
         "kind": kind,
         "programme_id": programme_id,
         "person_id": person.person_id,
-        "to_name": person.name,
+        "to_name": one_line(person.name)[:200],
         "to_addr": person.email,
-        "subject": mail.subject[:300],
-        "body_text": render_text(mail, greeting),
-        "body_html": render_html(mail, greeting),
+        "subject": words.subject,
+        "body_text": words.text,
+        "body_html": words.html,
         "deadline": mail.deadline,
-        "deadline_title": mail.deadline_title,
+        "deadline_title": words.deadline_title,
         "status": status,
         "created_at": now,
         "attempts": 0,
@@ -89,15 +88,11 @@ def message_row(
     }
 
 
-def token_nonce(key: str) -> str:
-    """The nonce of the sign-off token that goes with an outbox key (deterministic, so both rows of an
-    occurrence are written or skipped together)."""
-    return hashlib.sha256(("token:" + key).encode()).hexdigest()[:43]
-
-
-def token_row(key: str, person_id: int, facts: Facts, now: datetime) -> dict[str, Any]:
+def token_row(key: str, nonce: str, person_id: int, facts: Facts, now: datetime) -> dict[str, Any]:
+    """The sign-off token of the outbox row ``key`` (unique: the two are written or skipped together)."""
     return {
-        "nonce": token_nonce(key),
+        "nonce": nonce,
+        "outbox_key": key,
         "person_id": person_id,
         "programme_id": facts.id,
         "stage": facts.state,
@@ -109,9 +104,9 @@ def token_row(key: str, person_id: int, facts: Facts, now: datetime) -> dict[str
     }
 
 
-def with_sign_link(mail: Mail, key: str) -> Mail:
-    label = mail.action[0] if mail.action else "Review and decide"
-    return dataclasses.replace(mail, action=(label, sign_placeholder(token_nonce(key))))
+def with_sign_link(mail: Mail, nonce: str) -> Mail:
+    """The mail with its link the placeholder of the token ``nonce``, filled in only when sent."""
+    return dataclasses.replace(mail, link=sign_placeholder(nonce))
 
 
 def modes(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
@@ -189,75 +184,70 @@ def write(session: Session, facts: Facts, key_prefix: str, kind: str, outgoing: 
     prefs = modes(session, (h.person_id for h, _, _ in outgoing))
     messages, token_rows = [], []
     for person, mail, link in outgoing:
-        key = f"{key_prefix}:{person.person_id}"
-        if link:
-            mail = with_sign_link(mail, key)
-            token_rows.append(token_row(key, person.person_id, facts, now))
         status = PENDING if prefs[person.person_id] == INDIVIDUAL else HELD
-        messages.append(message_row(key, kind, facts.id, person, mail, now, status))
+        message, token = rows_for(f"{key_prefix}:{person.person_id}", kind, facts, person, mail, link, now, status)
+        messages.append(message)
+        token_rows += [token] if token else []
+    insert_all(session, messages, token_rows)
+
+
+def rows_for(
+    key: str, kind: str, facts: Facts, person: Holder, mail: Mail, link: bool, now: datetime, status: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The outbox row of one message and, if it carries a sign-off link, its token row with a new random
+    nonce (written or skipped together, both being unique by ``key``)."""
+    token = None
+    if link:
+        nonce = tokens.new_nonce()
+        mail = with_sign_link(mail, nonce)
+        token = token_row(key, nonce, person.person_id, facts, now)
+    return message_row(key, kind, facts.id, person, mail, now, status), token
+
+
+def insert_all(session: Session, messages: list[dict[str, Any]], token_rows: list[dict[str, Any]]) -> None:
     insert_if_absent(session, SignOffToken.__table__, token_rows)  # type: ignore[arg-type]
     insert_if_absent(session, OutboxMessage.__table__, messages)  # type: ignore[arg-type]
 
 
 def _requested(facts: Facts, event: Event) -> list[Outgoing]:
-    stage = facts.definition.state_title(facts.state)
-    what = "waiving" if facts.subject == "waiver" else "the gate of"
-    note = [f"Note from {event.actor}: {event.reason}"] if event.reason else []
-    out = []
-    for person_id in asked(facts):
-        mail = Mail(
-            f"Your sign-off is requested: {facts.name}, {stage}",
-            [
-                f"{event.actor} asks for your decision on {what} {stage} of {facts.name} (round {facts.round}).",
-                *note,
-                "Open the link to see the evidence and approve or reject. The link is personal: do not forward it.",
-            ],
-            action=("Review and decide", ""),
-        )
-        out.append((holder(facts, person_id), mail, True))
-    return out
+    values = {
+        "actor": event.actor,
+        "waiver": facts.subject == "waiver",
+        "stage": facts.definition.state_title(facts.state),
+        "programme": facts.name,
+        "round": facts.round,
+        "note": event.reason,
+    }
+    return [(holder(facts, person_id), Mail("sign_off_requested", values), True) for person_id in asked(facts)]
 
 
 def _signed(facts: Facts, event: Event) -> list[Outgoing]:
     if event.data.get("decision") != gates.REJECT:
         return []
-    stage = facts.definition.state_title(facts.state)
-    mail = Mail(
-        f"Rejected: {facts.name}, {stage}",
-        [
-            f"{event.actor} rejected the {stage} gate of {facts.name}.",
-            f"Reason given: {event.reason}",
-            "The gate stays blocked until they approve a resubmission.",
-        ],
-    )
-    return [(person, mail, False) for person in facts.people(["programme_manager"])]
+    values = {
+        "actor": event.actor,
+        "stage": facts.definition.state_title(facts.state),
+        "programme": facts.name,
+        "reason": event.reason,
+    }
+    return [(person, Mail("rejected", values), False) for person in facts.people(["programme_manager"])]
 
 
 def _moved(facts: Facts, event: Event) -> list[Outgoing]:
     d = facts.definition
-    before = d.state_title(event.from_state) if event.from_state else ""
-    after = d.state_title(event.to_state) if event.to_state else ""
-    mail = Mail(
-        f"{facts.name} {MOVE_WORDS[event.kind]}: now {after}",
-        [
-            f"{facts.name} {MOVE_WORDS[event.kind]}: from {before} to {after}.",
-            *([f"Reason: {event.reason}"] if event.reason else []),
-        ],
-    )
-    return [(person, mail, False) for person in facts.everyone()]
+    values = {
+        "move": event.kind,
+        "programme": facts.name,
+        "before": d.state_title(event.from_state) if event.from_state else "",
+        "after": d.state_title(event.to_state) if event.to_state else "",
+        "reason": event.reason,
+    }
+    return [(person, Mail("moved", values), False) for person in facts.everyone()]
 
 
 def _withdrew(facts: Facts, event: Event) -> list[Outgoing]:
-    partner = event.data.get("partner", "A partner")
-    mail = Mail(
-        f"{partner} has withdrawn from {facts.name}",
-        [
-            f"{partner} has withdrawn from {facts.name}.",
-            f"Reason: {event.reason}",
-            "The pre-nuptial agreement decides what the leaving partner owes.",
-        ],
-    )
-    return [(person, mail, False) for person in facts.everyone()]
+    values = {"partner": event.data.get("partner", "A partner"), "programme": facts.name, "reason": event.reason}
+    return [(person, Mail("partner_withdrew", values), False) for person in facts.everyone()]
 
 
 HANDLERS: dict[str, Callable[[Facts, Event], list[Outgoing]]] = {
@@ -282,18 +272,28 @@ def queue_invitation(
 ) -> None:
     """Queue an invitation for ``person`` to set a password and sign in (``link``: the web page for it).
     Sent individually whatever the person's digest preference. Queuing the same link twice sends it once."""
-    key = "invitation:" + hashlib.sha256(f"{person.id}:{link}".encode()).hexdigest()[:32]
-    mail = Mail(
-        "You are invited to banns",
-        [
-            f"{inviter} has invited you to the partnership programme workspace in banns.",
-            "The link below lets you choose a password. It works for a limited time.",
-        ],
-        action=("Accept the invitation", link),
-    )
+    mail = Mail("invitation", {"inviter": inviter}, link=link)
+    _queue_account_mail(session, "invitation", person, mail, now, programme_id)
+
+
+def queue_password_reset(
+    session: Session, person: Person, link: str, now: datetime, *, expires_at: datetime | None = None, **_: Any
+) -> None:
+    """Queue the email with a link to reset ``person``'s password (``link``: the web page for it), which works
+    until ``expires_at``. Sent individually whatever the digest preference; the same link queued twice is
+    sent once. The ``password_reset`` account mailer (``banns.account_mail``)."""
+    mail = Mail("password_reset", {"expires_at": expires_at}, link=link)
+    _queue_account_mail(session, "password_reset", person, mail, now, None)
+
+
+def _queue_account_mail(
+    session: Session, kind: str, person: Person, mail: Mail, now: datetime, programme_id: int | None
+) -> None:
+    """One account email, keyed by person and link: queuing it again does nothing."""
+    key = f"{kind}:" + hashlib.sha256(f"{person.id}:{mail.link}".encode()).hexdigest()[:32]
     recipient = Holder(person.id, person.name, person.email, "", None)
     insert_if_absent(
         session,
         OutboxMessage.__table__,  # type: ignore[arg-type]
-        [message_row(key, "invitation", programme_id, recipient, mail, now)],
+        [message_row(key, kind, programme_id, recipient, mail, now)],
     )

@@ -12,7 +12,6 @@ A calendar feed is ICS text of a person's deadlines at a URL holding a random se
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -27,7 +26,7 @@ from workflow.engine.errors import InvalidError, NotFoundError
 from workflow.engine.models import Person, RoleAssignment
 
 from .duties import UK, Holder, deadlines, uk_date
-from .messages import Mail, calendar_shell, ics_event, render_html, render_text
+from .messages import Mail, calendar_shell, ics_event, inner_html, inner_text
 from .models import DAILY, DIGESTED, HELD, INDIVIDUAL, MODES, PENDING, CalendarFeed, MailPreference, OutboxMessage
 from .outbox import message_row
 from .scan import load_facts
@@ -106,39 +105,14 @@ def assemble_digests(db: Database, now: datetime, *, hour: int = DIGEST_HOUR) ->
 
 
 def _digest_row(items: list[OutboxMessage], mode: str, period: date, now: datetime) -> dict[str, object]:
+    """One digest of ``items``, quoting each held message's own words (with its link placeholder, which the
+    relay fills because that message's token is the digest reader's)."""
     first = items[0]
     person = Holder(first.person_id or 0, first.to_name, first.to_addr, "", None)
-    heading = "Your daily digest" if mode == DAILY else f"Your weekly digest (week of {period:%d %B %Y})"
-    mail = Mail(
-        f"{heading}: {len(items)} message{'s' if len(items) != 1 else ''}",
-        [f"{len(items)} message(s) since your last digest, oldest first."],
-    )
-    row = message_row(f"digest:{mode}:{person.person_id}:{period.isoformat()}", "digest", None, person, mail, now)
-    row["body_text"] = render_text(mail, person.name) + "".join(
-        f"\n=== {m.subject} ===\n\n{_inner_text(m.body_text)}\n" for m in items
-    )
-    row["body_html"] = (
-        render_html(mail, person.name).replace("</body></html>\n", "")
-        + "".join(f"<hr><h2>{_escape(m.subject)}</h2>\n{_inner_html(m.body_html)}\n" for m in items)
-        + "</body></html>\n"
-    )
-    return row
-
-
-def _inner_text(body: str) -> str:
-    body = body.split("\n\n", 1)[-1]  # without the greeting
-    return body.split("\n-- \n", 1)[0].strip()
-
-
-def _inner_html(body: str) -> str:
-    match = re.search(r"<body>\n(?:<p>Dear [^<]*</p>\n)?(.*?)<p style=", body, re.S)
-    return match.group(1) if match else body
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
+    quoted = [{"subject": m.subject, "text": inner_text(m.body_text), "html": inner_html(m.body_html)} for m in items]
+    mail = Mail("digest", {"mode": mode, "period": period, "items": quoted})
+    key = f"digest:{mode}:{person.person_id}:{period.isoformat()}"
+    return message_row(key, "digest", None, person, mail, now)
 
 
 def _insert_returning_keys(session: Session, rows: list[dict[str, object]]) -> set[str]:

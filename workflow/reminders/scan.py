@@ -34,8 +34,8 @@ from workflow.engine.models import (
 )
 
 from .duties import REVIEW_STAGE, Due, Facts, Holder, due_reminders, uk_date
-from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage, SignOffToken
-from .outbox import insert_if_absent, message_row, token_row, with_sign_link
+from .models import HELD, INDIVIDUAL, PENDING, MailPreference
+from .outbox import insert_all, rows_for
 
 _definitions: dict[str, Definition] = {}
 _lock = threading.Lock()
@@ -182,11 +182,8 @@ def _write(session: Session, dues: list[tuple[Facts, Due]], now: datetime) -> No
     tokens: list[dict[str, Any]] = []
     for facts, due in dues:
         key = f"rule:{facts.id}:{due.rule}:{due.person.person_id}:{due.due.isoformat()}"
-        mail = due.mail
-        if due.sign_link:
-            mail = with_sign_link(mail, key)
-            tokens.append(token_row(key, due.person.person_id, facts, now))
         status = PENDING if prefs.get(due.person.person_id, INDIVIDUAL) == INDIVIDUAL else HELD
-        messages.append(message_row(key, due.kind, facts.id, due.person, mail, now, status))
-    insert_if_absent(session, SignOffToken.__table__, tokens)  # type: ignore[arg-type]
-    insert_if_absent(session, OutboxMessage.__table__, messages)  # type: ignore[arg-type]
+        message, token = rows_for(key, due.kind, facts, due.person, due.mail, due.sign_link, now, status)
+        messages.append(message)
+        tokens += [token] if token else []
+    insert_all(session, messages, tokens)

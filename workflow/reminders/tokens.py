@@ -4,7 +4,8 @@ A token is the signed form (``itsdangerous``, keyed by the instance ``SECRET_KEY
 a random nonce naming a row of ``sign_off_tokens``, the person, the programme, and the gate (stage and
 visit). The row records when it was issued and when it was used; the signature proves the payload was
 ours; the row makes it single use. Signing is deterministic, so a message re-sent after a crash carries
-the same link.
+the same link. The link carries the token in its query string (``/sign?t=...``), which access logs leave
+out, never in its path.
 
 The web page calls :func:`check_token` on GET (showing the decision form, changing nothing) and again on
 POST, then records the decision with :meth:`workflow.engine.programmes.Programmes.sign`. The outbox listener
@@ -18,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
@@ -32,7 +34,7 @@ from .models import SignOffToken
 
 SALT = "banns.sign-off"
 DEFAULT_MAX_AGE_DAYS = 14
-SIGN_PATH = "/sign-off/{token}"
+SIGN_PATH = "/sign"
 
 
 class TokenError(BannsError):
@@ -90,6 +92,11 @@ def max_age(settings: Settings | None) -> timedelta:
     return timedelta(days=float(values.get("TOKEN_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)))
 
 
+def new_nonce() -> str:
+    """A nonce for a new token: random, never derived from anything guessable."""
+    return secrets.token_urlsafe(24)
+
+
 def new_token_row(
     session: Session,
     *,
@@ -104,7 +111,7 @@ def new_token_row(
 ) -> SignOffToken:
     """Add a token row (not yet signed: see :func:`sign`)."""
     row = SignOffToken(
-        nonce=nonce or secrets.token_urlsafe(24),
+        nonce=nonce or new_nonce(),
         person_id=person_id,
         programme_id=programme_id,
         stage=stage,
@@ -158,7 +165,8 @@ def issue_token(
 
 
 def link(base_url: str, token: str) -> str:
-    return base_url.rstrip("/") + SIGN_PATH.format(token=token)
+    """The address of the sign-off page for ``token``: in the query string, which access logs leave out."""
+    return base_url.rstrip("/") + SIGN_PATH + "?" + urlencode({"t": token})
 
 
 def check_token(

@@ -1,0 +1,140 @@
+"""The admins' Sent mail page as data: every message with its status, and sending a failed one again.
+
+Sending a message again is a change with its actor, logged like any other: on the programme's log when the
+message belongs to a programme (through the engine's unit of work, so one transaction holds the change and
+its event), else on the site's log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.engine.audit import log_site_event
+from workflow.engine.db import Database
+from workflow.engine.errors import InvalidError, NotAllowedError, NotFoundError
+from workflow.engine.permissions import Actor
+from workflow.engine.unit_of_work import ProgrammeChanges
+
+from .messages import PLACEHOLDER
+from .models import FAILED, PENDING, STATUSES, OutboxMessage
+
+#: The event of a message sent again, on the programme's log or the site's.
+RESENT = "mail_resent"
+#: The action the unit of work checks for a programme's message: sending again is for admins (checked
+#: first, below), who may take any action; ``edit`` is the nearest in the engine's policy.
+RESEND_ACTION = "resend_mail"
+#: What a stored sign-off link placeholder is shown as: its nonce is no one's business.
+LINK_SHOWN = "[personal sign-off link]"
+
+
+@dataclass(frozen=True)
+class MailView:
+    """A message as the admins' Sent mail page shows it (a sign-off link shown as :data:`LINK_SHOWN`)."""
+
+    id: int
+    kind: str
+    programme_id: int | None
+    person_id: int | None
+    to: str
+    subject: str
+    status: str
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    body_text: str
+
+
+def _view(m: OutboxMessage) -> MailView:
+    return MailView(
+        m.id,
+        m.kind,
+        m.programme_id,
+        m.person_id,
+        f"{m.to_name} <{m.to_addr}>",
+        m.subject,
+        m.status,
+        m.created_at,
+        m.sent_at,
+        m.attempts,
+        m.next_attempt_at,
+        m.last_error,
+        PLACEHOLDER.sub(LINK_SHOWN, m.body_text),
+    )
+
+
+def list_mail(
+    db: Database, *, statuses: Sequence[str] = (), programme_id: int | None = None, limit: int = 200
+) -> list[MailView]:
+    """Messages, newest first; filter by status (e.g. ``failed``) or programme (its mail timeline).
+
+    Raises:
+        InvalidError: an unknown status.
+    """
+    unknown = set(statuses) - set(STATUSES)
+    if unknown:
+        raise InvalidError(
+            f"unknown status {', '.join(sorted(unknown))}; expected: {', '.join(STATUSES)}", field="status"
+        )
+    with db.read() as session:
+        stmt = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+        if statuses:
+            stmt = stmt.where(OutboxMessage.status.in_(statuses))
+        if programme_id is not None:
+            stmt = stmt.where(OutboxMessage.programme_id == programme_id)
+        return [_view(m) for m in session.scalars(stmt)]
+
+
+def retry_failed(changes: ProgrammeChanges, message_id: int, actor: Actor) -> MailView:
+    """Put a failed message back in the queue (an admin's action after fixing the cause), logged as a
+    ``mail_resent`` event with its actor: on the message's programme's log, or on the site's.
+
+    Raises:
+        NotAllowedError: the actor is not an admin. NotFoundError: no such message. InvalidError: it has not
+        failed (or was sent again meanwhile). ConflictError: the programme was busy; nothing was saved.
+    """
+    if not actor.is_admin:
+        raise NotAllowedError(f"{actor.name} may not send mail again: only admins may")
+    with changes.db.read() as session:
+        programme_id = _get(session, message_id).programme_id
+    if programme_id is None:
+        with changes.db.write() as session:
+            view, data = _requeue(session, message_id)
+            log_site_event(session, actor.person_id, actor.name, RESENT, changes.clock(), **data)
+        return view
+    with changes.change(programme_id, actor, RESEND_ACTION, RESENT) as change:
+        view, data = _requeue(change.session, message_id)
+        change.data.update(data)
+    return view
+
+
+def _requeue(session: Session, message_id: int) -> tuple[MailView, dict[str, Any]]:
+    """Make a failed message pending with its attempts reset; what the event records of it."""
+    m = _get(session, message_id, lock=True)
+    if m.status != FAILED:
+        raise InvalidError(f"message {message_id} is {m.status}, not failed", field="status")
+    data = {
+        "message_id": m.id,
+        "message_kind": m.kind,
+        "to": m.to_addr,
+        "subject": m.subject,
+        "attempts": m.attempts,
+        "last_error": m.last_error or "",
+    }
+    m.status, m.attempts, m.next_attempt_at = PENDING, 0, None
+    session.flush()
+    return _view(m), data
+
+
+def _get(session: Session, message_id: int, *, lock: bool = False) -> OutboxMessage:
+    m = session.get(OutboxMessage, message_id, with_for_update=lock, populate_existing=lock)
+    if m is None:
+        raise NotFoundError(f"no message with id {message_id}")
+    return m
