@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, g, url_for
 
@@ -32,10 +33,18 @@ class Services:
         self.accounts.send_invitation(
             person_id,
             self.programmes.clock(),
-            lambda token: url_for("auth.invitation", token=token, _external=True),
+            lambda token: external_url("auth.invitation", token=token),
             programme_id=programme_id,
             inviter=g.actor.name if g.get("actor") else "An administrator",
         )
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """The full address of a page, for an email: on ``BASE_URL`` when it is set (as it should be in
+    production), so that a forged ``Host`` header cannot send someone a link to another site with a real
+    token in it; else on the address the request came to (development)."""
+    base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
+    return base + url_for(endpoint, **values) if base else url_for(endpoint, _external=True, **values)
 
 
 def init_app(app: Flask) -> None:

@@ -35,7 +35,7 @@ def invitation_link(live: LiveServer, email: str) -> str:
             select(OutboxMessage.body_text).where(OutboxMessage.to_addr == email, OutboxMessage.kind == "invitation")
         ).all()
     assert bodies, f"no invitation email queued for {email}"
-    match = re.search(r"https?://\S+/invitation/[\w-]+", bodies[-1])
+    match = re.search(r"https?://\S+/invitation\?token=[\w-]+", bodies[-1])
     assert match, bodies[-1]
     return match.group(0)
 

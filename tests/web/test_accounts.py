@@ -1,5 +1,6 @@
 """Accounts through the web: signing in (rate-limited, with one message for every wrong answer), password
-rules, single-use expiring invitations, signing out, and a new password ending the other sessions.
+rules, email addresses checked with email-validator, single-use expiring invitations (their token in the
+query string), signing out, and a new password ending the other sessions.
 
 Signing in really checks passwords with argon2 here, which is slow on purpose; these tests do it sparingly."""
 
@@ -11,9 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from web_support import EMAILS, PASSWORD, csrf_token, login, sign_in, text_of
+from web_support import ADMIN_EMAIL, EMAILS, PASSWORD, csrf_token, login, post, session_as, sign_in, text_of
 
-from workflow.accounts.service import Accounts, password_problem
+from workflow.accounts.service import AccountInputError, Accounts, password_problem
 from workflow.engine.db import Database
 from workflow.engine.errors import InvalidError
 from workflow.engine.views import ProgrammeView
@@ -82,8 +83,33 @@ def test_signing_in_goes_to_the_page_asked_for_but_never_off_site(
 def test_password_rules(password: str, problem: str, accounts: Accounts, clock: Any) -> None:
     found = password_problem(password, email="tom.hardy@northbridge.example", name="Tom Hardy")
     assert found is not None and problem in found
-    with pytest.raises(InvalidError, match=problem):
+    with pytest.raises(InvalidError, match=problem) as raised:
         accounts.add_person("Tom Hardy", "tom.hardy@northbridge.example", clock(), password=password)
+    assert raised.value.field == "password"
+
+
+@pytest.mark.parametrize("email", ["tom", "tom@", "tom hardy@northbridge.example", "tom@northbridge", "a@b@c.example"])
+def test_an_email_address_is_checked_with_email_validator(email: str, accounts: Accounts, clock: Any) -> None:
+    with pytest.raises(AccountInputError) as raised:
+        accounts.add_person("Tom Hardy", email, clock())
+    assert raised.value.field == "email" and raised.value.code == "email_invalid"
+
+
+def test_an_email_address_is_stored_normalised(accounts: Accounts, clock: Any) -> None:
+    person = accounts.add_person("Nia Jones", "  Nia.Jones@Gwent.Example ", clock())
+    assert person.email == "nia.jones@gwent.example"
+    with pytest.raises(AccountInputError) as raised:
+        accounts.add_person("Nia Jones", "NIA.JONES@gwent.example", clock())
+    assert raised.value.code == "email_taken"
+
+
+def test_the_admin_page_words_a_bad_email_as_a_field_error(
+    app: Flask, client: FlaskClient, with_passwords: ProgrammeView
+) -> None:
+    session_as(client, app, ADMIN_EMAIL)
+    response = post(client, "/admin/people", {"name": "Nia Jones", "email": "nia@gwent"}, token_from="/admin/people")
+    assert response.status_code == 422
+    assert "Enter an email address in the correct format" in text_of(response)
 
 
 def test_a_good_password_is_accepted() -> None:
@@ -94,7 +120,7 @@ def _invite(accounts: Accounts, email: str, now: Any) -> str:
     """Send an invitation and return the path of its link (the token is only ever in the email)."""
     links: list[str] = []
     person_id = next(p.id for p in accounts.people() if p.email == email)
-    accounts.send_invitation(person_id, now, lambda token: links.append(f"/invitation/{token}") or links[-1])
+    accounts.send_invitation(person_id, now, lambda token: links.append(f"/invitation?token={token}") or links[-1])
     return links[0]
 
 
@@ -147,7 +173,17 @@ def test_invitation_expires_after_seven_days(
     clock.advance(hours=2)
     expired = client.get(link)
     assert expired.status_code == 410 and "expired" in text_of(expired)
-    assert client.get("/invitation/not-a-real-token").status_code == 410
+    assert client.get("/invitation?token=not-a-real-token").status_code == 410
+    assert client.get("/invitation").status_code == 410
+
+
+def test_an_invitation_link_of_the_old_form_still_works_and_moves_its_token_to_the_query(
+    client: FlaskClient, accounts: Accounts, sample: ProgrammeView, clock: Any
+) -> None:
+    token = _invite(accounts, EMAILS["gareth"], clock()).split("=", 1)[1]
+    old = client.get(f"/invitation/{token}")
+    assert old.status_code == 302 and old.headers["Location"] == f"/invitation?token={token}"
+    assert "Gareth Evans" in text_of(client.get(old.headers["Location"]))
 
 
 def test_sign_out_clears_the_session(client: FlaskClient, tom: str) -> None:

@@ -169,19 +169,20 @@ def sign_in(client: FlaskClient, email: str, password: str) -> TestResponse:
 
 
 def session_as(client: FlaskClient, app: Flask, email: str) -> int:
-    """Start a session for the person with ``email`` as a successful sign-in does (person and password stamp),
-    without the deliberately slow password check; the person needs no password. Returns their id."""
+    """Start a session for the person with ``email`` as a successful sign-in does (a server-side session whose
+    id the cookie carries), without the deliberately slow password check; the person needs no password.
+    Returns their id."""
     with app.app_context():
         from web.services import services
 
         person_id = services().programmes.actor(email).person_id
         assert person_id is not None
-        stamp = services().accounts.password_stamp(person_id)
+        sid = services().accounts.start_session(person_id, services().programmes.clock())
     with client.session_transaction() as session:
         session.clear()
         session.permanent = True
         session["person_id"] = person_id
-        session["stamp"] = stamp
+        session["sid"] = sid
     return person_id
 
 

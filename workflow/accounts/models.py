@@ -1,40 +1,58 @@
-"""The accounts' tables: sign-in attempts (for rate limits) and single-use invitations."""
+"""The accounts' tables: sign-in limit counters, single-use links (invitations and password resets) and
+server-side sessions. Tokens and session ids are random; only their SHA-256 is stored."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..engine.models import Base, UTCDateTime
 
+#: what a single-use link is for
+INVITATION = "invitation"
+PASSWORD_RESET = "password_reset"
 
-class SignInAttempt(Base):
-    """Each attempt to sign in, kept briefly to rate-limit guessing by email and by address."""
 
-    __tablename__ = "sign_in_attempts"
-    __table_args__ = (
-        Index("ix_sign_in_attempts_email_at", "email", "at"),
-        Index("ix_sign_in_attempts_ip_at", "ip", "at"),
-    )
+class SignInLimit(Base):
+    """Failed sign-ins counted per key (an email and address, an address, an email...) in a fixed window that
+    starts at the key's first failure. ``key`` is a hash, so the table holds no email address or IP address;
+    ``email_hash`` lets a password reset clear every counter of that email."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(320))
-    ip: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    succeeded: Mapped[bool] = mapped_column(Boolean)
+    __tablename__ = "sign_in_limits"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    failures: Mapped[int] = mapped_column(Integer)
 
 
 class Invitation(Base):
-    """A single-use, expiring link to set a password. Only a hash of the token is stored."""
+    """A single-use, expiring link to set a password: an invitation, or a password reset (``purpose``). Only a
+    hash of the token is stored."""
 
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20), server_default=INVITATION, default=INVITATION)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebSession(Base):
+    """A signed-in browser. Its random id lives only in the (signed) cookie; revoking the row ends the session
+    wherever a copy of that cookie is."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
