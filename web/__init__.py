@@ -7,8 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
 
+from workflow.engine.text import LARGEST_ID
 from workflow.settings import load_settings
 
 DEFAULTS: dict[str, Any] = {
@@ -30,12 +32,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     then ``test_config``.
 
     Raises:
+        SettingsError: a setting in ``banns.toml`` or a ``BANNS_*`` variable is wrong (each is named).
         RuntimeError: no SECRET_KEY outside development and testing (run ``banns init``).
     """
     test_config = test_config or {}
     instance = test_config.get("INSTANCE")
     settings = load_settings(Path(instance) if instance else None)
     app = Flask(__name__, instance_path=str(settings.instance), instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+    app.before_request(_refuse_nul_in_query)
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping({k: v for k, v in settings.values.items() if k.isupper()})
     app.config.update(DATABASE_URL=settings.database_url, DEFINITIONS_DIR=str(settings.definitions_dir))
@@ -61,3 +66,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for module in (auth, home, programmes, gates, money, definitions, admin, mail):
         app.register_blueprint(module.bp)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: a number no row can have (above PostgreSQL's integer) does not match, so it is
+    404 rather than an error of the database."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _refuse_nul_in_query() -> None:
+    """A NUL character in the query string can only be a mistake or an attack, and PostgreSQL refuses it in a
+    query: 400 at once. (Forms say which field instead; the database layer refuses one in anything saved.)"""
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        abort(400, "The web address contains a NUL character (%00). Check the address and try again.")

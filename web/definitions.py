@@ -1,4 +1,5 @@
-"""Lifecycle definitions: list and view; a broken file shows its errors."""
+"""Lifecycle definitions: list and view; a broken file (or two files with one id) shows its errors, and the
+lifecycles programmes run on are listed with their files' latest versions."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ bp = Blueprint("definitions", __name__, url_prefix="/definitions")
 
 @bp.get("")
 def index() -> Any:
-    return render_template("definitions/index.html", catalogue=services().registry.catalogue())
+    return render_template(
+        "definitions/index.html",
+        catalogue=services().registry.catalogue(),
+        in_use=services().portfolio.lifecycles_in_use(),
+    )
 
 
 @bp.get("/<definition_id>")

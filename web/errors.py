@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from workflow.engine.errors import (
     BannsError,
+    BrokenDefinitionError,
     ConflictError,
     InvalidError,
     MoveRefusedError,
@@ -21,6 +22,7 @@ from workflow.engine.errors import (
 from .extensions import _
 
 STATUS: list[tuple[type[BannsError], int]] = [
+    (BrokenDefinitionError, 500),
     (NotFoundError, 404),
     (NotAllowedError, 403),
     (ConflictError, 409),
@@ -51,17 +53,23 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(status: int, message: str = "") -> Any:
+def render_error(status: int, message: str = "", title: str = "") -> Any:
+    title = title or _(TITLES.get(status, "Error"))
     if wants_json():
-        return jsonify({"status": status, "title": TITLES.get(status, "Error"), "detail": message}), status
-    return render_template(
-        "errors/error.html", status=status, title=_(TITLES.get(status, "Error")), message=message
-    ), status
+        return jsonify({"status": status, "title": title, "detail": message}), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(BannsError)
     def banns_error(error: BannsError) -> Any:
+        if isinstance(error, BrokenDefinitionError):
+            app.logger.error("Unreadable lifecycle on %s %s: %s", request.method, request.path, error)
+            reason = str(error)[:1].upper() + str(error)[1:]
+            message = _(
+                "%(reason)s. Other programmes are not affected; an administrator needs to look at it.", reason=reason
+            )
+            return render_error(500, message, _("This programme's lifecycle cannot be read"))
         return render_error(status_of(error), str(error))
 
     @app.errorhandler(HTTPException)

@@ -23,10 +23,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms lags
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.validators import ValidationError as WTFValidationError
 
-from workflow.engine.importer import PARTNER_KINDS
+from workflow.engine.errors import InvalidError
+from workflow.engine.importer import LARGEST_POPULATION, PARTNER_KINDS
+from workflow.engine.text import day_problem, email_problem, nul_problem, single_line_problem
+from workflow.money.pounds import parse_pounds
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -47,6 +50,65 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+# --- validators: the engine's rules for what people type (workflow.engine.text), as field errors ----------
+
+
+class OneLine:
+    """One line of plain text: no line break, NUL or other control character (TAB is fine)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        problem = single_line_problem(field.data or "")
+        if problem:
+            raise WTFValidationError(f"{field.label.text} {problem}")
+
+
+class NoNul:
+    """Text over several lines: anything but a NUL character, which cannot be stored."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        problem = nul_problem(field.data or "")
+        if problem:
+            raise WTFValidationError(f"{field.label.text} {problem}")
+
+
+class EmailAddress:
+    """An email address, checked as everywhere in banns (email-validator, no DNS look-up)."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data and email_problem(field.data.strip()):
+            raise WTFValidationError(self.message)
+
+
+class PlausibleDay:
+    """A date from 2000 to 2100."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        problem = day_problem(field.data) if field.data else None
+        if problem:
+            raise WTFValidationError(f"{field.label.text}: {problem}")
+
+
+class Pounds:
+    """An amount of money in whole pence, at most £100bn (commas and a £ sign are fine)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if (field.data or "").strip():
+            try:
+                parse_pounds(field.data)
+            except InvalidError as exc:
+                raise WTFValidationError(f"{field.label.text}: {exc}") from None
+
+
+POPULATION = NumberRange(
+    min=0,
+    max=LARGEST_POPULATION,
+    message=_l("Population must be a whole number from 0 to %(max)s", max=f"{LARGEST_POPULATION:,}"),
+)
+EMAIL = EmailAddress(_l("Enter an email address in the correct format, like name@example.com"))
+
 KIND_CHOICES = options((k, k.replace("_", " ").capitalize()) for k in PARTNER_KINDS)
 NATION_CHOICES = options(
     [
@@ -61,10 +123,7 @@ NATION_CHOICES = options(
 class SignInForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Email(_l("Enter an email address in the correct format")),
-        ],
+        validators=[DataRequired(_l("Enter your email address")), EMAIL],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
 
@@ -91,12 +150,13 @@ class EvidenceForm(VersionedForm):
     criterion = SelectField(_l("Criterion"), validate_choice=False, validators=[DataRequired(_l("Select a criterion"))])
     summary = TextAreaField(
         _l("What shows the criterion is met"),
-        validators=[DataRequired(_l("Enter a summary of the evidence")), Length(max=4000)],
+        validators=[DataRequired(_l("Enter a summary of the evidence")), Length(max=4000), NoNul()],
     )
     link = StringField(
         _l("Link to the document (optional)"),
         validators=[
             Optional(),
+            OneLine(),
             URL(message=_l("Enter a link in the correct format, like https://example.org/doc")),
             Length(max=1000),
         ],
@@ -104,13 +164,13 @@ class EvidenceForm(VersionedForm):
 
 
 class RequestForm(VersionedForm):
-    note = TextAreaField(_l("Note to signatories (optional)"), validators=[Length(max=4000)])
+    note = TextAreaField(_l("Note to signatories (optional)"), validators=[Length(max=4000), NoNul()])
 
 
 class WaiverForm(VersionedForm):
     note = TextAreaField(
         _l("Rationale for waiving this stage"),
-        validators=[DataRequired(_l("Enter the rationale for waiving this stage")), Length(max=4000)],
+        validators=[DataRequired(_l("Enter the rationale for waiving this stage")), Length(max=4000), NoNul()],
     )
 
 
@@ -120,7 +180,7 @@ class SignForm(VersionedForm):
         choices=options([("approve", _l("Approve")), ("reject", _l("Reject"))]),
         validators=[DataRequired(_l("Select approve or reject"))],
     )
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=4000)])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=4000), NoNul()])
 
     def validate_comment(self, field: TextAreaField) -> None:
         if self.decision.data == "reject" and not (field.data or "").strip():
@@ -132,7 +192,7 @@ class MoveForm(VersionedForm):
 
 
 class ReasonForm(VersionedForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Enter a reason")), Length(max=4000)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Enter a reason")), Length(max=4000), NoNul()])
 
 
 class ReturnForm(ReasonForm):
@@ -156,26 +216,20 @@ class EndForm(ReasonForm):
 class PartnerForm(Form):
     """One partner row inside :class:`ProgrammeForm`; a plain form, so it carries no CSRF token of its own."""
 
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200), OneLine()])
     kind = SelectField(_l("Kind of body"), choices=KIND_CHOICES, default="district_council")
     nation = SelectField(_l("Nation"), choices=NATION_CHOICES, default="england")
-    population = IntegerField(
-        _l("Population"), validators=[Optional(), NumberRange(min=0, message=_l("Population must be 0 or more"))]
-    )
-    net_budget = StringField(_l("Annual net budget, in pounds"), validators=[Optional(), Length(max=20)])
+    population = IntegerField(_l("Population"), validators=[Optional(), POPULATION])
+    net_budget = StringField(_l("Annual net budget, in pounds"), validators=[Optional(), Length(max=20), Pounds()])
 
 
 class AddPartnerForm(VersionedForm, PartnerForm):
     """A partner joining a running programme (the lifecycle says until which stage)."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the partner's name")), Length(max=200)])
-    population = IntegerField(
-        _l("Population"),
-        validators=[
-            InputRequired(_l("Enter the population")),
-            NumberRange(min=0, message=_l("Population must be 0 or more")),
-        ],
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter the partner's name")), Length(max=200), OneLine()]
     )
+    population = IntegerField(_l("Population"), validators=[InputRequired(_l("Enter the population")), POPULATION])
 
 
 class RemoveRoleForm(VersionedForm):
@@ -186,20 +240,20 @@ class RemoveRoleForm(VersionedForm):
 
 class ProgrammeForm(FlaskForm):
     name = StringField(
-        _l("Programme name"), validators=[DataRequired(_l("Enter the programme's name")), Length(max=200)]
+        _l("Programme name"), validators=[DataRequired(_l("Enter the programme's name")), Length(max=200), OneLine()]
     )
     definition = SelectField(_l("Lifecycle"), validators=[DataRequired(_l("Select a lifecycle"))])
-    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000)])
-    start = DateField(_l("Planned start date"), validators=[Optional()])
+    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000), NoNul()])
+    start = DateField(_l("Planned start date"), validators=[Optional(), PlausibleDay()])
     partners = FieldList(FormField(PartnerForm), min_entries=3, max_entries=20)
     add_partner = SubmitField(_l("Add another partner"))
 
 
 class EditProgrammeForm(VersionedForm):
     name = StringField(
-        _l("Programme name"), validators=[DataRequired(_l("Enter the programme's name")), Length(max=200)]
+        _l("Programme name"), validators=[DataRequired(_l("Enter the programme's name")), Length(max=200), OneLine()]
     )
-    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000)])
+    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000), NoNul()])
 
 
 class ImportForm(FlaskForm):
@@ -209,27 +263,17 @@ class ImportForm(FlaskForm):
 
 
 class AddPersonForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(_l("Enter an email address")),
-            Email(_l("Enter an email address in the correct format")),
-        ],
-    )
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200), OneLine()])
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address")), EMAIL])
     role = SelectField(_l("Role"), validators=[DataRequired(_l("Select a role"))])
     partner = SelectField(_l("For partner"), validators=[Optional()])
 
 
 class NewAccountForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200)])
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(_l("Enter an email address")),
-            Email(_l("Enter an email address in the correct format")),
-        ],
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200), OneLine()]
     )
+    email = EmailField(_l("Email address"), validators=[DataRequired(_l("Enter an email address")), EMAIL])
     is_admin = BooleanField(_l("Administrator"))
 
 

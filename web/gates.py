@@ -12,7 +12,7 @@ from typing import Any, cast
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
-from wtforms.validators import InputRequired, Regexp
+from wtforms.validators import Optional, Regexp
 
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
@@ -39,10 +39,11 @@ bp = Blueprint("gates", __name__, url_prefix="/programmes/<int:programme_id>")
 
 class DecisionForm(SignForm):
     """A decision carries the round and the decision pack the person was shown, not the programme's version:
-    two people deciding at once both succeed, and only a changed pack or a closed round refuses."""
+    two people deciding at once both succeed, and only a changed pack or a closed round refuses. (The page
+    always sends both; a client that sends neither decides on the gate as it stands.)"""
 
-    pack = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9a-f]{64}$", message=_l("Reload the page"))])
-    round = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$", message=_l("Reload the page"))])
+    pack = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{64}$", message=_l("Reload the page"))])
+    round = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$", message=_l("Reload the page"))])
 
 
 TEMPLATES = {"show": "gates/gate.html", "manage": "gates/manage.html"}
@@ -220,8 +221,8 @@ def sign(programme_id: int) -> Any:
             g.actor.person_id,
             form.decision.data or "",
             form.comment.data or "",
-            pack=form.pack.data,
-            in_round=int(form.round.data or 0),
+            pack=form.pack.data or None,
+            in_round=int(form.round.data) if form.round.data else None,
         ),
         _("Your decision is recorded"),
     )

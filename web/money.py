@@ -30,7 +30,7 @@ from workflow.money.service import Finances
 from .access import Access, access_to
 from .charts import chart_svg
 from .extensions import _
-from .forms import FlaskForm, options
+from .forms import FlaskForm, NoNul, OneLine, options
 from .lifecycle import stage_timeline
 from .report_pdf import highlight_pdf
 from .services import now, services
@@ -65,11 +65,11 @@ class ActualForm(FlaskForm):
 
 class ConfidenceForm(FlaskForm):
     period = StringField(
-        _l("Reporting period"), validators=[DataRequired(_l("Enter the reporting period")), Length(max=40)]
+        _l("Reporting period"), validators=[DataRequired(_l("Enter the reporting period")), Length(max=40), OneLine()]
     )
     rating = RadioField(_l("Delivery confidence"), validators=[DataRequired(_l("Select a rating"))])
     commentary = TextAreaField(
-        _l("Commentary"), validators=[DataRequired(_l("Enter why you give this rating")), Length(max=4000)]
+        _l("Commentary"), validators=[DataRequired(_l("Enter why you give this rating")), Length(max=4000), NoNul()]
     )
 
 

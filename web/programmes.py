@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
+from workflow.engine.audit import verify_chains
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from workflow.engine.importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, parse_programme
 from workflow.engine.portfolio import SORTS, PortfolioQuery
+from workflow.engine.text import day_problem
+from workflow.engine.yamlsource import Located, Problem, pydantic_problems
 from workflow.money.pounds import parse_pounds
 from workflow.reminders.delivery import list_mail
 
@@ -86,8 +88,8 @@ def import_yaml() -> Any:
             view = services().programmes.start(spec, located, g.actor)
         except ProgrammeFileError as exc:
             problems = exc.problems
-        except InvalidError as exc:
-            form.source.errors = [str(exc)]
+        except (InvalidError, NotFoundError) as exc:
+            form.source.errors = [str(exc)[:1].upper() + str(exc)[1:]]
         else:
             flash(_("Programme imported"), "success")
             return redirect(url_for("programmes.show", programme_id=view.id))
@@ -100,9 +102,11 @@ def show(programme_id: int) -> Any:
     view = services().programmes.get(programme_id, g.actor)
     events = services().programmes.history(programme_id, g.actor)
     definition = services().portfolio.definition_of(view)
+    latest = services().registry.catalogue().definitions.get(view.definition_id)
     return render_template(
         "programmes/show.html",
         view=view,
+        file_version=latest.version if latest else None,
         access=access_to(view),
         events=events[-10:][::-1],
         diagram=lifecycle_diagram(definition, view, events),
@@ -143,7 +147,10 @@ def edit(programme_id: int) -> Any:
                 form.version.data = str(services().programmes.get(programme_id, g.actor).version)
                 status = 409
             except InvalidError as exc:
-                date_errors[(exc.field or "").removeprefix("plan-")] = str(exc)
+                if exc.field in ("name", "description"):
+                    getattr(form, exc.field).errors = [str(exc)]
+                else:
+                    date_errors[(exc.field or "").removeprefix("plan-")] = str(exc)
                 status = 422
             else:
                 flash(_("Programme details saved"), "success")
@@ -162,10 +169,13 @@ def _dates_from(data: Any, view: Any) -> tuple[dict[str, tuple[date | None, date
         for edge in ("start", "end"):
             text = (data.get(f"{edge}-{plan.stage}") or "").strip()
             try:
-                parsed.append(date.fromisoformat(text) if text else None)
+                day = date.fromisoformat(text) if text else None
             except ValueError:
                 errors[plan.stage] = _("%(stage)s: enter dates like 2027-03-31", stage=plan.title)
-                parsed.append(None)
+                day = None
+            if day and day_problem(day):
+                errors[plan.stage] = f"{plan.title}: {day_problem(day)}"
+            parsed.append(day)
         dates[plan.stage] = (parsed[0], parsed[1])
     return dates, errors
 
@@ -242,13 +252,7 @@ def add_partner(programme_id: int) -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            spec = PartnerSpec(
-                name=form.name.data,
-                kind=form.kind.data,
-                nation=form.nation.data,
-                population=form.population.data,
-                net_budget=parse_pounds(form.net_budget.data or "0"),
-            )
+            spec = _partner_spec(form)
             services().programmes.add_partner(programme_id, spec, g.actor, expected_version=int(form.version.data or 0))
         except InvalidError as exc:
             getattr(form, "net_budget" if exc.field == "amount" else exc.field or "name", form.name).errors = [str(exc)]
@@ -277,8 +281,15 @@ def audit(programme_id: int) -> Any:
     shown = [e for e in events if (not kind or e.kind == kind) and (not who or who in e.actor.lower())]
     if request.args.get("format") == "csv":
         return _csv(view.id, shown)
+    [chain] = verify_chains(services().db, programme_id)
     return render_template(
-        "programmes/audit.html", view=view, events=shown, kinds=kinds, kind=kind, actor=request.args.get("actor", "")
+        "programmes/audit.html",
+        view=view,
+        events=shown,
+        kinds=kinds,
+        kind=kind,
+        actor=request.args.get("actor", ""),
+        chain=chain,
     )
 
 
@@ -319,17 +330,13 @@ def _spec_from(form: ProgrammeForm) -> ProgrammeSpec:
     """The form as the engine's programme spec; the creator becomes its programme manager.
 
     Raises:
-        InvalidError: a partner row is incomplete or a budget is not an amount of money.
+        InvalidError: a partner row is incomplete, or the spec breaks a rule the form does not check.
     """
     partners = []
     for number, entry in enumerate(form.partners.entries, 1):
         row = entry.form
         if not (row.name.data or "").strip():
             continue
-        try:
-            budget = Decimal((row.net_budget.data or "0").replace(",", "").replace("£", "").strip())
-        except InvalidOperation:
-            raise InvalidError(_("Partner %(n)s: enter the budget as an amount, like 1250000.00", n=number)) from None
         if row.population.data is None:
             raise InvalidError(_("Partner %(n)s: enter the population", n=number))
         partners.append(
@@ -338,7 +345,7 @@ def _spec_from(form: ProgrammeForm) -> ProgrammeSpec:
                 "kind": row.kind.data,
                 "nation": row.nation.data,
                 "population": row.population.data,
-                "net_budget": budget,
+                "net_budget": parse_pounds(row.net_budget.data or "0", field=f"partners-{number - 1}-net_budget"),
             }
         )
     me = services().accounts.person(g.actor.person_id)
@@ -353,6 +360,26 @@ def _spec_from(form: ProgrammeForm) -> ProgrammeSpec:
     try:
         return ProgrammeSpec.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidError(f"{where}: {first['msg']}") from None
+        raise InvalidError(_first_problem(data, exc, ProgrammeSpec)) from None
+
+
+def _partner_spec(form: AddPartnerForm) -> PartnerSpec:
+    """Raises: InvalidError: naming the field, as the engine's spec rules say."""
+    data = {
+        "name": form.name.data,
+        "kind": form.kind.data,
+        "nation": form.nation.data,
+        "population": form.population.data,
+        "net_budget": parse_pounds(form.net_budget.data or "0", field="net_budget"),
+    }
+    try:
+        return PartnerSpec.model_validate(data)
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else "name"
+        raise InvalidError(_first_problem(data, exc, PartnerSpec), field=field) from None
+
+
+def _first_problem(data: dict[str, Any], exc: ValidationError, root: Any) -> str:
+    """The first of the spec's problems in plain words, with where: ``partners[1].name: contains ...``."""
+    problem: Problem = pydantic_problems(Located("form", data), exc, root)[0]
+    return f"{problem.field}: {problem.message}" if problem.field else problem.message

@@ -1,23 +1,38 @@
-"""Settings: defaults, then ``instance/banns.toml``, then ``BANNS_*`` environment variables.
+"""Settings: defaults, then ``instance/banns.toml``, then ``BANNS_*`` environment variables, parsed and
+checked once at start-up (pydantic-settings), so that ``BANNS_SESSION_COOKIE_SECURE=false`` means false and
+``BANNS_MAIL_MAX_ATTEMPTS=ten`` stops the command line or the web app at once, naming the setting.
 
-The web app reads the same file (as Flask config), so the command line, the scheduler and the web server
-agree on the database, the definitions folder and the secret key.
+The web app reads the same settings (as Flask config), so the command line, the scheduler and the web server
+agree on the database, the definitions folder and the secret key. Keys banns does not know are passed on as
+given (Flask's own settings, say).
 """
 
 from __future__ import annotations
 
+import contextvars
 import os
 import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, ValidationError
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .engine.errors import InvalidError
+from .engine.yamlsource import EXPECTED
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_NAME = "banns.toml"
+PREFIX = "BANNS_"
+#: ``BANNS_*`` variables that choose the instance or the tests' database rather than set a setting.
+NOT_SETTINGS = frozenset({"BANNS_INSTANCE", "BANNS_TEST_DATABASE_URL"})
+
+
+class SettingsError(InvalidError):
+    """A setting in ``banns.toml`` or a ``BANNS_*`` variable is wrong; the message names each one."""
 
 
 @dataclass(frozen=True)
@@ -26,11 +41,76 @@ class Settings:
     database_url: str
     definitions_dir: Path
     secret_key: str | None
+    #: Every setting given, by name: those banns knows parsed to their type, others as given.
     values: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def config_file(self) -> Path:
         return self.instance / CONFIG_NAME
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+Seconds = Annotated[float, Field(gt=0)]
+Count = Annotated[int, Field(ge=1)]
+
+
+class Configured(BaseSettings):
+    """The settings banns knows, with their types; none is required (unset ones keep their defaults)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, case_sensitive=True, env_ignore_empty=True, extra="allow", validate_default=False
+    )
+
+    SECRET_KEY: Annotated[str, Field(min_length=1)] | None = None
+    DATABASE_URL: Annotated[str, Field(min_length=1)] | None = None
+    DEFINITIONS_DIR: Path | None = None
+    SMTP_HOST: str | None = None
+    SMTP_PORT: Annotated[int, Field(ge=1, le=65535)] | None = None
+    SMTP_SECURITY: Annotated[Literal["none", "starttls", "tls"], BeforeValidator(_lower)] = "starttls"
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_TIMEOUT: Seconds = 30.0
+    MAIL_FROM: str = "banns <banns@localhost>"
+    BASE_URL: Annotated[str, Field(pattern=r"^https?://[^\s]+$")] = "http://localhost:5000"
+    TOKEN_MAX_AGE_DAYS: Seconds = 14.0
+    MAIL_MAX_ATTEMPTS: Count = 8
+    MAIL_RETRY_SECONDS: Seconds = 60.0
+    MAIL_RETRY_CAP_SECONDS: Seconds = 6 * 3600.0
+    MAIL_LEASE_SECONDS: Seconds = 300.0
+    MAIL_BATCH: Count = 50
+    SCHEDULER_SCAN_MINUTES: Seconds = 5.0
+    SCHEDULER_RELAY_SECONDS: Seconds = 30.0
+    SESSION_COOKIE_SECURE: bool = False
+    PROXY_COUNT: Annotated[int, Field(ge=0, le=20)] = 0
+    PORTFOLIO_PAGE_SIZE: Annotated[int, Field(ge=1, le=1000)] = 25
+    MAX_CONTENT_LENGTH: Count = 2 * 1024 * 1024
+    DEVELOPMENT: bool = False
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment (the mapping :func:`load_settings` was given) wins over the file (init values)."""
+        return (_Environment(settings_cls), init_settings)
+
+
+_environment: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar("banns_environment")
+
+
+class _Environment(EnvSettingsSource):
+    """``BANNS_*`` variables from the mapping :func:`load_settings` was given, not necessarily ``os.environ``;
+    an empty variable counts as unset."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {k: v for k, v in _environment.get(os.environ).items() if k not in NOT_SETTINGS and v != ""}
 
 
 def default_instance(env: Mapping[str, str] = os.environ) -> Path:
@@ -39,44 +119,87 @@ def default_instance(env: Mapping[str, str] = os.environ) -> Path:
 
 
 def load_settings(instance: Path | None = None, env: Mapping[str, str] = os.environ) -> Settings:
-    """Read the settings for ``instance`` (default: :func:`default_instance`).
+    """Read and check the settings for ``instance`` (default: :func:`default_instance`).
 
     Raises:
-        InvalidError: the config file is not valid TOML.
+        SettingsError: the config file is not valid TOML, or a setting is not of its type (each is named:
+            the variable, or the file and key).
     """
     instance = (instance or default_instance(env)).resolve()
-    values: dict[str, Any] = {}
     path = instance / CONFIG_NAME
-    if path.exists():
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InvalidError(f"{path}: not valid TOML: {exc}") from None
-    for key, value in env.items():
-        if key.startswith("BANNS_") and key not in ("BANNS_INSTANCE", "BANNS_TEST_DATABASE_URL"):
-            values[key.removeprefix("BANNS_")] = value
-    database_url = values.get("DATABASE_URL") or f"sqlite:///{instance / 'banns.sqlite3'}"
-    definitions = Path(values.get("DEFINITIONS_DIR") or PROJECT_ROOT / "definitions")
+    given = _read_file(path)
+    token = _environment.set(env)
+    try:
+        configured = Configured(**given)
+    except ValidationError as exc:
+        raise SettingsError("\n".join(_problems(exc, path, env)), field=_first_field(exc)) from None
+    finally:
+        _environment.reset(token)
+    known = Configured.model_fields
+    raw_env = {
+        k.removeprefix(PREFIX): v
+        for k, v in env.items()
+        if k.startswith(PREFIX) and k not in NOT_SETTINGS and k.removeprefix(PREFIX) not in known
+    }
+    values = {**given, **raw_env, **configured.model_dump(exclude_unset=True)}
+    database_url = configured.DATABASE_URL or f"sqlite:///{instance / 'banns.sqlite3'}"
+    definitions = configured.DEFINITIONS_DIR or PROJECT_ROOT / "definitions"
     if not definitions.is_absolute():
         definitions = (instance.parent / definitions).resolve()
-    return Settings(instance, database_url, definitions, values.get("SECRET_KEY"), values)
+    return Settings(instance, database_url, definitions, configured.SECRET_KEY, values)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot be read: {exc}") from None
+
+
+def _problems(exc: ValidationError, path: Path, env: Mapping[str, str]) -> list[str]:
+    """One line per wrong setting, naming where it was given and what was expected."""
+    lines = []
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err["loc"] else "?"
+        where = f"{PREFIX}{name}" if f"{PREFIX}{name}" in env else f"{path}: {name}"
+        phrase = EXPECTED.get(err["type"])
+        if err["type"] == "string_pattern_mismatch" and name == "BASE_URL":
+            phrase = "a web address starting http:// or https://"
+        expected = phrase.format(**err.get("ctx", {})) if phrase else err["msg"][:1].lower() + err["msg"][1:]
+        shown = "(hidden)" if any(w in name for w in ("SECRET", "PASSWORD")) else repr(err["input"])
+        lines.append(f"{where} = {shown} is not valid: expected {expected}")
+    return lines
+
+
+def _first_field(exc: ValidationError) -> str | None:
+    errors = exc.errors()
+    return str(errors[0]["loc"][0]) if errors and errors[0]["loc"] else None
 
 
 def write_instance_config(instance: Path) -> tuple[Path, bool]:
-    """Create the instance folder and a config with a fresh secret key; keep an existing config.
+    """Create the instance folder (owner only, if new) and a config with a fresh secret key, readable by its
+    owner only from the moment it exists; keep an existing config.
 
     Returns the config path and whether it was written now.
     """
-    instance.mkdir(parents=True, exist_ok=True)
+    if not instance.exists():
+        instance.mkdir(parents=True, mode=0o700)
+        instance.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened: make it exact
     path = instance / CONFIG_NAME
-    if path.exists():
-        return path, False
-    path.write_text(
+    text = (
         "# banns instance configuration; generated by `banns init`. Keep it private: it holds the secret key.\n"
         f'SECRET_KEY = "{secrets.token_urlsafe(48)}"\n'
         '# DATABASE_URL = "postgresql://user@127.0.0.1:5432/banns"   # default: SQLite in this folder\n'
-        '# DEFINITIONS_DIR = "definitions"\n',
-        encoding="utf-8",
+        '# DEFINITIONS_DIR = "definitions"\n'
     )
-    path.chmod(0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path, False
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
     return path, True

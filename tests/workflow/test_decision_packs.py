@@ -7,14 +7,13 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from test_concurrency import DEFINITION, counts, in_threads
 
 from workflow.engine.db import Database
 from workflow.engine.errors import MoveRefusedError
 from workflow.engine.packs import pack_hash
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
-
-from test_concurrency import DEFINITION, counts, in_threads
 
 
 def _requested(programmes: Programmes, pid: int) -> ProgrammeView:

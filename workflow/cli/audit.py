@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..engine.audit import ChainReport, verify_chains
-from .support import BannsGroup, Context, pass_context
+from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 
 FAULTS = {
     "content_changed": "its content no longer matches its hash (the entry was edited)",
@@ -23,7 +23,7 @@ def audit() -> None:
 
 
 @audit.command()
-@click.argument("programme_id", type=int, required=False)
+@click.argument("programme_id", type=PROGRAMME_ID, required=False)
 @click.option("--all", "every", is_flag=True, help="Every programme's chain and the site's own.")
 @click.option("--site", is_flag=True, help="Only the site's chain (accounts and admin rights).")
 @pass_context

@@ -23,9 +23,10 @@ from ..engine.definitions import Definition, DefinitionError, definition_files, 
 from ..engine.errors import BannsError, InvalidError
 from ..engine.importer import ProgrammeFileError, load_programme
 from ..engine.registry import Registry
+from ..engine.yamlsource import Problem
 from ..settings import Settings, load_settings, write_instance_config
 from .gate import COMMANDS, print_programme
-from .support import BannsGroup, ConfigFileError, Context, RootGroup, pass_context
+from .support import PROGRAMME_ID, BannsGroup, ConfigFileError, Context, RootGroup, pass_context
 
 
 @click.group(cls=RootGroup, name="banns")
@@ -105,25 +106,46 @@ def definitions() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @pass_context
 def definitions_check(ctx: Context, paths: tuple[Path, ...]) -> None:
-    """Validate definition files (default: the definitions folder). Exits 2 if any is wrong."""
+    """Validate definition files (default: the definitions folder). Exits 2 if any is wrong, or if two files
+    define the same id."""
     files = definition_files(paths or [ctx.settings.definitions_dir])
     if not files:
         raise InvalidError(f"no .yaml files in {', '.join(map(str, paths or [ctx.settings.definitions_dir]))}")
+    checked = _checked(files)
     failed = 0
+    for path, read in checked.items():
+        if isinstance(read, list):
+            failed += 1
+            click.echo(f"WRONG  {path}")
+            for problem in read:
+                click.echo(f"  {problem}")
+        else:
+            click.echo(f"ok     {path}: {read.id} version {read.version}, {len(read.stages)} stages")
+    click.echo(f"{len(files) - failed} of {len(files)} definitions valid")
+    if failed:
+        sys.exit(2)
+
+
+def _checked(files: list[Path]) -> dict[Path, Definition | list[Problem]]:
+    """Each file's definition, or its problems; two files with the same id are both wrong."""
+    checked: dict[Path, Definition | list[Problem]] = {}
     for number, path in enumerate(files, 1):
         if len(files) >= 10:
             click.echo(f"[{number}/{len(files)}] ", nl=False, err=True)
         try:
-            d = load_definition(path)
-            click.echo(f"ok     {path}: {d.id} version {d.version}, {len(d.stages)} stages")
+            checked[path] = load_definition(path)
         except DefinitionError as exc:
-            failed += 1
-            click.echo(f"WRONG  {path}")
-            for problem in exc.problems:
-                click.echo(f"  {problem}")
-    click.echo(f"{len(files) - failed} of {len(files)} definitions valid")
-    if failed:
-        sys.exit(2)
+            checked[path] = exc.problems
+    by_id: dict[str, list[Path]] = {}
+    for path, read in checked.items():
+        if not isinstance(read, list):
+            by_id.setdefault(read.id, []).append(path)
+    for definition_id, paths in by_id.items():
+        for path in paths if len(paths) > 1 else []:
+            others = ", ".join(str(p) for p in paths if p != path)
+            message = f"another file defines the same id '{definition_id}': {others}; rename one of them"
+            checked[path] = [Problem(str(path), 1, "id", message)]
+    return checked
 
 
 @definitions.command("list")
@@ -231,7 +253,7 @@ def programme_list(ctx: Context, as_json: bool) -> None:
 
 
 @programme.command("show")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole programme as JSON.")
 @pass_context
 def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
@@ -244,7 +266,7 @@ def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
 
 
 @programme.command("migrate")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.option("--reason", required=True, help="Why the programme adopts the newer definition (logged).")
 @pass_context
 def programme_migrate(ctx: Context, programme_id: int, reason: str) -> None:
@@ -254,7 +276,7 @@ def programme_migrate(ctx: Context, programme_id: int, reason: str) -> None:
 
 
 @main.command()
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print the events as JSON, with their data.")
 @pass_context
 def history(ctx: Context, programme_id: int, as_json: bool) -> None:

@@ -7,7 +7,7 @@ import click
 
 from ..engine.errors import NotFoundError
 from ..engine.views import ProgrammeView
-from .support import BannsGroup, Context, pass_context
+from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 
 # --- the gate -------------------------------------------------------------------------------------------
 
@@ -18,7 +18,7 @@ expect_option = click.option(
 
 
 @click.command()
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("criterion")
 @click.argument("summary")
 @click.option("--link", help="Where the evidence is kept (a document URL).")
@@ -42,7 +42,7 @@ def evidence(
 
 
 @click.command()
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.option("--waiver", is_flag=True, help="Ask to waive this optional stage instead of passing its gate.")
 @click.option("--note", default="", help="A note to signatories; for a waiver, its rationale.")
 @by_option
@@ -60,7 +60,7 @@ def request(
 
 
 @click.command()
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("decision", type=click.Choice(["approve", "reject"]))
 @click.option("--as", "as_", required=True, metavar="EMAIL", help="The person signing.")
 @click.option("--comment", default="", help="Why (required to reject).")
@@ -99,7 +99,7 @@ def sign(
 
 
 @click.command()
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @by_option
 @expect_option
 @pass_context
@@ -110,7 +110,7 @@ def advance(ctx: Context, programme_id: int, by: str | None, expect_version: int
 
 
 @click.command("return")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("stage")
 @click.option("--reason", required=True, help="Why it goes back (logged).")
 @by_option
@@ -125,7 +125,7 @@ def return_(
 
 
 @click.command()
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.option("--reason", required=True, help="The recorded rationale.")
 @by_option
 @expect_option
@@ -137,7 +137,7 @@ def waive(ctx: Context, programme_id: int, reason: str, by: str | None, expect_v
 
 
 @click.command()
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("partner")
 @click.option("--reason", required=True, help="Why the partner leaves (logged).")
 @by_option
@@ -158,7 +158,7 @@ def withdraw(
 
 
 @click.command()
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.option("--reason", required=True, help="Why the programme ends (logged).")
 @by_option
 @expect_option
@@ -170,7 +170,7 @@ def abandon(ctx: Context, programme_id: int, reason: str, by: str | None, expect
 
 
 @click.command()
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("move")
 @click.option("--reason", required=True, help="Why the programme ends (logged).")
 @by_option
@@ -188,7 +188,7 @@ def role() -> None:
 
 
 @role.command("add")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("email")
 @click.argument("role_id", metavar="ROLE")
 @click.option("--partner", help="For roles held per partner: the partner (id or name).")
@@ -205,7 +205,7 @@ def role_add(
 
 
 @role.command("remove")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("email")
 @click.argument("role_id", metavar="ROLE")
 @click.option("--partner", help="For roles held per partner: the partner (id or name).")

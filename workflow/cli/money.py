@@ -12,13 +12,15 @@ from typing import Any
 import click
 
 from ..engine.errors import InvalidError
+from ..engine.text import check_day, single_line
 from ..engine.views import _jsonable
+from ..engine.yamlsource import read_source
 from ..money import years as fy
 from ..money.figures import REQUIREMENTS
 from ..money.pounds import parse_pounds
 from ..money.results import Results
 from ..money.service import Finances
-from .support import BannsGroup, Context, pass_context
+from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 
 
 class Pounds(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
@@ -61,7 +63,7 @@ def money() -> None:
 
 
 @money.command("results")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
 @pass_context
 def results_command(ctx: Context, programme_id: int, as_json: bool) -> None:
@@ -74,7 +76,7 @@ def results_command(ctx: Context, programme_id: int, as_json: bool) -> None:
 
 
 @money.command("shares")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
 @pass_context
 def shares_command(ctx: Context, programme_id: int, as_json: bool) -> None:
@@ -90,14 +92,15 @@ def shares_command(ctx: Context, programme_id: int, as_json: bool) -> None:
 
 
 @money.command("what-if")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("partner")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Withdrawal date (default: today).")
 @json_option
 @pass_context
 def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_json: bool) -> None:
     """What PARTNER (id or name) would owe if it withdrew today, and how everyone's shares change."""
-    result = finances(ctx).what_if(programme_id, partner_id(ctx, programme_id, partner), on.date() if on else None)
+    day = check_day(on.date(), "on", "--on") if on else None
+    result = finances(ctx).what_if(programme_id, partner_id(ctx, programme_id, partner), day)
     if as_json:
         emit(result)
         return
@@ -114,7 +117,7 @@ def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_j
 
 
 @money.command("status")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("requirement", type=click.Choice(REQUIREMENTS))
 @json_option
 @pass_context
@@ -129,7 +132,7 @@ def status_command(ctx: Context, programme_id: int, requirement: str, as_json: b
 
 
 @money.command("benefits")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
 @pass_context
 def benefits_command(ctx: Context, programme_id: int, as_json: bool) -> None:
@@ -149,12 +152,13 @@ def benefits_command(ctx: Context, programme_id: int, as_json: bool) -> None:
 
 
 @money.command("highlight")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.option("--period", required=True, help="The reporting period, e.g. 2028-Q1.")
 @json_option
 @pass_context
 def highlight_command(ctx: Context, programme_id: int, period: str, as_json: bool) -> None:
     """The steering group's highlight report for a period."""
+    period = single_line(period, "period", "The period")
     view = ctx.programmes.get(programme_id)
     report = finances(ctx).highlight(programme_id, period, view.gate.report.unmet if view.gate else ())
     if as_json:
@@ -174,7 +178,7 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
 
 
 @money.command("cost")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("on", type=click.DateTime(["%Y-%m-%d"]))
 @click.argument("category")
 @click.argument("amount", type=POUNDS)
@@ -182,24 +186,25 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
 @pass_context
 def cost_command(ctx: Context, programme_id: int, on: Any, category: str, amount: Decimal, note: str) -> None:
     """Record money spent on the programme (counts towards costs incurred to date)."""
-    total = finances(ctx).record_cost(programme_id, on.date(), category, amount, note)
+    day = check_day(on.date(), "on", "The date")
+    total = finances(ctx).record_cost(programme_id, day, single_line(category, "category"), amount, note)
     click.echo(f"Recorded £{amount:,.2f}; costs incurred to date £{total:,.2f}")
 
 
 @money.command("actual")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("year")
 @click.argument("service")
 @click.argument("amount", type=POUNDS)
 @pass_context
 def actual_command(ctx: Context, programme_id: int, year: str, service: str, amount: Decimal) -> None:
     """Record the savings SERVICE actually made in financial YEAR (e.g. 2028-29)."""
-    v = finances(ctx).record_actual(programme_id, fy.parse(year), service, amount)
+    v = finances(ctx).record_actual(programme_id, fy.parse(year), single_line(service, "service"), amount)
     click.echo(f"{v.label} {service}: plan £{v.planned:,.2f}, actual £{amount:,.2f}, variance £{v.variance:,.2f}")
 
 
 @money.command("confidence")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("period")
 @click.argument("rating")
 @click.option("--commentary", required=True)
@@ -209,22 +214,23 @@ def confidence_command(
     ctx: Context, programme_id: int, period: str, rating: str, commentary: str, scale: str | None
 ) -> None:
     """Record delivery confidence for a period (five-point Gateway scale or RAG)."""
+    period, rating = single_line(period, "period"), single_line(rating, "rating")
     c = finances(ctx).record_confidence(programme_id, period, rating, commentary, scale)
     click.echo(f"{period}: {c.rating} ({c.scale})")
 
 
 @money.command("import")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @pass_context
 def import_command(ctx: Context, programme_id: int, file: Path) -> None:
     """Replace the programme's money figures with a YAML file's."""
-    case = finances(ctx).import_figures(programme_id, file.read_text(encoding="utf-8"), str(file))
+    case = finances(ctx).import_figures(programme_id, read_source(file), str(file))
     click.echo(f"Imported {len(case.investments)} investment and {len(case.savings)} savings lines")
 
 
 @money.command("export")
-@click.argument("programme_id", type=int)
+@click.argument("programme_id", type=PROGRAMME_ID)
 @pass_context
 def export_command(ctx: Context, programme_id: int) -> None:
     """Print the programme's money figures as YAML (what `banns money import` reads)."""

@@ -14,9 +14,10 @@ from typing import Any
 import click
 
 from workflow.engine.errors import BannsError
-from workflow.settings import Settings, load_settings
+from workflow.settings import Settings, SettingsError, load_settings
 
 from ..reminders.scheduler import Timetable, run, run_once
+from .support import ConfigFileError
 
 
 def _not_overlap_notice(record: logging.LogRecord) -> bool:
@@ -71,6 +72,8 @@ def scheduler(
             if v is not None
         }
         run(settings, dataclasses.replace(timetable, **changes))
+    except SettingsError as exc:  # a wrong setting: exit 2, as for any wrong file or input
+        raise ConfigFileError(str(exc)) from None
     except BannsError as exc:
         raise click.ClickException(str(exc)) from None
 

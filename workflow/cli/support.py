@@ -16,10 +16,19 @@ from sqlalchemy.exc import OperationalError
 
 from ..engine import schema
 from ..engine.db import Database
-from ..engine.errors import BannsError, ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from ..engine.errors import (
+    BannsError,
+    BrokenDefinitionError,
+    ConflictError,
+    InvalidError,
+    MoveRefusedError,
+    NotAllowedError,
+    NotFoundError,
+)
 from ..engine.permissions import SYSTEM, Actor
 from ..engine.programmes import Programmes
 from ..engine.registry import Registry
+from ..engine.text import is_id
 from ..engine.yamlsource import SourceError
 from ..settings import Settings, load_settings
 
@@ -29,6 +38,7 @@ EXIT_CODES: list[tuple[type[BaseException], int]] = [
     (MoveRefusedError, 1),
     (SourceError, 2),
     (InvalidError, 2),
+    (BrokenDefinitionError, 2),
     (NotFoundError, 3),
     (NotAllowedError, 4),
     (ConflictError, 5),
@@ -39,6 +49,31 @@ class ConfigFileError(click.ClickException):
     """The instance's config file is wrong: a wrong file, so exit 2 like any other."""
 
     exit_code = 2
+
+
+class NotFoundExit(click.ClickException):
+    """Something named on the command line cannot exist (an id out of range): exit 3, as for not found."""
+
+    exit_code = 3
+
+
+class ProgrammeId(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    """A programme id: a whole number; one no programme can have (0, negative, above 2,147,483,647) is not
+    found, rather than an error of the database."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            number = value if isinstance(value, int) else int(str(value).strip())
+        except ValueError:
+            self.fail(f"'{value}' is not a programme id (a whole number)", param, ctx)
+        if not is_id(number):
+            raise NotFoundExit(f"no programme with id {value}")
+        return number
+
+
+PROGRAMME_ID = ProgrammeId()
 
 
 class Context:

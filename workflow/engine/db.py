@@ -8,11 +8,15 @@ transaction rather than failing half-way. Any other SQLAlchemy URL (PostgreSQL) 
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,8 +70,12 @@ class Database:
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = normalise_url(url)
+        create_private_sqlite_file(self.url)
         self.engine = make_engine(self.url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        event.listen(self._sessions, "before_flush", refuse_nul)
+        event.listen(self._sessions, "do_orm_execute", _refuse_nul_before_statement)
+        event.listen(self.engine, "before_cursor_execute", _refuse_nul_in_parameters)
 
     @property
     def is_sqlite(self) -> bool:
@@ -96,3 +104,75 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """A SQLite database file that does not exist yet is created readable and writable by its owner only
+    (SQLite gives its -wal and -shm files the same mode); other URLs are left alone."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:") or name.startswith("file:"):
+        return
+    path = Path(name)
+    if path.exists() or not path.parent.is_dir():
+        return
+    with contextlib.suppress(FileExistsError):  # another process made it meanwhile: keep theirs
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def refuse_nul(session: Session, *_: Any) -> None:
+    """Refuse a NUL character in any text about to be saved (PostgreSQL cannot store one, and it belongs in no
+    banns text): run before every flush and every statement a session executes, so the whole change fails,
+    naming the field, before any of it reaches the database.
+
+    Raises:
+        InvalidError: a column (or a value inside a JSON column) of a new or changed row holds a NUL.
+    """
+    found = []
+    for row in (*session.new, *session.dirty):
+        state = inspect(row)
+        for attribute in state.mapper.column_attrs:
+            value = state.dict.get(attribute.key)
+            if _holds_nul(value):
+                found.append((not isinstance(value, str), attribute.key))
+    if found:
+        # the first text column, in the order rows were added (what was typed comes before the log's copy),
+        # before one inside JSON (the log's data)
+        raise _nul_error(min(found, key=lambda f: f[0])[1])
+
+
+def _refuse_nul_before_statement(state: Any) -> None:
+    """Rows waiting to be flushed are checked before a statement of the session runs (a listener may write
+    with a statement of its own, copying text from them, before they are flushed)."""
+    refuse_nul(state.session)
+
+
+def _refuse_nul_in_parameters(
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, context: Any, _many: bool
+) -> None:
+    """The last guard, for any statement at all: no parameter sent to the database holds a NUL."""
+    rows = parameters if isinstance(parameters, list) else [parameters]
+    names = getattr(getattr(context, "compiled", None), "positiontup", None) or []
+    for row in rows:
+        pairs = row.items() if isinstance(row, dict) else zip(names or range(len(row or ())), row or (), strict=False)
+        for name, value in pairs:
+            if isinstance(value, str) and "\x00" in value:
+                raise _nul_error(re.sub(r"_\d+$", "", str(name)))
+
+
+def _nul_error(field: str) -> InvalidError:
+    label = field.replace("_", " ").capitalize()
+    return InvalidError(
+        f"{label} contains a NUL character (U+0000), which banns can neither store nor search for; nothing was saved",
+        field,
+    )
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False

@@ -20,12 +20,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .errors import BannsError
-from .yamlsource import Problem, SourceError, load_yaml, pydantic_problems
+from .text import MultiLine, SingleLine
+from .yamlsource import SourceError, load_yaml, pydantic_problems, read_source
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 DefinitionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
 PositiveInt = Annotated[int, Field(gt=0, strict=True)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+Title = Annotated[SingleLine, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+Text = Annotated[MultiLine, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
 
 #: Roles every programme has, whatever its definition. ``partner`` roles are held for one partner.
 BUILT_IN_ROLES: dict[str, Literal["partner", "programme"]] = {
@@ -50,7 +52,7 @@ class _Spec(BaseModel):
 
 class Role(_Spec):
     id: Id
-    title: Text
+    title: Title
     scope: Literal["partner", "programme"] = "partner"
 
 
@@ -62,7 +64,7 @@ class PartnerRules(_Spec):
 
 class Stage(_Spec):
     id: Id
-    title: Text
+    title: Title
     description: Text | None = None
     planned_days: PositiveInt | None = None
     optional: bool = False
@@ -72,7 +74,7 @@ class Stage(_Spec):
 
 class Outcome(_Spec):
     id: Id
-    title: Text
+    title: Title
     description: Text | None = None
     move: Id | None = None
     from_: list[Id] | Literal["all"] = Field(default_factory=list, alias="from")
@@ -83,7 +85,7 @@ class Criterion(_Spec):
     ``figures`` names a figure check (see :mod:`workflow.engine.figures`)."""
 
     id: Id
-    title: Text
+    title: Title
     required: bool = True
     figures: Id | None = None
 
@@ -117,7 +119,7 @@ class SignOffRules(_Spec):
 
 
 class Gate(_Spec):
-    title: Text
+    title: Title
     criteria: list[Criterion] = Field(min_length=1)
     sign_off: SignOffRules
     waiver: SignOffRules | None = None
@@ -160,7 +162,7 @@ class Definition(_Spec):
 
     id: DefinitionId
     version: PositiveInt
-    title: Text
+    title: Title
     description: Text | None = None
     roles: list[Role] = Field(default_factory=list)
     partners: PartnerRules = PartnerRules()
@@ -263,9 +265,9 @@ def load_definition(path: Path) -> Definition:
         DefinitionError: the file cannot be read or is wrong.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError([Problem(str(path), None, "", f"cannot be read: {exc}")]) from None
+        text = read_source(path)
+    except SourceError as exc:
+        raise DefinitionError(exc.problems) from None
     return parse_definition(text, str(path))
 
 

@@ -22,6 +22,17 @@ class InvalidError(BannsError):
         super().__init__(message)
 
 
+class BrokenDefinitionError(BannsError):
+    """The lifecycle a programme is pinned to cannot be read: its stored text is missing, or no longer reads
+    (a figure check it names is not installed, or a newer banns reads it differently). Only the programmes
+    pinned to it are affected."""
+
+    def __init__(self, source_hash: str, reason: str) -> None:
+        self.source_hash = source_hash
+        self.reason = reason
+        super().__init__(f"the lifecycle this programme runs on cannot be read: {reason}")
+
+
 class NotAllowedError(BannsError):
     """The person may not do this on this programme."""
 

@@ -6,18 +6,19 @@ definitions, a wrong file is refused whole with every problem's file, line and f
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from .errors import BannsError
+from .text import Amount, Day, EmailAddress, MultiLine, SingleLine
 from .yamlsource import Located, SourceError, load_yaml, load_yaml_file, pydantic_problems
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+Name = Annotated[SingleLine, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 RoleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+#: More people than any body in the UK serves; a bigger number is a typing mistake.
+LARGEST_POPULATION = 100_000_000
 
 PARTNER_KINDS = (
     "district_council",
@@ -52,8 +53,8 @@ class PartnerSpec(_Spec):
     name: Name
     kind: Literal[PARTNER_KINDS]  # type: ignore[valid-type]
     nation: Nation = "england"
-    population: Annotated[int, Field(ge=0, strict=True)]
-    net_budget: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+    population: Annotated[int, Field(ge=0, le=LARGEST_POPULATION, strict=True)]
+    net_budget: Annotated[Amount, Field(ge=0)]
 
 
 class RoleSpec(_Spec):
@@ -63,28 +64,23 @@ class RoleSpec(_Spec):
 
 class PersonSpec(_Spec):
     name: Name
-    email: EmailStr
+    email: EmailAddress
     roles: list[RoleSpec | RoleId] = Field(default_factory=list)
-
-    @field_validator("email")
-    @classmethod
-    def _lower(cls, value: str) -> str:
-        return value.lower()
 
     def role_specs(self) -> list[RoleSpec]:
         return [r if isinstance(r, RoleSpec) else RoleSpec(role=r) for r in self.roles]
 
 
 class StageDates(_Spec):
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
 
 class ProgrammeSpec(_Spec):
     name: Name
     definition: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
-    description: str = ""
-    start: date | None = None
+    description: MultiLine = ""
+    start: Day | None = None
     partners: list[PartnerSpec] = Field(min_length=1)
     people: list[PersonSpec] = Field(default_factory=list)
     plan: dict[RoleId, StageDates] = Field(default_factory=dict)

@@ -14,6 +14,7 @@ from .importer import PartnerSpec
 from .models import Person, Programme, RoleAssignment, StagePlan
 from .permissions import SYSTEM, Actor
 from .programme_spec import new_partner
+from .text import check_day, email_address, no_nul, single_line
 from .unit_of_work import ProgrammeChanges
 from .view_builder import build_view
 from .views import ProgrammeView
@@ -60,9 +61,11 @@ class MembershipUseCases(ProgrammeChanges):
         """Change the programme's name, description and planned stage dates; the log records what changed.
 
         Raises:
-            InvalidError: an empty or taken name, an unknown stage, or a stage planned to end before it starts.
+            InvalidError: an empty, taken or multi-line name, an unknown stage, a date before 2000 or after 2100,
+                or a stage planned to end before it starts.
         """
-        name = name.strip()
+        name = single_line(name, "name", "The programme's name").strip()
+        description = no_nul(description, "description")
         if not name:
             raise InvalidError("enter the programme's name", field="name")
         with self._unit(programme_id) as session:
@@ -73,6 +76,9 @@ class MembershipUseCases(ProgrammeChanges):
             for stage, (start, end) in plan.items():
                 if stage not in definition.stage_by_id:
                     raise InvalidError(f"unknown stage '{stage}'", field="plan")
+                for day in (start, end):
+                    if day is not None:
+                        check_day(day, f"plan-{stage}", definition.state_title(stage))
                 if start and end and end < start:
                     raise InvalidError(
                         f"{definition.state_title(stage)}: the planned end is before its start", field=f"plan-{stage}"
@@ -110,7 +116,14 @@ class MembershipUseCases(ProgrammeChanges):
         *,
         name: str | None = None,
     ) -> ProgrammeView:
-        """Give a person (created if new, when ``name`` is given) a role in the programme."""
+        """Give a person (created if new, when ``name`` is given) a role in the programme.
+
+        Raises:
+            InvalidError: not an email address, a name over lines, an unknown role or a wrong partner.
+            NotFoundError: nobody has the email address and no name is given.
+        """
+        email = email_address(email)
+        name = single_line(name, "name", "The person's name").strip() if name else None
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "assign_role", None)
             scope = definition.role_scope.get(role)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, subqueryload
 from . import gates
 from .db import Database
 from .definitions import Definition
+from .errors import BrokenDefinitionError
 from .gate_inputs import figures_for, gate_inputs
 from .models import DefinitionVersion, Evidence, Partner, Programme, RoleAssignment, SignOff, StagePlan
 from .permissions import Actor
@@ -66,6 +67,8 @@ class PortfolioRow:
     partners: tuple[str, ...]
     #: Plug-ins' columns (:data:`PortfolioColumn`) by name; a programme with no value has no key.
     columns: Mapping[str, str] = field(default_factory=dict)
+    #: Why the programme's lifecycle cannot be read (then its stage is shown by id), or empty.
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,20 @@ class PortfolioPage:
     query: PortfolioQuery
     states: tuple[tuple[str, str], ...]
     definitions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LifecycleInUse:
+    """A stored lifecycle version that programmes run on (see :meth:`Portfolio.lifecycles_in_use`)."""
+
+    definition_id: str
+    version: int
+    title: str
+    programmes: int
+    #: The version its file in the definitions folder has now; None: no file defines it (removed, or wrong).
+    file_version: int | None
+    #: Why its stored text cannot be read, or empty.
+    problem: str
 
 
 @dataclass(frozen=True)
@@ -139,25 +156,18 @@ class Portfolio:
             columns = {name: column(session, page_ids) for name, column in portfolio_columns().items()}
             states = session.execute(select(Programme.state, Programme.definition_hash).distinct()).all()
             definitions = session.scalars(select(Programme.definition_id).distinct().order_by(Programme.definition_id))
-            result = []
-            for p, deadline in rows:
-                d = self.registry.pinned(session, p.definition_hash)
-                result.append(
-                    PortfolioRow(
-                        p.id,
-                        p.name,
-                        p.definition_id,
-                        p.state,
-                        d.state_title(p.state),
-                        d.is_terminal(p.state),
-                        p.stage_entered_at,
-                        (now - p.stage_entered_at).days,
-                        deadline,
-                        tuple(partners[p.id]),
-                        {name: values[p.id] for name, values in columns.items() if p.id in values},
-                    )
+            result = [
+                _row(
+                    p,
+                    self._pinned(session, p.definition_hash),
+                    (now - p.stage_entered_at).days,
+                    deadline,
+                    tuple(partners[p.id]),
+                    {name: values[p.id] for name, values in columns.items() if p.id in values},
                 )
-            state_titles = {s: self.registry.pinned(session, h).state_title(s) for s, h in states}
+                for p, deadline in rows
+            ]
+            state_titles = {s: _state_title(self._pinned(session, h), s) for s, h in states}
             return PortfolioPage(
                 tuple(result),
                 total,
@@ -215,12 +225,13 @@ class Portfolio:
                 evidenced[pid].add(criterion)
             due, managed = [], []
             for p in programmes:
-                d = self.registry.pinned(session, p.definition_hash)
-                current = by_programme[p.id]
-                item = _due(actor, p, d, current, deadlines.get(p.id))
-                if item:
+                d, current = self._pinned(session, p.definition_hash), by_programme[p.id]
+                manages = any(r.person_id == actor.person_id and r.role == "programme_manager" for r in p.roles)
+                if isinstance(d, BrokenDefinitionError):  # shown to its managers, with why; the rest go on
+                    managed.extend([ReadyGate(p.id, p.name, p.state, False, (str(d),))] if manages else [])
+                elif item := _due(actor, p, d, current, deadlines.get(p.id)):
                     due.append(item)
-                if any(r.person_id == actor.person_id and r.role == "programme_manager" for r in p.roles):
+                if manages and isinstance(d, Definition):
                     # figure checks (money) run only for gates whose criteria name them
                     inputs = gate_inputs(p, frozenset(evidenced[p.id]), current, "gate", figures_for(session, p, d))
                     report = gates.evaluate(d, d.gates[p.state].sign_off, d.gates[p.state].criteria, inputs)
@@ -239,14 +250,80 @@ class Portfolio:
                 is not None
             )
 
+    def lifecycles_in_use(self) -> tuple[LifecycleInUse, ...]:
+        """Each stored lifecycle version programmes run on, with the version its file has now (if any)."""
+        catalogue = self.registry.catalogue()
+        with self.db.read() as session:
+            rows = session.execute(
+                select(
+                    DefinitionVersion.hash,
+                    DefinitionVersion.definition_id,
+                    DefinitionVersion.version,
+                    DefinitionVersion.title,
+                    func.count(Programme.id),
+                )
+                .join(Programme, Programme.definition_hash == DefinitionVersion.hash)
+                .group_by(DefinitionVersion.hash)
+                .order_by(DefinitionVersion.definition_id, DefinitionVersion.version, DefinitionVersion.hash)
+            ).all()
+            result = []
+            for source_hash, definition_id, version, title, count in rows:
+                pinned = self._pinned(session, source_hash)
+                latest = catalogue.definitions.get(definition_id)
+                problem = pinned.reason if isinstance(pinned, BrokenDefinitionError) else ""
+                file_version = latest.version if latest else None
+                result.append(LifecycleInUse(definition_id, version, title, count, file_version, problem))
+            return tuple(result)
+
     def definition_of(self, view: ProgrammeView) -> Definition:
         """The definition a programme runs on (pinned to its content hash)."""
         with self.db.read() as session:
             return self.registry.pinned(session, view.definition_hash)
 
     def _outcome_ids(self, session: Session) -> set[str]:
-        hashes = session.scalars(select(DefinitionVersion.hash))
-        return {o for h in hashes for o in self.registry.pinned(session, h).outcome_by_id}
+        """The outcome ids of every stored lifecycle that reads (a programme on one that does not counts as
+        in progress)."""
+        definitions = [self._pinned(session, h) for h in session.scalars(select(DefinitionVersion.hash))]
+        return {o for d in definitions if isinstance(d, Definition) for o in d.outcome_by_id}
+
+    def _pinned(self, session: Session, source_hash: str) -> Definition | BrokenDefinitionError:
+        """The pinned definition, or why it cannot be read: one broken lifecycle never takes the page down."""
+        try:
+            return self.registry.pinned(session, source_hash)
+        except BrokenDefinitionError as exc:
+            return exc
+
+
+def _row(
+    p: Programme,
+    d: Definition | BrokenDefinitionError,
+    days: int,
+    deadline: date | None,
+    partners: tuple[str, ...],
+    columns: Mapping[str, str],
+) -> PortfolioRow:
+    if isinstance(d, BrokenDefinitionError):
+        title, ended, problem = _state_title(d, p.state), False, d.reason
+    else:
+        title, ended, problem = d.state_title(p.state), d.is_terminal(p.state), ""
+    return PortfolioRow(
+        p.id,
+        p.name,
+        p.definition_id,
+        p.state,
+        title,
+        ended,
+        p.stage_entered_at,
+        days,
+        deadline,
+        partners,
+        columns,
+        problem,
+    )
+
+
+def _state_title(d: Definition | BrokenDefinitionError, state: str) -> str:
+    return state.replace("_", " ").capitalize() if isinstance(d, BrokenDefinitionError) else d.state_title(state)
 
 
 def _due(actor: Actor, p: Programme, d: Definition, current: list[SignOff], deadline: date | None) -> DueSignOff | None:

@@ -14,7 +14,7 @@ import builtins
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .errors import InvalidError, NotFoundError
+from .errors import BrokenDefinitionError, InvalidError, NotFoundError
 from .importer import ProgrammeSpec
 from .membership import MembershipUseCases
 from .models import Event, Person, Programme, RoleAssignment
@@ -22,6 +22,7 @@ from .moves import MoveUseCases
 from .permissions import SYSTEM, Actor
 from .programme_spec import check_spec, new_partner, plan_stages
 from .sign_offs import GateUseCases
+from .text import email_address
 from .view_builder import build_view, event_view
 from .views import EventView, ProgrammeSummary, ProgrammeView
 from .yamlsource import Located
@@ -55,15 +56,19 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases):
                 )
             result = []
             for p in session.scalars(stmt):
-                definition = self.registry.pinned(session, p.definition_hash)
+                try:
+                    definition = self.registry.pinned(session, p.definition_hash)
+                    title, ended = definition.state_title(p.state), definition.is_terminal(p.state)
+                except BrokenDefinitionError:  # one unreadable lifecycle does not hide the other programmes
+                    title, ended = f"{p.state} (its lifecycle cannot be read)", False
                 result.append(
                     ProgrammeSummary(
                         id=p.id,
                         name=p.name,
                         definition_id=p.definition_id,
                         state=p.state,
-                        state_title=definition.state_title(p.state),
-                        ended=definition.is_terminal(p.state),
+                        state_title=title,
+                        ended=ended,
                         stage_entered_at=p.stage_entered_at,
                         partners=tuple(x.name for x in p.partners if x.withdrawn_at is None),
                         version=p.version_id,
@@ -75,10 +80,11 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases):
         """The person with this email, as an actor.
 
         Raises:
-            NotFoundError: nobody has that email.
+            InvalidError: not an email address. NotFoundError: nobody has that email.
         """
+        address = email_address(email)
         with self.db.read() as session:
-            person = session.scalar(select(Person).where(Person.email == email.strip().lower()))
+            person = session.scalar(select(Person).where(Person.email == address))
             if person is None:
                 raise NotFoundError(f"nobody has the email address '{email}'")
             return Actor(person.id, person.name, person.is_admin)

@@ -8,25 +8,30 @@ newer version is adopted only through :meth:`workflow.engine.programmes.Programm
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .definitions import Definition, DefinitionError, definition_files, load_definition, parse_definition
-from .errors import NotFoundError
+from .definitions import Definition, DefinitionError, definition_files, parse_definition
+from .errors import BrokenDefinitionError, NotFoundError
 from .models import DefinitionVersion
-from .yamlsource import Problem
+from .yamlsource import Problem, SourceError, read_source
 
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The definitions found in a folder: the valid ones by id, and the problems of the others."""
+    """The definitions found in a folder: the valid ones by id, and the problems of the others.
+
+    Two files defining the same id are both refused (which is the latest would be a guess); ``duplicates``
+    names the files of each such id.
+    """
 
     definitions: dict[str, Definition]
     problems: dict[str, list[Problem]]
+    duplicates: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Registry:
@@ -35,38 +40,45 @@ class Registry:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._by_hash: dict[str, Definition] = {}
+        self._broken: dict[str, BrokenDefinitionError] = {}
+        self._files: dict[Path, tuple[str, Definition | list[Problem]]] = {}
         self._lock = threading.Lock()
 
     def catalogue(self) -> Catalogue:
-        """Read every file in the folder afresh."""
-        found: dict[str, Definition] = {}
+        """Every file in the folder, as it is now (a file is parsed again only when it changes)."""
+        if not self.folder.is_dir():
+            missing = Problem(str(self.folder), None, "", "the definitions folder does not exist")
+            return Catalogue({}, {str(self.folder): [missing]})
+        by_id: dict[str, list[Definition]] = {}
         problems: dict[str, list[Problem]] = {}
-        for path in definition_files([self.folder]) if self.folder.is_dir() else []:
-            try:
-                definition = load_definition(path)
-            except DefinitionError as exc:
-                problems[str(path)] = exc.problems
-                continue
-            if definition.id in found:
-                other = found[definition.id].source_file
-                problems[str(path)] = [
-                    Problem(str(path), 1, "id", f"duplicate definition id '{definition.id}' (also in {other})")
-                ]
-                continue
-            found[definition.id] = definition
-            self._remember(definition)
-        return Catalogue(found, problems)
+        for path in definition_files([self.folder]):
+            read = self._read(path)
+            if isinstance(read, list):
+                problems[str(path)] = read
+            else:
+                by_id.setdefault(read.id, []).append(read)
+        duplicates = {i: [d.source_file for d in ds] for i, ds in by_id.items() if len(ds) > 1}
+        for definition_id, files in duplicates.items():
+            for file in files:
+                others = ", ".join(Path(f).name for f in files if f != file)
+                message = f"another file defines the same id '{definition_id}': {others}; rename one of them"
+                problems[file] = [Problem(file, 1, "id", message)]
+        found = {i: ds[0] for i, ds in by_id.items() if i not in duplicates}
+        return Catalogue(found, dict(sorted(problems.items())), duplicates)
 
     def latest(self, definition_id: str) -> Definition:
         """The definition with this id as its file says now.
 
         Raises:
-            NotFoundError: no valid file defines it.
+            NotFoundError: no valid file defines it (or two files do).
         """
         catalogue = self.catalogue()
         if definition_id in catalogue.definitions:
             return catalogue.definitions[definition_id]
-        broken = [f for f, ps in catalogue.problems.items() if Path(f).stem == definition_id]
+        if definition_id in catalogue.duplicates:
+            files = " and ".join(Path(f).name for f in catalogue.duplicates[definition_id])
+            raise NotFoundError(f"definition '{definition_id}' is defined twice, in {files}; rename one of them")
+        broken = [f for f in catalogue.problems if Path(f).stem == definition_id]
         if broken:
             detail = "; ".join(str(p) for p in catalogue.problems[broken[0]][:3])
             raise NotFoundError(f"definition '{definition_id}' is broken: {detail}")
@@ -77,15 +89,26 @@ class Registry:
         """The definition a programme is pinned to, from the cache or the stored text.
 
         Raises:
-            NotFoundError: the stored text is missing (the database was edited by hand).
+            BrokenDefinitionError: the stored text is missing (the database was edited by hand) or no longer
+                reads (a figure check it names is not installed, or this banns reads it differently).
         """
         definition = self._by_hash.get(source_hash)
         if definition is not None:
             return definition
+        if source_hash in self._broken:
+            raise self._broken[source_hash]
         row = session.get(DefinitionVersion, source_hash)
-        if row is None:
-            raise NotFoundError(f"definition content {source_hash[:12]} is not stored in the database")
-        definition = parse_definition(row.source_text, row.source_file)
+        try:
+            if row is None:
+                raise BrokenDefinitionError(source_hash, f"its text ({source_hash[:12]}) is not in the database")
+            definition = parse_definition(row.source_text, row.source_file)
+        except DefinitionError as exc:
+            assert row is not None
+            detail = "; ".join(str(p) for p in exc.problems[:3]) + ("; ..." if len(exc.problems) > 3 else "")
+            what = f"{row.definition_id} version {row.version}"
+            broken = BrokenDefinitionError(source_hash, f"its stored text ({what}) no longer reads: {detail}")
+            self._broken[source_hash] = broken
+            raise broken from None
         self._remember(definition)
         return definition
 
@@ -116,3 +139,23 @@ class Registry:
     def _remember(self, definition: Definition) -> None:
         with self._lock:
             self._by_hash.setdefault(definition.source_hash, definition)
+
+    def _read(self, path: Path) -> Definition | list[Problem]:
+        """The file's definition or its problems; parsed again only when its text changes."""
+        try:
+            text = read_source(path)
+        except SourceError as exc:
+            return exc.problems
+        cached = self._files.get(path)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        read: Definition | list[Problem]
+        try:
+            read = definition = parse_definition(text, str(path))
+        except DefinitionError as exc:
+            read = exc.problems
+        else:
+            self._remember(definition)
+        with self._lock:
+            self._files[path] = (text, read)
+        return read

@@ -154,10 +154,8 @@ class GateUseCases(ProgrammeChanges):
         (or only ``role``/``partner_id``). A rejection needs a reason and stands until the same person
         approves a resubmission.
 
-        The decision is bound to the round and the decision pack it is given on (:mod:`.packs`), not to the
-        programme's version: two people deciding at once both succeed. ``pack`` and ``in_round`` are what the
-        person was shown; when given, a changed pack or a closed round refuses the decision with the reason.
-        ``expected_version`` is accepted for old callers and ignored.
+        Bound to the round and the decision pack (:mod:`.packs`) the person was shown (``in_round``, ``pack``),
+        not to the version (``expected_version`` is ignored): people deciding at once all succeed.
 
         Raises:
             NotAllowedError: the person holds no capacity the request asks for.
@@ -180,11 +178,8 @@ class GateUseCases(ProgrammeChanges):
             _refuse_closed_round(programme, in_round)
             capacities = self._capacities_to_sign(programme, definition, rules, person, role, partner_id)
             _refuse_repeat(session, programme, subject, person, capacities)
-            content = pack_content(session, programme, definition)
-            if pack is not None and pack != pack_hash(content):
-                raise MoveRefusedError(programme_id, "sign", programme.state, [PACK_CHANGED])
             now = self.clock()
-            digest = freeze(session, programme, content, now)
+            digest = _freeze_seen(session, programme, definition, pack, now)
             session.add_all(_decisions(programme, subject, person, capacities, decision, comment, now, digest))
             self._log(
                 session,
@@ -327,6 +322,16 @@ PACK_CHANGED = (
     "then decide again"
 )
 ROUND_CLOSED = "the request you were asked to decide has closed; it has been made again, so review it and decide"
+
+
+def _freeze_seen(
+    session: Session, programme: Programme, definition: Definition, seen: str | None, now: datetime
+) -> str:
+    """Freeze the pack a decision now is given on; refuse if it is not the one the person was shown."""
+    content = pack_content(session, programme, definition)
+    if seen is not None and seen != pack_hash(content):
+        raise MoveRefusedError(programme.id, "sign", programme.state, [PACK_CHANGED])
+    return freeze(session, programme, content, now)
 
 
 def _refuse_closed_round(programme: Programme, in_round: int | None) -> None:

@@ -26,6 +26,7 @@ from .errors import ConflictError, InvalidError, NotAllowedError, NotFoundError
 from .models import Event, Person, Programme
 from .permissions import Actor, may
 from .registry import Registry
+from .text import LARGEST_ID
 
 logger = logging.getLogger("banns.programmes")
 Clock = Callable[[], datetime]
@@ -90,6 +91,8 @@ class ProgrammeChanges:
             raise
 
     def _load(self, session: Session, programme_id: int, *, lock: bool) -> tuple[Programme, Definition]:
+        if not 0 < programme_id <= LARGEST_ID:  # the database's integer could not hold it: surely not found
+            raise NotFoundError(f"no programme with id {programme_id}")
         stmt = _LOAD_LOCKED if lock else _LOAD
         programme = session.scalars(stmt, {"pid": programme_id}).unique().one_or_none()
         if programme is None:

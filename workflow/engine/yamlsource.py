@@ -47,10 +47,7 @@ def dotted(path: Path_) -> str:
     """Render a path the way people write it: ``stages[2].gate.criteria[0].id``."""
     out = ""
     for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
     return out
 
 
@@ -65,36 +62,78 @@ class Located:
     def line_of(self, path: Path_) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
         path = tuple(path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
+        while path and path not in self.lines:
             path = path[:-1]
-        return self.lines.get(())
+        return self.lines.get(path)
 
     def problem(self, path: Path_, message: str) -> Problem:
         return Problem(self.file, self.line_of(path), dotted(path), message)
+
+
+#: Limits on what is read, so that a hostile or mistaken document is refused at once, whole, with its line:
+#: the size of the text, how deeply it nests, and how many values it holds once aliases are expanded (a
+#: "billion laughs" document is a few lines that expand to 10^9 values).
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 50
+MAX_VALUES = 100_000
+
+
+class _Refused(Exception):
+    def __init__(self, line: int | None, message: str, field: str = "") -> None:
+        self.line, self.message, self.field = line, message, field  # a document over a limit: refused whole
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a document nested deeper than :data:`MAX_DEPTH` while composing it."""
+
+    depth = aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.aliases += self.check_event(yaml.AliasEvent)
+        collection = self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        self.depth += collection
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Refused(mark.line + 1, f"nested more than {MAX_DEPTH} levels deep; banns reads at most that")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= collection
 
 
 def load_yaml(text: str, file: str) -> Located:
     """Parse one YAML document into :class:`Located` data.
 
     Raises:
-        SourceError: the text is not YAML, holds several documents, or repeats a key in a mapping.
+        SourceError: the text is not YAML, holds several documents, repeats a key in a mapping, or is over
+            the limits (size, nesting, values after expanding aliases, an alias inside itself).
     """
+    _check_size(len(text) if len(text) > MAX_BYTES else len(text.encode("utf-8")), file)
+    loader: _Loader | None = None
+    problems: list[Problem] = []
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _Loader(text)
+        node = loader.get_single_node()
+        if node is None:
+            raise SourceError([Problem(file, 1, "", "the file is empty; expected a mapping")])
+        located = Located(file, None, {(): node.start_mark.line + 1})
+        located.data = _Converter(loader, located, problems).convert(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise SourceError([Problem(file, line, "", f"not valid YAML: {exc.problem or exc}")]) from None
+    except yaml.reader.ReaderError as exc:
+        what = f"not valid YAML: it holds a control character (U+{exc.character:04X}) that YAML does not allow"
+        raise SourceError([Problem(file, text.count("\n", 0, exc.position) + 1, "", what)]) from None
     except yaml.YAMLError as exc:
         raise SourceError([Problem(file, None, "", f"not valid YAML: {exc}")]) from None
-    located = Located(file, None)
-    if node is None:
-        raise SourceError([Problem(file, 1, "", "the file is empty; expected a mapping")])
-    problems: list[Problem] = []
-    located.lines[()] = node.start_mark.line + 1
-    located.data = _convert(node, (), located, problems)
+    except _Refused as exc:
+        raise SourceError([Problem(file, exc.line, exc.field, exc.message)]) from None
+    except RecursionError:  # a last resort: the limits above refuse a document first
+        raise SourceError([Problem(file, None, "", "nested too deeply to read")]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if problems:
         raise SourceError(problems)
     return located
@@ -106,53 +145,77 @@ def load_yaml_file(path: Path) -> Located:
     Raises:
         SourceError: the file cannot be read or parsed.
     """
+    return load_yaml(read_source(path), str(path))
+
+
+def read_source(path: Path) -> str:
+    """The text of ``path``, refused before it is read if it is over :data:`MAX_BYTES`.
+
+    Raises:
+        SourceError: the file cannot be read, is not UTF-8, or is too large.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        _check_size(path.stat().st_size, str(path))
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError([Problem(str(path), None, "", f"cannot be read: {exc}")]) from None
-    return load_yaml(text, str(path))
 
 
-_constructor = yaml.SafeLoader(stream="")
+def _check_size(size: int, file: str) -> None:
+    if size > MAX_BYTES:
+        raise SourceError([Problem(file, None, "", f"is {size:,} bytes; banns reads at most {MAX_BYTES:,}")])
 
 
-def _convert(node: yaml.Node, path: Path_, located: Located, problems: list[Problem]) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
+class _Converter:
+    """The node tree as plain data, with the line of every key and item; counts the values it makes, and
+    refuses an alias that contains itself."""
+
+    def __init__(self, loader: _Loader, located: Located, problems: list[Problem]) -> None:
+        self.loader, self.located, self.problems = loader, located, problems
+        self.values = 0
+        self.open: set[int] = set()  # the collections being converted, to catch an alias inside itself
+
+    def convert(self, node: yaml.Node, path: Path_) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            aliases = ", once its aliases (*name) are expanded" if self.loader.aliases else ""
+            message = f"the document holds more than {MAX_VALUES:,} values by here{aliases}; banns reads at most that"
+            raise _Refused(self.located.line_of(path[:1]), message, dotted(path[:1]))
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self.loader.construct_object(node, deep=True)
+        if id(node) in self.open:
+            raise _Refused(node.start_mark.line + 1, "an alias (*name) refers to a value that contains it")
+        self.open.add(id(node))
+        try:
+            return self._mapping(node, path) if isinstance(node, yaml.MappingNode) else self._sequence(node, path)
+        finally:
+            self.open.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        located, result = self.located, {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, path, located, problems)
+            key = self.convert(key_node, path)
+            line = key_node.start_mark.line + 1
             if not isinstance(key, str | int):
-                problems.append(
-                    Problem(
-                        located.file,
-                        key_node.start_mark.line + 1,
-                        dotted(path),
-                        f"keys must be text, not {type(key).__name__}",
-                    )
-                )
+                kind = type(key).__name__
+                self.problems.append(Problem(located.file, line, dotted(path), f"keys must be text, not {kind}"))
                 continue
             child = (*path, key)
             if key in result:
-                problems.append(
-                    Problem(
-                        located.file,
-                        key_node.start_mark.line + 1,
-                        dotted(child),
-                        f"duplicate key (first given on line {located.lines[child]})",
-                    )
-                )
+                first = f"first given on line {located.lines[child]}"
+                self.problems.append(Problem(located.file, line, dotted(child), f"duplicate key ({first})"))
                 continue
-            located.lines[child] = key_node.start_mark.line + 1
-            result[key] = _convert(value_node, child, located, problems)
+            located.lines[child] = line
+            result[key] = self.convert(value_node, child)
         return result
-    if isinstance(node, yaml.SequenceNode):
+
+    def _sequence(self, node: yaml.SequenceNode, path: Path_) -> list[Any]:
         items = []
         for index, item in enumerate(node.value):
             child = (*path, index)
-            located.lines[child] = item.start_mark.line + 1
-            items.append(_convert(item, child, located, problems))
+            self.located.lines[child] = item.start_mark.line + 1
+            items.append(self.convert(item, child))
         return items
-    return _constructor.construct_object(node, deep=True)
 
 
 # --- turning pydantic's errors into a person's ------------------------------------------------------------
@@ -171,7 +234,7 @@ def pydantic_problems(
     expected: dict[Path_, tuple[list[str], Any]] = {}
     for err in exc.errors():
         path = _clean_loc(located.data, err["loc"])
-        phrase = _EXPECTED.get(err["type"])
+        phrase = EXPECTED.get(err["type"])
         if phrase is not None:
             phrases, _ = expected.setdefault(path, ([], err["input"]))
             phrase = phrase.format(**err.get("ctx", {}))
@@ -191,32 +254,23 @@ def pydantic_problems(
 
 
 #: What a type or range error expected, in plain words; ``{...}`` is filled from the error's context.
-_EXPECTED = {
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
+EXPECTED = {
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "a whole number"),
+    **dict.fromkeys(("bool_type", "bool_parsing"), "true or false"),
     "string_type": "text",
     "string_too_short": "some text",
     "string_too_long": "at most {max_length} characters",
     "list_type": "a list",
     "too_short": "at least {min_length} item(s)",
     "too_long": "at most {max_length} items",
-    "dict_type": "a mapping of keys",
-    "model_type": "a mapping of keys",
-    "model_attributes_type": "a mapping of keys",
-    "decimal_type": "a number",
-    "decimal_parsing": "a number",
-    "float_type": "a number",
-    "float_parsing": "a number",
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), "a mapping of keys"),
+    **dict.fromkeys(("decimal_type", "decimal_parsing", "float_type", "float_parsing"), "a number"),
+    "finite_number": "a finite number",
     "greater_than": "a number greater than {gt}",
     "greater_than_equal": "a number of at least {ge}",
     "less_than": "a number less than {lt}",
     "less_than_equal": "a number no greater than {le}",
-    "date_type": "a date (YYYY-MM-DD)",
-    "date_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    **dict.fromkeys(("date_type", "date_parsing", "date_from_datetime_parsing"), "a date (YYYY-MM-DD)"),
     "literal_error": "{expected}",
 }
 
@@ -225,9 +279,8 @@ def _special_message(model: type[BaseModel], hidden: Collection[str], path: Path
     kind = err["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, path[:-1], hidden)
-        return path, f"unknown key '{path[-1]}'{_did_you_mean(path[-1], allowed)}" + (
-            f"; expected one of: {', '.join(allowed)}" if allowed else ""
-        )
+        listed = f"; expected one of: {', '.join(allowed)}" if allowed else ""
+        return path, f"unknown key '{path[-1]}'{_did_you_mean(path[-1], allowed)}{listed}"
     if kind == "missing":
         return path, "is required but missing"
     if kind == "string_pattern_mismatch":
@@ -245,9 +298,7 @@ def _special_message(model: type[BaseModel], hidden: Collection[str], path: Path
         given = err["input"].get(key) if isinstance(err["input"], dict) else None
         if given is None:
             return (*path, key), f"is required but missing; expected one of: {', '.join(tags)}"
-        return (*path, key), f"unknown {key} '{given}'{_did_you_mean(given, tags)}; expected one of: " + (
-            ", ".join(tags)
-        )
+        return (*path, key), f"unknown {key} '{given}'{_did_you_mean(given, tags)}; expected one of: {', '.join(tags)}"
     if kind == "value_error":
         return path, str(err["ctx"]["error"])
     return path, f"{err['msg'][0].lower()}{err['msg'][1:]}, got {_shown(err['input'])}"
@@ -265,7 +316,7 @@ def _shown(value: Any) -> str:
         return "an empty " + ("list" if value == [] else "mapping" if value == {} else "value")
     if isinstance(value, dict | list):
         return "a mapping" if isinstance(value, dict) else "a list"
-    shown = repr(value)
+    shown = repr(value)  # repr: a control character shows as its escape
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
@@ -299,8 +350,7 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> Path_:
 def _annotation_at(model: type[BaseModel], path: Path_) -> Any:
     annotation: Any = model
     for part in path:
-        annotation = _step(annotation, part)
-        if annotation is None:
+        if (annotation := _step(annotation, part)) is None:
             return None
     return annotation
 
@@ -308,9 +358,7 @@ def _annotation_at(model: type[BaseModel], path: Path_) -> Any:
 def _allowed_keys(model: type[BaseModel], path: Path_, hidden: Collection[str]) -> list[str]:
     """The keys a mapping at ``path`` may have, found by walking the model's annotations."""
     found = _model_of(_annotation_at(model, path))
-    if found is None:
-        return []
-    return [f.alias or name for name, f in found.model_fields.items() if name not in hidden]
+    return [f.alias or name for name, f in found.model_fields.items() if name not in hidden] if found else []
 
 
 def _tags_at(model: type[BaseModel], path: Path_, key: str) -> list[str]:
@@ -339,10 +387,7 @@ def _step(annotation: Any, part: str | int) -> Any:
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
-    for arg in _args(annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return None
+    return next((a for a in _args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)), None)
 
 
 def _args(annotation: Any) -> list[Any]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..engine.importer import ProgrammeFileError
 from ..engine.models import Programme
+from ..engine.text import Amount, Day, MultiLine, SingleLine
 from ..engine.yamlsource import Located, Problem, SourceError, load_yaml, pydantic_problems
 from . import store
 from . import years as fy
@@ -25,6 +26,9 @@ from .case import CATEGORIES, Baseline, BusinessCase, Investment, Saving
 from .models import MoneyActualSaving, MoneyCase, MoneyCostIncurred
 from .prenup import Agreement, WithdrawalTerm
 from .sharing import Basis, BasisKind, basis_problems
+
+#: The largest driver value or percentage (a population, a head count, a share): far above any real one.
+LARGEST_NUMBER = Decimal("1000000000000")
 
 
 def _exact(value: Any) -> Any:
@@ -40,10 +44,12 @@ def _year(value: Any) -> int:
         raise ValueError(str(exc)) from None
 
 
-Pounds = Annotated[Decimal, BeforeValidator(_exact), Field(max_digits=14, decimal_places=2)]
-Number = Annotated[Decimal, BeforeValidator(_exact), Field(ge=0, max_digits=20, decimal_places=6)]
+#: Pounds and pence: finite, whole pence, at most £100bn either way.
+Pounds = Annotated[Amount, BeforeValidator(_exact)]
+Number = Annotated[Decimal, BeforeValidator(_exact), Field(ge=0, le=LARGEST_NUMBER, decimal_places=6)]
 Year = Annotated[int, BeforeValidator(_year)]
-Text = Annotated[str, Field(min_length=1, max_length=100)]
+Text = Annotated[SingleLine, Field(min_length=1, max_length=100)]
+Note = Annotated[MultiLine, Field(max_length=4000)]
 
 
 class _Spec(BaseModel):
@@ -55,7 +61,7 @@ class InvestmentSpec(_Spec):
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     amount: Pounds
     recurring: bool = False
-    note: str = ""
+    note: Note = ""
 
 
 class SavingSpec(_Spec):
@@ -79,11 +85,11 @@ class CaseSpec(_Spec):
 
 
 class BasisSpec(_Spec):
-    service: str = ""
+    service: Annotated[SingleLine, Field(max_length=100)] = ""
     kind: BasisKind
-    driver: str = ""
+    driver: Annotated[SingleLine, Field(max_length=100)] = ""
     retrue_threshold: Number = Decimal(0)
-    values: dict[str, Number] = Field(default_factory=dict)
+    values: dict[Text, Number] = Field(default_factory=dict)
 
 
 class TermSpec(_Spec):
@@ -96,17 +102,17 @@ class TermSpec(_Spec):
 class AgreementSpec(_Spec):
     notice_months: Annotated[int, Field(ge=0)] | None = None
     minimum_term_months: Annotated[int, Field(ge=0)] | None = None
-    starts_on: date | None = None
+    starts_on: Day | None = None
     recompute: Literal["basis", "pro_rata", "equal"] = "basis"
-    exit_costs: dict[str, Pounds] = Field(default_factory=dict)
+    exit_costs: dict[Text, Pounds] = Field(default_factory=dict)
     terms: list[TermSpec] = Field(default_factory=list)
 
 
 class CostSpec(_Spec):
-    incurred_on: date
+    incurred_on: Day
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     amount: Pounds
-    note: str = ""
+    note: Note = ""
 
 
 class MoneySpec(_Spec):

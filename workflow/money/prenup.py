@@ -173,15 +173,7 @@ def liability(
     else:
         why.append(f"the term from '{term.from_stage}' applies")
         if term.share_of_costs:
-            shared = costs_to_date - owed_earlier
-            share_of_costs = allocate(shared, in_force)[leaver] if shared else ZERO
-            if owed_earlier:
-                why.append(
-                    f"{percent}% of £{shared:,.2f} (£{costs_to_date:,.2f} incurred to date, less "
-                    f"£{owed_earlier:,.2f} owed by partners who left earlier): £{share_of_costs:,.2f}"
-                )
-            else:
-                why.append(f"{percent}% of £{costs_to_date:,.2f} incurred to date: £{share_of_costs:,.2f}")
+            share_of_costs = _share_of_costs(leaver, in_force, percent, costs_to_date, owed_earlier, why)
         if term.fixed_sum:
             fixed = term.fixed_sum
             why.append(f"fixed sum: £{fixed:,.2f}")
@@ -211,6 +203,22 @@ def liability(
         tuple(why),
         owed_earlier,
     )
+
+
+def _share_of_costs(
+    leaver: str, in_force: Weights, percent: Decimal, costs_to_date: Decimal, owed_earlier: Decimal, why: list[str]
+) -> Decimal:
+    """The leaver's share of the costs to date that earlier leavers do not already owe (explained in ``why``)."""
+    shared = costs_to_date - owed_earlier
+    share = allocate(shared, in_force)[leaver] if shared else ZERO
+    if owed_earlier:
+        why.append(
+            f"{percent}% of £{shared:,.2f} (£{costs_to_date:,.2f} incurred to date, less "
+            f"£{owed_earlier:,.2f} owed by partners who left earlier): £{share:,.2f}"
+        )
+    else:
+        why.append(f"{percent}% of £{costs_to_date:,.2f} incurred to date: £{share:,.2f}")
+    return share
 
 
 def what_if(

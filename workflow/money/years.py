@@ -6,6 +6,7 @@ import re
 from datetime import date, timedelta
 
 from ..engine.errors import InvalidError
+from ..engine.text import EARLIEST_DAY, LATEST_DAY
 
 _LABEL = re.compile(r"^(\d{4})[-/](\d{2}|\d{4})$")
 
@@ -37,18 +38,29 @@ def parse(text: str | int) -> int:
     """A financial year from ``"2011-12"``, ``"2011/12"``, ``"2011-2012"`` or ``2011``.
 
     Raises:
-        InvalidError: not a financial year, or the two years are not consecutive.
+        InvalidError: not a financial year, the two years are not consecutive, or it starts before 2000 or
+            after 2100.
     """
     if isinstance(text, int) and not isinstance(text, bool):
-        return text
+        return _plausible(text, str(text))
     match = _LABEL.match(str(text).strip())
     if match is None:
-        raise InvalidError(f"'{text}' is not a financial year; expected e.g. 2011-12", field="year")
+        shown = str(text).encode("unicode_escape").decode("ascii")[:40]
+        raise InvalidError(f"'{shown}' is not a financial year; expected e.g. 2011-12", field="year")
     first, second = int(match.group(1)), match.group(2)
     expected = f"{(first + 1) % 100:02d}" if len(second) == 2 else str(first + 1)
     if second != expected:
         raise InvalidError(f"'{text}' is not a financial year: it should end in {expected}", field="year")
-    return first
+    return _plausible(first, str(text))
+
+
+def _plausible(year: int, text: str) -> int:
+    if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
+        raise InvalidError(
+            f"'{text}' is not a plausible financial year; expected one from {EARLIEST_DAY.year} to {LATEST_DAY.year}",
+            field="year",
+        )
+    return year
 
 
 def overlap_days(year: int, start: date, end: date | None) -> int:

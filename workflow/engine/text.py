@@ -1,0 +1,182 @@
+"""What people type, checked the same way wherever it comes in (YAML files, web forms, the command line):
+single-line text, multi-line text, email addresses, dates, amounts of money and ids.
+
+Each rule is a function raising :class:`InvalidError` with the field, for use cases and boundaries, and an
+``Annotated`` type for pydantic specs (a file's problem then names its line). The limits are deliberately
+generous: they refuse what can only be a mistake or an attack, never a real programme.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BeforeValidator
+
+from .errors import InvalidError
+
+#: Control characters (Unicode category Cc: C0, DEL and C1) but TAB, and the Unicode line and paragraph
+#: separators: none belongs in a name, a title or any other one-line field.
+_NOT_ON_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+#: Dates outside these are typing mistakes (a year 20277, a year 0027), not plans.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+#: The largest amount of money banns accepts: far above any partnership's budget.
+LARGEST_AMOUNT = Decimal("100000000000.00")
+PENNY = Decimal("0.01")
+#: Ids are PostgreSQL ``integer`` columns: an id above this cannot exist.
+LARGEST_ID = 2**31 - 1
+MAX_EMAIL_LENGTH = 320
+
+_NAMES = {"\x00": "NUL", "\t": "tab", "\n": "line feed", "\r": "carriage return", "\x7f": "DEL"}
+
+
+def _describe(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    name = _NAMES.get(char) or ("line separator" if char in "\u2028\u2029" else "control character")
+    return f"a {name} ({code})"
+
+
+def single_line_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a one-line field (a line break, NUL or other control character), or None."""
+    found = _NOT_ON_ONE_LINE.search(value)
+    if found is None:
+        return None
+    return f"contains {_describe(found.group())} at character {found.start() + 1}; write it on one line, as plain text"
+
+
+def nul_problem(value: str) -> str | None:
+    """Why ``value`` cannot be stored at all (it holds a NUL character), or None."""
+    at = value.find("\x00")
+    return None if at < 0 else f"contains a NUL character (U+0000) at character {at + 1}, which cannot be stored"
+
+
+def single_line(value: str, field: str, label: str | None = None) -> str:
+    """``value`` itself if it fits on one line.
+
+    Raises:
+        InvalidError: it holds a line break, NUL or other control character (TAB is allowed).
+    """
+    problem = single_line_problem(value)
+    if problem:
+        raise InvalidError(f"{label or field.replace('_', ' ').capitalize()} {problem}", field=field)
+    return value
+
+
+def no_nul(value: str, field: str, label: str | None = None) -> str:
+    """``value`` itself if it holds no NUL character (multi-line text: line breaks are fine).
+
+    Raises:
+        InvalidError: it holds a NUL.
+    """
+    problem = nul_problem(value)
+    if problem:
+        raise InvalidError(f"{label or field.replace('_', ' ').capitalize()} {problem}", field=field)
+    return value
+
+
+def email_problem(value: str) -> str | None:
+    """Why ``value`` is not an email address (checked by email-validator, without asking DNS), or None."""
+    if len(value) > MAX_EMAIL_LENGTH:
+        return f"is too long for an email address (at most {MAX_EMAIL_LENGTH} characters)"
+    try:
+        validate_email(value, check_deliverability=False, allow_display_name=False)
+    except EmailNotValidError as exc:
+        return f"'{_short(value)}' is not an email address: {exc}"
+    return None
+
+
+def email_address(value: str, field: str = "email") -> str:
+    """The address in lower case, as banns stores it.
+
+    Raises:
+        InvalidError: not an email address.
+    """
+    value = value.strip()
+    problem = email_problem(value)
+    if problem:
+        raise InvalidError(f"Email address {problem}" if problem.startswith("is") else problem, field=field)
+    return value.lower()
+
+
+def day_problem(day: date) -> str | None:
+    """Why ``day`` cannot be a date in a programme (before 2000 or after 2100), or None."""
+    if EARLIEST_DAY <= day <= LATEST_DAY:
+        return None
+    return f"{day.isoformat()} is not a plausible date; expected a date from {EARLIEST_DAY.year} to {LATEST_DAY.year}"
+
+
+def check_day(day: date, field: str, label: str | None = None) -> date:
+    """Raises: InvalidError: ``day`` is before 2000 or after 2100."""
+    problem = day_problem(day)
+    if problem:
+        raise InvalidError(f"{label}: {problem}" if label else problem[:1].upper() + problem[1:], field=field)
+    return day
+
+
+def amount_problem(amount: Decimal) -> str | None:
+    """Why ``amount`` is not an amount of money banns holds (not finite, over £100bn, not whole pence), or None."""
+    if not amount.is_finite():
+        return f"{amount} is not an amount banns can hold"
+    if abs(amount) > LARGEST_AMOUNT:
+        return f"£{amount:,} is not an amount banns can hold: the most is £{LARGEST_AMOUNT:,.0f}"
+    if amount != amount.quantize(PENNY):
+        return f"£{amount} is not a whole number of pence"
+    return None
+
+
+def check_amount(amount: Decimal, field: str = "amount") -> Decimal:
+    """Raises: InvalidError: see :func:`amount_problem`."""
+    problem = amount_problem(amount)
+    if problem:
+        raise InvalidError(problem, field=field)
+    return amount
+
+
+def is_id(value: int) -> bool:
+    """Whether ``value`` could be the id of a row (1 to 2,147,483,647)."""
+    return 1 <= value <= LARGEST_ID
+
+
+def _short(value: str) -> str:
+    shown = value.encode("unicode_escape").decode("ascii")
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+# --- the same rules as pydantic types, for specs read from YAML or forms ------------------------------------
+
+
+def _pydantic(problem_of: Any, kind: type) -> Any:
+    """A pydantic validator raising ``ValueError`` with the rule's problem; other types are left to pydantic."""
+
+    def check(value: Any) -> Any:
+        problem = problem_of(value) if isinstance(value, kind) else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return check
+
+
+def _email(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    problem = email_problem(value.strip())
+    if problem:
+        raise ValueError(problem)
+    return value.strip().lower()
+
+
+#: One line of text: a name, title, period, category, role... (checked before any stripping of spaces).
+SingleLine = Annotated[str, BeforeValidator(_pydantic(single_line_problem, str))]
+#: Text that may run over lines (a description, a note): no NUL.
+MultiLine = Annotated[str, BeforeValidator(_pydantic(nul_problem, str))]
+#: An email address, lower-cased.
+EmailAddress = Annotated[str, AfterValidator(_email)]
+#: A date from 2000 to 2100.
+Day = Annotated[date, AfterValidator(_pydantic(day_problem, date))]
+#: A finite amount of whole pence, at most £100bn either way.
+Amount = Annotated[Decimal, AfterValidator(_pydantic(amount_problem, Decimal))]
