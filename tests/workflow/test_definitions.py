@@ -49,7 +49,7 @@ EXPECTED: dict[str, tuple[int, str, str]] = {
     "quorum_both_count_and_fraction.yaml": (
         26,
         "gates.courtship.sign_off.quorum",
-        "exactly one of 'count' or 'fraction'",
+        "exactly one of 'share' (majority, two_thirds or all), 'count' or 'fraction'",
     ),
     "reminder_unknown_stage.yaml": (39, "reminders[0].stages[1]", "unknown stage 'transfer'"),
     "returns_to_later_stage.yaml": (11, "stages[1].returns_to[0]", "earlier stage: courtship"),

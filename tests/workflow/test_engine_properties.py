@@ -157,7 +157,12 @@ def oracle(session: Session, pid: int, subject: str) -> bool:
         members = {pe for pe, ro, _ in held if ro == "steering_member"}
         approving = {pe for (pe, ro, _), d in latest.items() if ro == "steering_member" and d == "approve"}
         q = rules.quorum
-        needed = q.count if q.count is not None else max(1, math.ceil(q.fraction * len(members)))
+        n = len(members)
+        by_share = {"majority": n // 2 + 1, "two_thirds": math.ceil(2 * n / 3), "all": n}
+        if q.share is not None:
+            needed = max(1, by_share[q.share])
+        else:
+            needed = q.count if q.count is not None else max(1, math.ceil(q.fraction * n))
         if len(approving) < needed:
             return False
         present = {pa for (_, ro, pa) in latest if ro == "steering_member"}

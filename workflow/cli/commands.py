@@ -12,21 +12,20 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..engine import schema
-from ..engine.db import Database
-from ..engine.definitions import Definition, DefinitionError, definition_files, load_definition
 from ..engine.errors import BannsError, InvalidError
-from ..engine.importer import ProgrammeFileError, load_programme
-from ..engine.registry import Registry
-from ..engine.yamlsource import Problem
-from ..settings import Settings, load_settings, write_instance_config
-from .gate import COMMANDS, print_programme
+from .gate import COMMANDS, by_option, expect_option, print_programme
 from .support import PROGRAMME_ID, BannsGroup, ConfigFileError, Context, RootGroup, pass_context
+
+if TYPE_CHECKING:  # the engine, Alembic and the definitions load only for the command that needs them
+    from ..engine.definitions import Definition
+    from ..engine.yamlsource import Problem
+    from ..settings import Settings
 
 
 @click.group(cls=RootGroup, name="banns")
@@ -54,6 +53,8 @@ def main(ctx: click.Context, instance: Path | None) -> None:
 @pass_context
 def init(ctx: Context) -> None:
     """Create the instance folder, its config (with a new secret key) and the database."""
+    from ..settings import load_settings, write_instance_config
+
     path, written = write_instance_config(ctx.settings.instance)
     click.echo(f"{'Wrote' if written else 'Kept existing'} {path}")
     ctx.settings = load_settings(ctx.settings.instance)
@@ -76,12 +77,18 @@ def db_upgrade(ctx: Context) -> None:
 @pass_context
 def db_current(ctx: Context) -> None:
     """Show the schema revision of the database and of the code."""
+    from ..engine import schema
+    from ..engine.db import Database
+
     database = Database(ctx.settings.database_url)
     click.echo(f"database: {_revs(schema.current_revisions(database))}; code: {_revs(schema.head_revisions())}")
     database.dispose()
 
 
 def _upgrade(settings: Settings) -> None:
+    from ..engine import schema
+    from ..engine.db import Database
+
     database = Database(settings.database_url)
     before = schema.current_revisions(database)
     click.echo(f"Upgrading {database.engine.url.render_as_string()} from {_revs(before)} ...")
@@ -108,6 +115,8 @@ def definitions() -> None:
 def definitions_check(ctx: Context, paths: tuple[Path, ...]) -> None:
     """Validate definition files (default: the definitions folder). Exits 2 if any is wrong, or if two files
     define the same id."""
+    from ..engine.definitions import definition_files
+
     files = definition_files(paths or [ctx.settings.definitions_dir])
     if not files:
         raise InvalidError(f"no .yaml files in {', '.join(map(str, paths or [ctx.settings.definitions_dir]))}")
@@ -128,6 +137,9 @@ def definitions_check(ctx: Context, paths: tuple[Path, ...]) -> None:
 
 def _checked(files: list[Path]) -> dict[Path, Definition | list[Problem]]:
     """Each file's definition, or its problems; two files with the same id are both wrong."""
+    from ..engine.definitions import DefinitionError, load_definition
+    from ..engine.yamlsource import Problem
+
     checked: dict[Path, Definition | list[Problem]] = {}
     for number, path in enumerate(files, 1):
         if len(files) >= 10:
@@ -152,6 +164,8 @@ def _checked(files: list[Path]) -> dict[Path, Definition | list[Problem]]:
 @pass_context
 def definitions_list(ctx: Context) -> None:
     """List the definitions in the definitions folder."""
+    from ..engine.registry import Registry
+
     catalogue = Registry(ctx.settings.definitions_dir).catalogue()
     for d in catalogue.definitions.values():
         click.echo(f"{d.id:24} v{d.version:<3} {d.title}  ({len(d.stages)} stages)")
@@ -165,6 +179,8 @@ def definitions_list(ctx: Context) -> None:
 @pass_context
 def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
     """Show a definition's stages, gates and rules."""
+    from ..engine.registry import Registry
+
     d = Registry(ctx.settings.definitions_dir).latest(definition_id)
     if as_json:
         click.echo(d.model_dump_json(indent=2, by_alias=True, exclude={"source_text"}))
@@ -186,7 +202,11 @@ def _rules_text(d: Definition, rules: Any) -> str:
         parts.append("each partner's signatory")
     if rules.quorum:
         q = rules.quorum
-        need = f"{q.count} steering members" if q.count else f"{q.fraction:%} of the steering group"
+        shares = {"majority": "a majority of", "two_thirds": "two thirds of", "all": "all of"}
+        if q.share:
+            need = f"{shares[q.share]} the steering group"
+        else:
+            need = f"{q.count} steering members" if q.count else f"at least {q.fraction:%} of the steering group"
         parts.append(need + (", one of each partner taking part" if q.each_partner_present else ""))
     parts += [
         f"the {d.role_title[r]}" + (" of each partner" if d.role_scope[r] == "partner" else "") for r in rules.roles
@@ -207,6 +227,8 @@ def programme() -> None:
 @pass_context
 def programme_import(ctx: Context, files: tuple[Path, ...]) -> None:
     """Start programmes described in YAML files (see examples/). All files are checked before any starts."""
+    from ..engine.importer import ProgrammeFileError, load_programme
+
     specs = []
     problems = []
     for path in files:
@@ -275,13 +297,76 @@ def programme_migrate(ctx: Context, programme_id: int, reason: str) -> None:
     click.echo(f"Programme {view.id} now runs on {view.definition_id} version {view.definition_version}")
 
 
-@main.command()
+class StagePlan(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
+    """A stage's planned dates, ``STAGE=START:END`` (YYYY-MM-DD; either may be empty to clear it)."""
+
+    name = "STAGE=START:END"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        stage, equals, dates = str(value).partition("=")
+        start, colon, end = dates.partition(":")
+        if not (equals and colon and stage.strip()):
+            self.fail(f"'{value}' is not STAGE=START:END (e.g. courtship=2027-01-04:2027-03-31)", param, ctx)
+        return stage.strip(), self._day(start, value, param, ctx), self._day(end, value, param, ctx)
+
+    def _day(self, text: str, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date | None:
+        if not text.strip():
+            return None
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            self.fail(f"'{text}' in '{value}' is not a date (YYYY-MM-DD)", param, ctx)
+
+
+@programme.command("edit")
 @click.argument("programme_id", type=PROGRAMME_ID)
+@click.option("--name", help="The new name.")
+@click.option("--description", help="The new description.")
+@click.option("--plan", "plans", multiple=True, type=StagePlan(), help="A stage's planned dates (repeatable).")
+@by_option
+@expect_option
+@pass_context
+def programme_edit(
+    ctx: Context,
+    programme_id: int,
+    name: str | None,
+    description: str | None,
+    plans: tuple[tuple[str, date | None, date | None], ...],
+    by: str | None,
+    expect_version: int | None,
+) -> None:
+    """Change a programme's name, description or planned stage dates (what is not given stays)."""
+    if name is None and description is None and not plans:
+        raise click.UsageError("give --name, --description or --plan")
+    current = ctx.programmes.get(programme_id)
+    view = ctx.programmes.edit(
+        programme_id,
+        name=current.name if name is None else name,
+        description=current.description if description is None else description,
+        plan={stage: (start, end) for stage, start, end in plans},
+        actor=ctx.actor(by),
+        expected_version=expect_version,
+    )
+    click.echo(f"Programme {view.id}: {view.name} (version {view.version})")
+    for p in view.plan:
+        if p.stage in {stage for stage, _, _ in plans}:
+            click.echo(f"  {p.title}: {p.planned_start or 'no start'} to {p.planned_end or 'no end'}")
+
+
+@main.command()
+@click.argument("programme_id", type=PROGRAMME_ID, required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the events as JSON, with their data.")
 @pass_context
-def history(ctx: Context, programme_id: int, as_json: bool) -> None:
-    """The programme's event log, oldest first."""
-    events = ctx.programmes.history(programme_id)
+def history(ctx: Context, programme_id: int | None, as_json: bool) -> None:
+    """The programme's event log, oldest first; with no ID, the site's own (accounts and admin rights)."""
+    if programme_id is None:
+        from .audit import site_history
+
+        events = site_history(ctx.programmes.db)
+    else:
+        events = ctx.programmes.history(programme_id)
     if as_json:
         click.echo(json.dumps([e.to_json() for e in events], indent=2))
         return
@@ -289,6 +374,8 @@ def history(ctx: Context, programme_id: int, as_json: bool) -> None:
         move = f" {e.from_state + ' ' if e.from_state else ''}-> {e.to_state}" if e.to_state else ""
         reason = f": {e.reason}" if e.reason else ""
         click.echo(f"{e.seq:>4} {e.at:%Y-%m-%d %H:%M} UTC  {e.actor:24} {e.kind}{move}{reason}")
+    if not events and programme_id is None:
+        click.echo("The site's log is empty.")
 
 
 for _command in COMMANDS:

@@ -11,6 +11,7 @@ naming file, line and field, and raises :class:`DefinitionError` with all of the
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import cached_property
@@ -91,17 +92,43 @@ class Criterion(_Spec):
 
 
 class Quorum(_Spec):
-    """``count`` approvals, or a ``fraction`` of the steering group; optionally one member of each partner."""
+    """How many of the current steering group must approve; exactly one measure, counted over the members of
+    the current partners when the gate is judged (so it adapts when a partner withdraws or joins):
 
+    - ``share: majority``: more than half (8 of 14, 7 of 13); ``two_thirds``: at least two thirds (10 of 14);
+      ``all``: every member;
+    - ``count: N``: at least N approvals;
+    - ``fraction: F``: at least that share, rounded up: ``0.5`` of 14 is 7, which is half, not a majority.
+
+    ``each_partner_present``: also, a steering member of every partner has taken part."""
+
+    share: Literal["majority", "two_thirds", "all"] | None = None
     count: PositiveInt | None = None
     fraction: Annotated[Decimal, Field(gt=0, le=1)] | None = None
     each_partner_present: bool = False
 
     @model_validator(mode="after")
     def _one_measure(self) -> Quorum:
-        if (self.count is None) == (self.fraction is None):
-            raise ValueError("give exactly one of 'count' or 'fraction'")
+        if sum(m is not None for m in (self.share, self.count, self.fraction)) != 1:
+            raise ValueError("give exactly one of 'share' (majority, two_thirds or all), 'count' or 'fraction'")
         return self
+
+    def needed(self, members: int) -> int:
+        """Approvals needed from a steering group of ``members`` (at least one)."""
+        if self.count is not None:
+            return self.count
+        if self.share == "majority":
+            return members // 2 + 1
+        if self.share == "two_thirds":
+            return max(1, -(-2 * members // 3))
+        if self.share == "all":
+            return max(1, members)
+        return max(1, math.ceil((self.fraction or 0) * members))
+
+    @property
+    def measure(self) -> str:
+        """What the rule asks, as data: ``majority``, ``two_thirds``, ``all``, ``count`` or ``fraction``."""
+        return self.share or ("count" if self.count is not None else "fraction")
 
 
 class SignOffRules(_Spec):

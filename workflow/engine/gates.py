@@ -11,7 +11,6 @@ resubmission; changed evidence asks everyone again.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -216,11 +215,11 @@ def _quorum(
     members = {m for p in inputs.partners for m in inputs.holders.get(Capacity("steering_member", p), ())}
     steering = {key: d for key, d in per_person.items() if key[1].role == "steering_member"}
     approving = {person for (person, _), d in steering.items() if d.decision == APPROVE}
-    assert quorum.count is not None or quorum.fraction is not None
-    needed = quorum.count if quorum.count is not None else max(1, math.ceil((quorum.fraction or 0) * len(members)))
+    needed = quorum.needed(len(members))
     met = len(approving) >= needed
+    rule = {"majority": " (a majority)", "two_thirds": " (two thirds)", "all": " (all of them)"}.get(quorum.measure, "")
     if members:
-        detail = f"{len(approving)} of {len(members)} members approved, {needed} needed"
+        detail = f"{len(approving)} of {len(members)} members approved, {needed} needed{rule}"
     else:
         detail = "nobody is named as a steering group member"
     requirements.append(Requirement("sign_off", "Steering group quorum", met, detail))
