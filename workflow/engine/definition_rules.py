@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .definitions import BUILT_IN_ROLES, ENGINE_MOVES, Definition
-from .figures import figure_checks
+from .definitions import BUILT_IN_ROLES, ENGINE_MOVES, Criterion, Definition
+from .figures import figure_checks, limits_of
 
 #: A problem: the path of the field in the document, and what is wrong with it.
 Found = tuple[tuple[str | int, ...], str]
@@ -76,11 +76,7 @@ def _gate_problems(d: Definition) -> Iterator[Found]:
                 if role not in roles:
                     yield ("gates", stage_id, rules_key, "roles", j), _unknown("role", role, roles)
         for j, criterion in enumerate(gate.criteria):
-            if criterion.figures and criterion.figures not in figure_checks():
-                yield (
-                    ("gates", stage_id, "criteria", j, "figures"),
-                    _unknown("figure check", criterion.figures, figure_checks()),
-                )
+            yield from _figure_problems(("gates", stage_id, "criteria", j), criterion)
         if gate.waiver and not d.stage_by_id[stage_id].optional:
             yield ("gates", stage_id, "waiver"), f"stage '{stage_id}' is not optional, so it cannot be waived"
     for i, stage in enumerate(d.stages):
@@ -177,3 +173,21 @@ def _not_earlier(d: Definition, index: int, target: str) -> str:
 def _unknown(what: str, value: str, known: Iterable[str]) -> str:
     options = ", ".join(sorted(known)) or "none"
     return f"unknown {what} '{value}'; expected one of: {options}"
+
+
+def _figure_problems(path: tuple[str | int, ...], criterion: Criterion) -> Iterator[Found]:
+    """The figure check a criterion names exists, and gets exactly the limits it takes."""
+    if criterion.figures is None:
+        if criterion.years is not None:
+            yield (*path, "years"), "'years' is a limit for a figure check; this criterion names none ('figures')"
+        return
+    check = figure_checks().get(criterion.figures)
+    if check is None:
+        yield (*path, "figures"), _unknown("figure check", criterion.figures, figure_checks())
+        return
+    required, optional = limits_of(check)
+    given = set(criterion.figure_params)
+    for name in sorted(required - given):
+        yield (*path, name), f"the figure check '{criterion.figures}' needs '{name}', its limit"
+    for name in sorted(given - required - optional):
+        yield (*path, name), f"the figure check '{criterion.figures}' takes no '{name}'"

@@ -89,6 +89,13 @@ class Criterion(_Spec):
     title: Title
     required: bool = True
     figures: Id | None = None
+    #: The limit a figure check takes, where it takes one (``payback_within``, ``each_partner_saves_by``).
+    years: PositiveInt | None = None
+
+    @property
+    def figure_params(self) -> dict[str, int]:
+        """What the figure check is called with besides the programme."""
+        return {"years": self.years} if self.years is not None else {}
 
 
 class Quorum(_Spec):

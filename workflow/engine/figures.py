@@ -7,14 +7,20 @@ money: the money package registers ``savings_by_year``, ``payback_year`` and ``c
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-#: ``check(session, programme_id) -> (met, a sentence saying why)``
-FigureCheck = Callable[[Session, int], tuple[bool, str]]
+if TYPE_CHECKING:
+    from .definitions import Criterion
+
+#: ``check(session, programme_id, **limits) -> (met, a sentence saying why)``; limits (``years``) come from the
+#: criterion in the lifecycle file.
+FigureCheck = Callable[..., tuple[bool, str]]
 
 
 @cache
@@ -23,10 +29,21 @@ def figure_checks() -> dict[str, FigureCheck]:
     return {ep.name: ep.load() for ep in entry_points(group="banns.figures")}
 
 
-def check_figures(session: Session, programme_id: int, names: Iterable[str]) -> dict[str, tuple[bool, str]]:
-    """Run the named checks on one programme (inside the caller's transaction)."""
+def limits_of(check: FigureCheck) -> tuple[set[str], set[str]]:
+    """The limits a check takes: (required, optional) parameter names beyond the session and programme."""
+    params = list(inspect.signature(check).parameters.values())[2:]
+    required = {p.name for p in params if p.default is inspect.Parameter.empty}
+    return required, {p.name for p in params} - required
+
+
+def check_figures(session: Session, programme_id: int, criteria: Iterable[Criterion]) -> dict[str, tuple[bool, str]]:
+    """Run the figure checks the criteria name on one programme (inside the caller's transaction), by
+    criterion id."""
     checks = figure_checks()
-    return {
-        name: checks[name](session, programme_id) if name in checks else (False, f"no check named '{name}'")
-        for name in dict.fromkeys(names)
-    }
+    found: dict[str, tuple[bool, str]] = {}
+    for c in criteria:
+        if c.figures is None:
+            continue
+        check = checks.get(c.figures)
+        found[c.id] = check(session, programme_id, **c.figure_params) if check else (False, f"no check '{c.figures}'")
+    return found

@@ -95,8 +95,8 @@ def read_gate_inputs(session: Session, programme: Programme, definition: Definit
 def figures_for(session: Session, programme: Programme, definition: Definition) -> dict[str, tuple[bool, str]]:
     """The figure checks named by the current gate's criteria, run on this programme."""
     gate = definition.gates.get(programme.state)
-    names = [c.figures for c in gate.criteria if c.figures] if gate else []
-    return check_figures(session, programme.id, names) if names else {}
+    criteria = [c for c in gate.criteria if c.figures] if gate else []
+    return check_figures(session, programme.id, criteria) if criteria else {}
 
 
 def evidenced(session: Session, programme: Programme) -> frozenset[str]:

@@ -108,7 +108,7 @@ def evaluate(
     missing, short = [], []
     for criterion in criteria or []:
         if criterion.figures:
-            met, why = inputs.figures.get(criterion.figures, (False, "the figures have not been checked"))
+            met, why = inputs.figures.get(criterion.id, (False, "the figures have not been checked"))
         else:
             met, why = criterion.id in inputs.evidenced, ""
         requirements.append(Requirement("criterion", criterion.title, met, why, required=criterion.required))
