@@ -27,7 +27,8 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 from wtforms.validators import ValidationError as WTFValidationError
 
 from workflow.engine.errors import InvalidError
-from workflow.engine.importer import LARGEST_POPULATION, PARTNER_KINDS
+from workflow.engine.importer import LARGEST_POPULATION
+from workflow.engine.kinds import PARTNER_KINDS
 from workflow.engine.text import day_problem, email_problem, nul_problem, single_line_problem
 from workflow.money.pounds import parse_pounds
 

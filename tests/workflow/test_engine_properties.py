@@ -143,8 +143,15 @@ def oracle(session: Session, pid: int, subject: str) -> bool:
         wanted |= {("signatory", p) for p in partners}
     if rules.quorum:
         wanted |= {("steering_member", p) for p in partners}
+    kind_of = dict(session.execute(select(Partner.id, Partner.kind).where(Partner.programme_id == pid)).all())
     for role in rules.roles:
-        wanted |= {(role, p) for p in partners} if DEFINITION.role_scope[role] == "partner" else {(role, None)}
+        if DEFINITION.role_scope[role] != "partner":
+            wanted.add((role, None))
+            continue
+        limited = next((r.kinds for r in DEFINITION.roles if r.id == role), None)
+        families = {"council": COUNCIL_KINDS, "nhs": NHS_KINDS, "company": {"company", "mutual"}}
+        allowed = None if limited is None else set().union(*(families.get(k, {k}) for k in limited))
+        wanted |= {(role, p) for p in partners if allowed is None or kind_of[p] in allowed}
     if any(d == "reject" and (role, partner) in wanted for (_, role, partner), d in latest.items()):
         return False
 
@@ -169,6 +176,25 @@ def oracle(session: Session, pid: int, subject: str) -> bool:
         if q.each_partner_present and not partners <= present:
             return False
     return True
+
+
+COUNCIL_KINDS = {
+    "district_council",
+    "county_council",
+    "unitary_council",
+    "metropolitan_council",
+    "london_borough",
+    "welsh_council",
+    "scottish_council",
+    "northern_ireland_council",
+}
+NHS_KINDS = {
+    "nhs_trust",
+    "nhs_foundation_trust",
+    "integrated_care_board",
+    "welsh_health_board",
+    "scottish_health_board",
+}
 
 
 def _no_fsync(dbapi_connection: Any, _record: Any) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from .definitions import BUILT_IN_ROLES, ENGINE_MOVES, Criterion, Definition
 from .figures import figure_checks, limits_of
+from .kinds import FAMILIES, PARTNER_KINDS
+from .kinds import unknown as unknown_kinds
 
 #: A problem: the path of the field in the document, and what is wrong with it.
 Found = tuple[tuple[str | int, ...], str]
@@ -33,6 +35,10 @@ def _stage_problems(d: Definition, outcome_ids: set[str]) -> Iterator[Found]:
     for i, role in enumerate(d.roles):
         if role.id in BUILT_IN_ROLES:
             yield ("roles", i, "id"), f"'{role.id}' is a built-in role; choose another id"
+        for j, name in enumerate(unknown_kinds(role.kinds or [])):
+            yield ("roles", i, "kinds", j), _unknown("partner kind or family", name, [*FAMILIES, *PARTNER_KINDS])
+        if role.kinds is not None and role.scope != "partner":
+            yield ("roles", i, "kinds"), "only a role held per partner ('scope: partner') can be limited to kinds"
     for i, stage in enumerate(d.stages):
         if stage.next is not None and stage.next not in states:
             yield ("stages", i, "next"), _unknown("stage or outcome", stage.next, states)

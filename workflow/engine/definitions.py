@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .errors import BannsError
+from .kinds import expand
 from .text import MultiLine, SingleLine
 from .yamlsource import SourceError, load_yaml, pydantic_problems, read_source
 
@@ -55,6 +56,9 @@ class Role(_Spec):
     id: Id
     title: Title
     scope: Literal["partner", "programme"] = "partner"
+    #: The partner kinds (or families: council, nhs, fire, police, company, government, other) the role applies
+    #: to; none given: every partner. See :mod:`workflow.engine.kinds`.
+    kinds: list[Id] | None = None
 
 
 class PartnerRules(_Spec):
@@ -229,6 +233,11 @@ class Definition(_Spec):
     def role_title(self) -> dict[str, str]:
         titles = {k: k.replace("_", " ") for k in BUILT_IN_ROLES}
         return {**titles, **{r.id: r.title for r in self.roles}}
+
+    @cached_property
+    def role_kinds(self) -> dict[str, frozenset[str]]:
+        """The partner kinds each limited role applies to (roles for every partner are absent)."""
+        return {r.id: expand(r.kinds) for r in self.roles if r.kinds is not None}
 
     @property
     def first_stage(self) -> str:

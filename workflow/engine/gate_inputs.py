@@ -60,6 +60,7 @@ def gate_inputs(
             names[r.person_id] = r.person.name
     return gates.GateInputs(
         partners=current,
+        kinds={p.id: p.kind for p in programme.partners if p.withdrawn_at is None},
         holders={cap: frozenset(ids) for cap, ids in holders.items()},
         evidenced=frozenset(evidenced) if subject == "gate" else frozenset(),
         decisions=tuple(

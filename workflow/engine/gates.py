@@ -46,8 +46,10 @@ class GateInputs:
     holders: Mapping[Capacity, frozenset[int]]
     evidenced: frozenset[str]
     decisions: tuple[Decision, ...]
-    #: results of the figure checks the criteria name: check name -> (met, why)
+    #: results of the figure checks the criteria name: criterion id -> (met, why)
     figures: Mapping[str, tuple[bool, str]] = field(default_factory=dict)
+    #: each current partner's kind (id to kind), for roles limited to some kinds; empty: every role applies
+    kinds: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,14 @@ class GateReport:
     requirements: tuple[Requirement, ...] = field(default=())
 
 
-def required_capacities(definition: Definition, rules: SignOffRules, partners: Mapping[int, str]) -> list[Capacity]:
-    """Every capacity whose holders are asked to sign under ``rules`` (quorum: each steering member)."""
+def required_capacities(
+    definition: Definition,
+    rules: SignOffRules,
+    partners: Mapping[int, str],
+    kinds: Mapping[int, str] | None = None,
+) -> list[Capacity]:
+    """Every capacity whose holders are asked to sign under ``rules`` (quorum: each steering member). A role
+    limited to some partner kinds is asked only of partners of those kinds (``kinds``: partner id to kind)."""
     wanted: list[Capacity] = []
     if rules.each_partner:
         wanted += [Capacity("signatory", p) for p in partners]
@@ -77,10 +85,16 @@ def required_capacities(definition: Definition, rules: SignOffRules, partners: M
         wanted += [Capacity("steering_member", p) for p in partners]
     for role in rules.roles:
         if definition.role_scope[role] == "partner":
-            wanted += [Capacity(role, p) for p in partners]
+            wanted += [Capacity(role, p) for p in partners if applies(definition, role, p, kinds)]
         else:
             wanted.append(Capacity(role))
     return list(dict.fromkeys(wanted))
+
+
+def applies(definition: Definition, role: str, partner_id: int, kinds: Mapping[int, str] | None) -> bool:
+    """Whether a partner role is asked of this partner, given its kind (unknown kinds: asked)."""
+    limited = definition.role_kinds.get(role)
+    return limited is None or kinds is None or partner_id not in kinds or kinds[partner_id] in limited
 
 
 def still_asked(
@@ -89,11 +103,12 @@ def still_asked(
     partners: Mapping[int, str],
     holdings: Iterable[tuple[int, Capacity]],
     decided: Iterable[tuple[int, Capacity]],
+    kinds: Mapping[int, str] | None = None,
 ) -> list[tuple[int, Capacity]]:
     """Who is still asked to decide in an open round, and in which capacity: every (person, capacity) that
     ``rules`` ask for, that the person holds (``holdings``), and in which they have not yet decided in this
     round (``decided``). The one answer to "whom are we waiting for" (gate page, my work, reminders)."""
-    wanted = set(required_capacities(definition, rules, partners))
+    wanted = set(required_capacities(definition, rules, partners, kinds))
     done = set(decided)
     return [(person, cap) for person, cap in holdings if cap in wanted and (person, cap) not in done]
 
@@ -122,7 +137,7 @@ def evaluate(
             + "; ".join(f"'{m}'" for m in missing)
         )
 
-    wanted = set(required_capacities(definition, rules, inputs.partners))
+    wanted = set(required_capacities(definition, rules, inputs.partners, inputs.kinds))
     per_person = _per_person(inputs.decisions, wanted, inputs.holders)
     latest = _per_capacity(per_person)
     for d in latest.values():
@@ -191,6 +206,8 @@ def _per_partner(
     nobody: list[str] = []
     title = definition.role_title[role]
     for partner_id, name in inputs.partners.items():
+        if not applies(definition, role, partner_id, inputs.kinds):
+            continue
         cap = Capacity(role, partner_id)
         met = cap in approvals
         holders = inputs.holders.get(cap, frozenset())

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from .errors import BannsError
+from .kinds import PARTNER_KINDS
 from .text import Amount, Day, EmailAddress, MultiLine, SingleLine
 from .yamlsource import Located, SourceError, load_yaml, load_yaml_file, pydantic_problems
 
@@ -20,24 +21,6 @@ RoleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_leng
 #: More people than any body in the UK serves; a bigger number is a typing mistake.
 LARGEST_POPULATION = 100_000_000
 
-PARTNER_KINDS = (
-    "district_council",
-    "county_council",
-    "unitary_council",
-    "metropolitan_council",
-    "london_borough",
-    "welsh_council",
-    "scottish_council",
-    "northern_ireland_council",
-    "nhs_trust",
-    "integrated_care_board",
-    "fire_authority",
-    "police",
-    "government_department",
-    "company",
-    "mutual",
-    "other",
-)
 Nation = Literal["england", "wales", "scotland", "northern_ireland"]
 
 

@@ -340,7 +340,7 @@ def _due(actor: Actor, p: Programme, d: Definition, current: list[SignOff], dead
         for s in current
         if s.round == p.sign_off_round and s.subject == subject
     ]
-    waiting = gates.still_asked(d, rules, partners, mine, decided)
+    waiting = gates.still_asked(d, rules, partners, mine, decided, {x.id: x.kind for x in p.partners})
     if not waiting:
         return None
     capacities = tuple(

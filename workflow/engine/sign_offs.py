@@ -222,7 +222,8 @@ class GateUseCases(ProgrammeChanges):
         partner_id: int | None,
     ) -> list[gates.Capacity]:
         current = {p.id: p.name for p in programme.partners if p.withdrawn_at is None}
-        wanted = gates.required_capacities(definition, rules, current)
+        kinds = {p.id: p.kind for p in programme.partners}
+        wanted = gates.required_capacities(definition, rules, current, kinds)
         held = {gates.Capacity(r.role, r.partner_id) for r in programme.roles if r.person_id == person.id}
         mine = [
             c

@@ -195,7 +195,9 @@ def _waiting_on(programme: Programme, definition: Definition, decisions: list[Si
             cap.partner_id,
             partners.get(cap.partner_id) if cap.partner_id else None,
         )
-        for person, cap in gates.still_asked(definition, rules, partners, holdings, decided)
+        for person, cap in gates.still_asked(
+            definition, rules, partners, holdings, decided, {p.id: p.kind for p in programme.partners}
+        )
     )
 
 
