@@ -29,7 +29,7 @@ if __package__ in (None, ""):
 import sqlalchemy  # noqa: E402
 import transitions  # noqa: E402
 
-from bench import breakdown, machines, portfolio  # noqa: E402
+from bench import breakdown, cli_startup, machines, portfolio  # noqa: E402
 from bench.advance import Result, measure  # noqa: E402
 from bench.experiments import VARIANTS, check  # noqa: E402
 from bench.prepare import definitions_folder  # noqa: E402
@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         for target in _fresh(Path(tmp), args.sqlite_only):
             print("\n".join(portfolio.compare(target.url, target.name, repeats=5 if args.quick else 15)), flush=True)
+        _section("The command line: `banns --help` in a new process (median of 5)")
+        print("\n".join(cli_startup.measure()), flush=True)
     print(f"\n(bench took {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
     return 0
 

@@ -104,3 +104,18 @@ def test_money_commands_print_figures_and_json(banns_money, sample, tmp_path) ->
     assert bad.exit_code == 2 and "not a whole number of pence" in bad.output
     wrong = banns_money("money", "confidence", sample.id, "2028-Q1", "purple", "--commentary", "x", ok=False)
     assert wrong.exit_code == 2 and "expected one of: Green, Amber/Green, Amber, Amber/Red, Red" in wrong.output
+
+
+def test_shares_print_with_the_same_precision_in_text_and_json(banns_money, sample, tmp_path) -> None:
+    path = tmp_path / "figures.yaml"
+    path.write_text(FIGURES, encoding="utf-8")
+    banns_money("money", "import", sample.id, path)
+    in_json = json.loads(banns_money("money", "shares", sample.id, "--json").output)[0]["shares"]
+    text = banns_money("money", "shares", sample.id).output
+    for name, value in in_json.items():
+        assert len(value.split(".")[1]) == 4 and f"{value}%  {name}" in text
+    what_if = json.loads(banns_money("money", "what-if", sample.id, SM, "--json").output)
+    text = banns_money("money", "what-if", sample.id, SM).output
+    after = what_if["shares_after"]
+    assert f"{NB} {what_if['shares_before'][NB]}% -> {after[NB]}%" in text
+    assert f"{SM} {what_if['shares_before'][SM]}% -> 0.0000%" in text

@@ -84,7 +84,7 @@ def signers(view: dict[str, Any], stage: str, subject: str = "gate") -> list[str
 
 def sign_all(cli: Any, pid: int, emails: list[str]) -> None:
     for email in emails:
-        assert "approved" in cli("sign", pid, "approve", "--as", email).output
+        assert "approved" in cli("sign", pid, "approve", "--as", email, "--all-capacities").output
 
 
 def complete_gate(cli: Any, pid: int, stage: str) -> None:
@@ -127,7 +127,10 @@ def honest_conversation_with_a_rejection(cli: Any, pid: int) -> None:
     record_evidence(cli, pid, "honest_conversation")
     cli("request", pid, "--by", PRIYA)
     sign_all(cli, pid, [TOM, AISHA, HELEN])
-    assert "Gareth Evans: rejected" in cli("sign", pid, "reject", "--as", GARETH, "--comment", why).output
+    assert (
+        "Gareth Evans: rejected"
+        in cli("sign", pid, "reject", "--as", GARETH, "--comment", why, "--all-capacities").output
+    )
 
     out = refused(cli, "advance", pid)
     assert f"rejected by Gareth Evans as signatory of {EASTVALE}: '{why}'" in out

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from ..engine.audit import ChainReport, verify_chains
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+
+if TYPE_CHECKING:  # the engine loads only when a command runs, so that `banns --help` starts quickly
+    from ..engine.audit import ChainReport
+    from ..engine.db import Database
+    from ..engine.views import EventView
 
 FAULTS = {
     "content_changed": "its content no longer matches its hash (the entry was edited)",
@@ -31,6 +36,8 @@ def verify(ctx: Context, programme_id: int | None, every: bool, site: bool) -> N
     """Check the hash chains; exit 1 naming the first broken entry of each broken chain."""
     if programme_id is None and not (every or site):
         raise click.UsageError("give a programme ID, --site or --all")
+    from ..engine.audit import verify_chains
+
     reports = verify_chains(ctx.programmes.db, programme_id, site=site and programme_id is None)
     for report in reports:
         click.echo(_line(report))
@@ -46,3 +53,15 @@ def _line(report: ChainReport) -> str:
     if report.intact:
         return f"{name}: {report.events} event(s), chain verifies"
     return f"{name}: BROKEN at event {report.broken_at}: {FAULTS[report.fault or 'content_changed']}"
+
+
+def site_history(db: Database) -> list[EventView]:
+    """The site's own log (accounts and admin rights: events outside any programme), oldest first."""
+    from sqlalchemy import select
+
+    from ..engine.models import Event
+    from ..engine.view_builder import event_view
+
+    with db.read() as session:
+        rows = session.scalars(select(Event).where(Event.programme_id.is_(None)).order_by(Event.seq))
+        return [event_view(e) for e in rows]

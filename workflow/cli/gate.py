@@ -3,11 +3,15 @@ withdraw, end; people's roles; and how a programme and its gate are printed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..engine.errors import NotFoundError
-from ..engine.views import ProgrammeView
+from ..engine.errors import InvalidError, NotFoundError
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+
+if TYPE_CHECKING:
+    from ..engine.views import AskedView, ProgrammeView
 
 # --- the gate -------------------------------------------------------------------------------------------
 
@@ -64,8 +68,13 @@ def request(
 @click.argument("decision", type=click.Choice(["approve", "reject"]))
 @click.option("--as", "as_", required=True, metavar="EMAIL", help="The person signing.")
 @click.option("--comment", default="", help="Why (required to reject).")
-@click.option("--role", help="Sign only in this role (default: every role you hold that is asked).")
+@click.option("--role", help="Sign only in this role.")
 @click.option("--partner", help="Sign only for this partner (id or name).")
+@click.option(
+    "--all-capacities", "every", is_flag=True, help="Decide in every capacity you hold that the request asks for."
+)
+@click.option("--pack", metavar="HASH", help="Refuse unless the decision pack is still this one (as shown).")
+@click.option("--round", "in_round", type=int, metavar="N", help="Refuse unless the request is still in round N.")
 @expect_option
 @pass_context
 def sign(
@@ -76,12 +85,20 @@ def sign(
     comment: str,
     role: str | None,
     partner: str | None,
+    every: bool,
+    pack: str | None,
+    in_round: int | None,
     expect_version: int | None,
 ) -> None:
-    """Approve or reject the requested sign-off, as a person."""
+    """Approve or reject the requested sign-off, as a person. Someone asked in more than one capacity says
+    which (--role, --partner) or decides in all of them (--all-capacities)."""
+    if every and (role or partner):
+        raise click.UsageError("--all-capacities decides in every capacity; leave out --role and --partner")
     person = ctx.programmes.actor(as_)
     partner_id = _partner_id(ctx, programme_id, partner) if partner else None
     assert person.person_id is not None
+    if not (every or role or partner):
+        role, partner_id = _one_capacity(ctx.programmes.get(programme_id), person.person_id)
     view = ctx.programmes.sign(
         programme_id,
         person.person_id,
@@ -89,10 +106,33 @@ def sign(
         comment,
         role=role,
         partner_id=partner_id,
+        pack=pack,
+        in_round=in_round,
         expected_version=expect_version,
     )
     click.echo(f"{person.name}: {'approved' if decision == 'approve' else 'rejected'}")
     _print_gate(view)
+
+
+def _one_capacity(view: ProgrammeView, person_id: int) -> tuple[str | None, int | None]:
+    """The one capacity in which the open request still asks ``person_id`` to decide (none: the engine says
+    why); refuse to guess when there are several."""
+    asked = view.gate.asked_of(person_id) if view.gate else ()
+    if len(asked) < 2:
+        return (asked[0].role, asked[0].partner_id) if asked else (None, None)
+    lines = "\n".join(
+        f"  {_capacity(a)}: --role {a.role}" + (f' --partner "{a.partner_name}"' if a.partner_name else "")
+        for a in asked
+    )
+    raise InvalidError(
+        f"{asked[0].person_name} is asked to decide in {len(asked)} capacities; choose one with --role "
+        f"(and --partner), or decide in all of them with --all-capacities:\n{lines}",
+        field="role",
+    )
+
+
+def _capacity(asked: AskedView) -> str:
+    return asked.role_title + (f" for {asked.partner_name}" if asked.partner_name else "")
 
 
 # --- moves ----------------------------------------------------------------------------------------------
@@ -253,6 +293,8 @@ def _print_gate(view: ProgrammeView) -> None:
     gate = view.gate
     state = f"sign-off requested (round {gate.round})" if gate.request_open else "sign-off not requested"
     click.echo(f"Gate: {gate.title} - {state}")
+    if gate.request_open and gate.pack_hash:
+        click.echo(f"Decision pack: {gate.pack_hash} (sign with --pack {gate.pack_hash} --round {gate.round})")
     for req in gate.report.requirements:
         mark = "x" if req.met else " "
         extra = f"  ({req.detail})" if req.detail else ""

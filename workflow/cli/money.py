@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from ..engine.errors import InvalidError
+from ..engine.permissions import SYSTEM, Actor
 from ..engine.text import check_day, single_line
 from ..engine.views import _jsonable
 from ..engine.yamlsource import read_source
@@ -20,6 +21,7 @@ from ..money.figures import REQUIREMENTS
 from ..money.pounds import parse_pounds
 from ..money.results import Results
 from ..money.service import Finances
+from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 
 
@@ -47,8 +49,17 @@ def emit(data: Any) -> None:
     click.echo(json.dumps(_jsonable(asdict(data) if hasattr(data, "__dataclass_fields__") else data), indent=2))
 
 
-def partner_id(ctx: Context, programme_id: int, partner: str) -> int:
-    view = ctx.programmes.get(programme_id)
+def share(value: Decimal | str) -> str:
+    """A share in percent, printed with the same four places in text and JSON."""
+    return f"{Decimal(str(value)):.4f}"
+
+
+def shares(values: dict[str, Decimal]) -> dict[str, str]:
+    return {name: share(value) for name, value in values.items()}
+
+
+def partner_id(ctx: Context, programme_id: int, partner: str, actor: Actor = SYSTEM) -> int:
+    view = ctx.programmes.get(programme_id, actor)
     for p in view.partners:
         if partner in (str(p.id), p.name):
             return p.id
@@ -65,10 +76,11 @@ def money() -> None:
 @money.command("results")
 @click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
+@by_option
 @pass_context
-def results_command(ctx: Context, programme_id: int, as_json: bool) -> None:
+def results_command(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
     """Costs, savings, net and cumulative position by year; payback; NPV at 3.5%; sensitivity."""
-    r = finances(ctx).results(programme_id)
+    r = finances(ctx).results(programme_id, actor=ctx.actor(by))
     if as_json:
         click.echo(json.dumps(r.to_json(), indent=2))
         return
@@ -78,17 +90,18 @@ def results_command(ctx: Context, programme_id: int, as_json: bool) -> None:
 @money.command("shares")
 @click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
+@by_option
 @pass_context
-def shares_command(ctx: Context, programme_id: int, as_json: bool) -> None:
+def shares_command(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
     """The splits in force: each partner's share of costs, and of each service's savings."""
-    splits = finances(ctx).splits(programme_id)
+    splits = finances(ctx).splits(programme_id, actor=ctx.actor(by))
     if as_json:
-        emit([asdict(s) for s in splits])
+        emit([{**asdict(s), "shares": shares(s.shares)} for s in splits])
         return
     for s in splits:
         click.echo(f"{s.service or 'Programme costs'} ({s.basis}; re-true above {s.threshold} points)")
-        for name, share in s.shares.items():
-            click.echo(f"  {share:>9}%  {name}")
+        for name, value in s.shares.items():
+            click.echo(f"  {share(value):>9}%  {name}")
 
 
 @money.command("what-if")
@@ -96,13 +109,21 @@ def shares_command(ctx: Context, programme_id: int, as_json: bool) -> None:
 @click.argument("partner")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Withdrawal date (default: today).")
 @json_option
+@by_option
 @pass_context
-def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_json: bool) -> None:
+def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_json: bool, by: str | None) -> None:
     """What PARTNER (id or name) would owe if it withdrew today, and how everyone's shares change."""
     day = check_day(on.date(), "on", "--on") if on else None
-    result = finances(ctx).what_if(programme_id, partner_id(ctx, programme_id, partner), day)
+    actor = ctx.actor(by)
+    result = finances(ctx).what_if(programme_id, partner_id(ctx, programme_id, partner, actor), day, actor=actor)
     if as_json:
-        emit(result)
+        emit(
+            {
+                **asdict(result),
+                "shares_before": shares(result.shares_before),
+                "shares_after": shares(result.shares_after),
+            }
+        )
         return
     owed = result.liability
     click.echo(f"If {owed.partner} withdrew at '{owed.stage}' it would owe £{owed.total:,.2f}:")
@@ -111,7 +132,8 @@ def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_j
     click.echo(
         "Shares: "
         + "; ".join(
-            f"{n} {result.shares_before[n]}% -> {result.shares_after.get(n, '0')}%" for n in result.shares_before
+            f"{n} {share(result.shares_before[n])}% -> {share(result.shares_after.get(n, Decimal(0)))}%"
+            for n in result.shares_before
         )
     )
 
@@ -134,10 +156,11 @@ def status_command(ctx: Context, programme_id: int, requirement: str, as_json: b
 @money.command("benefits")
 @click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
+@by_option
 @pass_context
-def benefits_command(ctx: Context, programme_id: int, as_json: bool) -> None:
+def benefits_command(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
     """Actual savings against plan by year, with variance, and delivery confidence."""
-    report = finances(ctx).benefits(programme_id)
+    report = finances(ctx).benefits(programme_id, actor=ctx.actor(by))
     if as_json:
         emit(report)
         return
@@ -155,12 +178,14 @@ def benefits_command(ctx: Context, programme_id: int, as_json: bool) -> None:
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.option("--period", required=True, help="The reporting period, e.g. 2028-Q1.")
 @json_option
+@by_option
 @pass_context
-def highlight_command(ctx: Context, programme_id: int, period: str, as_json: bool) -> None:
+def highlight_command(ctx: Context, programme_id: int, period: str, as_json: bool, by: str | None) -> None:
     """The steering group's highlight report for a period."""
     period = single_line(period, "period", "The period")
-    view = ctx.programmes.get(programme_id)
-    report = finances(ctx).highlight(programme_id, period, view.gate.report.unmet if view.gate else ())
+    actor = ctx.actor(by)
+    view = ctx.programmes.get(programme_id, actor)
+    report = finances(ctx).highlight(programme_id, period, view.gate.report.unmet if view.gate else (), actor=actor)
     if as_json:
         emit(report)
         return
@@ -183,11 +208,16 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
 @click.argument("category")
 @click.argument("amount", type=POUNDS)
 @click.option("--note", default="")
+@by_option
 @pass_context
-def cost_command(ctx: Context, programme_id: int, on: Any, category: str, amount: Decimal, note: str) -> None:
+def cost_command(
+    ctx: Context, programme_id: int, on: Any, category: str, amount: Decimal, note: str, by: str | None
+) -> None:
     """Record money spent on the programme (counts towards costs incurred to date)."""
     day = check_day(on.date(), "on", "The date")
-    total = finances(ctx).record_cost(programme_id, day, single_line(category, "category"), amount, note)
+    total = finances(ctx).record_cost(
+        programme_id, day, single_line(category, "category"), amount, note, actor=ctx.actor(by)
+    )
     click.echo(f"Recorded £{amount:,.2f}; costs incurred to date £{total:,.2f}")
 
 
@@ -196,10 +226,13 @@ def cost_command(ctx: Context, programme_id: int, on: Any, category: str, amount
 @click.argument("year")
 @click.argument("service")
 @click.argument("amount", type=POUNDS)
+@by_option
 @pass_context
-def actual_command(ctx: Context, programme_id: int, year: str, service: str, amount: Decimal) -> None:
+def actual_command(ctx: Context, programme_id: int, year: str, service: str, amount: Decimal, by: str | None) -> None:
     """Record the savings SERVICE actually made in financial YEAR (e.g. 2028-29)."""
-    v = finances(ctx).record_actual(programme_id, fy.parse(year), single_line(service, "service"), amount)
+    v = finances(ctx).record_actual(
+        programme_id, fy.parse(year), single_line(service, "service"), amount, actor=ctx.actor(by)
+    )
     click.echo(f"{v.label} {service}: plan £{v.planned:,.2f}, actual £{amount:,.2f}, variance £{v.variance:,.2f}")
 
 
@@ -209,32 +242,35 @@ def actual_command(ctx: Context, programme_id: int, year: str, service: str, amo
 @click.argument("rating")
 @click.option("--commentary", required=True)
 @click.option("--scale", type=click.Choice(["gateway", "rag"]), help="Switch the programme's scale.")
+@by_option
 @pass_context
 def confidence_command(
-    ctx: Context, programme_id: int, period: str, rating: str, commentary: str, scale: str | None
+    ctx: Context, programme_id: int, period: str, rating: str, commentary: str, scale: str | None, by: str | None
 ) -> None:
     """Record delivery confidence for a period (five-point Gateway scale or RAG)."""
     period, rating = single_line(period, "period"), single_line(rating, "rating")
-    c = finances(ctx).record_confidence(programme_id, period, rating, commentary, scale)
+    c = finances(ctx).record_confidence(programme_id, period, rating, commentary, scale, actor=ctx.actor(by))
     click.echo(f"{period}: {c.rating} ({c.scale})")
 
 
 @money.command("import")
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@by_option
 @pass_context
-def import_command(ctx: Context, programme_id: int, file: Path) -> None:
+def import_command(ctx: Context, programme_id: int, file: Path, by: str | None) -> None:
     """Replace the programme's money figures with a YAML file's."""
-    case = finances(ctx).import_figures(programme_id, read_source(file), str(file))
+    case = finances(ctx).import_figures(programme_id, read_source(file), str(file), actor=ctx.actor(by))
     click.echo(f"Imported {len(case.investments)} investment and {len(case.savings)} savings lines")
 
 
 @money.command("export")
 @click.argument("programme_id", type=PROGRAMME_ID)
+@by_option
 @pass_context
-def export_command(ctx: Context, programme_id: int) -> None:
+def export_command(ctx: Context, programme_id: int, by: str | None) -> None:
     """Print the programme's money figures as YAML (what `banns money import` reads)."""
-    click.echo(finances(ctx).export_figures(programme_id), nl=False)
+    click.echo(finances(ctx).export_figures(programme_id, actor=ctx.actor(by)), nl=False)
 
 
 def _print_results(r: Results) -> None:

@@ -3,21 +3,19 @@ to messages and exit codes, and the groups that apply it and load plug-in comman
 
 from __future__ import annotations
 
+import ast
 import functools
 import os
 import sys
 from collections.abc import Callable
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy.exc import OperationalError
 
-from ..engine import schema
-from ..engine.db import Database
 from ..engine.errors import (
-    BannsError,
     BrokenDefinitionError,
     ConflictError,
     InvalidError,
@@ -25,24 +23,35 @@ from ..engine.errors import (
     NotAllowedError,
     NotFoundError,
 )
-from ..engine.permissions import SYSTEM, Actor
-from ..engine.programmes import Programmes
-from ..engine.registry import Registry
-from ..engine.text import is_id
-from ..engine.yamlsource import SourceError
-from ..settings import Settings, load_settings
+
+if TYPE_CHECKING:  # the engine, SQLAlchemy and Alembic load when a command first uses the database
+    from sqlalchemy.exc import OperationalError
+
+    from ..engine.db import Database
+    from ..engine.permissions import Actor
+    from ..engine.programmes import Programmes
+    from ..engine.registry import Registry
+    from ..settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES: list[tuple[type[BaseException], int]] = [
     (MoveRefusedError, 1),
-    (SourceError, 2),
     (InvalidError, 2),
     (BrokenDefinitionError, 2),
     (NotFoundError, 3),
     (NotAllowedError, 4),
     (ConflictError, 5),
 ]
+
+
+def _exit_code(exc: BaseException) -> int | None:
+    """The exit code for an engine error or a wrong YAML file; None for anything else."""
+    from ..engine.yamlsource import SourceError
+
+    if isinstance(exc, SourceError):
+        return 2
+    return next((code for kind, code in EXIT_CODES if isinstance(exc, kind)), None)
 
 
 class ConfigFileError(click.ClickException):
@@ -68,6 +77,8 @@ class ProgrammeId(click.ParamType):  # type: ignore[type-arg]  # generic only in
             number = value if isinstance(value, int) else int(str(value).strip())
         except ValueError:
             self.fail(f"'{value}' is not a programme id (a whole number)", param, ctx)
+        from ..engine.text import is_id
+
         if not is_id(number):
             raise NotFoundExit(f"no programme with id {value}")
         return number
@@ -80,12 +91,20 @@ class Context:
     """What commands share: settings, and the engine opened on first use."""
 
     def __init__(self, instance: Path | None) -> None:
+        from ..settings import load_settings
+
         self.settings: Settings = load_settings(instance)
         self._programmes: Programmes | None = None
 
     @property
     def programmes(self) -> Programmes:
         if self._programmes is None:
+            from sqlalchemy.exc import OperationalError
+
+            from ..engine import schema
+            from ..engine.db import Database
+            from ..engine.programmes import Programmes
+
             db = Database(self.settings.database_url)
             try:
                 current = schema.is_current(db)
@@ -106,6 +125,8 @@ class Context:
             self._programmes.db.dispose()
 
     def actor(self, email: str | None) -> Actor:
+        from ..engine.permissions import SYSTEM
+
         return SYSTEM if email is None else self.programmes.actor(email)
 
 
@@ -115,6 +136,8 @@ _registries: dict[Path, Registry] = {}
 def registry_for(folder: Path) -> Registry:
     """One registry per definitions folder for the life of the process: its cache is keyed by content hash,
     so it stays right when files change, and commands run in-process (tests, embedding) parse each once."""
+    from ..engine.registry import Registry
+
     return _registries.setdefault(folder.resolve(), Registry(folder))
 
 
@@ -128,18 +151,17 @@ def friendly(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except click.exceptions.Exit:
-            raise
-        except (BannsError, SourceError) as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(next(code for kind, code in EXIT_CODES if isinstance(exc, kind)))
-        except (click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:
             # the reader (``| head``) went away: stop quietly, as Unix tools do
             sys.stderr.close()
             sys.exit(141)
         except Exception as exc:
+            code = _exit_code(exc)
+            if code is not None:
+                click.echo(f"Error: {exc}", err=True)
+                sys.exit(code)
             if os.environ.get("BANNS_DEBUG"):
                 raise
             click.echo(
@@ -174,6 +196,41 @@ class RootGroup(BannsGroup):
                 except Exception as exc:  # a broken plug-in must not break the other commands
                     command = _unavailable(name, ep.value, exc)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click does, but a plug-in's help is read from its source rather than by importing it, so that
+        ``banns --help`` does not load Flask, the money package or the scheduler."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(n) for n in names), default=0)
+        rows = []
+        for name in names:
+            command = self.commands.get(name)
+            if command is not None:
+                if not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit)))
+                continue
+            for ep in entry_points(group="banns.commands", name=name):
+                rows.append((name, click.Command(name, help=_plugin_help(ep)).get_short_help_str(limit)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _plugin_help(ep: EntryPoint) -> str:
+    """The docstring of an entry point's command, read from its module's source without importing it."""
+    try:
+        parts = ep.module.split(".")
+        spec = find_spec(parts[0])  # a top-level package is found without being imported
+        if spec is None or not spec.submodule_search_locations:
+            return ""
+        path = Path(next(iter(spec.submodule_search_locations)), *parts[1:])
+        source = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+        for node in ast.parse(source.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == ep.attr:
+                return ast.get_docstring(node) or ""
+    except (OSError, SyntaxError, ValueError, ImportError):
+        pass
+    return ""
 
 
 def _unavailable(name: str, target: str, exc: Exception) -> click.Command:
