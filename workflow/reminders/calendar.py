@@ -63,6 +63,15 @@ def add_days(start: date, days: int, nations: Iterable[str] = (), *, working: bo
     return day
 
 
+def working_day_on_or_before(day: date, nations: Iterable[str] = ()) -> date:
+    """The last working day on or before ``day``: a statutory deadline counted in calendar days that falls on a
+    weekend or bank holiday has to be met by the working day before it, so that is when it is reminded."""
+    nations = tuple(nations)
+    while not is_working_day(day, nations):
+        day -= timedelta(days=1)
+    return day
+
+
 def add_months(start: date, months: int) -> date:
     """The same day ``months`` later, or the month's last day where it is shorter (31 Aug + 6 = 28/29 Feb)."""
     total = start.month - 1 + months

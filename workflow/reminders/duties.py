@@ -220,7 +220,8 @@ def transfer_deadline(facts: Facts, rule: TransferClock) -> date | None:
     transfer = facts.plans.get(TRANSFER_STAGE, (None, None))[1]
     if transfer is None:
         return None
-    return cal.add_days(transfer, -rule.days_before_transfer, facts.nations, working=rule.working_days)
+    deadline = cal.add_days(transfer, -rule.days_before_transfer, facts.nations, working=rule.working_days)
+    return cal.working_day_on_or_before(deadline, facts.nations)
 
 
 CLOCK_TEXT = {
