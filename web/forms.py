@@ -188,6 +188,15 @@ class SignForm(VersionedForm):
             raise WTFValidationError(_l("Enter why you reject this gate"))
 
 
+class DecisionForm(SignForm):
+    """A decision carries the round and the decision pack the person was shown, not the programme's version:
+    two people deciding at once both succeed, and only a changed pack or a closed round refuses. (The page
+    always sends both; a client that sends neither decides on the gate as it stands.)"""
+
+    pack = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{64}$", message=_l("Reload the page"))])
+    round = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$", message=_l("Reload the page"))])
+
+
 class MoveForm(VersionedForm):
     """Advance: nothing to type but the version."""
 

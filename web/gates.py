@@ -10,9 +10,6 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField
-from wtforms.validators import Optional, Regexp
 
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
@@ -20,13 +17,13 @@ from workflow.engine.views import ProgrammeView
 from .access import Access, access_to, capacities_asked
 from .extensions import _
 from .forms import (
+    DecisionForm,
     EndForm,
     EvidenceForm,
     MoveForm,
     ReasonForm,
     RequestForm,
     ReturnForm,
-    SignForm,
     VersionedForm,
     WaiverForm,
     WithdrawForm,
@@ -35,17 +32,6 @@ from .forms import (
 from .services import services
 
 bp = Blueprint("gates", __name__, url_prefix="/programmes/<int:programme_id>")
-
-
-class DecisionForm(SignForm):
-    """A decision carries the round and the decision pack the person was shown, not the programme's version:
-    two people deciding at once both succeed, and only a changed pack or a closed round refuses. (The page
-    always sends both; a client that sends neither decides on the gate as it stands.)"""
-
-    pack = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{64}$", message=_l("Reload the page"))])
-    round = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$", message=_l("Reload the page"))])
-
-
 TEMPLATES = {"show": "gates/gate.html", "manage": "gates/manage.html"}
 
 

@@ -22,7 +22,7 @@ from workflow.reminders.preferences import calendar_feed, feed_secret, get_prefe
 from workflow.reminders.tokens import TokenClaim, TokenError, TokenPersonError, check_token
 
 from .extensions import _
-from .gates import DecisionForm
+from .forms import DecisionForm
 from .services import now, services
 
 bp = Blueprint("mail", __name__)
