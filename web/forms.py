@@ -266,6 +266,25 @@ class EditProgrammeForm(VersionedForm):
     description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000), NoNul()])
 
 
+class StaffTransferForm(VersionedForm):
+    headcount = IntegerField(
+        _l("Number of staff transferring"),
+        validators=[InputRequired(_l("Enter how many staff transfer")), NumberRange(1, 1_000_000)],
+    )
+    roles = TextAreaField(_l("Roles transferring (optional)"), validators=[Length(max=20_000), NoNul()])
+    transfer_date = DateField(
+        _l("Transfer date"), validators=[InputRequired(_l("Enter the transfer date")), PlausibleDay()]
+    )
+    redundancies = IntegerField(
+        _l("Redundancies proposed"), default=0, validators=[Optional(), NumberRange(0, 1_000_000)]
+    )
+    eli_given_on = DateField(
+        _l("Employee liability information given on (optional)"), validators=[Optional(), PlausibleDay()]
+    )
+    consultation_began_on = DateField(_l("Consultation began on (optional)"), validators=[Optional(), PlausibleDay()])
+    consultation_ended_on = DateField(_l("Consultation ended on (optional)"), validators=[Optional(), PlausibleDay()])
+
+
 class ImportForm(FlaskForm):
     source = TextAreaField(
         _l("Programme in YAML"), validators=[DataRequired(_l("Paste the programme's YAML")), Length(max=200_000)]
@@ -301,6 +320,7 @@ __all__ = [
     "SetPasswordForm",
     "SignForm",
     "SignInForm",
+    "StaffTransferForm",
     "WaiverForm",
     "WithdrawForm",
 ]

@@ -34,6 +34,8 @@ def test_an_admin_and_a_manager_see_every_page(visit, live: LiveServer) -> None:
         ("/programmes/1/people", "Northbridge"),
         ("/programmes/1/partners/new", "Northbridge"),
         ("/programmes/1/edit", "Northbridge"),
+        ("/programmes/1/transfers", "Northbridge"),
+        ("/programmes/1/transfers/1", "Northbridge"),
         ("/programmes/999", "Page not found"),
     ]:
         admin.goto(path)

@@ -192,6 +192,26 @@ class RoleAssignment(Base):
     person: Mapped[Person] = relationship(lazy="joined")
 
 
+class StaffTransfer(Base):
+    """The staff one partner transfers under TUPE: how many, in which roles, on which day, and when its
+    statutory duties were done (the dates are UK dates; ``None`` until done)."""
+
+    __tablename__ = "staff_transfers"
+    __table_args__ = (UniqueConstraint("programme_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    headcount: Mapped[int] = mapped_column(Integer)
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    transfer_date: Mapped[date] = mapped_column(Date)
+    redundancies: Mapped[int] = mapped_column(Integer, default=0)
+    eli_given_on: Mapped[date | None] = mapped_column(Date)
+    consultation_began_on: Mapped[date | None] = mapped_column(Date)
+    consultation_ended_on: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Evidence(Base):
     """Evidence against one criterion of a gate; the latest row per criterion is the current one."""
 

@@ -28,6 +28,7 @@ POLICY: dict[str, frozenset[str]] = {
     "add_partner": MANAGE,
     "end": MANAGE,
     "assign_role": MANAGE,
+    "record_transfer": MANAGE,
     "migrate_definition": frozenset(),
     "resend_mail": frozenset(),  # admins only: a failed email sent again
 }

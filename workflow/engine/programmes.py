@@ -3,8 +3,8 @@
 Every change follows the same path (:mod:`.unit_of_work`): lock and load the programme, check the caller may
 act and saw the current version, let the lifecycle machine judge the move against the pre-read gate inputs,
 write the change and exactly one event, commit. The use cases live by what they own: the gate
-(:mod:`.sign_offs`), moves (:mod:`.moves`), partners and people (:mod:`.membership`). The CLI, the web UI and
-the scheduler call these; nothing else opens a write transaction.
+(:mod:`.sign_offs`), moves (:mod:`.moves`), partners and people (:mod:`.membership`), staff transfers
+(:mod:`.transfers`). The CLI, the web UI and the scheduler call these; nothing else opens a write transaction.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from .permissions import SYSTEM, Actor
 from .programme_spec import check_spec, new_partner, plan_stages
 from .sign_offs import GateUseCases
 from .text import email_address
+from .transfers import TransferUseCases
 from .view_builder import build_view, event_view
 from .views import EventView, ProgrammeSummary, ProgrammeView
 from .yamlsource import Located
 
 
-class Programmes(GateUseCases, MoveUseCases, MembershipUseCases):
+class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCases):
     """Use cases on partnership programmes."""
 
     # --- reading ---------------------------------------------------------------------------------------

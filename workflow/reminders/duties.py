@@ -11,8 +11,11 @@ Choices made here:
 - A reminder that was due while nothing ran is sent once, as its latest occurrence; older ones are skipped.
 - Escalation goes once per request round, to the chair and the programme manager(s), after
   ``escalate_after_days``, naming everyone still to decide.
-- The planned transfer date is the planned end of the ``transfer`` stage; a transfer-clock reminder goes
-  out from ``NOTICE_DAYS`` before its deadline until the programme passes the transfer stage.
+- A transfer clock counts back from each partner's recorded transfer date (``staff_transfers``), and stops
+  once the duty is recorded as done (employee liability information given; consultation ended); with no
+  transfer recorded it counts back from the planned end of the ``transfer`` stage. A deadline in calendar days
+  is reminded on the last working day on or before it, from ``NOTICE_DAYS`` before, until the programme
+  passes the transfer stage.
 - Reviews count from the day the programme entered its ``review`` stage (go-live handed over), and go on
   while it is in review or in the outcome reached by passing review (``live``).
 """
@@ -42,6 +45,21 @@ def uk_date(moment: datetime) -> date:
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """One partner's recorded staff transfer, as the transfer clocks see it."""
+
+    partner_id: int
+    partner: str
+    day: date
+    eli_given_on: date | None = None
+    consultation_ended_on: date | None = None
+
+    def done(self, clock: str) -> bool:
+        done_on = self.eli_given_on if clock == "employee_liability_information" else self.consultation_ended_on
+        return done_on is not None
+
+
+@dataclass(frozen=True)
 class Holder:
     person_id: int
     name: str
@@ -67,6 +85,7 @@ class Facts:
     done: set[gates.Capacity] = field(default_factory=set)  # decided this round, or approved on current evidence
     plans: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
     review_start: date | None = None
+    transfers: list[Transfer] = field(default_factory=list)  # staff transfers of current partners
 
     @property
     def nations(self) -> tuple[str, ...]:
@@ -216,12 +235,29 @@ def _review(facts: Facts, rule: ReviewDue, today: date) -> list[Due]:
     return [Due(rule.id, "review_due", person, day, mail) for person in facts.people(MANAGERS)]
 
 
-def transfer_deadline(facts: Facts, rule: TransferClock) -> date | None:
-    transfer = facts.plans.get(TRANSFER_STAGE, (None, None))[1]
+def transfer_deadline(facts: Facts, rule: TransferClock, transfer: date | None = None) -> date | None:
+    """The day to be reminded of ``rule``'s duty for a transfer on ``transfer`` (by default, the planned end of
+    the transfer stage): the statutory day, or the last working day before it."""
+    transfer = transfer or facts.plans.get(TRANSFER_STAGE, (None, None))[1]
     if transfer is None:
         return None
     deadline = cal.add_days(transfer, -rule.days_before_transfer, facts.nations, working=rule.working_days)
     return cal.working_day_on_or_before(deadline, facts.nations)
+
+
+def transfer_deadlines(facts: Facts, rule: TransferClock) -> list[tuple[date, date, Transfer | None]]:
+    """(reminder day, transfer day, the recorded transfer) for each transfer whose ``rule`` duty is still to
+    do: the recorded transfers, or the planned one when none is recorded."""
+    if not facts.transfers:
+        planned = transfer_deadline(facts, rule)
+        day = facts.plans.get(TRANSFER_STAGE, (None, None))[1]
+        return [(planned, day, None)] if planned and day else []
+    found: list[tuple[date, date, Transfer | None]] = []
+    for t in facts.transfers:
+        deadline = transfer_deadline(facts, rule, t.day)
+        if deadline is not None and not t.done(rule.clock):
+            found.append((deadline, t.day, t))
+    return found
 
 
 CLOCK_TEXT = {
@@ -239,18 +275,22 @@ def _transfer(facts: Facts, rule: TransferClock, today: date) -> list[Due]:
         or ids.index(facts.state) > ids.index(TRANSFER_STAGE)
     ):
         return []
-    deadline = transfer_deadline(facts, rule)
-    if deadline is None or today < cal.add_days(deadline, -NOTICE_DAYS):
-        return []
-    values = {
-        "programme": facts.name,
-        "what": CLOCK_TEXT[rule.clock],
-        "deadline": deadline,
-        "days_before": rule.days_before_transfer,
-        "transfer": facts.plans[TRANSFER_STAGE][1],
-    }
-    mail = Mail("transfer_clock", values, deadline=deadline)
-    return [Due(rule.id, "transfer_clock", person, deadline, mail) for person in facts.people(MANAGERS)]
+    found = []
+    for deadline, transfer, record in transfer_deadlines(facts, rule):
+        if today < cal.add_days(deadline, -NOTICE_DAYS):
+            continue
+        key = rule.id if record is None else f"{rule.id}.{record.partner_id}"
+        values = {
+            "programme": facts.name,
+            "what": CLOCK_TEXT[rule.clock],
+            "deadline": deadline,
+            "days_before": rule.days_before_transfer,
+            "transfer": transfer,
+            "partner": record.partner if record else None,
+        }
+        mail = Mail("transfer_clock", values, deadline=deadline)
+        found += [Due(key, "transfer_clock", person, deadline, mail) for person in facts.people(MANAGERS)]
+    return found
 
 
 def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str]]:
@@ -275,8 +315,11 @@ def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str
             end = facts.plans.get(facts.state, (None, None))[1]
             if end:
                 found.append((end, f"Planned end of {stage}: {facts.name}"))
-        elif isinstance(rule, TransferClock) and (clock := transfer_deadline(facts, rule)) and clock >= today:
-            found.append((clock, f"{CLOCK_TEXT[rule.clock]}: {facts.name}"))
+        elif isinstance(rule, TransferClock):
+            for clock, _, record in transfer_deadlines(facts, rule):
+                if clock >= today:
+                    whose = f" ({record.partner})" if record else ""
+                    found.append((clock, f"{CLOCK_TEXT[rule.clock]}{whose}: {facts.name}"))
         elif isinstance(rule, ReviewDue) and facts.review_start and facts.state in _review_states(facts, rule):
             future = [d for d in review_dates(rule, facts.review_start, today) if d >= today]
             found += [(d, f"Benefits review due: {facts.name}") for d in future[:1]]

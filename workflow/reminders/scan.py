@@ -30,10 +30,11 @@ from workflow.engine.models import (
     Programme,
     RoleAssignment,
     SignOff,
+    StaffTransfer,
     StagePlan,
 )
 
-from .duties import REVIEW_STAGE, Due, Facts, Holder, due_reminders, uk_date
+from .duties import REVIEW_STAGE, Due, Facts, Holder, Transfer, due_reminders, uk_date
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference
 from .outbox import insert_all, rows_for
 
@@ -80,6 +81,7 @@ def load_facts(session: Session, programme_ids: list[int] | None = None) -> list
     done = _done(session, programme_ids)
     plans = _plans(session, programme_ids)
     reviews = _review_starts(session, programme_ids)
+    transfers = _transfers(session, programme_ids)
     found = []
     for p in programmes:
         current = partners.get(p.id, {})
@@ -98,6 +100,7 @@ def load_facts(session: Session, programme_ids: list[int] | None = None) -> list
                 done.get(p.id, set()),
                 plans.get(p.id, {}),
                 reviews.get(p.id),
+                [t for t in transfers.get(p.id, []) if t.partner_id in current],
             )
         )
     return found
@@ -162,6 +165,25 @@ def _plans(session: Session, ids: list[int] | None) -> dict[int, dict[str, tuple
     found: dict[int, dict[str, tuple[date | None, date | None]]] = defaultdict(dict)
     for pid, stage, start, end in session.execute(stmt):
         found[pid][stage] = (start, end)
+    return found
+
+
+def _transfers(session: Session, ids: list[int] | None) -> dict[int, list[Transfer]]:
+    stmt = select(
+        StaffTransfer.programme_id,
+        StaffTransfer.partner_id,
+        Partner.name,
+        StaffTransfer.transfer_date,
+        StaffTransfer.eli_given_on,
+        StaffTransfer.consultation_ended_on,
+    ).join(Partner, Partner.id == StaffTransfer.partner_id)
+    if ids is not None:
+        stmt = stmt.where(StaffTransfer.programme_id.in_(ids))
+    found: dict[int, list[Transfer]] = defaultdict(list)
+    for pid, partner_id, partner, day, eli, ended in session.execute(
+        stmt.order_by(StaffTransfer.transfer_date, Partner.name)
+    ):
+        found[pid].append(Transfer(partner_id, partner, day, eli, ended))
     return found
 
 
