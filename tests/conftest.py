@@ -126,8 +126,8 @@ class Cli:
         }
         self.runner = CliRunner()
 
-    def __call__(self, *args: str | int, ok: bool = True) -> Result:
-        result = self.runner.invoke(main, [str(a) for a in args], env=self.env, catch_exceptions=False)
+    def __call__(self, *args: str | int, ok: bool = True, input: str | None = None) -> Result:
+        result = self.runner.invoke(main, [str(a) for a in args], input=input, env=self.env, catch_exceptions=False)
         if ok and result.exit_code != 0:
             raise AssertionError(f"banns {' '.join(map(str, args))} exited {result.exit_code}:\n{result.output}")
         return result

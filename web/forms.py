@@ -205,6 +205,10 @@ class ReasonForm(VersionedForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Enter a reason")), Length(max=4000), NoNul()])
 
 
+class WaiveForm(VersionedForm):
+    reason = TextAreaField(_l("Note to add (optional)"), validators=[Optional(), Length(max=4000), NoNul()])
+
+
 class ReturnForm(ReasonForm):
     stage = SelectField(
         _l("Return to"), validate_choice=False, validators=[DataRequired(_l("Select the stage to return to"))]
@@ -321,6 +325,7 @@ __all__ = [
     "SignForm",
     "SignInForm",
     "StaffTransferForm",
+    "WaiveForm",
     "WaiverForm",
     "WithdrawForm",
 ]

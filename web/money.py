@@ -154,7 +154,7 @@ def import_figures(programme_id: int) -> Any:
         form.source.data = finances().export_figures(programme_id, g.actor)
     elif form.validate_on_submit():
         try:
-            finances().import_figures(programme_id, form.source.data or "", "pasted YAML", g.actor)
+            finances().import_figures(programme_id, form.source.data or "", "pasted YAML", g.actor, replace=True)
         except ProgrammeFileError as exc:
             problems = exc.problems
         else:

@@ -85,7 +85,9 @@ def test_a_wrong_file_names_every_problem_and_its_line(finances, sample) -> None
 def test_money_commands_print_figures_and_json(banns_money, sample, tmp_path) -> None:
     path = tmp_path / "figures.yaml"
     path.write_text(FIGURES, encoding="utf-8")
-    assert "Imported 2 investment and 3 savings lines" in banns_money("money", "import", sample.id, path).output
+    assert (
+        "Imported figures.yaml (changed only what it names)" in banns_money("money", "import", sample.id, path).output
+    )
     results = json.loads(banns_money("money", "results", sample.id, "--json").output)
     assert results["total_investment"] == "1200000.00" and results["payback_year_label"] == "2029-30"
     assert results["discount_rate"] == "0.035"

@@ -69,6 +69,14 @@ def test_all_capacities_decides_in_every_one(cli: Any, requested: ProgrammeView)
     )
 
 
+def test_all_capacities_after_deciding_in_one_decides_in_the_rest(cli: Any, requested: ProgrammeView) -> None:
+    cli("sign", requested.id, "approve", "--as", TOM, "--partner", SM)
+    out = cli("sign", requested.id, "approve", "--as", TOM, "--all-capacities").output
+    assert "Tom Hardy: approved" in out and "awaiting sign-off from the signatory of Eastvale" in out
+    again = cli("sign", requested.id, "approve", "--as", TOM, "--all-capacities", ok=False)
+    assert again.exit_code != 0 and "has already decided in round 1" in again.output
+
+
 def pack_shown(cli: Any, programme_id: int) -> str:
     match = re.search(
         r"Decision pack: ([0-9a-f]+) \(sign with --pack \1 --round 1\)", cli("programme", "show", programme_id).output
@@ -159,12 +167,16 @@ def test_money_changes_are_logged_under_the_person_given(cli: Any, sample: Progr
     fails(cli("money", "results", sample.id, "--by", "nobody@example.org", ok=False), 3, "nobody has the email")
 
 
-def test_every_money_command_that_acts_takes_by() -> None:
+def test_every_money_command_takes_by() -> None:
     from workflow.cli.money import money
 
     for name, command in money.commands.items():
-        if name != "status":
-            assert any(p.name == "by" for p in command.params), name
+        assert any(p.name == "by" for p in command.params), name
+
+
+def test_money_status_reads_only_as_someone_on_the_programme(cli: Any, sample: ProgrammeView) -> None:
+    assert "NOT met" in cli("money", "status", sample.id, "payback_year", "--by", PRIYA).output
+    fails(cli("money", "status", sample.id, "payback_year", "--by", "nobody@example.org", ok=False), 3, "nobody")
 
 
 # --- the site's own log -------------------------------------------------------------------------------

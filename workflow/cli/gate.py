@@ -166,12 +166,13 @@ def return_(
 
 @click.command()
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--reason", required=True, help="The recorded rationale.")
+@click.option("--reason", default="", help="A note added to the rationale given with the waiver request.")
 @by_option
 @expect_option
 @pass_context
 def waive(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
-    """Waive the current optional stage (its waiver must be approved)."""
+    """Waive the current optional stage (its waiver must be approved). The rationale recorded is the one given
+    with the request (`banns request --waiver --note`), which the steering group approved."""
     view = ctx.programmes.waive(programme_id, reason, ctx.actor(by), expected_version=expect_version)
     click.echo(f"Programme {view.id} is now at {view.state_title}")
 

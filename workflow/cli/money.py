@@ -142,10 +142,11 @@ def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_j
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("requirement", type=click.Choice(REQUIREMENTS))
 @json_option
+@by_option
 @pass_context
-def status_command(ctx: Context, programme_id: int, requirement: str, as_json: bool) -> None:
+def status_command(ctx: Context, programme_id: int, requirement: str, as_json: bool, by: str | None) -> None:
     """Whether the figures meet a gate requirement."""
-    met, detail = finances(ctx).status(programme_id, requirement)
+    met, detail = finances(ctx).status(programme_id, requirement, actor=ctx.actor(by))
     click.echo(
         json.dumps({"requirement": requirement, "met": met, "detail": detail}, indent=2)
         if as_json
@@ -256,12 +257,31 @@ def confidence_command(
 @money.command("import")
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True, help="The file's figures replace all of the programme's (lists what goes).")
+@click.option("--yes", is_flag=True, help="With --replace: remove what it lists without asking.")
 @by_option
 @pass_context
-def import_command(ctx: Context, programme_id: int, file: Path, by: str | None) -> None:
-    """Replace the programme's money figures with a YAML file's."""
-    case = finances(ctx).import_figures(programme_id, read_source(file), str(file), actor=ctx.actor(by))
-    click.echo(f"Imported {len(case.investments)} investment and {len(case.savings)} savings lines")
+def import_command(ctx: Context, programme_id: int, file: Path, replace: bool, yes: bool, by: str | None) -> None:
+    """Import money figures from a YAML file (what `banns money export` prints).
+
+    The sections the file names are merged line by line: a line it has is added or changed, a line it does
+    not name is kept. With --replace the file becomes all the figures: what it lacks is listed first and
+    removed only once confirmed (or with --yes).
+    """
+    text, actor = read_source(file), ctx.actor(by)
+    plan = finances(ctx).plan_import(programme_id, text, str(file), replace=replace, actor=actor)
+    if plan.removals:
+        click.echo(f"Replacing the figures removes {len(plan.removals)} line(s):")
+        for r in plan.removals:
+            click.echo(f"  - {r.line}")
+        if not yes and not click.confirm("Remove them?", default=False, err=True):
+            raise click.ClickException("nothing imported: run again with --yes to remove the lines listed")
+    finances(ctx).import_figures(
+        programme_id, text, str(file), actor=actor, replace=replace, expected_version=plan.version
+    )
+    named = ", ".join(s.replace("_", " ") for s in plan.sections) or "nothing"
+    how = "replaced all figures" if replace else "changed only what it names"
+    click.echo(f"Imported {file.name} ({how}): {named}")
 
 
 @money.command("export")

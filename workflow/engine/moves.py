@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from . import gates
 from .definitions import Definition
 from .errors import InvalidError, MoveRefusedError
 from .gate_inputs import read_gate_inputs
 from .guards import not_ended, partner_of, required_reason
 from .machine import END_TOO_FEW, Move, lifecycle_for
+from .models import Event
 from .permissions import SYSTEM, Actor
 from .unit_of_work import ProgrammeChanges
 from .view_builder import build_view
@@ -35,10 +39,11 @@ class MoveUseCases(ProgrammeChanges):
         return self._move(programme_id, actor, "advance", "advanced", reason, expected_version)
 
     def waive(
-        self, programme_id: int, reason: str, actor: Actor = SYSTEM, *, expected_version: int | None = None
+        self, programme_id: int, reason: str = "", actor: Actor = SYSTEM, *, expected_version: int | None = None
     ) -> ProgrammeView:
-        """Skip the current optional stage, once its waiver has been approved."""
-        return self._move(programme_id, actor, "waive", "waived", required_reason(reason, "waive"), expected_version)
+        """Skip the current optional stage, once its waiver has been approved. The rationale is the one given
+        when the waiver was requested (the steering group approved that); ``reason`` adds a note to it."""
+        return self._move(programme_id, actor, "waive", "waived", reason.strip(), expected_version)
 
     def return_to(
         self, programme_id: int, stage: str, reason: str, actor: Actor = SYSTEM, *, expected_version: int | None = None
@@ -82,6 +87,8 @@ class MoveUseCases(ProgrammeChanges):
             move = Move(programme.id, before, judge=gate_judge(definition, before, inputs))
             after = lifecycle_for(definition).fire(move, trigger, **kwargs)
             self._enter(programme, after)
+            if trigger == "waive":
+                reason = "\n\n".join(filter(None, [waiver_rationale(session, programme.id), reason]))
             self._log(session, programme, actor, kind, before, after, reason, move=trigger)
             return build_view(session, programme, definition, fresh_visit=True)
 
@@ -190,3 +197,14 @@ def gate_judge(
         return gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
 
     return judge
+
+
+def waiver_rationale(session: Session, programme_id: int) -> str:
+    """The rationale given with the latest request to waive a stage (a waiver is approved on it)."""
+    note = session.scalar(
+        select(Event.reason)
+        .where(Event.programme_id == programme_id, Event.kind == "sign_off_requested")
+        .order_by(Event.seq.desc())
+        .limit(1)
+    )
+    return note or ""

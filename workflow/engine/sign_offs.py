@@ -177,7 +177,9 @@ class GateUseCases(ProgrammeChanges):
             subject, rules = _open_request(programme, definition)
             _refuse_closed_round(programme, in_round)
             capacities = self._capacities_to_sign(programme, definition, rules, person, role, partner_id)
-            _refuse_repeat(session, programme, subject, person, capacities)
+            capacities = _refuse_repeat(
+                session, programme, subject, person, capacities, every=role is None and partner_id is None
+            )
             now = self.clock()
             digest = _freeze_seen(session, programme, definition, pack, now)
             session.add_all(_decisions(programme, subject, person, capacities, decision, comment, now, digest))
@@ -259,9 +261,17 @@ def _open_request(programme: Programme, definition: Definition) -> tuple[str, Si
 
 
 def _refuse_repeat(
-    session: Session, programme: Programme, subject: str, person: Person, capacities: list[gates.Capacity]
-) -> None:
-    """A person decides once per round in each capacity; a new round comes only with a resubmission."""
+    session: Session,
+    programme: Programme,
+    subject: str,
+    person: Person,
+    capacities: list[gates.Capacity],
+    *,
+    every: bool,
+) -> list[gates.Capacity]:
+    """The capacities to record: a person decides once per round in each capacity (a new round comes only
+    with a resubmission). Deciding in ``every`` capacity means those not yet decided in; naming one that was
+    decided in is refused."""
     already = set(
         session.execute(
             select(SignOff.role, SignOff.partner_id).where(
@@ -274,6 +284,9 @@ def _refuse_repeat(
             )
         )
     )
+    if every:
+        remaining = [c for c in capacities if (c.role, c.partner_id) not in already]
+        capacities = remaining or capacities
     if any((c.role, c.partner_id) in already for c in capacities):
         raise MoveRefusedError(
             programme.id,
@@ -284,6 +297,7 @@ def _refuse_repeat(
                 "changed only after the programme manager resubmits"
             ],
         )
+    return capacities
 
 
 def _decisions(

@@ -143,6 +143,8 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         ).all()
     )
     decisions = [s for s, _ in sign_rows]
+    pack = pack_content(session, programme, definition) if programme.sign_off_subject else None
+    request = (pack or {}).get("request") or {}
     return GateView(
         stage=programme.state,
         title=gate.title,
@@ -167,7 +169,9 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         if gate.waiver
         else None,
         waiting_on=_waiting_on(programme, definition, decisions),
-        pack_hash=pack_hash(pack_content(session, programme, definition)) if programme.sign_off_subject else None,
+        pack_hash=pack_hash(pack) if pack else None,
+        request_note=request.get("note") or "",
+        requested_by=request.get("by"),
     )
 
 

@@ -96,6 +96,9 @@ class GateView:
     waiting_on: tuple[AskedView, ...] = ()
     #: The hash of the decision pack a decision now would be given on (None while no request is open).
     pack_hash: str | None = None
+    #: The open request's note, who made it (for a waiver, the rationale the steering group decides on).
+    request_note: str = ""
+    requested_by: str | None = None
 
     def asked_of(self, person_id: int | None) -> tuple[AskedView, ...]:
         """The capacities in which ``person_id`` is still asked to decide in the open round."""

@@ -139,17 +139,36 @@ def parse_money(text: str, file: str) -> tuple[MoneySpec, Located]:
 
 
 def apply(
-    session: Session, prog: Programme, spec: MoneySpec, located: Located, stage_ids: list[str], today: date
+    session: Session,
+    prog: Programme,
+    spec: MoneySpec,
+    located: Located,
+    stage_ids: list[str],
+    today: date,
+    current: MoneySpec | None = None,
 ) -> None:
-    """Replace the programme's money figures with the file's, after checking names against the programme.
+    """Set the programme's money figures to ``spec`` (a file's, or a file merged into ``current``): lines
+    it lacks go. A basis or agreement that ``current`` has unchanged is left as it is, so that its split in
+    force and the day it was fixed stay.
 
     Raises:
         ProgrammeFileError: a partner or stage the programme does not have, or a basis that does not add up.
     """
+    check(prog, spec, located, stage_ids)
+    save(session, prog, spec, today, current)
+
+
+def check(prog: Programme, spec: MoneySpec, located: Located, stage_ids: list[str]) -> None:
+    """Raises: ProgrammeFileError: the file names a partner or stage the programme does not have, or has a
+    basis that does not add up; each problem with its line."""
     problems = _problems(prog, spec, located, stage_ids)
     if problems:
         raise ProgrammeFileError(problems)
-    _save_plan(session, prog, spec, today)
+
+
+def save(session: Session, prog: Programme, spec: MoneySpec, today: date, current: MoneySpec | None = None) -> None:
+    """Write ``spec`` as the programme's figures (checked already: see :func:`check`)."""
+    _save_plan(session, prog, spec, today, current)
     for table in (MoneyCostIncurred, MoneyActualSaving):
         session.execute(delete(table).where(table.programme_id == prog.id))
     session.add_all(
@@ -186,8 +205,8 @@ def _problems(prog: Programme, spec: MoneySpec, located: Located, stage_ids: lis
     return problems
 
 
-def _save_plan(session: Session, prog: Programme, spec: MoneySpec, today: date) -> None:
-    """The business case, the sharing bases and the pre-nup, as the file has them."""
+def _save_plan(session: Session, prog: Programme, spec: MoneySpec, today: date, current: MoneySpec | None) -> None:
+    """The business case, the sharing bases and the pre-nup, as ``spec`` has them."""
     c = spec.case
     store.save_case(
         session,
@@ -202,9 +221,15 @@ def _save_plan(session: Session, prog: Programme, spec: MoneySpec, today: date) 
     )
     session.flush()
     session.get_one(MoneyCase, prog.id).confidence_scale = spec.confidence_scale
+    before = {b.service: b for b in current.bases} if current else {}
     for b in spec.bases:
-        store.save_basis(session, prog, b.service, _basis(b), store.fresh_weights(prog, _basis(b)), today)
-    if spec.agreement:
+        if before.get(b.service) != b:
+            store.save_basis(session, prog, b.service, _basis(b), store.fresh_weights(prog, _basis(b)), today)
+    if current is not None:
+        store.remove_bases(session, prog, set(before) - {b.service for b in spec.bases})
+        if spec.agreement is None and current.agreement is not None:
+            store.remove_agreement(session, prog)
+    if spec.agreement and (current is None or spec.agreement != current.agreement):
         a = spec.agreement
         store.save_agreement(
             session,

@@ -18,6 +18,7 @@ from ..engine.errors import InvalidError
 from ..engine.models import Programme
 from ..engine.permissions import SYSTEM, Actor
 from . import importer as money_importer
+from . import merge as money_merge
 from . import store
 from .case import BusinessCase
 from .figures import figures_status
@@ -28,6 +29,16 @@ from .tracking import BenefitsTracking
 from .withdrawal import withdrawal
 
 Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What a money file would change: the sections it names, the lines it would remove, and the version of
+    the programme this was read from (import against it, so that nothing changed meanwhile)."""
+
+    sections: tuple[str, ...]
+    removals: tuple[money_merge.Removal, ...]
+    version: int
 
 
 @dataclass(frozen=True)
@@ -171,26 +182,67 @@ class Finances(BenefitsTracking):
 
     # --- import and export -------------------------------------------------------------------------------
 
-    def import_figures(self, programme_id: int, text: str, file: str, actor: Actor = SYSTEM) -> BusinessCase:
-        """Replace the programme's money with a YAML file's, in one transaction.
+    def plan_import(
+        self, programme_id: int, text: str, file: str, *, replace: bool = False, actor: Actor = SYSTEM
+    ) -> ImportPlan:
+        """What importing a money file would do, without doing it: the sections it names and the lines it
+        would remove (none unless ``replace``), with the programme's version to import against.
 
         Raises:
             ProgrammeFileError: every problem in the file, with its line.
         """
         spec, located = money_importer.parse_money(text, file)
-        what = f"money figures imported from {file}"
-        with self._write(programme_id, actor, "figures_changed", what, figures=True) as (session, prog):
+        with self._read(programme_id, actor) as (session, prog):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
-            money_importer.apply(session, prog, spec, located, stages, self.clock().date())
+            money_importer.check(prog, spec, located, stages)
+            current = self._figures(session, prog)
+            new = spec if replace else money_merge.merge(current, spec, money_merge.named(located.data))
+            removed = money_merge.removals(current, new)
+            return ImportPlan(tuple(sorted(money_merge.named(located.data))), tuple(removed), prog.version_id)
+
+    def import_figures(
+        self,
+        programme_id: int,
+        text: str,
+        file: str,
+        actor: Actor = SYSTEM,
+        *,
+        replace: bool = False,
+        expected_version: int | None = None,
+    ) -> BusinessCase:
+        """Import a money file in one transaction: the lines of the sections it names are added or changed
+        and nothing else is touched; with ``replace`` the file's figures replace all the programme's (see
+        :meth:`plan_import` for what that removes). The event lists the sections and any lines removed.
+
+        Raises:
+            ProgrammeFileError: every problem in the file, with its line. ConflictError: the programme changed
+            since ``expected_version`` (the plan shown is stale).
+        """
+        spec, located = money_importer.parse_money(text, file)
+        what = f"money figures imported from {file}" + (", replacing all" if replace else "")
+        with self._change(programme_id, actor, "figures_changed", what, expected_version=expected_version) as c:
+            session, prog = c.session, c.programme
+            stages = self.registry.pinned(session, prog.definition_hash).stage_ids
+            money_importer.check(prog, spec, located, stages)
+            current = self._figures(session, prog)
+            sections = money_merge.named(located.data)
+            new = spec if replace else money_merge.merge(current, spec, sections)
+            removed = money_merge.removals(current, new)
+            money_importer.save(session, prog, new, self.clock().date(), current)
+            c.data.update(sections=sorted(sections), replace=replace, removed=[r.line for r in removed])
             session.flush()
             return store.load_case(session, prog)
+
+    def _figures(self, session: Session, prog: Programme) -> money_importer.MoneySpec:
+        return money_importer.parse_money(money_importer.export(session, prog), "current figures")[0]
 
     def export_figures(self, programme_id: int, actor: Actor = SYSTEM) -> str:
         with self._read(programme_id, actor) as (session, prog):
             return money_importer.export(session, prog)
 
-    def status(self, programme_id: int, requirement: str) -> tuple[bool, str]:
-        with self.db.read() as session:
+    def status(self, programme_id: int, requirement: str, actor: Actor = SYSTEM) -> tuple[bool, str]:
+        """Whether the figures meet a gate requirement, and why. Raises: NotFoundError, NotAllowedError."""
+        with self._read(programme_id, actor) as (session, _):
             return figures_status(session, programme_id, requirement)
 
     def _basis(self, session: Session, prog: Programme, service: str) -> tuple[Basis, dict[str, Decimal]]:

@@ -245,6 +245,19 @@ def save_agreement(session: Session, prog: Programme, agreement: Agreement) -> N
     session.add_all(MoneyExitCost(programme_id=prog.id, name=n, amount=a) for n, a in agreement.exit_costs.items())
 
 
+def remove_bases(session: Session, prog: Programme, services: set[str]) -> None:
+    ids = select(MoneyBasis.id).where(MoneyBasis.programme_id == prog.id, MoneyBasis.service.in_(sorted(services)))
+    session.execute(delete(MoneyBasisValue).where(MoneyBasisValue.basis_id.in_(ids)))
+    session.execute(
+        delete(MoneyBasis).where(MoneyBasis.programme_id == prog.id, MoneyBasis.service.in_(sorted(services)))
+    )
+
+
+def remove_agreement(session: Session, prog: Programme) -> None:
+    for table in (MoneyWithdrawalTerm, MoneyExitCost, MoneyAgreement):
+        session.execute(delete(table).where(table.programme_id == prog.id))
+
+
 def costs_to_date(session: Session, programme_id: int, on: date) -> Decimal:
     """Everything recorded as spent on the programme up to and including ``on``."""
     rows = session.scalars(

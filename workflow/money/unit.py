@@ -5,7 +5,7 @@ event with its actor, so there is no second write path."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from ..engine.errors import NotAllowedError
 from ..engine.models import Programme
 from ..engine.permissions import Actor, may
 from ..engine.registry import Registry
-from ..engine.unit_of_work import Listener, ProgrammeChanges
+from ..engine.unit_of_work import Change, Listener, ProgrammeChanges
 from . import store
 
 Clock = Callable[[], datetime]
@@ -52,12 +52,25 @@ class MoneyUnit:
         reason: str = "",
         *,
         figures: bool = False,
+        expected_version: int | None = None,
         **data: Any,
     ) -> Iterator[tuple[Session, Programme]]:
         """A change to the money through the engine's unit of work, logged as one ``kind`` event with its
-        actor; ``figures``: it changes what gates check, so their signatories are asked again."""
-        with self.changes.change(programme_id, actor, "edit", kind, reason, figures=figures, **data) as change:
+        actor (``data``, and what the caller adds to it while writing); ``figures``: it changes what gates
+        check, so their signatories are asked again."""
+        with self.changes.change(
+            programme_id, actor, "edit", kind, reason, figures=figures, expected_version=expected_version, **data
+        ) as change:
             yield change.session, change.programme
+
+    def _change(
+        self, programme_id: int, actor: Actor, kind: str, reason: str = "", *, expected_version: int | None = None
+    ) -> AbstractContextManager[Change]:
+        """As :meth:`_write` for a change to the figures gates check, giving the caller the event's data to add
+        to while it writes."""
+        return self.changes.change(
+            programme_id, actor, "edit", kind, reason, figures=True, expected_version=expected_version
+        )
 
     def _programme(
         self, session: Session, programme_id: int, actor: Actor, action: str, lock: bool = False
