@@ -101,3 +101,11 @@ def test_no_function_is_over_60_lines() -> None:
                 if length > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"] = length
     assert not long, f"break these up: {long}"
+
+
+def test_the_quick_schema_check_agrees_with_alembic() -> None:
+    """The CLI checks the database against the migration files without importing Alembic; a migration
+    written in a shape that check does not read (a merge of two heads, say) must fail here, not in use."""
+    from workflow.engine import schema
+
+    assert schema.head_revisions() == schema.alembic_heads()

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.cli_startup import HEAVY, heavy_imports, measure
+from bench.cli_startup import HEAVY, LIST_HEAVY, heavy_imports, measure
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,4 +38,6 @@ def test_the_bench_reports_against_the_target() -> None:
     lines = measure()
     assert "banns --help: median" in lines[0] and "the target of 500 ms" in lines[0]
     assert lines[1] == "  heavy imports at start-up: none"
-    assert "flask" in HEAVY
+    assert "banns programme list: median" in lines[2] and "the target of 750 ms" in lines[2]
+    assert lines[3] == "  heavy imports for the list: none"
+    assert "flask" in HEAVY and "alembic" in LIST_HEAVY

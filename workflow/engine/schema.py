@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
 from .db import Database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
+_REVISION = re.compile(r"^(down_)?revision: str(?: \| None)? = (?:\"(\w+)\"|None)", re.MULTILINE)
 
 
 def load_all_models() -> None:
@@ -27,6 +31,8 @@ def load_all_models() -> None:
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -34,6 +40,8 @@ def _config() -> Config:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema up to ``revision``, in one transaction."""
+    from alembic import command
+
     with db.engine.begin() as connection:
         config = _config()
         config.attributes["connection"] = connection
@@ -41,13 +49,30 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
 
 def current_revisions(db: Database) -> frozenset[str]:
-    """The revisions the database is at (several while branches are open)."""
+    """The revisions the database is at (several while branches are open; none before the first)."""
     with db.engine.connect() as connection:
-        return frozenset(MigrationContext.configure(connection).get_current_heads())
+        if not inspect(connection).has_table("alembic_version"):
+            return frozenset()
+        return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
+@cache
 def head_revisions() -> frozenset[str]:
-    """The newest revisions in the code."""
+    """The newest revisions in the code: read from the migration files' ``revision`` and ``down_revision``
+    lines rather than through Alembic, whose import costs a command that only reads a third of a second.
+    (``tests/house`` checks this agrees with Alembic's own answer.)"""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for down, name in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (parents if down else revisions).add(name)
+    return frozenset(revisions - parents)
+
+
+def alembic_heads() -> frozenset[str]:
+    """The newest revisions as Alembic sees them."""
+    from alembic.script import ScriptDirectory
+
     return frozenset(ScriptDirectory.from_config(_config()).get_heads())
 
 
@@ -57,6 +82,8 @@ def is_current(db: Database) -> bool:
 
 def revise(db: Database, message: str) -> None:
     """Autogenerate a new migration from the models (developers: ``make migration m="..."``)."""
+    from alembic import command
+
     with db.engine.begin() as connection:
         config = _config()
         config.attributes["connection"] = connection

@@ -163,11 +163,7 @@ class GateUseCases(ProgrammeChanges):
                 already decided in this round.
             InvalidError: unknown decision, or a rejection without a reason.
         """
-        if decision not in (gates.APPROVE, gates.REJECT):
-            raise InvalidError(f"decision must be 'approve' or 'reject', not '{decision}'", field="decision")
-        comment = comment.strip()
-        if decision == gates.REJECT and not comment:
-            raise InvalidError("a rejection needs a comment saying why", field="comment")
+        comment = _checked_comment(decision, comment)
         with self._unit(programme_id) as session:
             person = session.get(Person, person_id)
             if person is None:
@@ -258,6 +254,15 @@ def _open_request(programme: Programme, definition: Definition) -> tuple[str, Si
     rules = gate.sign_off if subject == "gate" else gate.waiver
     assert rules is not None
     return subject, rules
+
+
+def _checked_comment(decision: str, comment: str) -> str:
+    if decision not in (gates.APPROVE, gates.REJECT):
+        raise InvalidError(f"decision must be 'approve' or 'reject', not '{decision}'", field="decision")
+    comment = comment.strip()
+    if decision == gates.REJECT and not comment:
+        raise InvalidError("a rejection needs a comment saying why", field="comment")
+    return comment
 
 
 def _refuse_repeat(

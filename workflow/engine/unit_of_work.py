@@ -63,7 +63,15 @@ class ProgrammeChanges:
         self.db = db
         self.registry = registry
         self.clock = clock
-        self.listeners = list(default_listeners() if listeners is None else listeners)
+        self._listeners = None if listeners is None else list(listeners)
+
+    @property
+    def listeners(self) -> list[Listener]:
+        """What runs on each event: the installed plug-ins' listeners unless given, loaded on first use (a
+        command that only reads never imports them)."""
+        if self._listeners is None:
+            self._listeners = default_listeners()
+        return self._listeners
 
     # --- the unit of work ------------------------------------------------------------------------------
 

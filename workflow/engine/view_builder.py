@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import gates
-from .definitions import Definition
+from .definitions import Definition, Gate
 from .gate_inputs import figures_for, gate_inputs
 from .machine import lifecycle_for
 from .models import Event, Evidence, Partner, Person, Programme, SignOff
@@ -111,23 +111,7 @@ def _order(definition: Definition, stage: str) -> int:
 
 def _gate_view(session: Session, programme: Programme, definition: Definition, fresh_visit: bool) -> GateView:
     gate = definition.gates[programme.state]
-    evidence_rows = session.execute(
-        select(Evidence, Person.name)
-        .outerjoin(Person, Person.id == Evidence.recorded_by_id)
-        .where(Evidence.programme_id == programme.id, Evidence.stage == programme.state)
-        .order_by(Evidence.id)
-    ).all()
-    titles = {c.id: c.title for c in gate.criteria}
-    latest: dict[str, EvidenceView] = {}
-    for row, who in evidence_rows:
-        latest[row.criterion] = EvidenceView(
-            row.criterion,
-            titles.get(row.criterion, row.criterion),
-            row.summary,
-            row.link,
-            who or "system",
-            row.recorded_at,
-        )
+    latest = _latest_evidence(session, programme, gate)
     sign_rows = (
         []
         if fresh_visit
@@ -173,6 +157,28 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         request_note=request.get("note") or "",
         requested_by=request.get("by"),
     )
+
+
+def _latest_evidence(session: Session, programme: Programme, gate: Gate) -> dict[str, EvidenceView]:
+    """The current evidence of the stage's gate, by criterion."""
+    evidence_rows = session.execute(
+        select(Evidence, Person.name)
+        .outerjoin(Person, Person.id == Evidence.recorded_by_id)
+        .where(Evidence.programme_id == programme.id, Evidence.stage == programme.state)
+        .order_by(Evidence.id)
+    ).all()
+    titles = {c.id: c.title for c in gate.criteria}
+    latest: dict[str, EvidenceView] = {}
+    for row, who in evidence_rows:
+        latest[row.criterion] = EvidenceView(
+            row.criterion,
+            titles.get(row.criterion, row.criterion),
+            row.summary,
+            row.link,
+            who or "system",
+            row.recorded_at,
+        )
+    return latest
 
 
 def _waiting_on(programme: Programme, definition: Definition, decisions: list[SignOff]) -> tuple[AskedView, ...]:
