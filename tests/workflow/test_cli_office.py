@@ -190,3 +190,54 @@ def test_history_without_a_programme_is_the_sites_log(cli: Any, db: Database, sa
     events = json.loads(cli("history", "--json").output)
     assert [e["seq"] for e in events] == [1] and events[0]["data"]
     assert all(e["kind"] != "started" for e in events)  # no programme's events
+
+
+# --- staff transfer ---------------------------------------------------------------------------------------
+
+
+def test_a_programme_office_records_staff_transfers_from_the_shell(cli: Any, sample: ProgrammeView) -> None:
+    out = cli(
+        "transfer",
+        "record",
+        sample.id,
+        "Eastvale Borough Council",
+        "--headcount",
+        "315",
+        "--on",
+        "2027-05-02",
+        "--role",
+        "Payroll officer",
+        "--role",
+        "ICT analyst",
+        "--redundancies",
+        "25",
+        "--by",
+        PRIYA,
+    ).output
+    assert "Eastvale Borough Council: 315 staff transfer on 2027-05-02" in out
+    assert "employee liability information by 2027-04-04: due" in out
+    assert "collective consultation begins by 2027-04-02: due" in out
+    listed = json.loads(cli("transfer", "list", sample.id, "--json").output)
+    assert listed[0]["roles"] == ["Payroll officer", "ICT analyst"] and listed[0]["duties"][0]["status"] == "due"
+    fails(
+        cli("transfer", "record", sample.id, "Nowhere", "--headcount", "3", "--on", "2027-05-02", ok=False),
+        3,
+        "no partner",
+    )
+    fails(
+        cli(
+            "transfer",
+            "record",
+            sample.id,
+            "Eastvale Borough Council",
+            "--headcount",
+            "3",
+            "--on",
+            "2027-05-02",
+            "--redundancies",
+            "9",
+            ok=False,
+        ),
+        2,
+        "redundancies proposed must be from 0 to the headcount",
+    )

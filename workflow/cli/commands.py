@@ -21,6 +21,7 @@ import click
 from ..engine.errors import BannsError, InvalidError
 from .gate import COMMANDS, by_option, expect_option, print_programme
 from .support import PROGRAMME_ID, BannsGroup, ConfigFileError, Context, RootGroup, pass_context
+from .transfers import transfer
 
 if TYPE_CHECKING:  # the engine, Alembic and the definitions load only for the command that needs them
     from ..engine.definitions import Definition
@@ -378,5 +379,5 @@ def history(ctx: Context, programme_id: int | None, as_json: bool) -> None:
         click.echo("The site's log is empty.")
 
 
-for _command in COMMANDS:
+for _command in [*COMMANDS, transfer]:
     main.add_command(_command)

@@ -1,0 +1,122 @@
+"""``banns transfer``: the staff each partner transfers under TUPE, and the dates of its duties."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .gate import _partner_id, by_option, expect_option
+from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+
+if TYPE_CHECKING:
+    from ..engine.transfers import StaffTransferView
+
+DAY = click.DateTime(["%Y-%m-%d"])
+DUTIES = {
+    "employee_liability_information": "employee liability information",
+    "collective_consultation": "collective consultation begins",
+}
+
+
+@click.group(cls=BannsGroup)
+def transfer() -> None:
+    """Staff transfer (TUPE): who moves from each partner, when, and the duties that day sets."""
+
+
+@transfer.command("record")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("partner")
+@click.option("--headcount", type=click.IntRange(1), required=True, help="How many staff transfer.")
+@click.option("--on", "transfer_date", type=DAY, required=True, help="The transfer date (YYYY-MM-DD).")
+@click.option("--role", "roles", multiple=True, help="A role transferring; repeat for each.")
+@click.option("--redundancies", type=click.IntRange(0), default=0, show_default=True, help="Redundancies proposed.")
+@click.option("--eli-given", type=DAY, help="When employee liability information was given.")
+@click.option("--consultation-began", type=DAY, help="When consultation with representatives began.")
+@click.option("--consultation-ended", type=DAY, help="When it ended.")
+@by_option
+@expect_option
+@pass_context
+def record(
+    ctx: Context,
+    programme_id: int,
+    partner: str,
+    headcount: int,
+    transfer_date: Any,
+    roles: tuple[str, ...],
+    redundancies: int,
+    eli_given: Any,
+    consultation_began: Any,
+    consultation_ended: Any,
+    by: str | None,
+    expect_version: int | None,
+) -> None:
+    """Record (or correct) the staff PARTNER (id or name) transfers; prints its duties."""
+    from ..engine.transfers import StaffTransferSpec
+
+    spec = StaffTransferSpec(
+        partner_id=_partner_id(ctx, programme_id, partner),
+        headcount=headcount,
+        transfer_date=transfer_date.date(),
+        roles=roles,
+        redundancies=redundancies,
+        eli_given_on=_day(eli_given),
+        consultation_began_on=_day(consultation_began),
+        consultation_ended_on=_day(consultation_ended),
+    )
+    view = ctx.programmes.record_staff_transfer(programme_id, spec, ctx.actor(by), expected_version=expect_version)
+    _print(view, ctx.programmes.clock().date())
+
+
+@transfer.command("list")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@by_option
+@pass_context
+def list_(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
+    """Every recorded transfer with its duties' dates and status."""
+    today = ctx.programmes.clock().date()
+    views = ctx.programmes.staff_transfers(programme_id, ctx.actor(by))
+    if as_json:
+        click.echo(json.dumps([_data(v, today) for v in views], indent=2))
+        return
+    if not views:
+        click.echo("No staff transfer recorded.")
+    for v in views:
+        _print(v, today)
+
+
+def _day(value: Any) -> date | None:
+    return value.date() if value else None
+
+
+def _data(v: StaffTransferView, today: date) -> dict[str, Any]:
+    days = ("transfer_date", "eli_given_on", "consultation_began_on", "consultation_ended_on")
+    return {
+        "partner_id": v.partner_id,
+        "partner": v.partner,
+        "headcount": v.headcount,
+        "roles": list(v.roles),
+        "redundancies": v.redundancies,
+        **{k: (getattr(v, k).isoformat() if getattr(v, k) else None) for k in days},
+        "duties": [
+            {
+                "duty": d.code,
+                "due": d.due.isoformat(),
+                "done_on": d.done_on.isoformat() if d.done_on else None,
+                "status": d.status(today),
+            }
+            for d in v.duties
+        ],
+    }
+
+
+def _print(v: StaffTransferView, today: date) -> None:
+    click.echo(f"{v.partner}: {v.headcount:,} staff transfer on {v.transfer_date:%Y-%m-%d}")
+    if v.roles:
+        click.echo("  roles: " + "; ".join(v.roles))
+    for d in v.duties:
+        done = f", done {d.done_on:%Y-%m-%d}" if d.done_on else ""
+        click.echo(f"  {DUTIES[d.code]} by {d.due:%Y-%m-%d}: {d.status(today)}{done}")
