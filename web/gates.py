@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
 
+from . import consequences
 from .access import Access, access_to, capacities_asked
 from .extensions import _
 from .forms import (
@@ -21,7 +22,6 @@ from .forms import (
     EndForm,
     EvidenceForm,
     MoveForm,
-    ReasonForm,
     RequestForm,
     ReturnForm,
     VersionedForm,
@@ -146,6 +146,26 @@ def _act(
     return redirect(url_for(f"gates.{page}", programme_id=programme_id))
 
 
+def _confirm_first(programme_id: int, name: str, form: VersionedForm, found: Any, heading: str, label: str) -> Any:
+    """The check-your-answers page of a consequential move, unless this post confirms it (None: go on)."""
+    if request.form.get("confirmed") == "yes":
+        return None
+    view = services().programmes.get(programme_id, g.actor)
+    if not access_to(view).can(name):
+        abort(403)
+    if not form.validate_on_submit():
+        return _page(view, TEMPLATES["manage"], 422, given={name: form})
+    return render_template(
+        "gates/confirm.html",
+        view=view,
+        found=found(view),
+        heading=heading,
+        confirm_label=label,
+        action=request.path,
+        fields=consequences.hidden_fields(form),
+    )
+
+
 @bp.post("/gate/evidence")
 def evidence(programme_id: int) -> Any:
     form = EvidenceForm()
@@ -241,7 +261,15 @@ def advance(programme_id: int) -> Any:
 @bp.post("/return")
 def return_to(programme_id: int) -> Any:
     form = ReturnForm()
-    return _act(
+    check = _confirm_first(
+        programme_id,
+        "return_to",
+        form,
+        lambda view: consequences.return_to(view, form.stage.data, form.reason.data or ""),
+        _("Check before you return the programme"),
+        _("Return the programme"),
+    )
+    return check or _act(
         programme_id,
         "return_to",
         form,
@@ -256,8 +284,16 @@ def return_to(programme_id: int) -> Any:
 
 @bp.post("/waive")
 def waive(programme_id: int) -> Any:
-    form = ReasonForm()
-    return _act(
+    form = WaiveForm()
+    check = _confirm_first(
+        programme_id,
+        "waive",
+        form,
+        lambda view: consequences.waive(view, form.reason.data or ""),
+        _("Check before you waive the stage"),
+        _("Waive the stage"),
+    )
+    return check or _act(
         programme_id,
         "waive",
         form,
@@ -271,7 +307,15 @@ def waive(programme_id: int) -> Any:
 @bp.post("/withdraw")
 def withdraw(programme_id: int) -> Any:
     form = WithdrawForm()
-    return _act(
+    check = _confirm_first(
+        programme_id,
+        "withdraw",
+        form,
+        lambda view: consequences.withdraw(view, form.partner.data, form.reason.data or ""),
+        _("Check before you record the withdrawal"),
+        _("Record the withdrawal"),
+    )
+    return check or _act(
         programme_id,
         "withdraw",
         form,
@@ -287,7 +331,15 @@ def withdraw(programme_id: int) -> Any:
 @bp.post("/end")
 def end(programme_id: int) -> Any:
     form = EndForm()
-    return _act(
+    check = _confirm_first(
+        programme_id,
+        "end",
+        form,
+        lambda view: consequences.end(view, form.move.data or "", form.reason.data or ""),
+        _("Check before you end the programme"),
+        _("End the programme"),
+    )
+    return check or _act(
         programme_id,
         "end",
         form,

@@ -47,6 +47,13 @@ def test_an_admin_and_a_manager_see_every_page(visit, live: LiveServer) -> None:
     admin.press("Import programme")
     expect(admin.page.get_by_text("The YAML has problems")).to_be_visible()
 
+    # a consequential move asks first: the check-your-answers page, then cancel changes nothing
+    admin.goto("/programmes/1/manage")
+    admin.page.locator("form[action$='/withdraw'] textarea").fill("Cabinet voted to leave")
+    admin.press("Record the withdrawal")
+    expect(admin.page.locator("#confirm-heading")).to_have_text("Check before you record the withdrawal")
+    expect(admin.page.locator("#consequences")).to_contain_text("An email goes to")
+
 
 def test_a_signatory_decides_from_the_link_in_an_email(visit, live: LiveServer) -> None:
     programmes = Programmes(live.db, Registry(live.app.extensions["banns"].registry.folder))

@@ -154,20 +154,30 @@ ACTIONS: dict[str, Action] = {
     "return": Action(
         "POST",
         "/programmes/{pid}/return",
-        lambda c: {"version": c.version, "stage": "courtship", "reason": "the vision needs redrafting"},
+        lambda c: {
+            "version": c.version,
+            "stage": "courtship",
+            "reason": "the vision needs redrafting",
+            "confirmed": "yes",
+        },
         True,
     ),
-    "waive": Action("POST", "/programmes/{pid}/waive", lambda c: {"version": c.version, "reason": "agreed"}, True),
+    "waive": Action(
+        "POST",
+        "/programmes/{pid}/waive",
+        lambda c: {"version": c.version, "reason": "agreed", "confirmed": "yes"},
+        True,
+    ),
     "withdraw": Action(
         "POST",
         "/programmes/{pid}/withdraw",
-        lambda c: {"version": c.version, "partner": c.eastvale, "reason": "cabinet voted to leave"},
+        lambda c: {"version": c.version, "partner": c.eastvale, "reason": "cabinet voted to leave", "confirmed": "yes"},
         True,
     ),
     "end": Action(
         "POST",
         "/programmes/{pid}/end",
-        lambda c: {"version": c.version, "move": "abandon", "reason": "no shared vision"},
+        lambda c: {"version": c.version, "move": "abandon", "reason": "no shared vision", "confirmed": "yes"},
         True,
     ),
     "admin_add_person": Action(
