@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin,
         auth,
         definitions,
+        documents,
         errors,
         extensions,
         gates,
@@ -72,11 +73,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    documents.init_app(app)  # before CSRF protection, which reads the body
     extensions.init_app(app)
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, home, programmes, gates, money, transfers, definitions, admin, mail):
+    for module in (auth, home, programmes, gates, documents, money, transfers, definitions, admin, mail):
         app.register_blueprint(module.bp)
     return app
 

@@ -11,6 +11,7 @@ from wtforms import (
     DateField,
     EmailField,
     FieldList,
+    FileField,
     Form,
     FormField,
     HiddenField,
@@ -161,6 +162,16 @@ class EvidenceForm(VersionedForm):
             URL(message=_l("Enter a link in the correct format, like https://example.org/doc")),
             Length(max=1000),
         ],
+    )
+    #: Checked by content in the engine (:mod:`workflow.engine.documents`), not by its name or type here.
+    document = FileField(_l("Upload a document (optional)"))
+
+
+class WithdrawEvidenceForm(VersionedForm):
+    criterion = HiddenField(validators=[DataRequired(_l("Reload the page and try again"))])
+    reason = TextAreaField(
+        _l("Why the evidence is withdrawn"),
+        validators=[DataRequired(_l("Enter why the evidence is withdrawn")), Length(max=4000), NoNul()],
     )
 
 
@@ -327,5 +338,6 @@ __all__ = [
     "StaffTransferForm",
     "WaiveForm",
     "WaiverForm",
+    "WithdrawEvidenceForm",
     "WithdrawForm",
 ]

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
 
-from . import consequences
+from . import consequences, documents
 from .access import Access, access_to, capacities_asked
 from .extensions import _
 from .forms import (
@@ -27,6 +27,7 @@ from .forms import (
     VersionedForm,
     WaiveForm,
     WaiverForm,
+    WithdrawEvidenceForm,
     WithdrawForm,
     options,
 )
@@ -41,6 +42,7 @@ def _forms(view: ProgrammeView, given: Mapping[str, VersionedForm]) -> dict[str,
     definition = services().portfolio.definition_of(view)
     names: dict[str, type[VersionedForm]] = {
         "evidence": EvidenceForm,
+        "withdraw_evidence": WithdrawEvidenceForm,
         "request": RequestForm,
         "waiver": WaiverForm,
         "sign": DecisionForm,
@@ -169,19 +171,33 @@ def _confirm_first(programme_id: int, name: str, form: VersionedForm, found: Any
 @bp.post("/gate/evidence")
 def evidence(programme_id: int) -> Any:
     form = EvidenceForm()
-    return _act(
-        programme_id,
-        "evidence",
-        form,
-        lambda v: services().programmes.record_evidence(
+
+    def record(version: int) -> Any:
+        document = documents.receive(form.document.data)
+        return services().programmes.record_evidence(
             programme_id,
             form.criterion.data,
             form.summary.data or "",
             form.link.data or None,
             g.actor,
-            expected_version=v,
+            expected_version=version,
+            document=document,
+        )
+
+    return _act(programme_id, "evidence", form, record, _("Evidence recorded"), permission="record_evidence")
+
+
+@bp.post("/gate/evidence/withdraw")
+def withdraw_evidence(programme_id: int) -> Any:
+    form = WithdrawEvidenceForm()
+    return _act(
+        programme_id,
+        "withdraw_evidence",
+        form,
+        lambda v: services().programmes.withdraw_evidence(
+            programme_id, form.criterion.data or "", form.reason.data or "", g.actor, expected_version=v
         ),
-        _("Evidence recorded"),
+        _("Evidence withdrawn: the criterion needs evidence again"),
         permission="record_evidence",
     )
 

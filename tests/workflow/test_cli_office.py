@@ -241,3 +241,14 @@ def test_a_programme_office_records_staff_transfers_from_the_shell(cli: Any, sam
         2,
         "redundancies proposed must be from 0 to the headcount",
     )
+
+
+def test_evidence_takes_a_document_checked_by_content(cli: Any, sample: ProgrammeView, tmp_path: Any) -> None:
+    pdf, fake = tmp_path / "intent.pdf", tmp_path / "fake.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    fake.write_bytes(b"MZ\x90\x00" + b"\x00" * 64)
+    cli("evidence", sample.id, "partners_named", "Statement of intent", "--file", pdf)
+    shown = json.loads(cli("programme", "show", sample.id, "--json").output)
+    [found] = [e for e in shown["gate"]["evidence"] if e["criterion"] == "partners_named"]
+    assert found["document_name"] == "intent.pdf" and len(found["document_sha256"]) == 64
+    fails(cli("evidence", sample.id, "vision_drafted", "x", "--file", fake, ok=False), 2, "must be a PDF")

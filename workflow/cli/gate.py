@@ -3,6 +3,7 @@ withdraw, end; people's roles; and how a programme and its gate are printed."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -26,6 +27,12 @@ expect_option = click.option(
 @click.argument("criterion")
 @click.argument("summary")
 @click.option("--link", help="Where the evidence is kept (a document URL).")
+@click.option(
+    "--file",
+    "document",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A document to upload (PDF, Word, Excel, PowerPoint, OpenDocument or an image; at most 20 MB).",
+)
 @by_option
 @expect_option
 @pass_context
@@ -35,12 +42,20 @@ def evidence(
     criterion: str,
     summary: str,
     link: str | None,
+    document: Path | None,
     by: str | None,
     expect_version: int | None,
 ) -> None:
-    """Record evidence against a criterion of the current gate."""
+    """Record evidence against a criterion of the current gate (again, to correct it)."""
+    from ..engine.documents import DocumentStore, checked
+
+    ref = None
+    if document is not None:
+        content = document.read_bytes()
+        ref = checked(content, document.name)
+        DocumentStore(ctx.settings.instance / "documents").put(content)
     view = ctx.programmes.record_evidence(
-        programme_id, criterion, summary, link, ctx.actor(by), expected_version=expect_version
+        programme_id, criterion, summary, link, ctx.actor(by), expected_version=expect_version, document=ref
     )
     _print_gate(view)
 

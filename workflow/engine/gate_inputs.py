@@ -37,7 +37,11 @@ _DECISIONS = select(SignOff).where(
 )
 _EVIDENCED = (
     select(Evidence.criterion)
-    .where(Evidence.programme_id == bindparam("pid"), Evidence.stage == bindparam("stage"))
+    .where(
+        Evidence.programme_id == bindparam("pid"),
+        Evidence.stage == bindparam("stage"),
+        Evidence.withdrawn_at.is_(None),
+    )
     .distinct()
 )
 

@@ -227,6 +227,13 @@ class Evidence(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     evidence_rev: Mapped[int] = mapped_column(Integer)
+    #: An uploaded document: its SHA-256 names the stored file (see :mod:`.documents`).
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    document_name: Mapped[str | None] = mapped_column(String(200))
+    document_type: Mapped[str | None] = mapped_column(String(100))
+    document_size: Mapped[int | None] = mapped_column(Integer)
+    #: Set on every row of a criterion when its evidence is withdrawn; the criterion is then unevidenced.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SignOff(Base):

@@ -110,7 +110,11 @@ def _current_evidence(session: Session, programme: Programme) -> list[dict[str, 
     rows = session.execute(
         select(Evidence, Person.name)
         .outerjoin(Person, Person.id == Evidence.recorded_by_id)
-        .where(Evidence.programme_id == programme.id, Evidence.stage == programme.state)
+        .where(
+            Evidence.programme_id == programme.id,
+            Evidence.stage == programme.state,
+            Evidence.withdrawn_at.is_(None),
+        )
         .order_by(Evidence.id)
     ).all()
     latest: dict[str, dict[str, Any]] = {}
@@ -119,7 +123,8 @@ def _current_evidence(session: Session, programme: Programme) -> list[dict[str, 
             "criterion": row.criterion,
             "summary": row.summary,
             "link": row.link,
-            "file_hash": None,  # uploaded documents are not stored yet; their SHA-256 goes here when they are
+            "file_hash": row.document_sha256,
+            **({"file_name": row.document_name} if row.document_sha256 else {}),
             "recorded_by": who or "system",
             "recorded_at": _iso(row.recorded_at),
         }

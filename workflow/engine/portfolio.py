@@ -208,7 +208,7 @@ class Portfolio:
                 select(Evidence.programme_id, Evidence.criterion)
                 .distinct()
                 .join(Programme, and_(Programme.id == Evidence.programme_id, Programme.state == Evidence.stage))
-                .where(Programme.id.in_(active))
+                .where(Programme.id.in_(active), Evidence.withdrawn_at.is_(None))
             ).all()
             deadlines = dict(
                 session.execute(

@@ -1,4 +1,4 @@
-"""The gate's use cases: evidence against its criteria, requests for sign-off, and each person's decision."""
+"""The gate's use cases: requests for sign-off and each person's decision (evidence: :mod:`.evidence`)."""
 
 from __future__ import annotations
 
@@ -10,78 +10,20 @@ from sqlalchemy.orm import Session
 from . import gates
 from .definitions import Definition, SignOffRules
 from .errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from .evidence import DocumentUseCases
 from .gate_inputs import read_gate_inputs
 from .guards import current_gate
-from .models import Evidence, Person, Programme, SignOff
+from .models import Person, Programme, SignOff
 from .packs import PackView, find_pack, freeze, pack_content, pack_hash
 from .permissions import SYSTEM, Actor
-from .unit_of_work import ProgrammeChanges
 from .view_builder import build_view
 from .views import ProgrammeView
 
 
-class GateUseCases(ProgrammeChanges):
-    """Evidence, sign-off requests and decisions on a programme's current gate."""
+class GateUseCases(DocumentUseCases):
+    """Sign-off requests and decisions on a programme's current gate (and, inherited, its evidence)."""
 
-    # --- the gate: evidence and sign-offs --------------------------------------------------------------
-
-    def record_evidence(
-        self,
-        programme_id: int,
-        criterion: str,
-        summary: str,
-        link: str | None = None,
-        actor: Actor = SYSTEM,
-        expected_version: int | None = None,
-    ) -> ProgrammeView:
-        """Record evidence against a criterion of the current gate. Changed evidence closes an open request
-        for sign-off: everyone is asked again on the new evidence.
-
-        Raises:
-            InvalidError: unknown criterion or empty summary. MoveRefusedError: the programme has ended.
-        """
-        summary = summary.strip()
-        if not summary:
-            raise InvalidError("evidence needs a summary: what shows the criterion is met", field="summary")
-        with self._unit(programme_id) as session:
-            programme, definition = self._begin(session, programme_id, actor, "record_evidence", expected_version)
-            gate = current_gate(programme, definition, "record evidence")
-            known = {c.id: c for c in gate.criteria}
-            if criterion not in known:
-                raise InvalidError(
-                    f"'{criterion}' is not a criterion of the {definition.state_title(programme.state)}"
-                    f" gate; expected one of: {', '.join(known)}",
-                    field="criterion",
-                )
-            programme.evidence_rev += 1
-            closed = programme.sign_off_subject is not None
-            programme.sign_off_subject = None
-            session.add(
-                Evidence(
-                    programme_id=programme.id,
-                    stage=programme.state,
-                    criterion=criterion,
-                    summary=summary,
-                    link=link or None,
-                    recorded_by_id=actor.person_id,
-                    recorded_at=self.clock(),
-                    evidence_rev=programme.evidence_rev,
-                )
-            )
-            self._log(
-                session,
-                programme,
-                actor,
-                "evidence_recorded",
-                None,
-                None,
-                summary,
-                stage=programme.state,
-                criterion=criterion,
-                evidence_rev=programme.evidence_rev,
-                request_closed=closed,
-            )
-            return build_view(session, programme, definition)
+    # --- the gate: sign-offs ---------------------------------------------------------------------------
 
     def request_sign_off(
         self,

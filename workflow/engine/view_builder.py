@@ -164,7 +164,11 @@ def _latest_evidence(session: Session, programme: Programme, gate: Gate) -> dict
     evidence_rows = session.execute(
         select(Evidence, Person.name)
         .outerjoin(Person, Person.id == Evidence.recorded_by_id)
-        .where(Evidence.programme_id == programme.id, Evidence.stage == programme.state)
+        .where(
+            Evidence.programme_id == programme.id,
+            Evidence.stage == programme.state,
+            Evidence.withdrawn_at.is_(None),
+        )
         .order_by(Evidence.id)
     ).all()
     titles = {c.id: c.title for c in gate.criteria}
@@ -177,6 +181,10 @@ def _latest_evidence(session: Session, programme: Programme, gate: Gate) -> dict
             row.link,
             who or "system",
             row.recorded_at,
+            row.document_sha256,
+            row.document_name,
+            row.document_type,
+            row.document_size,
         )
     return latest
 

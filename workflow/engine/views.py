@@ -50,6 +50,11 @@ class EvidenceView:
     link: str | None
     recorded_by: str
     recorded_at: datetime
+    #: An uploaded document: its SHA-256 (which names it for download), name, media type and size.
+    document_sha256: str | None = None
+    document_name: str | None = None
+    document_type: str | None = None
+    document_size: int | None = None
 
 
 @dataclass(frozen=True)
