@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
 
     from . import (
+        about,
         admin,
         auth,
         definitions,
@@ -78,7 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, home, programmes, gates, documents, money, transfers, definitions, admin, mail):
+    for module in (about, auth, home, programmes, gates, documents, money, transfers, definitions, admin, mail):
         app.register_blueprint(module.bp)
     return app
 

@@ -41,6 +41,10 @@ PUBLIC = frozenset(
         "static",
         "mail.sign_off",
         "mail.calendar",
+        "about.accessibility",
+        "about.privacy",
+        "about.cookies",
+        "about.favicon",
     }
 )
 DEVICE_COOKIE = "banns_device"

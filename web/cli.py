@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -60,9 +61,15 @@ def sample(ctx: Context) -> None:
             "with a published password and runs only on a new database (make run makes one)"
         )
     spec, located = load_programme(SAMPLE)
+    today = ctx.programmes.clock().date()
+    # Started three months ago, with its costs so far in the past: the what-if and reports have figures.
+    spec = spec.model_copy(update={"start": today - timedelta(days=91)})
     view = ctx.programmes.start(spec, located)
     money = Finances(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock)
-    money.import_figures(view.id, SAMPLE_MONEY.read_text(encoding="utf-8"), str(SAMPLE_MONEY))
+    figures = SAMPLE_MONEY.read_text(encoding="utf-8")
+    for day, days_ago in (("2027-01-04", 84), ("2027-02-15", 35)):
+        figures = figures.replace(f"incurred_on: {day}", f"incurred_on: {today - timedelta(days=days_ago)}")
+    money.import_figures(view.id, figures, str(SAMPLE_MONEY), replace=True)
     accounts = Accounts(ctx.programmes.db)
     now = ctx.programmes.clock()
     accounts.add_person("Ada Admin", ADMIN_EMAIL, now, is_admin=True, password=SAMPLE_PASSWORD)
@@ -102,7 +109,10 @@ def _has_command(ctx: Context, name: str) -> bool:
 
 
 def _print_sign_in(spec: object) -> None:
-    click.echo(f"Sign in as {ADMIN_EMAIL} (admin) or any sample person, e.g.:")
-    for person in getattr(spec, "people", [])[:4]:
-        click.echo(f"  {person.email:40} {', '.join(r if isinstance(r, str) else r.role for r in person.roles)}")
-    click.echo(f"with the password '{SAMPLE_PASSWORD}' (development only)")
+    click.echo(f"Sign in with the password '{SAMPLE_PASSWORD}' (development only) as:")
+    click.echo(f"  {ADMIN_EMAIL:40} administrator")
+    for person in getattr(spec, "people", []):
+        roles = [
+            r if isinstance(r, str) else f"{r.role} for {r.partner}" if r.partner else r.role for r in person.roles
+        ]
+        click.echo(f"  {person.email:40} {'; '.join(role.replace('_', ' ') for role in roles)}")

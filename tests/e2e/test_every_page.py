@@ -37,6 +37,9 @@ def test_an_admin_and_a_manager_see_every_page(visit, live: LiveServer) -> None:
         ("/programmes/1/transfers", "Northbridge"),
         ("/programmes/1/transfers/1", "Northbridge"),
         ("/programmes/999", "Page not found"),
+        ("/accessibility", "Accessibility statement"),
+        ("/privacy", "Privacy notice"),
+        ("/cookies", "Cookies"),
     ]:
         admin.goto(path)
         expect(admin.page.locator("h1")).to_contain_text(heading)

@@ -214,6 +214,12 @@ def test_the_manager_records_confidence_and_savings(
 
 
 def test_the_development_sample_comes_with_its_money(cli: Any, db: Database) -> None:
-    assert "Loaded sample programme 1" in cli("dev", "sample").output
-    results = Finances(db, Registry(ROOT / "definitions")).results(1)
+    out = cli("dev", "sample").output
+    assert "Loaded sample programme 1" in out
+    assert "admin@banns.example" in out and "sam.ellis@audit.example" in out  # every account, with its roles
+    assert "signatory for Northbridge District Council; steering member for Northbridge" in out
+    finances = Finances(db, Registry(ROOT / "definitions"))
+    results = finances.results(1)
     assert results.total_investment == Decimal("2540000.00") and results.payback_year == 2030
+    # its costs so far lie in the past, so a what-if today has costs to date to share
+    assert finances.what_if(1, 2).liability.costs_to_date == Decimal("55750.00")
