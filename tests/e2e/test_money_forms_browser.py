@@ -12,7 +12,7 @@ from e2e_support import LiveServer
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "money"))
-from sheet_support import edit_cell  # noqa: E402
+from sheet_support import edit_cell
 
 PRIYA = "priya.shah@northbridge.example"
 MONEY_PAGES = ["", "/case", "/sharing", "/agreement", "/actuals", "/spreadsheet"]
