@@ -5,10 +5,23 @@ actor; a wrong value re-shows the page with 422 and the error beside its field."
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from workflow.engine.errors import InvalidError
 from workflow.money import years as fy
@@ -16,6 +29,7 @@ from workflow.money.case import CATEGORY_TITLES
 from workflow.money.entry import MoneyEntry
 from workflow.money.prenup import RECOMPUTE_TITLES, WithdrawalTerm
 from workflow.money.sharing import Basis, BasisKind
+from workflow.money.sheet_changes import from_data, to_data
 from workflow.money.spreadsheet import FORMATS, MIMETYPES, SpreadsheetError, kind_of
 
 from . import money_forms as mf
@@ -294,22 +308,58 @@ def spreadsheet(programme_id: int) -> Any:
 
 @bp.post("/spreadsheet")
 def upload(programme_id: int) -> Any:
-    _editable(programme_id)
+    """Check an uploaded spreadsheet and show what it would change; nothing is imported until confirmed."""
+    view = _editable(programme_id)
     form = mf.UploadForm()
     if form.validate_on_submit():
         data = form.file.data.read()
-        name = (form.file.data.filename or "spreadsheet")[-100:]
+        name = re.sub(r"[^\w .()-]+", "_", form.file.data.filename or "spreadsheet")[-100:]
         kind = kind_of(data)
         if kind is None:
             form.file.errors = [_("The file must be a spreadsheet saved as .xlsx or .ods")]
         else:
             try:
-                entry().import_spreadsheet(programme_id, data, kind, name, g.actor)
+                sheets, changes = entry().check_spreadsheet(programme_id, data, kind, g.actor)
             except SpreadsheetError as exc:
                 form.file.errors = [_("The spreadsheet has problems: nothing was imported")]
                 return _spreadsheet_page(programme_id, 422, form, exc.problems)
-            return _done(_("Figures imported from %(name)s", name=name), "money.summary", programme_id)
+            token = _signer().dumps(
+                {"programme": programme_id, "file": name, "compared": changes.fingerprint, "sheets": to_data(sheets)}
+            )
+            return render_template(
+                "money/spreadsheet_check.html",
+                view=view,
+                name=name,
+                preview=changes,
+                token=token,
+                label=fy.label,
+            )
     return _spreadsheet_page(programme_id, 422, form)
+
+
+@bp.post("/spreadsheet/confirm")
+def confirm_upload(programme_id: int) -> Any:
+    _editable(programme_id)
+    form = mf.ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        held = _signer().loads(form.token.data or "", max_age=CHECK_LASTS)
+        sheets = from_data(held["sheets"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        abort(400, _("The check of that spreadsheet has expired: upload it again."))
+    if held.get("programme") != programme_id:
+        abort(400, _("That spreadsheet was checked for another programme: upload it again."))
+    entry().apply_spreadsheet(programme_id, sheets, held["file"], held["compared"], g.actor)
+    return _done(_("Figures imported from %(name)s", name=held["file"]), "money.summary", programme_id)
+
+
+#: How long a checked spreadsheet may wait for its confirmation, in seconds.
+CHECK_LASTS = 3600
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt="banns-money-spreadsheet")
 
 
 @bp.get("/spreadsheet/<any(template, figures):which>.<any(xlsx, ods):kind>")

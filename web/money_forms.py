@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import Field, Form, RadioField, SelectField, StringField, TextAreaField
+from wtforms import Field, Form, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation
 
 from workflow.engine.errors import InvalidError
@@ -200,6 +200,12 @@ class UploadForm(FlaskForm):
     file = FileField(_l("Spreadsheet (.xlsx or .ods)"), validators=[FileRequired(_l("Select a spreadsheet to upload"))])
 
 
+class ConfirmForm(FlaskForm):
+    """Confirms a checked spreadsheet: the figures travel signed, so they cannot be altered on the way."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=1_500_000)])
+
+
 def parsed(field: Field) -> Any:
     """What :class:`Entered` read from ``field`` (None: empty and optional)."""
     return getattr(field, "parsed", None)
@@ -209,6 +215,7 @@ __all__ = [
     "EXIT_COSTS",
     "ActualSavingForm",
     "BaselineForm",
+    "ConfirmForm",
     "CostForm",
     "Form",
     "InvestmentForm",

@@ -87,6 +87,11 @@ def test_a_manager_enters_the_business_case_by_forms_and_a_spreadsheet(live: Liv
     upload.write_bytes(filled)
     page.get_by_label("Spreadsheet (.xlsx or .ods)").set_input_files(str(upload))
     pm.press("Import the spreadsheet")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the changes before importing")
+    expect(page.locator("main")).to_contain_text("2029-30 revenues and benefits")
+    expect(page.locator("main")).to_contain_text("New: £780,000.00")
+    expect(page.locator("#period")).to_contain_text("it was 2027-28 to 2028-29, it becomes 2027-28 to 2029-30")
+    pm.press("Import these figures")
     expect(page.get_by_text("Figures imported from business-case.xlsx")).to_be_visible()
     expect(page.locator("main")).to_contain_text("£780,000.00")
 
@@ -95,3 +100,10 @@ def test_a_manager_enters_the_business_case_by_forms_and_a_spreadsheet(live: Liv
         pm.goto(f"/programmes/1/money{path}")
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path or '/'} scrolls sideways by {overflow}px at 320 px wide"
+    # the check page too, at 320 px: the same file again changes nothing and says so
+    pm.goto("/programmes/1/money/spreadsheet")
+    page.get_by_label("Spreadsheet (.xlsx or .ods)").set_input_files(str(upload))
+    pm.press("Import the spreadsheet")
+    expect(page.get_by_text("The spreadsheet holds the same figures as are recorded now.")).to_be_visible()
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the check page scrolls sideways by {overflow}px at 320 px wide"

@@ -25,11 +25,14 @@ def edit_cell(data: bytes, kind: str, sheet: str, row: int, col: int, value: Any
     table = next(t for t in document.spreadsheet.getElementsByType(Table) if t.getAttribute("name") == sheet)
     line = [r for r in table.childNodes if r.qname[1] == "table-row"][row - 1]
     old = [c for c in line.childNodes if c.qname[1] == "table-cell"][col - 1]
-    if isinstance(value, (int, float, D)):
+    if value is None:
+        new = TableCell()
+    elif isinstance(value, (int, float, D)):
         new = TableCell(valuetype="float", value=str(value))
     else:
         new = TableCell(valuetype="string")
-    new.addElement(P(text=str(value)))
+    if value is not None:
+        new.addElement(P(text=str(value)))
     line.insertBefore(new, old)
     line.removeChild(old)
     out = io.BytesIO()

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sheet_support import edit_cell
 
+from workflow.engine.errors import NotAllowedError
 from workflow.engine.programmes import Programmes
 from workflow.engine.registry import Registry
 from workflow.engine.views import ProgrammeView
@@ -166,3 +167,20 @@ def test_any_case_reads_back_to_the_same_totals(investments: list[Any], planned:
     assert set(merged.investments) == set(case.investments) or totals(merged) == totals(case)
     # the sheet's rows are the appraisal period: the case's own, or ten years from this one for a template
     assert merged.period() == (case.period() or list(range(2026, 2036)))
+
+
+def test_checking_a_spreadsheet_says_what_it_would_change_and_changes_nothing(
+    money: ProgrammeView, entry: MoneyEntry, programmes: Programmes
+) -> None:
+    data = edit_cell(entry.export_spreadsheet(money.id, "ods"), "ods", "Business case", 3, 3, 990000)
+    data = edit_cell(data, "ods", "Actual savings", 3, 2, None)
+    before, logged = entry.case(money.id), len(money_events(programmes, money.id))
+    _sheets, preview = entry.check_spreadsheet(money.id, data, "ods", programmes.actor(PRIYA))
+    assert [(c.sheet, c.item, c.before, c.after) for c in preview.changes] == [
+        ("Business case", "2027-28 IT (one-off)", D("950000.00"), D("990000.00")),
+        ("Actual savings", "2027-28 revenues and benefits", D("132500.00"), None),
+    ]
+    assert preview.period_before == preview.period_after == tuple(range(2026, 2036))
+    assert entry.case(money.id) == before and len(money_events(programmes, money.id)) == logged
+    with pytest.raises(NotAllowedError):
+        entry.check_spreadsheet(money.id, data, "ods", programmes.actor("sam.ellis@audit.example"))

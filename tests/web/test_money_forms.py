@@ -134,7 +134,7 @@ def test_the_pre_nup_terms_refuse_in_words(manager: FlaskClient, sample: Program
     data |= {"terms-exit_redundancy": "420,000", "terms-exit_pension_strain": "£180,000.00"}
     url, form = page_of(sample, "agreement/terms"), page_of(sample, "agreement")
     for value, message in [
-        ("", "Enter notice period"),
+        ("", "Enter the notice period, in months"),
         ("-3", "must be a whole number from 0 to 1,200"),
         ("5e9", "must be a whole number"),
         ("9" * 11, "must be 10 characters or fewer"),

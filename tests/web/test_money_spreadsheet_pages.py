@@ -5,6 +5,7 @@ answers 422 naming the sheet and cell and changes nothing."""
 from __future__ import annotations
 
 import io
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +54,20 @@ def test_template_upload_and_a_wrong_cell(manager: FlaskClient, app: Flask, samp
     assert "Business case!C4: Investment: IT must be an amount in pounds and pence" in text
     assert "Input should be" not in text and "Traceback" not in text
     answer = post(manager, base + "/spreadsheet", {"file": (io.BytesIO(filled), f"case.{kind}")}, base + "/spreadsheet")
+    assert answer.status_code == 200, text_of(answer)[:2000]
+    check = text_of(answer)
+    assert f"This is what importing case.{kind} would change. Nothing has been imported yet." in check
+    assert f"{first} IT (one-off) New: £950,000.00" in check
+    assert f"{first} revenues and benefits New: £150,000.00" not in check  # row 3 is the second year
+    with app.app_context():
+        from web.money_entry import entry
+
+        assert entry().case(sample.id).is_empty  # nothing imported before the confirmation
+    token = re.search(r'name="token" value="([^"]+)"', answer.get_data(as_text=True))
+    assert token
+    confirm = base + "/spreadsheet/confirm"
+    assert post(manager, confirm, {"token": token.group(1)[:-3] + "abc"}, base + "/spreadsheet").status_code == 400
+    answer = post(manager, confirm, {"token": token.group(1)}, base + "/spreadsheet")
     assert answer.status_code == 302, text_of(answer)[:2000]
     summary = text_of(manager.get(answer.headers["Location"]))
     assert f"Figures imported from case.{kind}" in summary
@@ -67,3 +82,23 @@ def test_template_upload_and_a_wrong_cell(manager: FlaskClient, app: Flask, samp
     assert event.actor == "Priya Shah" and f"case.{kind}" in event.reason
     figures = ss.read(manager.get(base + f"/spreadsheet/figures.{kind}").get_data(), kind)
     assert figures["Business case"][1][2] == Decimal("950000")
+
+
+def test_a_confirmation_after_someone_else_changed_the_figures_is_refused(
+    manager: FlaskClient, app: Flask, sample: ProgrammeView
+) -> None:
+    base = f"/programmes/{sample.id}/money"
+    template = manager.get(base + "/spreadsheet/template.xlsx").get_data()
+    filled = edit_cell(template, "xlsx", "Business case", 2, 3, 1000)
+    answer = post(manager, base + "/spreadsheet", {"file": (io.BytesIO(filled), "a.xlsx")}, base + "/spreadsheet")
+    token = re.search(r'name="token" value="([^"]+)"', answer.get_data(as_text=True))
+    assert token
+    data = {"saving-year": "2027-28", "saving-service": "HR", "saving-amount": "5"}
+    assert post(manager, base + "/case/saving", data, base + "/case").status_code == 302
+    answer = post(manager, base + "/spreadsheet/confirm", {"token": token.group(1)}, base + "/spreadsheet")
+    assert answer.status_code == 409
+    assert "changed by someone else after the spreadsheet was checked; nothing was imported" in text_of(answer)
+    with app.app_context():
+        from web.money_entry import entry
+
+        assert [i.amount for i in entry().case(sample.id).investments] == []

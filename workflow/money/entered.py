@@ -27,7 +27,7 @@ def pounds(text: str, label: str, field: str = "amount", *, negative: bool = Fal
     """
     cleaned = str(text).strip().replace(" ", "")
     if not cleaned:
-        raise InvalidError(f"Enter {label.lower()}", field=field)
+        raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
     match = _POUNDS.match(cleaned)
     if match is None or (match.group(1) and match.group(2)):
         raise InvalidError(f"{label} must be an amount in pounds and pence, {_EXAMPLE}", field=field)
@@ -50,7 +50,7 @@ def number(text: str, label: str, field: str, *, largest: Decimal = Decimal("100
     """
     cleaned = str(text).strip().replace(" ", "").removesuffix("%")
     if not cleaned:
-        raise InvalidError(f"Enter {label.lower()}", field=field)
+        raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
     match = _NUMBER.match(cleaned)
     if match is None:
         raise InvalidError(f"{label} must be a number of 0 or more, like 1,250 or 33.5", field=field)
@@ -68,7 +68,7 @@ def whole(text: str, label: str, field: str, *, largest: int) -> int:
     """
     cleaned = str(text).strip().replace(",", "")
     if not cleaned:
-        raise InvalidError(f"Enter {label.lower()}", field=field)
+        raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
     if not cleaned.isdigit() or len(cleaned) > 12 or int(cleaned) > largest:
         raise InvalidError(f"{label} must be a whole number from 0 to {largest:,}", field=field)
     return int(cleaned)
@@ -100,7 +100,7 @@ def day(year: str, month: str, day_: str, label: str, field: str) -> date:
     """
     parts = {"day": str(day_).strip(), "month": str(month).strip(), "year": str(year).strip()}
     if not any(parts.values()):
-        raise InvalidError(f"Enter {label.lower()}", field=field)
+        raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
     missing = [k for k, v in parts.items() if not v]
     if missing:
         raise InvalidError(f"{label} must include a {' and '.join(missing)}", field=field)

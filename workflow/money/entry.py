@@ -11,8 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from ..engine.errors import InvalidError
+from ..engine.errors import ConflictError, InvalidError
+from ..engine.models import Programme
 from ..engine.permissions import SYSTEM, Actor
 from . import spreadsheet, store
 from . import years as fy
@@ -20,6 +22,7 @@ from .case import CATEGORY_TITLES, Baseline, BusinessCase, Investment, Saving
 from .models import MoneyActualSaving, MoneyCostIncurred
 from .prenup import Agreement, Recompute, WithdrawalTerm
 from .service import Finances
+from .sheet_changes import Preview, fingerprint, preview
 from .sheet_figures import Cost, Sheets
 
 
@@ -141,24 +144,8 @@ class MoneyEntry(Finances):
         """The business case and the actuals as an .xlsx or .ods file; ``blank``: the template, with the
         programme's partners, financial years and services but no amounts."""
         with self._read(programme_id, actor) as (session, prog):
-            actuals = [
-                Saving(a.year, a.service, a.amount)
-                for a in session.scalars(
-                    select(MoneyActualSaving)
-                    .filter_by(programme_id=prog.id)
-                    .order_by(MoneyActualSaving.year, MoneyActualSaving.service)
-                )
-            ]
-            costs = [
-                Cost(c.incurred_on, c.category, c.amount, c.note)
-                for c in session.scalars(
-                    select(MoneyCostIncurred)
-                    .filter_by(programme_id=prog.id)
-                    .order_by(MoneyCostIncurred.incurred_on, MoneyCostIncurred.id)
-                )
-            ]
+            case, actuals, costs = store.load_case(session, prog), _actuals(session, prog), _costs(session, prog)
             partners = [p.name for p in prog.partners]
-            case = store.load_case(session, prog)
         this_year = fy.year_of(self.clock().date())
         if blank:
             period = case.period()
@@ -169,18 +156,53 @@ class MoneyEntry(Finances):
             book = spreadsheet.book_rows(case, partners, actuals, costs, this_year)
         return spreadsheet.write(book, kind)
 
+    def check_spreadsheet(
+        self, programme_id: int, data: bytes, kind: str, actor: Actor = SYSTEM
+    ) -> tuple[Sheets, Preview]:
+        """Read a spreadsheet and say what importing it would change, changing nothing.
+
+        Raises:
+            SpreadsheetError: every wrong cell, with its sheet and address. NotAllowedError: may not edit.
+        """
+        book = spreadsheet.read(data, kind)
+        with self.db.read() as session:
+            prog = self._programme(session, programme_id, actor, "edit")
+            sheets = spreadsheet.parse(book, [p.name for p in prog.partners])
+            case, actuals, costs = store.load_case(session, prog), _actuals(session, prog), _costs(session, prog)
+            return sheets, preview(case, tuple(actuals), tuple(costs), sheets)
+
     def import_spreadsheet(self, programme_id: int, data: bytes, kind: str, file: str, actor: Actor = SYSTEM) -> Sheets:
-        """Replace the business case, and the actual savings and costs incurred where the file has those
-        sheets, with the file's; all in one transaction, or nothing.
+        """Read a spreadsheet and import it at once (see :meth:`apply_spreadsheet`).
 
         Raises:
             SpreadsheetError: every wrong cell, with its sheet and address.
         """
         book = spreadsheet.read(data, kind)
+        with self.db.read() as session:
+            sheets = spreadsheet.parse(book, [p.name for p in store.programme(session, programme_id).partners])
+        self.apply_spreadsheet(programme_id, sheets, file, actor=actor)
+        return sheets
+
+    def apply_spreadsheet(
+        self, programme_id: int, sheets: Sheets, file: str, compared: str | None = None, actor: Actor = SYSTEM
+    ) -> None:
+        """Replace the business case, and the actual savings and costs incurred where the file has those
+        sheets, with the file's; all in one transaction, or nothing.
+
+        Raises:
+            ConflictError: ``compared`` (a :class:`Preview`'s fingerprint) no longer matches the figures.
+            InvalidError: a baseline names a body that is no longer a partner.
+        """
         what = f"money figures imported from the spreadsheet {file}"
         with self._write(programme_id, actor, "figures_changed", what, figures=True, file=file) as (session, prog):
-            sheets = spreadsheet.parse(book, [p.name for p in prog.partners])
-            store.save_case(session, prog, spreadsheet.merge_case(store.load_case(session, prog), sheets.case))
+            old = store.load_case(session, prog)
+            if compared is not None and compared != fingerprint(old, _actuals(session, prog), _costs(session, prog)):
+                raise ConflictError(
+                    programme_id,
+                    "the money figures were changed by someone else after the spreadsheet was checked; nothing "
+                    "was imported. Upload it again to see what it would change now.",
+                )
+            store.save_case(session, prog, spreadsheet.merge_case(old, sheets.case))
             if sheets.actuals is not None:
                 session.execute(delete(MoneyActualSaving).where(MoneyActualSaving.programme_id == prog.id))
                 session.add_all(
@@ -195,4 +217,21 @@ class MoneyEntry(Finances):
                     )
                     for c in sheets.costs
                 )
-            return sheets
+
+
+def _actuals(session: Session, prog: Programme) -> list[Saving]:
+    rows = session.scalars(
+        select(MoneyActualSaving)
+        .filter_by(programme_id=prog.id)
+        .order_by(MoneyActualSaving.year, MoneyActualSaving.service)
+    )
+    return [Saving(a.year, a.service, a.amount) for a in rows]
+
+
+def _costs(session: Session, prog: Programme) -> list[Cost]:
+    rows = session.scalars(
+        select(MoneyCostIncurred)
+        .filter_by(programme_id=prog.id)
+        .order_by(MoneyCostIncurred.incurred_on, MoneyCostIncurred.id)
+    )
+    return [Cost(c.incurred_on, c.category, c.amount, c.note) for c in rows]
