@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sheet_support import edit_cell
 
-from workflow.engine.errors import NotAllowedError
+from workflow.engine.errors import InvalidError, NotAllowedError
 from workflow.engine.programmes import Programmes
 from workflow.engine.registry import Registry
 from workflow.engine.views import ProgrammeView
+from workflow.money import entered
 from workflow.money import spreadsheet as ss
 from workflow.money.case import CATEGORIES, BusinessCase, Investment, Saving
 from workflow.money.entry import MoneyEntry
@@ -184,3 +185,39 @@ def test_checking_a_spreadsheet_says_what_it_would_change_and_changes_nothing(
     assert entry.case(money.id) == before and len(money_events(programmes, money.id)) == logged
     with pytest.raises(NotAllowedError):
         entry.check_spreadsheet(money.id, data, "ods", programmes.actor("sam.ellis@audit.example"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(amount=st.decimals(min_value=D(0), max_value=D("100000000000"), places=2))
+def test_any_amount_written_as_people_write_it_reads_back_exactly(amount: D) -> None:
+    for text in (f"{amount:,.2f}", f"£{amount:,.2f}", f"{amount:f}", f" £{amount:,} "):
+        assert entered.pounds(text, "Amount") == amount
+    assert entered.pounds(f"-£{amount:,.2f}", "Amount", negative=True) == -amount
+    if amount:
+        with pytest.raises(InvalidError, match="Amount must be £0 or more"):
+            entered.pounds(f"-{amount}", "Amount")
+
+
+@given(text=st.text(max_size=30))
+def test_whatever_is_typed_is_an_amount_or_a_sentence_about_it(text: str) -> None:
+    try:
+        value = entered.pounds(text, "Amount")
+    except InvalidError as exc:
+        assert str(exc).startswith(("Amount must", "Enter the amount")), str(exc)
+    else:
+        assert value == value.quantize(D("0.01")) and D(0) <= value <= D("100000000000")
+
+
+@given(text=st.text(max_size=20), day=st.text(max_size=5), month=st.text(max_size=5))
+def test_every_reader_of_typed_text_answers_a_value_or_a_sentence(text: str, day: str, month: str) -> None:
+    readers = [
+        lambda: entered.number(text, "Share", "values"),
+        lambda: entered.whole(text, "Notice period", "months", largest=1200),
+        lambda: entered.financial_year(text),
+        lambda: entered.day(text, month, day, "Date", "on"),
+    ]
+    for read in readers:
+        try:
+            read()
+        except InvalidError as exc:
+            assert str(exc)[:1].isupper() and "Traceback" not in str(exc)

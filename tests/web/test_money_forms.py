@@ -204,3 +204,35 @@ def test_amounts_are_kept_exactly(manager: FlaskClient, sample: ProgrammeView, a
         from web.money_entry import entry
 
         assert entry().case(sample.id).savings[0].amount == Decimal("1234567.89")
+
+
+POSTS = ["case/investment", "case/saving", "case/baseline", "sharing", "agreement/terms", "agreement/term"]
+POSTS += ["actuals/cost", "actuals/saving", "spreadsheet", "spreadsheet/confirm"]
+GETS = ["case", "sharing", "agreement", "actuals", "spreadsheet"]
+
+
+def test_someone_outside_the_programme_gets_nothing(
+    app: Flask, client: FlaskClient, sample: ProgrammeView, accounts: Any, clock: Any
+) -> None:
+    accounts.add_person("Olly Outsider", "olly.outsider@elsewhere.example", clock())
+    session_as(client, app, "olly.outsider@elsewhere.example")
+    for path in [*GETS, "spreadsheet/template.xlsx", "spreadsheet/figures.ods"]:
+        assert client.get(page_of(sample, path)).status_code == 403, path
+    for path in POSTS:
+        assert post(client, page_of(sample, path), {}).status_code == 403, path
+    client.get("/sign-out")
+    with client.session_transaction() as session:
+        session.clear()
+    assert client.get(page_of(sample, "case")).status_code == 302
+    assert client.post(page_of(sample, "case/saving"), data={}).status_code in (400, 401)
+
+
+def test_an_admin_may_enter_figures(
+    app: Flask, client: FlaskClient, sample: ProgrammeView, accounts: Any, clock: Any
+) -> None:
+    accounts.add_person("Ada Admin", "ada.admin@banns.example", clock(), is_admin=True)
+    session_as(client, app, "ada.admin@banns.example")
+    for path in GETS:
+        assert client.get(page_of(sample, path)).status_code == 200, path
+    data = {"saving-year": "2027-28", "saving-service": "HR", "saving-amount": "12,000"}
+    assert post(client, page_of(sample, "case/saving"), data, page_of(sample, "case")).status_code == 302

@@ -12,8 +12,8 @@ from ..engine.errors import InvalidError
 from ..engine.text import check_amount, check_day
 from . import years as fy
 
-_POUNDS = re.compile(r"^(-)?£?(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
-_NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,6}))?$")
+_POUNDS = re.compile(r"^(-)?£?(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$", re.ASCII)
+_NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,6}))?$", re.ASCII)
 #: How an amount may be written, for messages.
 _EXAMPLE = "like 12,000 or £12,000.50"
 
@@ -69,7 +69,7 @@ def whole(text: str, label: str, field: str, *, largest: int) -> int:
     cleaned = str(text).strip().replace(",", "")
     if not cleaned:
         raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
-    if not cleaned.isdigit() or len(cleaned) > 12 or int(cleaned) > largest:
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 12 or int(cleaned) > largest:
         raise InvalidError(f"{label} must be a whole number from 0 to {largest:,}", field=field)
     return int(cleaned)
 
@@ -83,7 +83,7 @@ def financial_year(text: str, label: str = "Financial year", field: str = "year"
     cleaned = str(text).strip()
     if not cleaned:
         raise InvalidError(f"Enter the {label.lower()}", field=field)
-    if cleaned.isdigit():
+    if cleaned.isascii() and cleaned.isdigit():
         raise InvalidError(f"{label} must be written like 2027-28", field=field)
     try:
         return fy.parse(cleaned)
@@ -104,7 +104,7 @@ def day(year: str, month: str, day_: str, label: str, field: str) -> date:
     missing = [k for k, v in parts.items() if not v]
     if missing:
         raise InvalidError(f"{label} must include a {' and '.join(missing)}", field=field)
-    if not all(v.isdigit() and len(v) <= 4 for v in parts.values()):
+    if not all(v.isascii() and v.isdigit() and len(v) <= 4 for v in parts.values()):
         raise InvalidError(f"{label} must be a real date, like 4 1 2027", field=field)
     try:
         found = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
