@@ -4,6 +4,8 @@ sheet and cell and nothing is written; the template has the programme's partners
 
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
@@ -221,3 +223,12 @@ def test_every_reader_of_typed_text_answers_a_value_or_a_sentence(text: str, day
             read()
         except InvalidError as exc:
             assert str(exc)[:1].isupper() and "Traceback" not in str(exc)
+
+
+def test_a_file_that_would_unpack_to_too_much_is_refused_before_it_is_read() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<" + b" " * 60_000_000)
+    assert len(out.getvalue()) < 1_000_000
+    with pytest.raises(ss.SpreadsheetError, match="unpacks to more than 50 MB"):
+        ss.read(out.getvalue(), "xlsx")

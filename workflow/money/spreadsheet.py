@@ -47,6 +47,8 @@ from .sheet_figures import (
 )
 
 FORMATS = ("xlsx", "ods")
+#: A spreadsheet is a zip of XML files: refuse one that would unpack to more than this (a "zip bomb").
+LARGEST_UNPACKED = 50_000_000
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
@@ -202,6 +204,19 @@ def read(data: bytes, kind: str) -> dict[str, Grid]:
     Raises:
         SpreadsheetError: not a readable file of that kind, or a sheet too large.
     """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        unpacked = 0
+    if unpacked > LARGEST_UNPACKED:
+        raise SpreadsheetError(
+            [
+                CellProblem(
+                    "", "", f"the file unpacks to more than {LARGEST_UNPACKED // 1_000_000} MB; banns reads no more"
+                )
+            ]
+        )
     try:
         book = _read_xlsx(data) if kind == "xlsx" else _read_ods(data)
     except SpreadsheetError:
