@@ -47,7 +47,8 @@ class MoneyEntry(Finances):
         if category not in CATEGORY_TITLES:
             raise InvalidError(f"unknown investment category '{category}'", field="category")
         kind = "recurring" if recurring else "one-off"
-        what = f"investment set: {CATEGORY_TITLES[category]} ({kind}) in {fy.label(year)}, £{amount:,.2f}"
+        what = f"investment {'set' if amount else 'removed'}: {CATEGORY_TITLES[category]} ({kind}) in {fy.label(year)}"
+        what += f", £{amount:,.2f}" if amount else ""
         data = {"year": fy.label(year), "category": category, "recurring": recurring, "amount": f"{amount:.2f}"}
         with self._write(programme_id, actor, "figures_changed", what, figures=True, **data) as (session, prog):
             case = store.load_case(session, prog)
@@ -63,7 +64,8 @@ class MoneyEntry(Finances):
         self, programme_id: int, year: int, service: str, amount: Decimal, actor: Actor = SYSTEM
     ) -> BusinessCase:
         """Set the planned savings of a service in a year; £0 removes them."""
-        what = f"planned savings set: {service} in {fy.label(year)}, £{amount:,.2f}"
+        what = f"planned savings {'set' if amount else 'removed'}: {service} in {fy.label(year)}"
+        what += f", £{amount:,.2f}" if amount else ""
         data = {"year": fy.label(year), "service": service, "amount": f"{amount:.2f}"}
         with self._write(programme_id, actor, "figures_changed", what, figures=True, **data) as (session, prog):
             case = store.load_case(session, prog)
@@ -81,7 +83,9 @@ class MoneyEntry(Finances):
         Raises:
             InvalidError: ``partner`` is not a partner of the programme.
         """
-        what = f"baseline set: {partner}, {service}, £{amount:,.2f}"
+        what = f"baseline {'set' if amount else 'removed'}: {partner}, {service}" + (
+            f", £{amount:,.2f}" if amount else ""
+        )
         data = {"partner": partner, "service": service, "amount": f"{amount:.2f}"}
         with self._write(programme_id, actor, "figures_changed", what, figures=True, **data) as (session, prog):
             store.partner_by_name(prog, partner)
