@@ -118,7 +118,11 @@ def set_baseline(programme_id: int) -> Any:
     form.partner.choices = options((p.name, p.name) for p in view.partners)
     if form.validate_on_submit():
         service = (form.service.data or "").strip()
-        entry().set_baseline(programme_id, form.partner.data, service, mf.parsed(form.amount), g.actor)
+        try:
+            entry().set_baseline(programme_id, form.partner.data, service, mf.parsed(form.amount), g.actor)
+        except InvalidError as exc:
+            _field_error(form, exc, "partner")
+            return _case_page(programme_id, 422, baseline=form)
         return _done(_("Baseline for %(partner)s saved", partner=form.partner.data), "money_entry.case", programme_id)
     return _case_page(programme_id, 422, baseline=form)
 
@@ -159,7 +163,7 @@ def set_sharing(programme_id: int) -> Any:
         try:
             entry().set_basis(programme_id, basis, (form.service.data or "").strip(), g.actor)
         except InvalidError as exc:
-            form.kind.errors = [*form.kind.errors, str(exc)[:1].upper() + str(exc)[1:]]
+            _field_error(form, exc, "kind")
         else:
             return _done(
                 _("Sharing basis saved: %(basis)s", basis=basis.describe()), "money_entry.sharing", programme_id
@@ -239,7 +243,11 @@ def set_term(programme_id: int) -> Any:
         term = WithdrawalTerm(
             form.stage.data, mf.parsed(form.fixed_sum) or Decimal("0.00"), form.share_of_costs.data == "yes", exits
         )
-        entry().set_term(programme_id, term, g.actor)
+        try:
+            entry().set_term(programme_id, term, g.actor)
+        except InvalidError as exc:
+            _field_error(form, exc, "stage")
+            return _agreement_page(programme_id, 422, term=form)
         return _done(_("Withdrawal term saved"), "money_entry.agreement", programme_id)
     return _agreement_page(programme_id, 422, term=form)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import Field, Form, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation
 
 from workflow.engine.errors import InvalidError
@@ -217,7 +217,6 @@ __all__ = [
     "BaselineForm",
     "ConfirmForm",
     "CostForm",
-    "Form",
     "InvestmentForm",
     "SavingForm",
     "TermForm",
