@@ -45,6 +45,18 @@ class Entered:
             raise StopValidation(str(exc)) from None
 
 
+class Chosen:
+    """One of the field's choices, or ``message`` (instead of WTForms' own "Not a valid choice")."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Field) -> None:
+        values = [getattr(c, "value", None) for c in getattr(field, "choices", None) or []]
+        if field.data not in values:
+            raise StopValidation(str(self.message))
+
+
 def _short(label: str, most: int) -> Length:
     return Length(max=most, message=f"{label} must be {most} characters or fewer")
 
@@ -89,12 +101,18 @@ class DateParts:
 
 class InvestmentForm(FlaskForm):
     year = year_field()
-    category = SelectField(_l("Category"), choices=CATEGORY_CHOICES, validators=[DataRequired(_l("Select a category"))])
+    category = SelectField(
+        _l("Category"),
+        choices=CATEGORY_CHOICES,
+        validate_choice=False,
+        validators=[DataRequired(_l("Select a category")), Chosen(_l("Select a category from the list"))],
+    )
     recurring = RadioField(
         _l("Does it come back every year?"),
         choices=YES_NO,
         default="no",
-        validators=[DataRequired(_l("Select yes or no"))],
+        validate_choice=False,
+        validators=[Chosen(_l("Select yes or no"))],
     )
     amount = amount_field("Amount")
     note = StringField(_l("Note (optional)"), validators=[_short("Note", 400), OneLine()])
@@ -107,7 +125,11 @@ class SavingForm(FlaskForm):
 
 
 class BaselineForm(FlaskForm):
-    partner = SelectField(_l("Partner"), validators=[DataRequired(_l("Select the partner"))])
+    partner = SelectField(
+        _l("Partner"),
+        validate_choice=False,
+        validators=[DataRequired(_l("Select the partner")), Chosen(_l("Select one of the programme's partners"))],
+    )
     service = text_field("Service", "Enter the service, like revenues and benefits")
     amount = amount_field("Baseline cost a year")
 
@@ -138,7 +160,8 @@ class BasisFormBase(FlaskForm):
                 (BasisKind.DRIVER.value, _l("By a driver, such as posts or cases")),
             ]
         ),
-        validators=[DataRequired(_l("Select how costs are shared"))],
+        validate_choice=False,
+        validators=[Chosen(_l("Select how costs are shared"))],
     )
     service = StringField(_l("Service (optional)"), validators=[_short("Service", 100), OneLine()])
     driver = StringField(_l("Driver (for a driver basis)"), validators=[_short("Driver", 100), OneLine()])
@@ -154,14 +177,15 @@ class BasisFormBase(FlaskForm):
 class TermsForm(FlaskForm):
     notice_months = months_field("Notice period, in months")
     minimum_term_months = months_field("Minimum term, in months")
-    starts_on_day = StringField("Day", validators=[Length(max=10)])
-    starts_on_month = StringField("Month", validators=[Length(max=10)])
-    starts_on_year = StringField("Year", validators=[Length(max=10)])
+    starts_on_day = StringField("Day", validators=[_short("Day", 10)])
+    starts_on_month = StringField("Month", validators=[_short("Month", 10)])
+    starts_on_year = StringField("Year", validators=[_short("Year", 10)])
     recompute = RadioField(
         _l("How the remaining partners share after one leaves"),
         choices=options(RECOMPUTE_TITLES.items()),
         default="basis",
-        validators=[DataRequired(_l("Select how the remaining partners share"))],
+        validate_choice=False,
+        validators=[Chosen(_l("Select how the remaining partners share"))],
     )
     exit_set_up = amount_field("Set-up costs a leaver pays in full", required=False)
     exit_redundancy = amount_field("Redundancy costs a leaver pays in full", required=False)
@@ -171,19 +195,38 @@ class TermsForm(FlaskForm):
 
 
 class TermForm(FlaskForm):
-    stage = SelectField(_l("From stage"), validators=[DataRequired(_l("Select the stage"))])
+    stage = SelectField(
+        _l("From stage"),
+        validate_choice=False,
+        validators=[DataRequired(_l("Select the stage")), Chosen(_l("Select one of the lifecycle's stages"))],
+    )
     fixed_sum = amount_field("Fixed sum", required=False)
     share_of_costs = RadioField(
-        _l("Does the leaver pay its share of the costs incurred to date?"), choices=YES_NO, default="no"
+        _l("Does the leaver pay its share of the costs incurred to date?"),
+        choices=YES_NO,
+        default="no",
+        validate_choice=False,
+        validators=[Chosen(_l("Select yes or no"))],
     )
-    exit_costs = RadioField(_l("Does the leaver pay the exit costs in full?"), choices=YES_NO, default="no")
+    exit_costs = RadioField(
+        _l("Does the leaver pay the exit costs in full?"),
+        choices=YES_NO,
+        default="no",
+        validate_choice=False,
+        validators=[Chosen(_l("Select yes or no"))],
+    )
 
 
 class CostForm(FlaskForm):
-    on_day = StringField("Day", validators=[Length(max=10)])
-    on_month = StringField("Month", validators=[Length(max=10)])
-    on_year = StringField("Year", validators=[Length(max=10)])
-    category = SelectField(_l("Category"), choices=CATEGORY_CHOICES, validators=[DataRequired(_l("Select a category"))])
+    on_day = StringField("Day", validators=[_short("Day", 10)])
+    on_month = StringField("Month", validators=[_short("Month", 10)])
+    on_year = StringField("Year", validators=[_short("Year", 10)])
+    category = SelectField(
+        _l("Category"),
+        choices=CATEGORY_CHOICES,
+        validate_choice=False,
+        validators=[DataRequired(_l("Select a category")), Chosen(_l("Select a category from the list"))],
+    )
     amount = amount_field("Amount spent")
     note = TextAreaField(_l("Note (optional)"), validators=[_short("Note", 4000), NoNul()])
 

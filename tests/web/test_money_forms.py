@@ -236,3 +236,29 @@ def test_an_admin_may_enter_figures(
         assert client.get(page_of(sample, path)).status_code == 200, path
     data = {"saving-year": "2027-28", "saving-service": "HR", "saving-amount": "12,000"}
     assert post(client, page_of(sample, "case/saving"), data, page_of(sample, "case")).status_code == 302
+
+
+def test_choices_not_offered_are_refused_in_words(manager: FlaskClient, sample: ProgrammeView) -> None:
+    case, agreement = page_of(sample, "case"), page_of(sample, "agreement")
+    data = {"investment-year": "2027-28", "investment-category": "cake", "investment-amount": "1"}
+    refused(post(manager, case + "/investment", data, case), "Select a category from the list", "investment-category")
+    data |= {"investment-category": "it", "investment-recurring": "sometimes"}
+    refused(post(manager, case + "/investment", data, case), "Select yes or no", "investment-recurring")
+    data = {"baseline-partner": "Westshire", "baseline-service": "legal", "baseline-amount": "1"}
+    refused(post(manager, case + "/baseline", data, case), "Select one of the programme's partners", "baseline-partner")
+    data = {"term-stage": "pre_nup", "term-share_of_costs": "no", "term-exit_costs": "no"}
+    refused(post(manager, agreement + "/term", data, agreement), "Select one of the lifecycle's stages", "term-stage")
+    data = {"terms-notice_months": "1", "terms-minimum_term_months": "1", "terms-recompute": "whatever"}
+    refused(
+        post(manager, agreement + "/terms", data, agreement),
+        "Select how the remaining partners share",
+        "terms-recompute",
+    )
+    data |= {"terms-recompute": "basis", "terms-starts_on_day": "1" * 11}
+    refused(
+        post(manager, agreement + "/terms", data, agreement),
+        "Day must be 10 characters or fewer",
+        "terms-starts_on_day",
+    )
+    sharing = page_of(sample, "sharing")
+    refused(post(manager, sharing, {"kind": "lottery"}, sharing), "Select how costs are shared", "kind")
