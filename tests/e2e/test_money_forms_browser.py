@@ -32,7 +32,7 @@ def test_a_manager_enters_the_business_case_by_forms_and_a_spreadsheet(live: Liv
     page.get_by_label("Amount", exact=True).fill("5e9")
     pm.press("Save investment")
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "Amount must be an amount in pounds and pence, like 12,000 or £12,000.50"
+        "Amount must be in pounds and pence, like 12,000 or £12,000.50"
     )
     expect(page.locator("#investment-amount-error")).to_be_visible()
     page.get_by_label("Amount", exact=True).fill("£950,000")

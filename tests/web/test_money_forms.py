@@ -21,10 +21,10 @@ RAW = ("Input should be", "{'", "ValidationError", "Not a valid", "This field is
 #: Bad values every amount field refuses, and the words it answers with.
 BAD_AMOUNTS = [
     ("", "Enter "),
-    ("5e9", "must be an amount in pounds and pence, like 12,000 or £12,000.50"),
+    ("5e9", "must be in pounds and pence, like 12,000 or £12,000.50"),
     ("-12,000", "must be £0 or more"),
     ("1" * 31, "must be 30 characters or fewer"),
-    ("12.345", "must be an amount in pounds and pence"),
+    ("12.345", "must be in pounds and pence"),
     ("100,000,000,001", "must be £100,000,000,000 or less"),
 ]
 BAD_YEARS = [

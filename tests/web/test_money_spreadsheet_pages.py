@@ -51,7 +51,7 @@ def test_template_upload_and_a_wrong_cell(manager: FlaskClient, app: Flask, samp
     assert answer.status_code == 422
     text = text_of(answer)
     assert "The spreadsheet has problems: nothing was imported" in text
-    assert "Business case!C4: Investment: IT must be an amount in pounds and pence" in text
+    assert "Business case!C4: Investment: IT must be in pounds and pence" in text
     assert "Input should be" not in text and "Traceback" not in text
     answer = post(manager, base + "/spreadsheet", {"file": (io.BytesIO(filled), f"case.{kind}")}, base + "/spreadsheet")
     assert answer.status_code == 200, text_of(answer)[:2000]

@@ -30,7 +30,7 @@ def pounds(text: str, label: str, field: str = "amount", *, negative: bool = Fal
         raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
     match = _POUNDS.match(cleaned)
     if match is None or (match.group(1) and match.group(2)):
-        raise InvalidError(f"{label} must be an amount in pounds and pence, {_EXAMPLE}", field=field)
+        raise InvalidError(f"{label} must be in pounds and pence, {_EXAMPLE}", field=field)
     minus = bool(match.group(1) or match.group(2))
     if minus and not negative:
         raise InvalidError(f"{label} must be £0 or more", field=field)
