@@ -91,8 +91,7 @@ def test_a_malformed_sheet_names_sheet_and_cell_and_writes_nothing(
         entry.import_spreadsheet(money.id, data, kind, f"bad.{kind}", programmes.actor(PRIYA))
     problems = [str(p) for p in refused.value.problems]
     assert problems == [
-        "Business case!C4: Investment: IT must be in pounds and pence, like 12,000 or £12,000.50; "
-        "found '5e9'",
+        "Business case!C4: Investment: IT must be in pounds and pence, like 12,000 or £12,000.50; found '5e9'",
         "Business case!A5: Financial year: '2024/26' is not a financial year: it should end in 25; found '2024/26'",
         f"Baselines!A3: 'Westshire Council' is not a partner of the programme; its partners: {NB}, {SM}, {EV}",
         "Actual savings!B2: Savings: revenues and benefits must be £0 or more; found '-5'",
