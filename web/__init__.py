@@ -50,6 +50,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             raise RuntimeError("SECRET_KEY is not set: run `banns init` to write instance/banns.toml")
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
 
+    if app.config.get("PROXY_COUNT"):
+        # Behind a reverse proxy: trust its X-Forwarded-* headers, so that the sign-in rate limit counts
+        # each person's address rather than the proxy's.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    _register(app)
+    return app
+
+
+def _register(app: Flask) -> None:
+    """The extensions, the services and every blueprint."""
     from . import (
         about,
         admin,
@@ -62,26 +75,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         home,
         mail,
         money,
+        money_entry,
         programmes,
         services,
         transfers,
     )
 
-    if app.config.get("PROXY_COUNT"):
-        # Behind a reverse proxy: trust its X-Forwarded-* headers, so that the sign-in rate limit counts
-        # each person's address rather than the proxy's.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     documents.init_app(app)  # before CSRF protection, which reads the body
     extensions.init_app(app)
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for module in (about, auth, home, programmes, gates, documents, money, transfers, definitions, admin, mail):
+    blueprints = (about, auth, home, programmes, gates, documents, money, money_entry, transfers, definitions, admin)
+    for module in (*blueprints, mail):
         app.register_blueprint(module.bp)
-    return app
 
 
 class IdConverter(IntegerConverter):
