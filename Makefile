@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) assets
 
 # The GOV.UK Frontend styles, fonts-free build and axe-core come from npm; copied into web/static/vendor.
-$(ASSETS): package.json
+$(ASSETS): package.json $(wildcard web/static/src/*)
 	npm install --no-audit --no-fund --silent
 	$(BIN)/python -m web.assets
 	touch $@
