@@ -9,9 +9,10 @@ programme manager may record on a partner's behalf (the event names who did). Ev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -228,6 +229,18 @@ def may_speak_for(programme: Programme, actor: Actor, partner_id: int) -> bool:
         return True
     held = [(r.role, r.partner_id) for r in programme.roles if r.person_id == actor.person_id]
     return any(role == "programme_manager" or (role in SPEAKING_ROLES and pid == partner_id) for role, pid in held)
+
+
+def may_speak_for_ids(roles: Iterable[Any], actor: Actor, partner_ids: Iterable[int]) -> frozenset[int]:
+    """Of ``partner_ids``, those the actor may speak for, from a programme's role views (``person_id``,
+    ``role``, ``partner_id``): a programme manager and an admin speak for every partner."""
+    everyone = frozenset(partner_ids)
+    if actor.is_admin:
+        return everyone
+    held = [(r.role, r.partner_id) for r in roles if r.person_id == actor.person_id]
+    if any(role == "programme_manager" for role, _ in held):
+        return everyone
+    return frozenset(pid for role, pid in held if role in SPEAKING_ROLES and pid in everyone)
 
 
 def _speaks_for(change: Change, actor: Actor, partner_id: int) -> Partner:
