@@ -26,6 +26,7 @@ from .services import services
 
 bp = Blueprint("records", __name__, url_prefix="/programmes/<int:programme_id>")
 ANSWERS = (("accepted", _l("Accept")), ("objected", _l("Object")))
+KINDS = (("precondition", _l("Precondition")), ("red_line", _l("Red line")), ("non_negotiable", _l("Non-negotiable")))
 PARTNER = [DataRequired(_l("Select a partner")), Regexp(r"^\d{1,9}$", message=_l("Select a partner"))]
 
 
@@ -112,7 +113,7 @@ def _page(programme_id: int, status: int = 200, **forms: Any) -> Any:
 def declare(programme_id: int) -> Any:
     partner_id = _speaking_for(programme_id, request.values.get("partner", ""))
     form = DeclareForm(data={"partner": partner_id})
-    form.kind.choices = options(KIND_TITLES.items())
+    form.kind.choices = options(KINDS)
     status = 200
     if form.validate_on_submit():
         done = _try(
@@ -190,7 +191,7 @@ def revise(programme_id: int, declaration_id: int) -> Any:
     form = DeclareForm(
         data={"partner": found.partner_id, "kind": found.kind, "title": found.title, "reason": found.reason}
     )
-    form.kind.choices = options(KIND_TITLES.items())
+    form.kind.choices = options(KINDS)
     status = 200
     if form.validate_on_submit():
         done = _try(
