@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from workflow.engine.errors import InvalidError
 from workflow.records.declarations import Declarations, may_speak_for_ids
-from workflow.records.register import KIND_TITLES, Register
+from workflow.records.register import KIND_TITLES
 from workflow.records.scope import Scope
 from workflow.records.work import register_tasks
 
@@ -82,11 +82,19 @@ def scope() -> Scope:
 @bp.record_once
 def _globals(state: Any) -> None:
     """Other pages show the records through these (the programme page's summary, the gate, My work)."""
-    state.app.jinja_env.globals.update(records_summary=_summary, records_work=_work, kind_title=KIND_TITLES.get)
+    state.app.jinja_env.globals.update(
+        records_register=lambda programme_id: declarations().register(programme_id, g.actor),
+        records_scope=lambda programme_id: scope().view(programme_id, g.actor),
+        records_work=_work,
+        kind_title=KIND_TITLES.get,
+        gate_checks_register=_checks,
+    )
 
 
-def _summary(programme_id: int) -> tuple[Register, Any]:
-    return declarations().register(programme_id, g.actor), scope().view(programme_id, g.actor)
+def _checks(view: Any) -> bool:
+    """Whether the programme's current gate checks the register (a ``declarations_agreed`` criterion)."""
+    gate = services().portfolio.definition_of(view).gates.get(view.state)
+    return gate is not None and any(c.figures == "declarations_agreed" for c in gate.criteria)
 
 
 def _work() -> list[Any]:

@@ -117,6 +117,10 @@ def test_withdrawing_the_objection_lets_the_gate_pass(
     kinds = [e.kind for e in programmes.history(honest.id)]
     assert kinds.count("declaration_made") == 1 and "declaration_objected" in kinds
     assert "objection_withdrawn" in kinds
+    objected = next(e for e in programmes.history(honest.id) if e.kind == "declaration_objected")
+    assert objected.reason == (
+        f"{EASTVALE} objects to {NORTHBRIDGE}'s red line 'no job losses in year one': Savings need a restructure"
+    )
     withdrawn = next(e for e in programmes.history(honest.id) if e.kind == "objection_withdrawn")
     assert withdrawn.actor == "Gareth Evans" and withdrawn.data["objection"] == "Savings need a restructure"
 
@@ -177,7 +181,8 @@ def test_none_counts_as_declared_and_a_partner_that_says_nothing_is_named(
     register.declare_none(honest.id, pid_of(honest, "North"), actor(programmes, "priya.shah@northbridge.example"))
     assert register.register(honest.id, SYSTEM).agreed
     last = programmes.history(honest.id)[-1]
-    assert (last.kind, last.actor, last.data["partner"]) == ("declaration_none", "Priya Shah", NORTHBRIDGE)
+    assert (last.kind, last.actor, last.data["partner"]) == ("nothing_declared", "Priya Shah", NORTHBRIDGE)
+    assert last.reason == f"{NORTHBRIDGE} has nothing to declare"
 
 
 def test_only_those_who_speak_for_a_partner_may_declare_or_answer_for_it(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..engine.db import Database
 from ..engine.errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
@@ -25,7 +25,7 @@ from ..engine.registry import Registry
 from ..engine.text import LARGEST_ID, no_nul, single_line
 from ..engine.unit_of_work import Change, Listener, ProgrammeChanges
 from .models import ACCEPTED, KINDS, OBJECTED, Declaration, DeclarationAnswer, DeclarationNone
-from .register import KIND_TITLES, Register, item, load_register
+from .register import Register, item, load_register
 
 Clock = Callable[[], datetime]
 #: The roles held for a partner that speak for it in the honest conversation.
@@ -64,7 +64,8 @@ class Declarations:
             InvalidError (naming the field), NotFoundError, NotAllowedError, MoveRefusedError (ended).
         """
         kind, title, reason = _kind(kind), _title(title), _reason(reason)
-        with self._change(programme_id, actor, "declaration_made", f"{KIND_TITLES[kind]} '{title}'") as change:
+        said = f"{self._name(programme_id, partner_id)} declares a {item(kind, title)}"
+        with self._change(programme_id, actor, "declaration_made", said) as change:
             partner = _speaks_for(change, actor, partner_id)
             none = change.session.get(DeclarationNone, (programme_id, partner.id))
             if none is not None:
@@ -92,7 +93,8 @@ class Declarations:
         Raises:
             InvalidError: it has declared items (revise them instead), or is not a current partner.
         """
-        with self._change(programme_id, actor, "declaration_none", "nothing to declare") as change:
+        said = f"{self._name(programme_id, partner_id)} has nothing to declare"
+        with self._change(programme_id, actor, "nothing_declared", said) as change:
             partner = _speaks_for(change, actor, partner_id)
             count = len(
                 change.session.scalars(
@@ -125,7 +127,8 @@ class Declarations:
             InvalidError, NotFoundError (no such declaration), NotAllowedError.
         """
         kind, title, reason = _kind(kind), _title(title), _reason(reason)
-        with self._change(programme_id, actor, "declaration_revised", f"{KIND_TITLES[kind]} '{title}'") as change:
+        said = f"revised to a {item(kind, title)}; every other partner is asked again"
+        with self._change(programme_id, actor, "declaration_revised", said) as change:
             row = _declaration(change, declaration_id)
             partner = _speaks_for(change, actor, row.partner_id)
             before = load_register(change.session, change.programme).declaration(row.id)
@@ -153,7 +156,9 @@ class Declarations:
             raise InvalidError("Say why the partner objects", field="comment")
         if len(comment) > REASON_MAX:
             raise InvalidError(f"Comment must be {REASON_MAX} characters or fewer", field="comment")
-        with self._change(programme_id, actor, f"declaration_{answer}", comment) as change:
+        said = f"{self._name(programme_id, partner_id)} {'accepts' if answer == ACCEPTED else 'objects to'} "
+        said += self._item(programme_id, declaration_id) + (f": {comment}" if comment else "")
+        with self._change(programme_id, actor, f"declaration_{answer}", said) as change:
             row = _declaration(change, declaration_id)
             partner = _speaks_for(change, actor, partner_id)
             owner = _partner(change, row.partner_id)
@@ -169,7 +174,9 @@ class Declarations:
         Raises:
             InvalidError: the partner has no open objection to this declaration.
         """
-        with self._change(programme_id, actor, "objection_withdrawn") as change:
+        said = f"{self._name(programme_id, partner_id)} withdraws its objection to "
+        said += self._item(programme_id, declaration_id)
+        with self._change(programme_id, actor, "objection_withdrawn", said) as change:
             row = _declaration(change, declaration_id)
             partner = _speaks_for(change, actor, partner_id)
             found = change.session.scalar(
@@ -195,6 +202,20 @@ class Declarations:
                 raise MoveRefusedError(programme_id, kind, change.programme.state, ["the programme has ended"])
             yield change
 
+    def _name(self, programme_id: int, partner_id: int) -> str:
+        """A partner's name for the event's sentence (read before the change; the change checks it again)."""
+        with self.db.read() as session:
+            found = session.get(Partner, partner_id) if 0 < partner_id <= LARGEST_ID else None
+            return found.name if found is not None and found.programme_id == programme_id else f"partner {partner_id}"
+
+    def _item(self, programme_id: int, declaration_id: int) -> str:
+        """``Northbridge's red line 'no job losses'``, for the event's sentence."""
+        with self.db.read() as session:
+            row = session.get(Declaration, declaration_id) if 0 < declaration_id <= LARGEST_ID else None
+            if row is None or row.programme_id != programme_id:
+                return f"declaration {declaration_id}"
+            return f"{self._name(programme_id, row.partner_id)}'s {item(row.kind, row.title)}"
+
     def _put_answer(
         self, change: Change, row: Declaration, partner_id: int, answer: str, comment: str, actor: Actor
     ) -> None:
@@ -216,7 +237,17 @@ def visible_programme(session: Session, programme_id: int, actor: Actor) -> Prog
     Raises:
         NotFoundError: no such programme, or the actor holds no role in it (it is not theirs to know of).
     """
-    programme = session.get(Programme, programme_id) if 0 < programme_id <= LARGEST_ID else None
+    programme = (
+        session.scalars(
+            select(Programme)
+            .where(Programme.id == programme_id)
+            .options(joinedload(Programme.partners), joinedload(Programme.roles))
+        )
+        .unique()
+        .one_or_none()
+        if 0 < programme_id <= LARGEST_ID
+        else None
+    )
     if programme is None or not (actor.is_admin or any(r.person_id == actor.person_id for r in programme.roles)):
         raise NotFoundError(f"no programme with id {programme_id}")
     return programme

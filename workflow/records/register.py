@@ -7,6 +7,8 @@ must declare, and answer the others, before the register is agreed again.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -126,17 +128,34 @@ def current_partners(programme: Programme) -> list[Partner]:
 
 def load_register(session: Session, programme: Programme) -> Register:
     """The register of ``programme`` for its current partners."""
-    partners = {p.id: p.name for p in current_partners(programme)}
-    rows = session.scalars(
-        select(Declaration).where(Declaration.programme_id == programme.id).order_by(Declaration.id)
-    ).all()
+    return load_registers(session, [programme])[programme.id]
+
+
+def load_registers(session: Session, programmes: Sequence[Programme]) -> dict[int, Register]:
+    """The registers of many programmes in three queries, by programme id (My work reads them all at once)."""
+    ids = [p.id for p in programmes]
+    rows: dict[int, list[Declaration]] = defaultdict(list)
+    for d in session.scalars(select(Declaration).where(Declaration.programme_id.in_(ids)).order_by(Declaration.id)):
+        rows[d.programme_id].append(d)
     answers: dict[tuple[int, int], DeclarationAnswer] = {
         (a.declaration_id, a.partner_id): a
-        for a in session.scalars(
-            select(DeclarationAnswer).join(Declaration).where(Declaration.programme_id == programme.id)
-        )
+        for a in session.scalars(select(DeclarationAnswer).join(Declaration).where(Declaration.programme_id.in_(ids)))
     }
-    nones = set(session.scalars(select(DeclarationNone.partner_id).where(DeclarationNone.programme_id == programme.id)))
+    nones: dict[int, set[int]] = defaultdict(set)
+    for programme_id, partner_id in session.execute(
+        select(DeclarationNone.programme_id, DeclarationNone.partner_id).where(DeclarationNone.programme_id.in_(ids))
+    ):
+        nones[programme_id].add(partner_id)
+    return {p.id: _register(p, rows[p.id], answers, nones[p.id]) for p in programmes}
+
+
+def _register(
+    programme: Programme,
+    rows: list[Declaration],
+    answers: dict[tuple[int, int], DeclarationAnswer],
+    nones: set[int],
+) -> Register:
+    partners = {p.id: p.name for p in current_partners(programme)}
     views = [_view(d, partners, answers) for d in rows if d.partner_id in partners]
     sides = []
     for pid, name in partners.items():

@@ -104,7 +104,9 @@ class Scope:
         Raises:
             NotFoundError: no such service in this programme.
         """
-        with self.changes.change(programme_id, actor, "edit", "scope_service_removed") as change:
+        with self.changes.change(
+            programme_id, actor, "edit", "scope_service_removed", self._said(ScopeService, service_id)
+        ) as change:
             row = change.session.get(ScopeService, service_id) if 0 < service_id <= LARGEST_ID else None
             if row is None or row.programme_id != programme_id:
                 raise NotFoundError(f"no service {service_id} in the scope of programme {programme_id}")
@@ -119,7 +121,7 @@ class Scope:
         """
         service = _name(service, "service", "The service")
         reason = _text(reason, "reason", "The reason", required=True)
-        with self.changes.change(programme_id, actor, "edit", "scope_local_added", service) as change:
+        with self.changes.change(programme_id, actor, "edit", "scope_local_added", f"{service}: {reason}") as change:
             partner = next((p for p in change.programme.partners if p.id == partner_id and p.is_current), None)
             if partner is None:
                 raise InvalidError(f"partner {partner_id} is not a current partner", field="partner")
@@ -146,13 +148,26 @@ class Scope:
         Raises:
             NotFoundError: no such entry in this programme.
         """
-        with self.changes.change(programme_id, actor, "edit", "scope_local_removed") as change:
+        with self.changes.change(
+            programme_id, actor, "edit", "scope_local_removed", self._said(ScopeLocal, local_id)
+        ) as change:
             row = change.session.get(ScopeLocal, local_id) if 0 < local_id <= LARGEST_ID else None
             if row is None or row.programme_id != programme_id:
                 raise NotFoundError(f"no locally kept service {local_id} in programme {programme_id}")
             name = next((p.name for p in change.programme.partners if p.id == row.partner_id), "")
             change.data.update(local_id=row.id, partner_id=row.partner_id, partner=name, service=row.service)
             change.session.delete(row)
+
+    def _said(self, table: type[ScopeService] | type[ScopeLocal], row_id: int) -> str:
+        """The service's name, for the event's sentence (read before the change, which checks it again)."""
+        with self.db.read() as session:
+            if not 0 < row_id <= LARGEST_ID:
+                return ""
+            if table is ScopeService:
+                service = session.get(ScopeService, row_id)
+                return service.name if service is not None else ""
+            local = session.get(ScopeLocal, row_id)
+            return local.service if local is not None else ""
 
 
 def load_scope(session: Session, programme: Programme) -> ScopeView:

@@ -7,14 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..engine.db import Database
 from ..engine.models import Programme, RoleAssignment
 from ..engine.permissions import Actor
 from ..engine.registry import Registry
 from .declarations import SPEAKING_ROLES
-from .register import Register, load_register
+from .register import Register, load_registers
+
+#: the figure check that makes a gate ask for the register
+CHECK = "declarations_agreed"
 
 
 @dataclass(frozen=True)
@@ -50,20 +53,33 @@ def register_tasks(db: Database, registry: Registry, actor: Actor) -> list[Regis
         for programme_id, partner_id in held:
             if partner_id is not None:
                 speaks.setdefault(programme_id, set()).add(partner_id)
-        programmes = session.scalars(
-            select(Programme)
-            .where(Programme.id.in_(speaks))
-            .options(selectinload(Programme.partners))
-            .order_by(Programme.name)
+        programmes = (
+            session.scalars(
+                select(Programme)
+                .where(Programme.id.in_(speaks))
+                .options(joinedload(Programme.partners))
+                .order_by(Programme.name)
+            )
+            .unique()
+            .all()
         )
+        running, checking = [], set()
         for p in programmes:
-            if registry.pinned(session, p.definition_hash).is_terminal(p.state):
+            definition = registry.pinned(session, p.definition_hash)
+            if definition.is_terminal(p.state):
                 continue
-            tasks += _tasks(p, load_register(session, p), speaks[p.id])
+            running.append(p)
+            gate = definition.gates.get(p.state)
+            if gate is not None and any(c.figures == CHECK for c in gate.criteria):
+                checking.add(p.id)
+        registers = load_registers(session, running)
+        for p in running:
+            tasks += _tasks(p, registers[p.id], speaks[p.id], asked=p.id in checking)
     return tasks
 
 
-def _tasks(p: Programme, register: Register, mine: set[int]) -> list[RegisterTask]:
+def _tasks(p: Programme, register: Register, mine: set[int], *, asked: bool) -> list[RegisterTask]:
+    """Objections always; answers and declarations while the current gate checks the register (``asked``)."""
     found: list[RegisterTask] = []
     for o in register.objections:
         if o.owner_id in mine:
@@ -97,7 +113,7 @@ def _tasks(p: Programme, register: Register, mine: set[int]) -> list[RegisterTas
                 )
             )
     for a in register.awaited:
-        if a.partner_id in mine:
+        if asked and a.partner_id in mine:
             found.append(
                 RegisterTask(
                     p.id,
@@ -112,6 +128,6 @@ def _tasks(p: Programme, register: Register, mine: set[int]) -> list[RegisterTas
                 )
             )
     for side in register.missing:
-        if side.partner_id in mine:
+        if asked and side.partner_id in mine:
             found.append(RegisterTask(p.id, p.name, "declare", side.partner_id, side.partner_name))
     return found
