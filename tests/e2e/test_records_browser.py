@@ -118,3 +118,25 @@ def test_three_councils_declare_one_objects_the_objection_is_withdrawn_and_the_g
     priya.goto("/programmes/1/gate")
     priya.press("Advance to the next stage")
     expect(priya.page.locator("h1 .govuk-tag")).to_have_text("Outline business case")
+
+
+def test_the_scope_page_with_its_errors_and_the_programme_page_card(visit, live: LiveServer) -> None:
+    priya = visit("priya")
+    priya.sign_in("priya.shah@northbridge.example")
+    priya.goto("/programmes/1/scope")
+    priya.page.get_by_label("Service", exact=True).fill("Revenues and benefits")
+    priya.press("Add to scope")
+    expect(priya.page.get_by_text("Revenues and benefits is in scope")).to_be_visible()
+    priya.page.get_by_label(EV, exact=True).check()
+    priya.page.get_by_label("Service kept local").fill("Planning")
+    priya.press("Keep local")  # no reason: the form comes back with its errors (checked by axe too)
+    expect(priya.page.locator(".govuk-error-summary")).to_contain_text("Enter the reason")
+    priya.page.get_by_label("Why it stays local").fill("Its local plan is at examination")
+    priya.press("Keep local")
+    expect(priya.page.get_by_text("Planning stays local")).to_be_visible()
+    priya.goto("/programmes/1")
+    expect(priya.page.locator("#records-card")).to_contain_text(f"{EV}: Planning")
+    priya.goto("/programmes/1/declarations")
+    follow(priya, f"Declare an item for {NB}")
+    priya.press("Declare")  # nothing filled in
+    expect(priya.page.locator(".govuk-error-summary")).to_contain_text("Enter the item")
