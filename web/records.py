@@ -62,7 +62,7 @@ class LocalForm(FlaskForm):
     service = StringField(
         _l("Service kept local"), validators=[DataRequired(_l("Enter the service")), Length(max=200), OneLine()]
     )
-    local_reason = TextAreaField(_l("Why it stays local"), validators=[DataRequired(_l("Enter the reason")), NoNul()])
+    reason = TextAreaField(_l("Why it stays local"), validators=[DataRequired(_l("Enter the reason")), NoNul()])
 
 
 class RemoveForm(FlaskForm):
@@ -249,11 +249,7 @@ def _try(form: Any, action: Callable[[], Any]) -> bool:
     try:
         action()
     except InvalidError as exc:
-        field = (
-            {"reason": "local_reason"}.get(exc.field or "", exc.field or "")
-            if isinstance(form, LocalForm)
-            else (exc.field or "")
-        )
+        field = exc.field or ""
         target = getattr(form, field, None)
         if target is not None and hasattr(target, "errors") and field != "partner":
             target.errors = [*target.errors, str(exc)]
@@ -308,7 +304,7 @@ def keep_local(programme_id: int) -> Any:
     if form.validate_on_submit() and _try(
         form,
         lambda: scope().keep_local(
-            programme_id, int(form.partner.data or 0), form.service.data or "", form.local_reason.data or "", g.actor
+            programme_id, int(form.partner.data or 0), form.service.data or "", form.reason.data or "", g.actor
         ),
     ):
         flash(_("%(service)s stays local", service=form.service.data), "success")

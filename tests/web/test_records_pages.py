@@ -153,15 +153,13 @@ def test_scope_changes_are_logged_and_shown(
     )
     twice = post(client, f"/programmes/{pid}/scope/services", {"name": "Revenues and benefits", "description": ""})
     assert twice.status_code == 422 and "already in scope" in text_of(twice)
-    no_reason = post(
-        client, f"/programmes/{pid}/scope/local", {"partner": nb, "service": "Planning", "local_reason": ""}
-    )
+    no_reason = post(client, f"/programmes/{pid}/scope/local", {"partner": nb, "service": "Planning", "reason": ""})
     assert no_reason.status_code == 422 and "Enter the reason" in text_of(no_reason)
     assert (
         post(
             client,
             f"/programmes/{pid}/scope/local",
-            {"partner": nb, "service": "Planning", "local_reason": "Local plan is a member decision"},
+            {"partner": nb, "service": "Planning", "reason": "Local plan is a member decision"},
         ).status_code
         == 302
     )
