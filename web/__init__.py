@@ -77,6 +77,7 @@ def _register(app: Flask) -> None:
         money,
         money_entry,
         programmes,
+        records,
         services,
         transfers,
     )
@@ -86,8 +87,8 @@ def _register(app: Flask) -> None:
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    blueprints = (about, auth, home, programmes, gates, documents, money, money_entry, transfers, definitions, admin)
-    for module in (*blueprints, mail):
+    blueprints = (about, auth, home, programmes, gates, documents, money, money_entry, records, transfers, definitions)
+    for module in (*blueprints, admin, mail):
         app.register_blueprint(module.bp)
 
 

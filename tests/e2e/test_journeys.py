@@ -117,9 +117,11 @@ def test_three_councils_from_courtship_to_a_rejected_honest_conversation(visit, 
 
     # The next gate: the PM requests sign-off (after evidence), and one signatory rejects with a comment.
     page = pm.page
+    pm.goto(f"/programmes/{programme_id}/declarations")  # the register: each council has nothing to declare
+    for council, _, _ in COUNCILS:
+        pm.press(f"Record that {council} has nothing to declare")
+    pm.goto(f"/programmes/{programme_id}/gate")
     for label in [
-        'Every partner has declared its preconditions and red lines (even "none")',
-        "Every other partner has acknowledged each precondition",
         "Scope agreed - services in, services kept local",
         "Cost-sharing principles agreed",
     ]:

@@ -37,6 +37,7 @@ VALUES: dict[str, dict[str, Any]] = {
         "deadline": DAY,
         "days_before": 30,
         "transfer": DAY,
+        "partner": HOSTILE,
     },
     "invitation": {"inviter": HOSTILE},
     "password_reset": {"expires_at": datetime(2027, 7, 1, 9, 0, tzinfo=UTC)},

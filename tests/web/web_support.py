@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from records_support import agree_register
 from werkzeug.test import TestResponse
 
 from web import create_app
@@ -31,7 +32,7 @@ START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 ADMIN_EMAIL = "ada.admin@banns.example"
 COURTSHIP = ["partners_named", "appetite_confirmed", "vision_drafted", "sro_named", "next_stage_budget"]
-HONEST = ["preconditions_declared", "preconditions_acknowledged", "scope_agreed", "cost_sharing_principles"]
+HONEST = ["scope_agreed", "cost_sharing_principles"]  # and the register (declarations_agreed): every partner "none"
 EMAILS = {
     "priya": "priya.shah@northbridge.example",
     "tom": "tom.hardy@northbridge.example",
@@ -96,6 +97,7 @@ def at_honest_conversation(programmes: Programmes, sample: ProgrammeView) -> Pro
     programmes.advance(pid)
     for criterion in HONEST:
         programmes.record_evidence(pid, criterion, f"{criterion} done")
+    agree_register(programmes.db, programmes.registry, programmes.clock, pid)
     return programmes.request_sign_off(pid)
 
 

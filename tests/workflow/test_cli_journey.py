@@ -124,6 +124,19 @@ def courtship_refuses_early_moves(cli: Any, pid: int) -> None:
 
 def honest_conversation_with_a_rejection(cli: Any, pid: int) -> None:
     why = "Eastvale's red line on keeping planning local has not been acknowledged"
+    declared = cli(
+        "records", "declare", pid, EASTVALE, "red_line", "Planning stays local", "--reason", "Members", "--by", GARETH
+    ).output
+    item = int(declared.split("[", 1)[1].split("]", 1)[0])
+    cli("records", "none", pid, NORTHBRIDGE, "--by", TOM)
+    out = refused(cli, "request", pid, "--by", PRIYA)  # the register is not agreed yet
+    assert f"{SOUTHMOOR} has not declared" in out and f"{NORTHBRIDGE} has not answered {EASTVALE}'s red line" in out
+    cli("records", "none", pid, SOUTHMOOR, "--by", AISHA)
+    cli("records", "answer", pid, item, NORTHBRIDGE, "accept", "--by", TOM)
+    cli("records", "answer", pid, item, SOUTHMOOR, "object", "--comment", "Planning is in scope", "--by", AISHA)
+    assert f"{SOUTHMOOR} objects to {EASTVALE}'s red line 'Planning stays local'" in cli("records", "show", pid).output
+    cli("records", "withdraw-objection", pid, item, SOUTHMOOR, "--by", AISHA)
+    assert "Agreed by every partner." in cli("records", "show", pid).output
     record_evidence(cli, pid, "honest_conversation")
     cli("request", pid, "--by", PRIYA)
     sign_all(cli, pid, [TOM, AISHA, HELEN])

@@ -24,12 +24,14 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from records_support import agree_register
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from workflow.engine.db import Database
 from workflow.engine.definitions import load_definition
 from workflow.engine.errors import BannsError, ConflictError, NotAllowedError
+from workflow.engine.figures import figure_checks
 from workflow.engine.importer import PartnerSpec, load_programme
 from workflow.engine.models import Event, Evidence, Partner, Programme, RoleAssignment, SignOff
 from workflow.engine.permissions import Actor
@@ -37,7 +39,6 @@ from workflow.engine.programmes import Programmes
 from workflow.engine.registry import Registry
 from workflow.engine.replay import STAGE_CHANGES, Snapshot, replay, snapshot
 from workflow.engine.views import ProgrammeView
-from workflow.money.figures import figures_status
 from workflow.money.service import Finances
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,8 +113,11 @@ def oracle(session: Session, pid: int, subject: str) -> bool:
         )
         if any(c.required and not c.figures and c.id not in evidenced for c in gate.criteria):
             return False
-        # criteria met by the programme's own figures (business case, pre-nup), as the money package says
-        if any(c.required and c.figures and not figures_status(session, pid, c.figures)[0] for c in gate.criteria):
+        # criteria met by the programme's own figures (business case, pre-nup, the register), as their checks say
+        if any(
+            c.required and c.figures and not figure_checks()[c.figures](session, pid, **c.figure_params)[0]
+            for c in gate.criteria
+        ):
             return False
     partners = set(
         session.scalars(select(Partner.id).where(Partner.programme_id == pid, Partner.withdrawn_at.is_(None)))
@@ -412,6 +416,7 @@ def sign_once(run: Run, data: st.DataObject) -> None:
 def walk(run: Run) -> None:
     """Pass the current gate the straightforward way: evidence, request, everyone asked approves, advance."""
     p, start = run.programmes, run.view.state
+    agree_register(run.db, REGISTRY, run.clock, run.pid)  # the honest conversation's register: "none" each
     for criterion in DEFINITION.gates[start].criteria:
         p.record_evidence(run.pid, criterion.id, "agreed", actor=run.pm)
     p.request_sign_off(run.pid, run.pm)

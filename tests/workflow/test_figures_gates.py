@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from records_support import agree_register
 
 from workflow.engine.definitions import DefinitionError, parse_definition
 from workflow.engine.errors import MoveRefusedError
@@ -25,6 +26,7 @@ def at_outline_case(programmes: Programmes, sample: ProgrammeView, people: dict[
         definition = programmes.registry.latest(view.definition_id)
         for criterion in definition.gates[view.state].criteria:
             programmes.record_evidence(pid, criterion.id, "agreed at the leaders' meeting")
+        agree_register(programmes.db, programmes.registry, programmes.clock, pid)  # each partner: "none"
         programmes.request_sign_off(pid)
         signers = ("tom", "aisha", "gareth") + (("helen",) if view.state == "honest_conversation" else ())
         for who in signers:  # the signatories; the honest conversation also needs a steering quorum

@@ -84,7 +84,8 @@ def _apply(snap: Snapshot, event: EventView) -> Snapshot:
             sign_off_round=0,
             sign_off_subject=None,
         )
-    if event.kind == "evidence_recorded" or (event.kind == "figures_changed" and "evidence_rev" in data):
+    if event.kind == "evidence_recorded" or ("evidence_rev" in data and "request_closed" in data):
+        # changed evidence, or a plug-in's change to what a gate's figures check (money, the register)
         return replace(snap, evidence_rev=data["evidence_rev"], sign_off_subject=None)
     if event.kind == "sign_off_requested":
         return replace(snap, sign_off_round=data["round"], sign_off_subject=data["subject"])

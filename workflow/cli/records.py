@@ -1,0 +1,197 @@
+"""``banns records``: the honest-conversation register and the scope register from the shell. Registered
+through the ``banns.commands`` entry point group. Partners are named by id or by name."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+import click
+
+from ..engine.permissions import Actor
+from ..engine.views import _jsonable
+from ..records.declarations import Declarations
+from ..records.register import Register, item
+from ..records.scope import Scope
+from .gate import by_option
+from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+KIND = click.Choice(["precondition", "red_line", "non_negotiable"])
+
+
+def declarations(ctx: Context) -> Declarations:
+    return Declarations(ctx.programmes.db, ctx.programmes.registry)
+
+
+def scope(ctx: Context) -> Scope:
+    return Scope(ctx.programmes.db, ctx.programmes.registry)
+
+
+def partner_id(ctx: Context, programme_id: int, partner: str, actor: Actor) -> int:
+    view = ctx.programmes.get(programme_id, actor)
+    for p in view.current_partners:
+        if partner in (str(p.id), p.name):
+            return p.id
+    raise click.BadParameter(
+        f"no current partner '{partner}'; partners: " + ", ".join(f"{p.id} ({p.name})" for p in view.current_partners)
+    )
+
+
+def emit(data: Any) -> None:
+    click.echo(json.dumps(_jsonable(asdict(data)), indent=2))
+
+
+@click.group(cls=BannsGroup)
+def records() -> None:
+    """The honest conversation (preconditions, red lines) and the scope (services in, kept local)."""
+
+
+@records.command("show")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@json_option
+@by_option
+@pass_context
+def show(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
+    """Each partner's declarations and the others' answers; what is still open."""
+    register = declarations(ctx).register(programme_id, ctx.actor(by))
+    if as_json:
+        emit(register)
+        return
+    _print_register(register)
+
+
+def _print_register(register: Register) -> None:
+    for side in register.partners:
+        status = {"none": " (nothing to declare)", "missing": " (not declared)"}.get(side.status, "")
+        click.echo(f"{side.partner_name}{status}")
+        for d in side.declarations:
+            click.echo(f"  [{d.id}] {item(d.kind, d.title)} (revision {d.revision}): {d.reason}")
+            for a in d.answers:
+                click.echo(f"      {a.partner_name}: {a.status}" + (f" - {a.comment}" if a.comment else ""))
+    problems = register.problems()
+    click.echo("Agreed by every partner." if not problems else "Open:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@records.command("declare")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("partner")
+@click.argument("kind", type=KIND)
+@click.argument("title")
+@click.option("--reason", required=True, help="Why the partner holds it.")
+@by_option
+@pass_context
+def declare(ctx: Context, programme_id: int, partner: str, kind: str, title: str, reason: str, by: str | None) -> None:
+    """PARTNER declares a precondition, red line or non-negotiable."""
+    actor = ctx.actor(by)
+    did = declarations(ctx).declare(
+        programme_id, partner_id(ctx, programme_id, partner, actor), kind, title, reason, actor
+    )
+    click.echo(f"Declared [{did}]: {item(kind, title.strip())}")
+
+
+@records.command("none")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("partner")
+@by_option
+@pass_context
+def none(ctx: Context, programme_id: int, partner: str, by: str | None) -> None:
+    """PARTNER records that it has no preconditions, red lines or non-negotiables."""
+    actor = ctx.actor(by)
+    declarations(ctx).declare_none(programme_id, partner_id(ctx, programme_id, partner, actor), actor)
+    click.echo("Recorded: nothing to declare")
+
+
+@records.command("answer")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("declaration_id", type=int)
+@click.argument("partner")
+@click.argument("answer", type=click.Choice(["accept", "object"]))
+@click.option("--comment", default="", help="Why (required to object).")
+@by_option
+@pass_context
+def answer(
+    ctx: Context, programme_id: int, declaration_id: int, partner: str, answer: str, comment: str, by: str | None
+) -> None:
+    """PARTNER accepts or objects to a declaration."""
+    actor = ctx.actor(by)
+    given = {"accept": "accepted", "object": "objected"}[answer]
+    declarations(ctx).answer(
+        programme_id, declaration_id, partner_id(ctx, programme_id, partner, actor), given, comment, actor
+    )
+    click.echo(f"Answered: {given}")
+
+
+@records.command("withdraw-objection")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("declaration_id", type=int)
+@click.argument("partner")
+@by_option
+@pass_context
+def withdraw_objection(ctx: Context, programme_id: int, declaration_id: int, partner: str, by: str | None) -> None:
+    """PARTNER withdraws its objection to a declaration."""
+    actor = ctx.actor(by)
+    declarations(ctx).withdraw_objection(
+        programme_id, declaration_id, partner_id(ctx, programme_id, partner, actor), actor
+    )
+    click.echo("Objection withdrawn")
+
+
+@records.command("revise")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("declaration_id", type=int)
+@click.argument("kind", type=KIND)
+@click.argument("title")
+@click.option("--reason", required=True, help="Why the partner holds it.")
+@by_option
+@pass_context
+def revise(
+    ctx: Context, programme_id: int, declaration_id: int, kind: str, title: str, reason: str, by: str | None
+) -> None:
+    """Revise a declaration: every other partner is asked again."""
+    declarations(ctx).revise(programme_id, declaration_id, kind, title, reason, ctx.actor(by))
+    click.echo("Revised: every other partner is asked again")
+
+
+@records.command("scope")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@json_option
+@by_option
+@pass_context
+def show_scope(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
+    """The services in scope and those each partner keeps local."""
+    view = scope(ctx).view(programme_id, ctx.actor(by))
+    if as_json:
+        emit(view)
+        return
+    click.echo("In scope: " + (", ".join(s.name for s in view.services) or "none recorded"))
+    for pid, name in view.partners:
+        kept = view.local_to(pid)
+        click.echo(f"{name} keeps local: " + ("; ".join(f"{x.service} ({x.reason})" for x in kept) or "nothing"))
+
+
+@records.command("add-service")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("name")
+@click.option("--description", default="", help="What the service covers.")
+@by_option
+@pass_context
+def add_service(ctx: Context, programme_id: int, name: str, description: str, by: str | None) -> None:
+    """Bring a service into the shared scope."""
+    scope(ctx).add_service(programme_id, name, description, ctx.actor(by))
+    click.echo(f"In scope: {name.strip()}")
+
+
+@records.command("keep-local")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("partner")
+@click.argument("service")
+@click.option("--reason", required=True, help="Why the partner keeps it local.")
+@by_option
+@pass_context
+def keep_local(ctx: Context, programme_id: int, partner: str, service: str, reason: str, by: str | None) -> None:
+    """PARTNER keeps SERVICE local, outside the shared scope."""
+    actor = ctx.actor(by)
+    scope(ctx).keep_local(programme_id, partner_id(ctx, programme_id, partner, actor), service, reason, actor)
+    click.echo(f"Kept local: {service.strip()}")

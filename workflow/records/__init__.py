@@ -1,0 +1,1 @@
+"""Partnership records: plug-ins above the engine that keep what a partnership agrees outside its gates."""
