@@ -42,7 +42,7 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases):
         with self.db.read() as session:
             programme, definition = self._load(session, programme_id, lock=False)
             self._authorise(programme, actor, "view")
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def list(self, actor: Actor = SYSTEM) -> builtins.list[ProgrammeSummary]:
         """Every programme the actor can see, by name."""
@@ -158,4 +158,4 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases):
             )
             session.flush()
             session.expire(programme, ["roles", "plans"])
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())

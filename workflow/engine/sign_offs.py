@@ -81,7 +81,7 @@ class GateUseCases(ProgrammeChanges):
                 evidence_rev=programme.evidence_rev,
                 request_closed=closed,
             )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def request_sign_off(
         self,
@@ -114,7 +114,7 @@ class GateUseCases(ProgrammeChanges):
                 if not note.strip():
                     raise InvalidError("a waiver needs a recorded rationale", field="note")
             else:
-                inputs = read_gate_inputs(session, programme, definition, "gate")
+                inputs = read_gate_inputs(session, programme, definition, "gate", now=self.clock())
                 report = gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
                 not_ready = [r for r in report.unmet if r.startswith(("evidence is missing", "the figures"))]
                 if not_ready:
@@ -135,7 +135,7 @@ class GateUseCases(ProgrammeChanges):
                 round=programme.sign_off_round,
                 evidence_rev=programme.evidence_rev,
             )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def sign(
         self,
@@ -196,7 +196,7 @@ class GateUseCases(ProgrammeChanges):
                 capacities=[[c.role, c.partner_id] for c in capacities],
                 pack=digest,
             )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def pack(self, programme_id: int, digest: str, actor: Actor = SYSTEM) -> PackView:
         """A decision pack of the programme, as it was frozen.
