@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -162,25 +163,28 @@ def _gate_view(
             )
             for s, name in sign_rows
         ),
-        report=gates.evaluate(
-            definition,
-            gate.sign_off,
-            gate.criteria,
-            gate_inputs(
-                programme,
-                latest,
-                decisions,
-                "gate",
-                figures_for(session, programme, definition),
-                holds_for(session, programme, definition, now),
-            ),
-        ),
+        report=_report(session, programme, definition, latest, decisions, now),
         waiver_report=gates.evaluate(definition, gate.waiver, None, gate_inputs(programme, (), decisions, "waiver"))
         if gate.waiver
         else None,
         waiting_on=_waiting_on(programme, definition, decisions),
         pack_hash=pack_hash(pack_content(session, programme, definition)) if programme.sign_off_subject else None,
     )
+
+
+def _report(
+    session: Session,
+    programme: Programme,
+    definition: Definition,
+    evidenced: Iterable[str],
+    decisions: list[SignOff],
+    now: datetime,
+) -> gates.GateReport:
+    """The current gate judged on its evidence, figures and the partners' decisions at ``now``."""
+    gate = definition.gates[programme.state]
+    figures, holds = figures_for(session, programme, definition), holds_for(session, programme, definition, now)
+    inputs = gate_inputs(programme, evidenced, decisions, "gate", figures, holds)
+    return gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
 
 
 def _waiting_on(programme: Programme, definition: Definition, decisions: list[SignOff]) -> tuple[AskedView, ...]:
