@@ -156,10 +156,6 @@ class SignOffRules(_Spec):
         return self
 
 
-#: The bodies a partner decides through (see :class:`DecisionRule`).
-DECISION_BODIES = ("cabinet", "full_council", "executive", "trust_board", "joint_committee", "board")
-
-
 class DecisionRule(_Spec):
     """A gate asks each partner (or those of ``kinds``) for a decision of its ``body``: the partner's approval
     counts only once that decision is recorded and its call-in period has passed without a call-in."""
