@@ -42,6 +42,8 @@ class Decision:
 #: An approval hold's status: the partner's approval counts, or why not yet.
 COUNTS = "counts"
 AWAITING_DECISION = "awaiting_decision"
+#: a sign-off's detail when it was given but does not count yet (its partner's own decision holds it back)
+HELD = "approved, held until the partner's own decision counts"
 
 
 @dataclass(frozen=True)
@@ -176,13 +178,14 @@ def evaluate(
             )
 
     held = _held(inputs, requirements, unmet)
-    approvals = {c for c, d in latest.items() if d.decision == APPROVE and c.partner_id not in held}
+    given = {c for c, d in latest.items() if d.decision == APPROVE}
+    approvals = {c for c in given if c.partner_id not in held}
     rejected = {c for c, d in latest.items() if d.decision == REJECT}
     if rules.each_partner:
-        _per_partner(definition, "signatory", inputs, approvals, rejected, requirements, unmet)
+        _per_partner(definition, "signatory", inputs, (approvals, given), rejected, requirements, unmet)
     for role in rules.roles:
         if definition.role_scope[role] == "partner":
-            _per_partner(definition, role, inputs, approvals, rejected, requirements, unmet)
+            _per_partner(definition, role, inputs, (approvals, given), rejected, requirements, unmet)
         else:
             cap = Capacity(role)
             met = cap in approvals
@@ -241,11 +244,13 @@ def _per_partner(
     definition: Definition,
     role: str,
     inputs: GateInputs,
-    approvals: set[Capacity],
+    approved: tuple[set[Capacity], set[Capacity]],
     rejected: set[Capacity],
     requirements: list[Requirement],
     unmet: list[str],
 ) -> None:
+    """``approved``: the approvals that count, and all given (some held back until a partner's own decision)."""
+    approvals, given = approved
     waiting: list[str] = []
     nobody: list[str] = []
     title = definition.role_title[role]
@@ -255,8 +260,10 @@ def _per_partner(
         cap = Capacity(role, partner_id)
         met = cap in approvals
         holders = inputs.holders.get(cap, frozenset())
-        requirements.append(Requirement("sign_off", f"{title} of {name}", met, _status(cap, holders, rejected)))
-        if not met and cap not in rejected:
+        held = not met and cap in given
+        status = HELD if held else _status(cap, holders, rejected)
+        requirements.append(Requirement("sign_off", f"{title} of {name}", met, status))
+        if not met and not held and cap not in rejected:
             (waiting if holders else nobody).append(name)
     if waiting:
         unmet.append(f"awaiting sign-off from the {title} of " + ", ".join(waiting))
