@@ -67,6 +67,7 @@ def _register(app: Flask) -> None:
         about,
         admin,
         auth,
+        decisions,
         definitions,
         documents,
         errors,
@@ -87,8 +88,8 @@ def _register(app: Flask) -> None:
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    blueprints = (about, auth, home, programmes, gates, documents, money, money_entry, records, transfers, definitions)
-    for module in (*blueprints, admin, mail):
+    blueprints = (about, auth, home, programmes, gates, decisions, documents, money, money_entry, records, transfers)
+    for module in (*blueprints, definitions, admin, mail):
         app.register_blueprint(module.bp)
 
 

@@ -13,4 +13,4 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def my_work() -> Any:
-    return render_template("my_work.html", work=services().portfolio.my_work(g.actor))
+    return render_template("my_work.html", work=services().portfolio.my_work(g.actor, services().programmes.clock()))

@@ -32,6 +32,7 @@ def test_an_admin_and_a_manager_see_every_page(visit, live: LiveServer) -> None:
         ("/programmes/import", "Import a programme"),
         ("/programmes/1/manage", "Northbridge"),
         ("/programmes/1/people", "Northbridge"),
+        ("/programmes/1/decisions", "Northbridge"),
         ("/programmes/1/partners/new", "Northbridge"),
         ("/programmes/1/edit", "Northbridge"),
         ("/programmes/1/transfers", "Northbridge"),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from records_support import agree_register
 
+from tests.decisions_support import decide_all
 from workflow.engine.db import Database
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import parse_programme
@@ -97,6 +98,7 @@ def pass_gates(engine: Programmes, programme_id: int, count: int, clock) -> None
         engine.request_sign_off(programme_id)
         for person in {r.person_id for r in view.roles if r.partner_id is not None}:
             engine.sign(programme_id, person, "approve")
+        decide_all(engine, programme_id)  # each partner's cabinet, where the gate asks for it
         engine.advance(programme_id)
         clock.advance(days=30)
 

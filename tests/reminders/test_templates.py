@@ -39,11 +39,19 @@ VALUES: dict[str, dict[str, Any]] = {
         "transfer": DAY,
         "partner": HOSTILE,
     },
+    "decision_date": {
+        "programme": HOSTILE,
+        "partner": HOSTILE,
+        "body": HOSTILE,
+        "what": "call_in",
+        "day": DAY,
+        "meeting": DAY,
+    },
     "invitation": {"inviter": HOSTILE},
     "password_reset": {"expires_at": datetime(2027, 7, 1, 9, 0, tzinfo=UTC)},
     "digest": {"mode": "weekly", "period": DAY, "items": []},
 }
-DEADLINES = {"stage_end", "review_due", "transfer_clock"}
+DEADLINES = {"stage_end", "review_due", "transfer_clock", "decision_date"}
 LINKS = {
     "sign_off_requested": sign_placeholder("own-nonce"),
     "invitation": "https://banns.example/invitation/x",

@@ -16,6 +16,11 @@ import pytest
 import yaml
 from click.testing import Result
 
+from tests.decisions_support import decide_all
+from workflow.engine.db import Database
+from workflow.engine.programmes import Programmes
+from workflow.engine.registry import Registry
+
 ROOT = Path(__file__).resolve().parents[2]  # not imported from conftest: tests/web has a conftest too
 DEFINITIONS = ROOT / "definitions"
 EXAMPLE = ROOT / "examples" / "northbridge-southmoor.yaml"
@@ -93,6 +98,7 @@ def complete_gate(cli: Any, pid: int, stage: str) -> None:
     record_evidence(cli, pid, stage)
     assert "Sign-off requested (gate, round 1)" in cli("request", pid, "--by", PRIYA).output
     sign_all(cli, pid, signers(show(cli, pid), stage))
+    cabinets_decide(cli, pid)  # where the gate asks each partner's cabinet
     assert show(cli, pid)["gate"]["report"]["passed"]
 
 
@@ -163,6 +169,16 @@ def honest_conversation_with_a_rejection(cli: Any, pid: int) -> None:
     advance(cli, pid, "Outline business case")
 
 
+def cabinets_decide(cli: Any, pid: int) -> None:
+    """Each partner's cabinet approved the outline case a month ago (recorded through the records' use cases:
+    the command line has no decision commands yet)."""
+    db = Database(cli.env["BANNS_DATABASE_URL"])
+    try:
+        decide_all(Programmes(db, Registry(Path(cli.env["BANNS_DEFINITIONS_DIR"]))), pid)
+    finally:
+        db.dispose()
+
+
 def outline_case_returned_from_prenup(cli: Any, pid: int) -> None:
     # The outline case's gate is met by the business case's own figures, not by a note saying so.
     record_evidence(cli, pid, "outline_case")
@@ -185,6 +201,7 @@ def outline_case_returned_from_prenup(cli: Any, pid: int) -> None:
     cli("evidence", pid, "savings_by_year", "Savings profile corrected: ICT counted once", "--by", PRIYA)
     cli("request", pid, "--by", PRIYA)
     sign_all(cli, pid, signers(show(cli, pid), "outline_case"))
+    cabinets_decide(cli, pid)  # on the new visit to the stage, each cabinet decides again
     advance(cli, pid, "Pre-nuptial agreement")
 
 

@@ -214,7 +214,7 @@ def test_reminder_without_kind_lists_the_kinds() -> None:
             33,
             "reminders[0].kind",
             "is required but missing; expected one of: sign_off_pending, "
-            "stage_end_approaching, review_due, transfer_clock",
+            "stage_end_approaching, review_due, transfer_clock, forward_plan_due, call_in_expiring, papers_due",
         )
     ]
 

@@ -28,6 +28,7 @@ from records_support import agree_register
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from tests.decisions_support import decide_all
 from workflow.engine.db import Database
 from workflow.engine.definitions import load_definition
 from workflow.engine.errors import BannsError, ConflictError, NotAllowedError
@@ -40,6 +41,7 @@ from workflow.engine.registry import Registry
 from workflow.engine.replay import STAGE_CHANGES, Snapshot, replay, snapshot
 from workflow.engine.views import ProgrammeView
 from workflow.money.service import Finances
+from workflow.records.decision_models import DecisionCallIn, PartnerDecision
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "definitions"
@@ -119,6 +121,9 @@ def oracle(session: Session, pid: int, subject: str) -> bool:
             for c in gate.criteria
         ):
             return False
+        # each partner's own body decided (approved, never called in, its meeting weeks ago), where the gate asks
+        if not _partners_decided(session, programme, gate):
+            return False
     partners = set(
         session.scalars(select(Partner.id).where(Partner.programme_id == pid, Partner.withdrawn_at.is_(None)))
     )
@@ -179,6 +184,33 @@ def oracle(session: Session, pid: int, subject: str) -> bool:
         present = {pa for (_, ro, pa) in latest if ro == "steering_member"}
         if q.each_partner_present and not partners <= present:
             return False
+    return True
+
+
+def _partners_decided(session: Any, programme: Programme, gate: Any) -> bool:
+    kinds = dict(
+        session.execute(
+            select(Partner.id, Partner.kind).where(Partner.programme_id == programme.id, Partner.withdrawn_at.is_(None))
+        ).all()
+    )
+    for rule in gate.decisions:
+        for partner, kind in kinds.items():
+            if not rule.applies_to(kind):
+                continue
+            row = session.scalar(
+                select(PartnerDecision).where(
+                    PartnerDecision.programme_id == programme.id,
+                    PartnerDecision.partner_id == partner,
+                    PartnerDecision.stage == programme.state,
+                    PartnerDecision.stage_visit == programme.stage_visit,
+                    PartnerDecision.body == rule.body,
+                )
+            )
+            called = row is not None and session.scalar(
+                select(DecisionCallIn.id).where(DecisionCallIn.decision_id == row.id)
+            )
+            if row is None or row.outcome != "approved" or called:
+                return False
     return True
 
 
@@ -423,6 +455,7 @@ def walk(run: Run) -> None:
     for person in run.people.values():
         with contextlib.suppress(NotAllowedError):
             p.sign(run.pid, person, "approve")
+    decide_all(p, run.pid)  # each partner's cabinet, where the gate asks for it
     run.view = p.advance(run.pid, run.pm)
     assert run.view.state == DEFINITION.next_of(start)
     assert replay(p.history(run.pid)) == run.stored()

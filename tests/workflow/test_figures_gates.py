@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from records_support import agree_register
 
+from tests.decisions_support import decide_all
 from workflow.engine.definitions import DefinitionError, parse_definition
 from workflow.engine.errors import MoveRefusedError
 from workflow.engine.programmes import Programmes
@@ -82,6 +83,7 @@ def test_changing_the_figures_after_approval_asks_everyone_again(
     programmes.request_sign_off(view.id)
     for who in ("tom", "aisha", "gareth", "helen"):
         programmes.sign(view.id, people[who], "approve")
+    decide_all(programmes, view.id)  # each partner's cabinet decided, call-in over
     assert programmes.get(view.id).gate.report.passed
 
     bigger = MONEY.read_text(encoding="utf-8").replace('"950000.00"', '"9500000.00"')  # ten times the IT cost

@@ -11,6 +11,7 @@ import pytest
 from records_support import agree_register
 from sqlalchemy import func, select
 
+from tests.decisions_support import decide_all
 from workflow.engine.db import Database
 from workflow.engine.definitions import load_definition
 from workflow.engine.errors import InvalidError, MoveRefusedError, NotAllowedError
@@ -47,6 +48,7 @@ def pass_gate(programmes: Programmes, pid: int, people: dict[str, int]) -> Progr
     record_all(programmes, pid)
     programmes.request_sign_off(pid)
     everyone_approves(programmes, pid, people)
+    decide_all(programmes, pid)  # each partner's cabinet, where the gate asks for it
     return programmes.advance(pid)
 
 

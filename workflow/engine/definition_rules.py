@@ -83,6 +83,10 @@ def _gate_problems(d: Definition) -> Iterator[Found]:
                     yield ("gates", stage_id, rules_key, "roles", j), _unknown("role", role, roles)
         for j, criterion in enumerate(gate.criteria):
             yield from _figure_problems(("gates", stage_id, "criteria", j), criterion)
+        for j, rule in enumerate(gate.decisions):
+            for k, name in enumerate(unknown_kinds(rule.kinds or [])):
+                where = ("gates", stage_id, "decisions", j, "kinds", k)
+                yield where, _unknown("partner kind or family", name, [*FAMILIES, *PARTNER_KINDS])
         if gate.waiver and not d.stage_by_id[stage_id].optional:
             yield ("gates", stage_id, "waiver"), f"stage '{stage_id}' is not optional, so it cannot be waived"
     for i, stage in enumerate(d.stages):

@@ -156,11 +156,29 @@ class SignOffRules(_Spec):
         return self
 
 
+class DecisionRule(_Spec):
+    """A gate asks each partner (or those of ``kinds``) for a decision of its ``body``: the partner's approval
+    counts only once that decision is recorded and its call-in period has passed without a call-in."""
+
+    body: Literal["cabinet", "full_council", "executive", "trust_board", "joint_committee", "board"]
+    #: partner kinds or families the rule applies to; none given: every partner
+    kinds: list[Id] | None = None
+    #: a key decision: on the forward plan at least 28 clear days before the meeting
+    key_decision: bool = False
+    #: working days after the meeting in which the decision may be called in (the partner's nation's calendar)
+    call_in_days: Annotated[int, Field(ge=0, le=60, strict=True)] = 5
+
+    def applies_to(self, kind: str) -> bool:
+        return self.kinds is None or kind in expand(self.kinds)
+
+
 class Gate(_Spec):
     title: Title
     criteria: list[Criterion] = Field(min_length=1)
     sign_off: SignOffRules
     waiver: SignOffRules | None = None
+    #: each partner's democratic decision the gate needs before that partner's approval counts
+    decisions: list[DecisionRule] = Field(default_factory=list)
 
 
 class _Reminder(_Spec):
@@ -192,7 +210,31 @@ class TransferClock(_Reminder):
     days_before_transfer: PositiveInt
 
 
-Reminder = Annotated[SignOffPending | StageEndApproaching | ReviewDue | TransferClock, Field(discriminator="kind")]
+class ForwardPlanDue(_Reminder):
+    """A key decision's forward-plan publication (28 clear days before its meeting) not yet recorded."""
+
+    kind: Literal["forward_plan_due"]
+    days_before: PositiveInt
+
+
+class CallInExpiring(_Reminder):
+    """A partner's decision whose call-in period ends soon (``days_before`` its last day; 0: on the day)."""
+
+    kind: Literal["call_in_expiring"]
+    days_before: Annotated[int, Field(ge=0, strict=True)] = 0
+
+
+class PapersDue(_Reminder):
+    """A decision meeting approaching with its papers (the minute reference or link) not recorded."""
+
+    kind: Literal["papers_due"]
+    days_before: PositiveInt
+
+
+Reminder = Annotated[
+    SignOffPending | StageEndApproaching | ReviewDue | TransferClock | ForwardPlanDue | CallInExpiring | PapersDue,
+    Field(discriminator="kind"),
+]
 
 
 class Definition(_Spec):

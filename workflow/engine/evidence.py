@@ -83,7 +83,7 @@ class EvidenceUseCases(ProgrammeChanges):
                 request_closed=closed,
                 **data,
             )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def withdraw_evidence(
         self,
@@ -132,7 +132,7 @@ class EvidenceUseCases(ProgrammeChanges):
                 evidence_rev=programme.evidence_rev,
                 request_closed=closed,
             )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def _new_evidence(self, programme: Programme) -> bool:
         """The evidence changes: a new revision, and an open request closes (whether one did)."""

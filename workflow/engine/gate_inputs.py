@@ -5,12 +5,14 @@ from these, so they can never disagree about what a gate needs."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import gates
+from .approval_holds import holds_for
 from .definitions import Definition
 from .figures import check_figures
 from .models import Evidence, Programme, SignOff
@@ -52,6 +54,7 @@ def gate_inputs(
     decisions: Iterable[DecisionRow],
     subject: str,
     figures: Mapping[str, tuple[bool, str]] | None = None,
+    holds: Iterable[gates.ApprovalHold] = (),
 ) -> gates.GateInputs:
     """The inputs of the current gate (``subject`` 'gate') or of its waiver ('waiver'). ``decisions`` are
     the current visit's; those on other evidence or another subject are left out here."""
@@ -80,12 +83,15 @@ def gate_inputs(
             if d.subject == subject and d.evidence_rev == programme.evidence_rev
         ),
         figures=dict(figures or {}) if subject == "gate" else {},
+        holds=tuple(holds) if subject == "gate" else (),
     )
 
 
-def read_gate_inputs(session: Session, programme: Programme, definition: Definition, subject: str) -> gates.GateInputs:
-    """Read the current gate's inputs for ``programme`` (partners and roles already loaded): two queries,
-    plus the figure checks its criteria name, if any."""
+def read_gate_inputs(
+    session: Session, programme: Programme, definition: Definition, subject: str, *, now: datetime
+) -> gates.GateInputs:
+    """Read the current gate's inputs for ``programme`` (partners and roles already loaded) at ``now``: two
+    queries, plus the figure checks its criteria name and the partners' decisions it asks for, if any."""
     where = {"pid": programme.id, "stage": programme.state}
     decisions = session.scalars(
         _DECISIONS, {**where, "visit": programme.stage_visit, "subject": subject, "rev": programme.evidence_rev}
@@ -93,7 +99,12 @@ def read_gate_inputs(session: Session, programme: Programme, definition: Definit
     if subject != "gate":
         return gate_inputs(programme, (), decisions, subject)
     return gate_inputs(
-        programme, evidenced(session, programme), decisions, subject, figures_for(session, programme, definition)
+        programme,
+        evidenced(session, programme),
+        decisions,
+        subject,
+        figures_for(session, programme, definition),
+        holds_for(session, programme, definition, now),
     )
 
 

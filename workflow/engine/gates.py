@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from .definitions import Criterion, Definition, SignOffRules
 
@@ -38,6 +39,30 @@ class Decision:
     round: int
 
 
+#: An approval hold's status: the partner's approval counts, or why not yet.
+COUNTS = "counts"
+AWAITING_DECISION = "awaiting_decision"
+#: a sign-off's detail when it was given but does not count yet (its partner's own decision holds it back)
+HELD = "approved, held until the partner's own decision counts"
+
+
+@dataclass(frozen=True)
+class ApprovalHold:
+    """Whether a partner's approval counts at a gate that asks for a decision of its ``body`` (see
+    :mod:`workflow.engine.approval_holds`): ``status`` is ``counts`` or why not (``awaiting_decision``,
+    ``in_call_in``, ``called_in``, ...); ``counts_from`` the day it will count, when known."""
+
+    partner_id: int
+    body: str
+    status: str
+    counts_from: date | None = None
+    decision_id: int | None = None
+
+    @property
+    def holds(self) -> bool:
+        return self.status != COUNTS
+
+
 @dataclass(frozen=True)
 class GateInputs:
     """What a gate is judged on. ``partners`` are the current ones only, id to name."""
@@ -50,6 +75,8 @@ class GateInputs:
     figures: Mapping[str, tuple[bool, str]] = field(default_factory=dict)
     #: each current partner's kind (id to kind), for roles limited to some kinds; empty: every role applies
     kinds: Mapping[int, str] = field(default_factory=dict)
+    #: per partner and body its decision is asked of: whether its approval counts yet
+    holds: tuple[ApprovalHold, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +95,8 @@ class GateReport:
     passed: bool
     unmet: tuple[str, ...]
     requirements: tuple[Requirement, ...] = field(default=())
+    #: the partners' decisions the gate asks for, and whether each partner's approval counts yet
+    holds: tuple[ApprovalHold, ...] = ()
 
 
 def required_capacities(
@@ -148,13 +177,15 @@ def evaluate(
                 f"{why}; {d.person_name} must approve a resubmission"
             )
 
-    approvals = {c for c, d in latest.items() if d.decision == APPROVE}
+    held = _held(inputs, requirements, unmet)
+    given = {c for c, d in latest.items() if d.decision == APPROVE}
+    approvals = {c for c in given if c.partner_id not in held}
     rejected = {c for c, d in latest.items() if d.decision == REJECT}
     if rules.each_partner:
-        _per_partner(definition, "signatory", inputs, approvals, rejected, requirements, unmet)
+        _per_partner(definition, "signatory", inputs, (approvals, given), rejected, requirements, unmet)
     for role in rules.roles:
         if definition.role_scope[role] == "partner":
-            _per_partner(definition, role, inputs, approvals, rejected, requirements, unmet)
+            _per_partner(definition, role, inputs, (approvals, given), rejected, requirements, unmet)
         else:
             cap = Capacity(role)
             met = cap in approvals
@@ -165,7 +196,23 @@ def evaluate(
                 unmet.append(f"awaiting sign-off from {label}" if holders else f"nobody is named as {label}")
     if rules.quorum:
         _quorum(rules, inputs, per_person, requirements, unmet)
-    return GateReport(passed=not unmet, unmet=tuple(unmet), requirements=tuple(requirements))
+    holds = tuple(h for h in inputs.holds if h.partner_id in inputs.partners)
+    return GateReport(passed=not unmet, unmet=tuple(unmet), requirements=tuple(requirements), holds=holds)
+
+
+def _held(inputs: GateInputs, requirements: list[Requirement], unmet: list[str]) -> set[int]:
+    """The current partners whose approvals do not count yet, each with a line in the task list."""
+    held: set[int] = set()
+    for hold in inputs.holds:
+        name = inputs.partners.get(hold.partner_id)
+        if name is None:
+            continue
+        body = hold.body.replace("_", " ")
+        requirements.append(Requirement("decision", f"Decision of the {body} of {name}", not hold.holds, hold.status))
+        if hold.holds:
+            held.add(hold.partner_id)
+            unmet.append(f"the approval of {name} does not count yet: its {body} decision is {hold.status}")
+    return held
 
 
 def _per_person(
@@ -197,11 +244,13 @@ def _per_partner(
     definition: Definition,
     role: str,
     inputs: GateInputs,
-    approvals: set[Capacity],
+    approved: tuple[set[Capacity], set[Capacity]],
     rejected: set[Capacity],
     requirements: list[Requirement],
     unmet: list[str],
 ) -> None:
+    """``approved``: the approvals that count, and all given (some held back until a partner's own decision)."""
+    approvals, given = approved
     waiting: list[str] = []
     nobody: list[str] = []
     title = definition.role_title[role]
@@ -211,8 +260,10 @@ def _per_partner(
         cap = Capacity(role, partner_id)
         met = cap in approvals
         holders = inputs.holders.get(cap, frozenset())
-        requirements.append(Requirement("sign_off", f"{title} of {name}", met, _status(cap, holders, rejected)))
-        if not met and cap not in rejected:
+        held = not met and cap in given
+        status = HELD if held else _status(cap, holders, rejected)
+        requirements.append(Requirement("sign_off", f"{title} of {name}", met, status))
+        if not met and not held and cap not in rejected:
             (waiting if holders else nobody).append(name)
     if waiting:
         unmet.append(f"awaiting sign-off from the {title} of " + ", ".join(waiting))

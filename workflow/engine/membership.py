@@ -46,7 +46,7 @@ class MembershipUseCases(ProgrammeChanges):
             self._log(
                 session, programme, actor, "partner_added", None, None, "", partner_id=partner.id, partner=partner.name
             )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def edit(
         self,
@@ -102,9 +102,9 @@ class MembershipUseCases(ProgrammeChanges):
                 changes["description"] = [programme.description, description]
                 programme.description = description
             if not changes:
-                return build_view(session, programme, definition)
+                return build_view(session, programme, definition, now=self.clock())
             self._log(session, programme, actor, "programme_edited", None, None, "", changes=changes)
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def assign_role(
         self,
@@ -157,7 +157,7 @@ class MembershipUseCases(ProgrammeChanges):
                 partner_id=partner_id,
             )
             session.flush()
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def remove_role(
         self,
@@ -206,4 +206,4 @@ class MembershipUseCases(ProgrammeChanges):
                 role=role,
                 partner_id=partner_id,
             )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())

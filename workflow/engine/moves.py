@@ -83,14 +83,16 @@ class MoveUseCases(ProgrammeChanges):
                     f"'{trigger}' does not end a programme; expected one of: {', '.join(verbs)}", field="move"
                 )
             before = programme.state
-            inputs = read_gate_inputs(session, programme, definition, "waiver" if trigger == "waive" else "gate")
+            inputs = read_gate_inputs(
+                session, programme, definition, "waiver" if trigger == "waive" else "gate", now=self.clock()
+            )
             move = Move(programme.id, before, judge=gate_judge(definition, before, inputs))
             after = lifecycle_for(definition).fire(move, trigger, **kwargs)
             self._enter(programme, after)
             if trigger == "waive":
                 reason = "\n\n".join(filter(None, [waiver_rationale(session, programme.id), reason]))
             self._log(session, programme, actor, kind, before, after, reason, move=trigger)
-            return build_view(session, programme, definition, fresh_visit=True)
+            return build_view(session, programme, definition, fresh_visit=True, now=self.clock())
 
     # --- partners and people ---------------------------------------------------------------------------
 
@@ -139,7 +141,7 @@ class MoveUseCases(ProgrammeChanges):
                     f"only {len(remaining)} partner(s) remain; at least {definition.partners.minimum} needed",
                     move=END_TOO_FEW,
                 )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def migrate_definition(self, programme_id: int, reason: str, actor: Actor = SYSTEM) -> ProgrammeView:
         """Adopt the newer version of the programme's definition from its file, explicitly and logged.
@@ -180,7 +182,7 @@ class MoveUseCases(ProgrammeChanges):
                 from_hash=old_hash,
                 to_hash=latest.source_hash,
             )
-            return build_view(session, programme, latest)
+            return build_view(session, programme, latest, now=self.clock())
 
 
 def gate_judge(

@@ -29,6 +29,9 @@ POLICY: dict[str, frozenset[str]] = {
     "end": MANAGE,
     "assign_role": MANAGE,
     "record_transfer": MANAGE,
+    # a partner's own democratic decisions: its signatory or SRO records them for that partner only (the
+    # plug-in that keeps them checks the partner); programme managers for any partner
+    "record_decision": frozenset({"programme_manager", "signatory", "sro"}),
     "migrate_definition": frozenset(),
     "resend_mail": frozenset(),  # admins only: a failed email sent again
 }

@@ -7,7 +7,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Literal
@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, subqueryload
 
 from . import gates
+from .approval_holds import holds_for
 from .db import Database
 from .definitions import Definition
 from .errors import BrokenDefinitionError
@@ -178,7 +179,7 @@ class Portfolio:
                 tuple(definitions),
             )
 
-    def my_work(self, actor: Actor) -> MyWork:
+    def my_work(self, actor: Actor, now: datetime | None = None) -> MyWork:
         """Sign-offs waiting on the actor, and the gates of programmes the actor manages.
 
         Six queries whatever the number of programmes: every related row is selected by joining to the
@@ -233,7 +234,8 @@ class Portfolio:
                     due.append(item)
                 if manages and isinstance(d, Definition):
                     # figure checks (money) run only for gates whose criteria name them
-                    inputs = gate_inputs(p, frozenset(evidenced[p.id]), current, "gate", figures_for(session, p, d))
+                    figures, holds = figures_for(session, p, d), holds_for(session, p, d, now or datetime.now(UTC))
+                    inputs = gate_inputs(p, frozenset(evidenced[p.id]), current, "gate", figures, holds)
                     report = gates.evaluate(d, d.gates[p.state].sign_off, d.gates[p.state].criteria, inputs)
                     managed.append(ReadyGate(p.id, p.name, d.state_title(p.state), report.passed, report.unmet))
             return MyWork(tuple(due), tuple(sorted(managed, key=lambda m: not m.ready)))

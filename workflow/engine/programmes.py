@@ -43,7 +43,7 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
         with self.db.read() as session:
             programme, definition = self._load(session, programme_id, lock=False)
             self._authorise(programme, actor, "view")
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def list(self, actor: Actor = SYSTEM) -> builtins.list[ProgrammeSummary]:
         """Every programme the actor can see, by name."""
@@ -159,4 +159,4 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
             )
             session.flush()
             session.expire(programme, ["roles", "plans"])
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())

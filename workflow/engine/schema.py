@@ -21,12 +21,12 @@ _REVISION = re.compile(r"^(down_)?revision: str(?: \| None)? = (?:\"(\w+)\"|None
 
 
 def load_all_models() -> None:
-    """Import every ``models`` module of the engine (``workflow.engine.models``, ``workflow.*.models``), so that
+    """Import every models module (``workflow.engine.models``, ``workflow.*.models``, ``workflow.*.*_models``), so that
     ``Base.metadata`` knows every table before migrating or comparing."""
     import workflow
 
     for info in pkgutil.walk_packages(workflow.__path__, "workflow."):
-        if info.name.rsplit(".", 1)[-1] == "models":
+        if info.name.rsplit(".", 1)[-1].endswith("models"):
             importlib.import_module(info.name)
 
 

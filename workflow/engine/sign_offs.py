@@ -56,7 +56,7 @@ class GateUseCases(DocumentUseCases):
                 if not note.strip():
                     raise InvalidError("a waiver needs a recorded rationale", field="note")
             else:
-                inputs = read_gate_inputs(session, programme, definition, "gate")
+                inputs = read_gate_inputs(session, programme, definition, "gate", now=self.clock())
                 report = gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
                 not_ready = [r for r in report.unmet if r.startswith(("evidence is missing", "the figures"))]
                 if not_ready:
@@ -77,7 +77,7 @@ class GateUseCases(DocumentUseCases):
                 round=programme.sign_off_round,
                 evidence_rev=programme.evidence_rev,
             )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def sign(
         self,
@@ -136,7 +136,7 @@ class GateUseCases(DocumentUseCases):
                 capacities=[[c.role, c.partner_id] for c in capacities],
                 pack=digest,
             )
-            return build_view(session, programme, definition)
+            return build_view(session, programme, definition, now=self.clock())
 
     def pack(self, programme_id: int, digest: str, actor: Actor = SYSTEM) -> PackView:
         """A decision pack of the programme, as it was frozen.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import gates
+from .approval_holds import holds_for
 from .definitions import Definition, Gate
 from .gate_inputs import figures_for, gate_inputs
 from .machine import lifecycle_for
@@ -25,9 +29,9 @@ from .views import (
 
 
 def build_view(
-    session: Session, programme: Programme, definition: Definition, *, fresh_visit: bool = False
+    session: Session, programme: Programme, definition: Definition, *, now: datetime, fresh_visit: bool = False
 ) -> ProgrammeView:
-    """The whole programme as plain data: partners, roles, plan and the current gate's task list.
+    """The whole programme as plain data at ``now``: partners, roles, plan and the current gate's task list.
     ``fresh_visit``: the programme has just entered its stage, so no decision exists yet to read."""
     session.flush()
     partners = {p.id: p for p in programme.partners}
@@ -52,7 +56,7 @@ def build_view(
         plan=_plan_views(programme, definition),
         gate=None
         if definition.is_terminal(programme.state)
-        else _gate_view(session, programme, definition, fresh_visit),
+        else _gate_view(session, programme, definition, fresh_visit, now),
         moves=tuple(lifecycle_for(definition).moves_from(programme.state)),
         return_targets=()
         if definition.is_terminal(programme.state)
@@ -109,7 +113,9 @@ def _order(definition: Definition, stage: str) -> int:
     return definition.stage_ids.index(stage) if stage in definition.stage_by_id else len(definition.stage_ids)
 
 
-def _gate_view(session: Session, programme: Programme, definition: Definition, fresh_visit: bool) -> GateView:
+def _gate_view(
+    session: Session, programme: Programme, definition: Definition, fresh_visit: bool, now: datetime
+) -> GateView:
     gate = definition.gates[programme.state]
     latest = _latest_evidence(session, programme, gate)
     sign_rows = (
@@ -143,12 +149,7 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
             )
             for s, name in sign_rows
         ),
-        report=gates.evaluate(
-            definition,
-            gate.sign_off,
-            gate.criteria,
-            gate_inputs(programme, latest, decisions, "gate", figures_for(session, programme, definition)),
-        ),
+        report=_report(session, programme, definition, latest, decisions, now),
         waiver_report=gates.evaluate(definition, gate.waiver, None, gate_inputs(programme, (), decisions, "waiver"))
         if gate.waiver
         else None,
@@ -187,6 +188,21 @@ def _latest_evidence(session: Session, programme: Programme, gate: Gate) -> dict
             row.document_size,
         )
     return latest
+
+
+def _report(
+    session: Session,
+    programme: Programme,
+    definition: Definition,
+    evidenced: Iterable[str],
+    decisions: list[SignOff],
+    now: datetime,
+) -> gates.GateReport:
+    """The current gate judged on its evidence, figures and the partners' decisions at ``now``."""
+    gate = definition.gates[programme.state]
+    figures, holds = figures_for(session, programme, definition), holds_for(session, programme, definition, now)
+    inputs = gate_inputs(programme, evidenced, decisions, "gate", figures, holds)
+    return gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
 
 
 def _waiting_on(programme: Programme, definition: Definition, decisions: list[SignOff]) -> tuple[AskedView, ...]:

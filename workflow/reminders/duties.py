@@ -25,12 +25,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from workflow.engine import gates
-from workflow.engine.definitions import Definition, ReviewDue, SignOffPending, StageEndApproaching, TransferClock
+from workflow.engine.definitions import (
+    CallInExpiring,
+    Definition,
+    ForwardPlanDue,
+    PapersDue,
+    ReviewDue,
+    SignOffPending,
+    StageEndApproaching,
+    TransferClock,
+)
 
 from . import calendar as cal
+from .decision_duties import decision_reminders
 from .messages import Mail
 
 UK = ZoneInfo("Europe/London")
@@ -86,6 +97,9 @@ class Facts:
     plans: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
     review_start: date | None = None
     transfers: list[Transfer] = field(default_factory=list)  # staff transfers of current partners
+    #: the partners' decisions on the current gate (see :mod:`.decision_duties`), and the partners' names
+    decisions: list[Any] = field(default_factory=list)
+    partner_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def nations(self) -> tuple[str, ...]:
@@ -153,6 +167,10 @@ def due_reminders(facts: Facts, today: date) -> list[Due]:
             found += _review(facts, rule, today)
         elif isinstance(rule, TransferClock):
             found += _transfer(facts, rule, today)
+        elif isinstance(rule, ForwardPlanDue | CallInExpiring | PapersDue) and not facts.definition.is_terminal(
+            facts.state
+        ):
+            found += [Due(*item) for item in decision_reminders(facts, rule, today, facts.holders)]
     return found
 
 

@@ -34,6 +34,7 @@ from workflow.engine.models import (
     StagePlan,
 )
 
+from .decision_duties import load_decision_dates
 from .duties import REVIEW_STAGE, Due, Facts, Holder, Transfer, due_reminders, uk_date
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference
 from .outbox import insert_all, rows_for
@@ -73,15 +74,20 @@ def load_facts(session: Session, programme_ids: list[int] | None = None) -> list
     definitions = _pinned(session, {p.definition_hash for p in programmes})
     scope = [Partner.programme_id.in_(programme_ids)] if programme_ids is not None else []
     partners: dict[int, dict[int, str]] = defaultdict(dict)
-    for pid, partner_id, nation in session.execute(
-        select(Partner.programme_id, Partner.id, Partner.nation).where(Partner.withdrawn_at.is_(None), *scope)
+    names: dict[int, dict[int, str]] = defaultdict(dict)
+    for pid, partner_id, nation, name in session.execute(
+        select(Partner.programme_id, Partner.id, Partner.nation, Partner.name).where(
+            Partner.withdrawn_at.is_(None), *scope
+        )
     ):
         partners[pid][partner_id] = nation
+        names[pid][partner_id] = name
     holders = _holders(session, programme_ids)
     done = _done(session, programme_ids)
     plans = _plans(session, programme_ids)
     reviews = _review_starts(session, programme_ids)
     transfers = _transfers(session, programme_ids)
+    decisions = load_decision_dates(session, programme_ids)
     found = []
     for p in programmes:
         current = partners.get(p.id, {})
@@ -101,6 +107,8 @@ def load_facts(session: Session, programme_ids: list[int] | None = None) -> list
                 plans.get(p.id, {}),
                 reviews.get(p.id),
                 [t for t in transfers.get(p.id, []) if t.partner_id in current],
+                list(decisions.get(p.id, [])),
+                names.get(p.id, {}),
             )
         )
     return found

@@ -1,0 +1,150 @@
+"""``banns decisions``: each partner's democratic decisions on the current gate from the shell: what the gate
+asks and where each stands (``--json``), recording a decision, a call-in and its resolution, and pre-election
+periods. Registered through the ``banns.commands`` entry point group."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+import click
+
+from ..engine.text import check_day
+from ..engine.views import _jsonable
+from ..records.decisions import DecisionInput, Decisions
+from .gate import by_option
+from .money import partner_id
+from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+
+DAY = click.DateTime(["%Y-%m-%d"])
+
+
+def _decisions(ctx: Context) -> Decisions:
+    p = ctx.programmes
+    return Decisions(p.db, p.registry, p.clock, p.listeners)
+
+
+def _day(value: Any, name: str) -> date:
+    return check_day(value.date(), name, f"--{name.replace('_', '-')}")
+
+
+@click.group(cls=BannsGroup)
+def decisions() -> None:
+    """Each partner's decision of its own body (cabinet, trust board): call-ins, pre-election periods."""
+
+
+@decisions.command("show")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@by_option
+@pass_context
+def show(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
+    """What the current gate asks of each partner's body, and whether its approval counts yet."""
+    board = _decisions(ctx).board(programme_id, ctx.actor(by))
+    if as_json:
+        data = asdict(board)
+        data["may_record_for"] = sorted(board.may_record_for)
+        click.echo(json.dumps(_jsonable(data), indent=2))
+        return
+    if not board.asked:
+        click.echo("The current gate asks no partner for a decision of its own body.")
+    for s in board.asked:
+        when = f", counts from {s.counts_from.isoformat()}" if s.counts_from else ""
+        d, detail = s.decision, ""
+        if d is not None:
+            short = ", short notice" if d.short_notice else ""
+            detail = f" (decision {d.id}, meeting {d.meeting_on.isoformat()}{short})"
+        click.echo(f"{s.partner_name}: {s.body}: {s.status}{when}{detail}")
+    for f in board.go_live_flags:
+        click.echo(
+            f"The planned go-live ({f.go_live_on.isoformat()}) falls in a pre-election period of {f.partner_name}"
+        )
+
+
+@decisions.command("record")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("partner")
+@click.argument("body")
+@click.option("--meeting", "meeting", type=DAY, required=True, help="Date of the meeting (YYYY-MM-DD).")
+@click.option("--key/--not-key", "key", default=False, help="A key decision (on the forward plan 28 clear days).")
+@click.option("--forward-plan", "forward_plan", type=DAY, help="Date published on the forward plan.")
+@click.option("--minutes", default="", help="The minute reference, or a link to the minutes.")
+@click.option("--outcome", type=click.Choice(["pending", "approved", "rejected"]), default="pending", show_default=True)
+@click.option(
+    "--call-in-days", "call_in_days", type=click.IntRange(0, 60), help="Working days (default: the lifecycle's)."
+)
+@by_option
+@pass_context
+def record(
+    ctx: Context,
+    programme_id: int,
+    partner: str,
+    body: str,
+    meeting: Any,
+    key: bool,
+    forward_plan: Any,
+    minutes: str,
+    outcome: str,
+    call_in_days: int | None,
+    by: str | None,
+) -> None:
+    """Record (or correct) the decision of PARTNER's (id or name) BODY (cabinet, trust_board, ...)."""
+    actor = ctx.actor(by)
+    entry = DecisionInput(
+        partner_id(ctx, programme_id, partner, actor),
+        body,
+        _day(meeting, "meeting"),
+        key,
+        _day(forward_plan, "forward_plan") if forward_plan else None,
+        minutes,
+        outcome,
+        call_in_days,
+    )
+    decision_id = _decisions(ctx).record(programme_id, entry, actor)
+    click.echo(f"Decision {decision_id} recorded")
+
+
+@decisions.command("call-in")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("decision_id", type=PROGRAMME_ID)
+@click.option("--on", "on", type=DAY, required=True, help="Date of the call-in (YYYY-MM-DD).")
+@click.option("--note", default="")
+@by_option
+@pass_context
+def call_in(ctx: Context, programme_id: int, decision_id: int, on: Any, note: str, by: str | None) -> None:
+    """Record that decision DECISION_ID was called in for scrutiny."""
+    call = _decisions(ctx).call_in(programme_id, decision_id, _day(on, "on"), note, ctx.actor(by))
+    click.echo(f"Call-in {call} recorded")
+
+
+@decisions.command("resolve")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("call_in_id", type=PROGRAMME_ID)
+@click.argument("resolution", type=click.Choice(["decision_stands", "referred_back"]))
+@click.option("--on", "on", type=DAY, required=True, help="Date resolved (YYYY-MM-DD).")
+@click.option("--note", default="")
+@by_option
+@pass_context
+def resolve(
+    ctx: Context, programme_id: int, call_in_id: int, resolution: str, on: Any, note: str, by: str | None
+) -> None:
+    """Resolve call-in CALL_IN_ID: the decision stands, or is referred back."""
+    _decisions(ctx).resolve_call_in(programme_id, call_in_id, resolution, _day(on, "on"), note, ctx.actor(by))
+    click.echo(f"Call-in {call_in_id} resolved: {resolution}")
+
+
+@decisions.command("pre-election")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("partner")
+@click.option("--from", "starts", type=DAY, required=True, help="Notice of election (YYYY-MM-DD).")
+@click.option("--polling-day", "polling", type=DAY, required=True, help="Polling day (YYYY-MM-DD).")
+@by_option
+@pass_context
+def pre_election(ctx: Context, programme_id: int, partner: str, starts: Any, polling: Any, by: str | None) -> None:
+    """Record a pre-election period of PARTNER (id or name)."""
+    actor = ctx.actor(by)
+    pid = partner_id(ctx, programme_id, partner, actor)
+    _decisions(ctx).set_pre_election(programme_id, pid, _day(starts, "from"), _day(polling, "polling_day"), actor)
+    click.echo("Pre-election period recorded")
