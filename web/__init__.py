@@ -50,7 +50,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             raise RuntimeError("SECRET_KEY is not set: run `banns init` to write instance/banns.toml")
         app.config["SECRET_KEY"] = secrets.token_urlsafe(32)
 
-    from . import admin, auth, definitions, errors, extensions, gates, home, mail, money, programmes, services
+    from . import (
+        admin,
+        auth,
+        definitions,
+        deputies,
+        errors,
+        extensions,
+        gates,
+        home,
+        mail,
+        money,
+        programmes,
+        raid,
+        services,
+    )
 
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy: trust its X-Forwarded-* headers, so that the sign-in rate limit counts
@@ -63,7 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, home, programmes, gates, money, definitions, admin, mail):
+    for module in (auth, home, programmes, gates, money, definitions, admin, mail, raid, deputies):
         app.register_blueprint(module.bp)
     return app
 

@@ -28,6 +28,8 @@ POLICY: dict[str, frozenset[str]] = {
     "add_partner": MANAGE,
     "end": MANAGE,
     "assign_role": MANAGE,
+    "manage_deputies": MANAGE,  # anyone's deputies; a signatory manages their own (workflow.engine.deputies)
+    "edit_raid": frozenset({"programme_manager", "chair"}),  # any RAID entry; owners edit their own
     "migrate_definition": frozenset(),
     "resend_mail": frozenset(),  # admins only: a failed email sent again
 }

@@ -22,7 +22,7 @@ def load_all_models() -> None:
     import workflow
 
     for info in pkgutil.walk_packages(workflow.__path__, "workflow."):
-        if info.name.rsplit(".", 1)[-1] == "models":
+        if info.name.rsplit(".", 1)[-1].endswith("models"):  # models, raid_models, ...
             importlib.import_module(info.name)
 
 

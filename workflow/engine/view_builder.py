@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from . import gates
 from .definitions import Definition
@@ -22,6 +22,8 @@ from .views import (
     SignOffView,
     StagePlanView,
 )
+
+_DEPUTY = aliased(Person)
 
 
 def build_view(
@@ -132,8 +134,9 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         []
         if fresh_visit
         else session.execute(
-            select(SignOff, Person.name)
+            select(SignOff, Person.name, _DEPUTY.name)
             .join(Person, Person.id == SignOff.person_id)
+            .outerjoin(_DEPUTY, _DEPUTY.id == SignOff.given_by_id)
             .where(
                 SignOff.programme_id == programme.id,
                 SignOff.stage == programme.state,
@@ -142,7 +145,7 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
             .order_by(SignOff.id)
         ).all()
     )
-    decisions = [s for s, _ in sign_rows]
+    decisions = [s for s, _, _ in sign_rows]
     return GateView(
         stage=programme.state,
         title=gate.title,
@@ -151,12 +154,7 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         request_open=programme.sign_off_subject is not None,
         requested_at=programme.sign_off_requested_at,
         evidence=tuple(latest[c.id] for c in gate.criteria if c.id in latest),
-        sign_offs=tuple(
-            SignOffView(
-                s.person_id, name, s.role, s.partner_id, s.decision, s.comment, s.round, s.decided_at, s.pack_hash
-            )
-            for s, name in sign_rows
-        ),
+        sign_offs=tuple(_sign_off_view(s, name, deputy) for s, name, deputy in sign_rows),
         report=gates.evaluate(
             definition,
             gate.sign_off,
@@ -168,6 +166,22 @@ def _gate_view(session: Session, programme: Programme, definition: Definition, f
         else None,
         waiting_on=_waiting_on(programme, definition, decisions),
         pack_hash=pack_hash(pack_content(session, programme, definition)) if programme.sign_off_subject else None,
+    )
+
+
+def _sign_off_view(s: SignOff, name: str, deputy: str | None) -> SignOffView:
+    return SignOffView(
+        s.person_id,
+        name,
+        s.role,
+        s.partner_id,
+        s.decision,
+        s.comment,
+        s.round,
+        s.decided_at,
+        s.pack_hash,
+        s.given_by_id,
+        deputy,
     )
 
 

@@ -13,6 +13,12 @@ Choices made here:
   ``escalate_after_days``, naming everyone still to decide.
 - The planned transfer date is the planned end of the ``transfer`` stage; a transfer-clock reminder goes
   out from ``NOTICE_DAYS`` before its deadline until the programme passes the transfer stage.
+- While a delegation runs (:mod:`workflow.engine.deputies`), a signatory's sign-off reminders go to their
+  deputy instead (without an approve-from-email link: a link is the addressee's own decision, and the deputy
+  decides on the gate page), saying whose decision it is.
+- Dated notices from plug-ins (a RAID entry's review date, :mod:`workflow.engine.notices`) go once to their
+  person on the last working day on or before the date (like the transfer clock: the reminder comes before
+  the review, never after it), or at the next scan if nothing ran that day.
 - Reviews count from the day the programme entered its ``review`` stage (go-live handed over), and go on
   while it is in review or in the outcome reached by passing review (``live``).
 """
@@ -26,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from workflow.engine import gates
 from workflow.engine.definitions import Definition, ReviewDue, SignOffPending, StageEndApproaching, TransferClock
+from workflow.engine.notices import DatedNotice
 
 from . import calendar as cal
 from .messages import Mail
@@ -50,6 +57,14 @@ class Holder:
     partner_id: int | None
 
 
+@dataclass(frozen=True)
+class Deputy:
+    """A deputy deciding for a signatory today, until ``until`` (inclusive)."""
+
+    holder: Holder
+    until: date
+
+
 @dataclass
 class Facts:
     """What the reminder rules look at for one programme."""
@@ -67,6 +82,9 @@ class Facts:
     done: set[gates.Capacity] = field(default_factory=set)  # decided this round, or approved on current evidence
     plans: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
     review_start: date | None = None
+    #: Signatory person id -> their deputy, for delegations running on the day the facts were read for.
+    deputies: dict[int, Deputy] = field(default_factory=dict)
+    notices: list[DatedNotice] = field(default_factory=list)
 
     @property
     def nations(self) -> tuple[str, ...]:
@@ -134,6 +152,17 @@ def due_reminders(facts: Facts, today: date) -> list[Due]:
             found += _review(facts, rule, today)
         elif isinstance(rule, TransferClock):
             found += _transfer(facts, rule, today)
+    return found + _notices(facts, today)
+
+
+def _notices(facts: Facts, today: date) -> list[Due]:
+    found = []
+    for notice in facts.notices:
+        person = next((h for h in facts.holders if h.person_id == notice.person_id), None)
+        if person is None or today < cal.working_day_on_or_before(notice.due, facts.nations):
+            continue
+        mail = Mail(notice.kind, notice.values, deadline=notice.due)
+        found.append(Due(notice.key, notice.kind, person, notice.due, mail))
     return found
 
 
@@ -155,8 +184,7 @@ def _sign_off(facts: Facts, rule: SignOffPending, today: date) -> list[Due]:
         nations = {facts.partners[c.partner_id] for c in caps if c.partner_id in facts.partners} or facts.nations
         days = cal.occurrences(start, rule.every_days, today, nations, working=rule.working_days)
         if days:
-            mail = Mail("sign_off_reminder", values)
-            found.append(Due(rule.id, "sign_off_reminder", holder(facts, person_id), days[-1], mail, sign_link=True))
+            found.append(_chase(facts, rule, person_id, days[-1], values))
     if rule.escalate_after_days:
         escalate_on = cal.add_days(start, rule.escalate_after_days, facts.nations, working=rule.working_days)
         if today >= escalate_on:
@@ -166,6 +194,16 @@ def _sign_off(facts: Facts, rule: SignOffPending, today: date) -> list[Due]:
                 for person in facts.people(MANAGERS)
             ]
     return found
+
+
+def _chase(facts: Facts, rule: SignOffPending, person_id: int, day: date, values: dict[str, object]) -> Due:
+    """A sign-off reminder to the person asked, or to their deputy while a delegation runs."""
+    deputy = facts.deputies.get(person_id)
+    if deputy is None:
+        mail = Mail("sign_off_reminder", values)
+        return Due(rule.id, "sign_off_reminder", holder(facts, person_id), day, mail, sign_link=True)
+    mail = Mail("deputy_reminder", {**values, "signatory": holder(facts, person_id).name, "until": deputy.until})
+    return Due(f"{rule.id}.for.{person_id}", "deputy_reminder", deputy.holder, day, mail)
 
 
 def _stage_end(facts: Facts, rule: StageEndApproaching, today: date) -> list[Due]:

@@ -24,6 +24,7 @@ from workflow.engine.db import Database
 from workflow.engine.definitions import Definition, parse_definition
 from workflow.engine.models import (
     DefinitionVersion,
+    Delegation,
     Event,
     Partner,
     Person,
@@ -32,8 +33,9 @@ from workflow.engine.models import (
     SignOff,
     StagePlan,
 )
+from workflow.engine.notices import DatedNotice, notice_sources
 
-from .duties import REVIEW_STAGE, Due, Facts, Holder, due_reminders, uk_date
+from .duties import REVIEW_STAGE, Deputy, Due, Facts, Holder, due_reminders, uk_date
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference
 from .outbox import insert_all, rows_for
 
@@ -46,14 +48,15 @@ def scan(db: Database, now: datetime) -> int:
     (written now or before)."""
     today = uk_date(now)
     with db.write() as session:
-        facts = load_facts(session)
+        facts = load_facts(session, today=today)
         dues = [(f, d) for f in facts for d in due_reminders(f, today)]
         _write(session, dues, now)
     return len(dues)
 
 
-def load_facts(session: Session, programme_ids: list[int] | None = None) -> list[Facts]:
-    """Facts for every programme (or those given), in a fixed number of queries."""
+def load_facts(session: Session, programme_ids: list[int] | None = None, today: date | None = None) -> list[Facts]:
+    """Facts for every programme (or those given), in a fixed number of queries; with ``today``, also the
+    deputies whose delegations run that day and the plug-ins' dated notices."""
     where = [Programme.id.in_(programme_ids)] if programme_ids is not None else []
     programmes = session.execute(
         select(
@@ -80,6 +83,11 @@ def load_facts(session: Session, programme_ids: list[int] | None = None) -> list
     done = _done(session, programme_ids)
     plans = _plans(session, programme_ids)
     reviews = _review_starts(session, programme_ids)
+    deputies = _deputies(session, programme_ids, today, holders) if today else {}
+    notices: dict[int, list[DatedNotice]] = defaultdict(list)
+    for source in notice_sources() if today else ():
+        for notice in source(session, programme_ids):
+            notices[notice.programme_id].append(notice)
     found = []
     for p in programmes:
         current = partners.get(p.id, {})
@@ -98,8 +106,27 @@ def load_facts(session: Session, programme_ids: list[int] | None = None) -> list
                 done.get(p.id, set()),
                 plans.get(p.id, {}),
                 reviews.get(p.id),
+                deputies.get(p.id, {}),
+                notices.get(p.id, []),
             )
         )
+    return found
+
+
+def _deputies(
+    session: Session, ids: list[int] | None, today: date, holders: dict[int, list[Holder]]
+) -> dict[int, dict[int, Deputy]]:
+    """Per programme: signatory -> deputy, for the delegations running ``today`` (one query)."""
+    stmt = select(Delegation.programme_id, Delegation.signatory_id, Delegation.deputy_id, Delegation.ends_on).where(
+        Delegation.revoked_at.is_(None), Delegation.starts_on <= today, Delegation.ends_on >= today
+    )
+    if ids is not None:
+        stmt = stmt.where(Delegation.programme_id.in_(ids))
+    found: dict[int, dict[int, Deputy]] = defaultdict(dict)
+    for pid, signatory, deputy, until in session.execute(stmt):
+        person = next((h for h in holders.get(pid, []) if h.person_id == deputy), None)
+        if person is not None:  # a deputy no longer on the programme is reminded of nothing
+            found[pid][signatory] = Deputy(person, until)
     return found
 
 
