@@ -59,10 +59,14 @@ class Holder:
 
 @dataclass(frozen=True)
 class Deputy:
-    """A deputy deciding for a signatory today, until ``until`` (inclusive)."""
+    """A deputy deciding for a signatory from ``starts_on`` to ``until`` (inclusive; not revoked)."""
 
     holder: Holder
+    starts_on: date
     until: date
+
+    def runs_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.until
 
 
 @dataclass
@@ -82,8 +86,9 @@ class Facts:
     done: set[gates.Capacity] = field(default_factory=set)  # decided this round, or approved on current evidence
     plans: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
     review_start: date | None = None
-    #: Signatory person id -> their deputy, for delegations running on the day the facts were read for.
-    deputies: dict[int, Deputy] = field(default_factory=dict)
+    #: Signatory person id -> their deputies (delegations not revoked, running on or shortly before the day
+    #: the facts were read for).
+    deputies: dict[int, list[Deputy]] = field(default_factory=dict)
     notices: list[DatedNotice] = field(default_factory=list)
 
     @property
@@ -184,7 +189,7 @@ def _sign_off(facts: Facts, rule: SignOffPending, today: date) -> list[Due]:
         nations = {facts.partners[c.partner_id] for c in caps if c.partner_id in facts.partners} or facts.nations
         days = cal.occurrences(start, rule.every_days, today, nations, working=rule.working_days)
         if days:
-            found.append(_chase(facts, rule, person_id, days[-1], values))
+            found += _chase(facts, rule, person_id, days[-1], today, values)
     if rule.escalate_after_days:
         escalate_on = cal.add_days(start, rule.escalate_after_days, facts.nations, working=rule.working_days)
         if today >= escalate_on:
@@ -196,14 +201,19 @@ def _sign_off(facts: Facts, rule: SignOffPending, today: date) -> list[Due]:
     return found
 
 
-def _chase(facts: Facts, rule: SignOffPending, person_id: int, day: date, values: dict[str, object]) -> Due:
-    """A sign-off reminder to the person asked, or to their deputy while a delegation runs."""
-    deputy = facts.deputies.get(person_id)
+def _chase(
+    facts: Facts, rule: SignOffPending, person_id: int, day: date, today: date, values: dict[str, object]
+) -> list[Due]:
+    """The reminder of ``day`` to the person asked, or to their deputy if a delegation ran that day. An
+    occurrence that fell to a deputy whose delegation has since ended is not sent again to the signatory."""
+    deputy = next((d for d in facts.deputies.get(person_id, []) if d.runs_on(day)), None)
     if deputy is None:
         mail = Mail("sign_off_reminder", values)
-        return Due(rule.id, "sign_off_reminder", holder(facts, person_id), day, mail, sign_link=True)
+        return [Due(rule.id, "sign_off_reminder", holder(facts, person_id), day, mail, sign_link=True)]
+    if not deputy.runs_on(today):
+        return []
     mail = Mail("deputy_reminder", {**values, "signatory": holder(facts, person_id).name, "until": deputy.until})
-    return Due(f"{rule.id}.for.{person_id}", "deputy_reminder", deputy.holder, day, mail)
+    return [Due(f"{rule.id}.for.{person_id}", "deputy_reminder", deputy.holder, day, mail)]
 
 
 def _stage_end(facts: Facts, rule: StageEndApproaching, today: date) -> list[Due]:

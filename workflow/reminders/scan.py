@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -39,6 +39,8 @@ from .duties import REVIEW_STAGE, Deputy, Due, Facts, Holder, due_reminders, uk_
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference
 from .outbox import insert_all, rows_for
 
+#: How far back a delegation that has ended still decides who a missed reminder went to.
+DEPUTY_MEMORY_DAYS = 31
 _definitions: dict[str, Definition] = {}
 _lock = threading.Lock()
 
@@ -115,18 +117,23 @@ def load_facts(session: Session, programme_ids: list[int] | None = None, today: 
 
 def _deputies(
     session: Session, ids: list[int] | None, today: date, holders: dict[int, list[Holder]]
-) -> dict[int, dict[int, Deputy]]:
-    """Per programme: signatory -> deputy, for the delegations running ``today`` (one query)."""
-    stmt = select(Delegation.programme_id, Delegation.signatory_id, Delegation.deputy_id, Delegation.ends_on).where(
-        Delegation.revoked_at.is_(None), Delegation.starts_on <= today, Delegation.ends_on >= today
+) -> dict[int, dict[int, list[Deputy]]]:
+    """Per programme: signatory -> deputies, for delegations not revoked that run ``today`` or ran in the last
+    month (a reminder that fell to a deputy is not sent again to the signatory once it ends). One query."""
+    stmt = select(
+        Delegation.programme_id, Delegation.signatory_id, Delegation.deputy_id, Delegation.starts_on, Delegation.ends_on
+    ).where(
+        Delegation.revoked_at.is_(None),
+        Delegation.starts_on <= today,
+        Delegation.ends_on >= today - timedelta(days=DEPUTY_MEMORY_DAYS),
     )
     if ids is not None:
         stmt = stmt.where(Delegation.programme_id.in_(ids))
-    found: dict[int, dict[int, Deputy]] = defaultdict(dict)
-    for pid, signatory, deputy, until in session.execute(stmt):
+    found: dict[int, dict[int, list[Deputy]]] = defaultdict(lambda: defaultdict(list))
+    for pid, signatory, deputy, starts_on, until in session.execute(stmt):
         person = next((h for h in holders.get(pid, []) if h.person_id == deputy), None)
         if person is not None:  # a deputy no longer on the programme is reminded of nothing
-            found[pid][signatory] = Deputy(person, until)
+            found[pid][signatory].append(Deputy(person, starts_on, until))
     return found
 
 
