@@ -5,10 +5,12 @@ RAID entry's review date sends its owner one email on the last working day on or
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from datetime import date
 from typing import Any
 
+import pytest
 from reminders_support import SmtpServer, evidence_all
 
 from workflow.engine.db import Database
@@ -17,6 +19,9 @@ from workflow.engine.views import ProgrammeView
 from workflow.records.raid import RaidFields, RaidLog
 from workflow.reminders.delivery import RelayConfig, relay
 from workflow.reminders.scan import scan
+from workflow.reminders.tokens import TokenUsedError, check_token
+
+LINK = re.compile(r"https://banns\.example/sign\?t=([\w.-]+)")
 
 
 def run_days(
@@ -134,3 +139,28 @@ def test_a_review_on_a_bank_holiday_weekend_is_reminded_before_it_and_a_new_date
     later = {date(2027, 3, 30): lambda: raid.edit(pid, entry.id, moved)}
     received = run_days(db, clock, smtp, relay_config, date(2027, 4, 6), later)
     assert about(received, "Review due") == {"tom": [date(2027, 3, 25), date(2027, 4, 1)]}
+
+
+def test_the_request_tells_the_running_deputy_and_their_decision_uses_up_the_signatorys_link(
+    engine: Programmes,
+    northbridge: ProgrammeView,
+    who: dict[str, int],
+    db: Database,
+    clock: Any,
+    smtp: SmtpServer,
+    relay_config: RelayConfig,
+    settings: Any,
+) -> None:
+    pid = northbridge.id
+    engine.name_deputy(pid, who["tom"], who["helen"], date(2027, 1, 4), date(2027, 1, 8), "conflict_of_interest")
+    evidence_all(engine, pid)
+    engine.request_sign_off(pid)
+    relay(db, smtp.transport(), clock(), config=relay_config)
+    subjects = {str(m["To"]).split("<")[1].split(".")[0]: str(m["Subject"]) for m in smtp.inbox.messages}
+    assert subjects["tom"].startswith("Your sign-off is requested")
+    assert subjects["helen"].startswith("As deputy for Tom Hardy, a sign-off is requested")
+    link = next(m for m in smtp.inbox.to("tom.hardy")).get_body(("plain",)).get_content()
+    token = LINK.search(link).group(1)  # type: ignore[union-attr]
+    engine.sign(pid, who["helen"], "approve", on_behalf_of=who["tom"])
+    with pytest.raises(TokenUsedError):
+        check_token(db, token, clock(), settings=settings)

@@ -38,6 +38,16 @@ VALUES: dict[str, dict[str, Any]] = {
         "signatory": HOSTILE,
         "until": DAY,
     },
+    "deputy_requested": {
+        "actor": HOSTILE,
+        "waiver": False,
+        "stage": HOSTILE,
+        "programme": HOSTILE,
+        "round": 2,
+        "note": HOSTILE,
+        "signatory": HOSTILE,
+        "until": DAY,
+    },
     "raid_review": {
         "programme": HOSTILE,
         "kind": "risk",

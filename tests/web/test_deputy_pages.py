@@ -54,6 +54,8 @@ def test_a_signatory_names_a_deputy_who_decides_for_them_on_the_gate(
     )
     assert pack and "Helen Marsh for Tom Hardy" in text_of(client.get(pack.group(1)))
 
+    assert "Helen Marsh for Tom Hardy" in text_of(client.get(f"/programmes/{pid}/audit"))  # the log names both
+
     session_as(client, app, EMAILS["sam"])  # an observer is nobody's deputy
     assert client.get(link.group(1)).status_code == 403
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -24,7 +24,6 @@ from workflow.engine.db import Database
 from workflow.engine.definitions import Definition, parse_definition
 from workflow.engine.models import (
     DefinitionVersion,
-    Delegation,
     Event,
     Partner,
     Person,
@@ -35,12 +34,10 @@ from workflow.engine.models import (
 )
 from workflow.engine.notices import DatedNotice, notice_sources
 
-from .duties import REVIEW_STAGE, Deputy, Due, Facts, Holder, due_reminders, uk_date
+from .duties import REVIEW_STAGE, Due, Facts, Holder, due_reminders, uk_date
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference
-from .outbox import insert_all, rows_for
+from .outbox import deputies_of, insert_all, rows_for
 
-#: How far back a delegation that has ended still decides who a missed reminder went to.
-DEPUTY_MEMORY_DAYS = 31
 _definitions: dict[str, Definition] = {}
 _lock = threading.Lock()
 
@@ -85,7 +82,7 @@ def load_facts(session: Session, programme_ids: list[int] | None = None, today: 
     done = _done(session, programme_ids)
     plans = _plans(session, programme_ids)
     reviews = _review_starts(session, programme_ids)
-    deputies = _deputies(session, programme_ids, today, holders) if today else {}
+    deputies = deputies_of(session, programme_ids, today, holders) if today else {}
     notices: dict[int, list[DatedNotice]] = defaultdict(list)
     for source in notice_sources() if today else ():
         for notice in source(session, programme_ids):
@@ -112,28 +109,6 @@ def load_facts(session: Session, programme_ids: list[int] | None = None, today: 
                 notices.get(p.id, []),
             )
         )
-    return found
-
-
-def _deputies(
-    session: Session, ids: list[int] | None, today: date, holders: dict[int, list[Holder]]
-) -> dict[int, dict[int, list[Deputy]]]:
-    """Per programme: signatory -> deputies, for delegations not revoked that run ``today`` or ran in the last
-    month (a reminder that fell to a deputy is not sent again to the signatory once it ends). One query."""
-    stmt = select(
-        Delegation.programme_id, Delegation.signatory_id, Delegation.deputy_id, Delegation.starts_on, Delegation.ends_on
-    ).where(
-        Delegation.revoked_at.is_(None),
-        Delegation.starts_on <= today,
-        Delegation.ends_on >= today - timedelta(days=DEPUTY_MEMORY_DAYS),
-    )
-    if ids is not None:
-        stmt = stmt.where(Delegation.programme_id.in_(ids))
-    found: dict[int, dict[int, list[Deputy]]] = defaultdict(lambda: defaultdict(list))
-    for pid, signatory, deputy, starts_on, until in session.execute(stmt):
-        person = next((h for h in holders.get(pid, []) if h.person_id == deputy), None)
-        if person is not None:  # a deputy no longer on the programme is reminded of nothing
-            found[pid][signatory].append(Deputy(person, starts_on, until))
     return found
 
 
