@@ -3,18 +3,24 @@ deputy's decision counts as the signatory's, names both, and is refused outside 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from workflow.engine.errors import InvalidError, NotAllowedError, NotFoundError
+from workflow.engine.importer import load_programme
 from workflow.engine.models import Event, Person, SignOff
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
 
 COURTSHIP = ["partners_named", "appetite_confirmed", "vision_drafted", "sro_named", "next_stage_budget"]
 MONDAY = date(2027, 1, 4)  # the test clock's first day
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "northbridge-southmoor.yaml"
 
 
 def ready(programmes: Programmes, pid: int) -> None:
@@ -142,3 +148,50 @@ def test_only_the_signatory_or_a_programme_manager_manages_deputies(
         programmes.revoke_deputy(pid, 99_999_999_999)
     listed = programmes.delegations(pid, programmes.actor("sam.ellis@audit.example"))
     assert [(d.signatory_name, d.deputy_name) for d in listed] == [("Tom Hardy", "Helen Marsh")]
+
+
+_names = itertools.count(1)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ranges=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 6)), min_size=1, max_size=4),
+    revokes=st.lists(st.integers(0, 3), max_size=2),
+    day=st.integers(0, 28),
+)
+def test_a_deputy_may_decide_exactly_on_the_days_an_unrevoked_delegation_covers(
+    programmes: Programmes, clock, ranges: list[tuple[int, int]], revokes: list[int], day: int
+) -> None:
+    """Delegations of one signatory never overlap (the engine agrees with an oracle on which are refused), and
+    the deputy's decision is accepted on a day exactly when an accepted, unrevoked delegation covers it."""
+    clock.now = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+    spec, located = load_programme(EXAMPLE)
+    view = programmes.start(spec.model_copy(update={"name": f"Property {next(_names)}"}), located)
+    pid = view.id
+    people = {r.person_name.split()[0].lower(): r.person_id for r in view.roles}
+    accepted: list[tuple[int, date, date]] = []
+    for offset, length in ranges:
+        starts, ends = MONDAY + timedelta(days=offset), MONDAY + timedelta(days=offset + length)
+        clash = any(s <= ends and starts <= e for _, s, e in accepted)
+        try:
+            made = programmes.name_deputy(pid, people["tom"], people["helen"], starts, ends, "leave")
+        except InvalidError as exc:
+            assert clash and "must not overlap" in str(exc)
+            continue
+        assert not clash
+        accepted.append((made.id, starts, ends))
+    live = list(accepted)
+    for n in sorted(set(revokes)):
+        if n < len(accepted):
+            programmes.revoke_deputy(pid, accepted[n][0])
+            live.remove(accepted[n])
+    ready(programmes, pid)
+    clock.now = datetime(2027, 1, 4, 12, 0, tzinfo=UTC) + timedelta(days=day)
+    covered = any(s <= clock.now.date() <= e for _, s, e in live)
+    try:
+        after = programmes.sign(pid, people["helen"], "approve", on_behalf_of=people["tom"])
+    except NotAllowedError:
+        assert not covered
+    else:
+        assert covered
+        assert any(s.given_by_name == "Helen Marsh" for s in after.gate.sign_offs)  # type: ignore[union-attr]
