@@ -13,4 +13,5 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def my_work() -> Any:
-    return render_template("my_work.html", work=services().portfolio.my_work(g.actor))
+    deputising = services().programmes.deputising(g.actor) if g.actor.person_id else ()
+    return render_template("my_work.html", work=services().portfolio.my_work(g.actor), deputising=deputising)

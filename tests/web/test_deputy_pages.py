@@ -40,6 +40,7 @@ def test_a_signatory_names_a_deputy_who_decides_for_them_on_the_gate(
     assert "Helen Marsh" in text_of(client.get(page)) and "Running" in text_of(client.get(page))
 
     session_as(client, app, EMAILS["helen"])
+    assert "For Tom Hardy until 8 January 2027" in text_of(client.get("/"))
     gate = client.get(f"/programmes/{pid}/gate").get_data(as_text=True)
     link = re.search(r'href="(/programmes/\d+/gate/for/\d+)"', gate)
     assert link, "the deputy is offered to decide for Tom"

@@ -186,6 +186,25 @@ class DeputyUseCases(ProgrammeChanges):
             d for d in self.delegations(programme_id, actor) if d.deputy_id == actor.person_id and d.runs_on(today)
         )
 
+    def deputising(self, actor: Actor) -> tuple[DelegationView, ...]:
+        """Every delegation, in any programme, under which ``actor`` may decide for someone today."""
+        today = uk_today(self.clock())
+        with self.db.read() as session:
+            sig, dep = aliased(Person), aliased(Person)
+            rows = session.execute(
+                select(Delegation, sig, dep)
+                .join(sig, sig.id == Delegation.signatory_id)
+                .join(dep, dep.id == Delegation.deputy_id)
+                .where(
+                    Delegation.deputy_id == actor.person_id,
+                    Delegation.revoked_at.is_(None),
+                    Delegation.starts_on <= today,
+                    Delegation.ends_on >= today,
+                )
+                .order_by(Delegation.programme_id, Delegation.id)
+            ).all()
+            return tuple(_view(d, s, p, None) for d, s, p in rows)
+
     def _may_delegate(self, programme: Programme, actor: Actor, signatory_id: int) -> None:
         held = [r.role for r in programme.roles if r.person_id == actor.person_id]
         if actor.person_id != signatory_id and not may(actor, "manage_deputies", held):
