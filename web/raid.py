@@ -108,7 +108,8 @@ def log(programme_id: int) -> Any:
         abort(422)
     entries = raid_log().entries(programme_id, g.actor, status=status, sort=sort)
     may_add = raid_log().may_edit(programme_id, None, g.actor)
-    editable = {e.id for e in entries if raid_log().may_edit(programme_id, e, g.actor)} if entries else set()
+    # the same rule the RAID log checks on every change: managers and the chair any entry, owners their own
+    editable = {e.id for e in entries if may_add or e.owner_id == g.actor.person_id}
     return render_template(
         "raid/log.html",
         view=view,
