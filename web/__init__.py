@@ -69,6 +69,7 @@ def _register(app: Flask) -> None:
         auth,
         decisions,
         definitions,
+        deputies,
         documents,
         errors,
         extensions,
@@ -78,6 +79,7 @@ def _register(app: Flask) -> None:
         money,
         money_entry,
         programmes,
+        raid,
         records,
         services,
         transfers,
@@ -88,8 +90,8 @@ def _register(app: Flask) -> None:
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    blueprints = (about, auth, home, programmes, gates, decisions, documents, money, money_entry, records, transfers)
-    for module in (*blueprints, definitions, admin, mail):
+    blueprints = (about, auth, home, programmes, gates, decisions, deputies, documents, money, money_entry, raid)
+    for module in (*blueprints, records, transfers, definitions, admin, mail):
         app.register_blueprint(module.bp)
 
 

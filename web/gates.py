@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from workflow.engine.deputies import DelegationView
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
 
@@ -87,8 +88,22 @@ def _page(
 ) -> Any:
     access = access_to(view)
     return render_template(
-        template, view=view, access=access, forms=_forms(view, given or {}), asked=_my_capacities(view), reasons=reasons
+        template,
+        view=view,
+        access=access,
+        forms=_forms(view, given or {}),
+        asked=_my_capacities(view),
+        reasons=reasons,
+        deputising=_deputising(view),
     ), status
+
+
+def _deputising(view: ProgrammeView) -> list[DelegationView]:
+    """The signatories the signed-in person decides for today as deputy, where the open round asks them."""
+    if not view.gate or not view.gate.request_open or g.actor.person_id is None:
+        return []
+    acting = services().programmes.acting_for(view.id, g.actor)
+    return [d for d in acting if view.gate.asked_of(d.signatory_id)]
 
 
 @bp.get("/gate")

@@ -13,4 +13,6 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 def my_work() -> Any:
-    return render_template("my_work.html", work=services().portfolio.my_work(g.actor, services().programmes.clock()))
+    deputising = services().programmes.deputising(g.actor) if g.actor.person_id else ()
+    work = services().portfolio.my_work(g.actor, services().programmes.clock())
+    return render_template("my_work.html", work=work, deputising=deputising)

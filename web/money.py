@@ -32,6 +32,7 @@ from .charts import chart_svg
 from .extensions import _
 from .forms import FlaskForm, NoNul, OneLine, options
 from .lifecycle import stage_timeline
+from .raid import raid_log
 from .report_pdf import highlight_pdf
 from .services import now, services
 
@@ -230,13 +231,15 @@ def report(programme_id: int) -> Any:
         report=highlight,
         time=time,
         chart=chart_svg(highlight.savings),
+        risks=raid_log().top_risks(programme_id, g.actor),
     )
 
 
 @bp.get("/report.pdf")
 def report_pdf(programme_id: int) -> Response:
     _view, highlight, time = _report(programme_id)
-    data = highlight_pdf(highlight, time, compress=not current_app.testing)
+    risks = raid_log().top_risks(programme_id, g.actor)
+    data = highlight_pdf(highlight, time, compress=not current_app.testing, risks=risks)
     name = re.sub(r"[^A-Za-z0-9-]+", "-", highlight.period).strip("-") or "report"
     return Response(
         data,

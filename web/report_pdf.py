@@ -11,6 +11,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from workflow.money.benefits import HighlightReport
+from workflow.records.raid import RaidEntryView
 
 from .charts import chart_svg
 from .extensions import _
@@ -39,7 +40,9 @@ class _Report(FPDF):
         self.cell(0, 6, _text(_("Page %(n)s", n=self.page_no())), align="C")
 
 
-def highlight_pdf(report: HighlightReport, time: dict[str, Any], compress: bool = True) -> bytes:
+def highlight_pdf(
+    report: HighlightReport, time: dict[str, Any], compress: bool = True, risks: Sequence[RaidEntryView] = ()
+) -> bytes:
     """The report as PDF bytes; ``time`` holds ``entered``, ``days_in_stage`` and ``timeline`` rows as the
     page shows them. ``compress=False`` leaves the page text readable in the file (for tests)."""
     pdf = _Report(format="A4")
@@ -56,6 +59,7 @@ def highlight_pdf(report: HighlightReport, time: dict[str, Any], compress: bool 
     _status(pdf, report)
     _time(pdf, report, time)
     _cost_and_benefits(pdf, report)
+    _top_risks(pdf, risks)
     _waiting(pdf, report)
     return bytes(pdf.output())
 
@@ -205,3 +209,18 @@ def _waiting(pdf: FPDF, report: HighlightReport) -> None:
         )
     for item in report.waiting_on:
         pdf.multi_cell(0, 6, _text(f"- {item[:1].upper()}{item[1:]}"), align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def _top_risks(pdf: FPDF, risks: Sequence[RaidEntryView]) -> None:
+    _section(pdf, _("Top risks"))
+    if not risks:
+        pdf.multi_cell(0, 6, _text(_("No open risks are recorded in the RAID log.")), new_x="LMARGIN", new_y="NEXT")
+    for r in risks:
+        line = _(
+            "%(title)s: %(rating)s (%(band)s), owner %(owner)s",
+            title=r.title,
+            rating=r.rating,
+            band=r.band,
+            owner=r.owner_name,
+        )
+        pdf.multi_cell(0, 6, _text(f"- {line}"), align="L", new_x="LMARGIN", new_y="NEXT")

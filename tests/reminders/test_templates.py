@@ -31,6 +31,31 @@ VALUES: dict[str, dict[str, Any]] = {
     "partner_withdrew": {"partner": HOSTILE, "programme": HOSTILE, "reason": HOSTILE},
     "stage_end": {"programme": HOSTILE, "stage": HOSTILE, "end": DAY},
     "review_due": {"programme": HOSTILE, "day": DAY},
+    "deputy_reminder": {
+        "programme": HOSTILE,
+        "stage": HOSTILE,
+        "requested_on": DAY,
+        "signatory": HOSTILE,
+        "until": DAY,
+    },
+    "deputy_requested": {
+        "actor": HOSTILE,
+        "waiver": False,
+        "stage": HOSTILE,
+        "programme": HOSTILE,
+        "round": 2,
+        "note": HOSTILE,
+        "signatory": HOSTILE,
+        "until": DAY,
+    },
+    "raid_review": {
+        "programme": HOSTILE,
+        "kind": "risk",
+        "title": HOSTILE,
+        "rating": 20,
+        "band": "very high",
+        "day": DAY,
+    },
     "transfer_clock": {
         "programme": HOSTILE,
         "what": HOSTILE,
@@ -51,7 +76,7 @@ VALUES: dict[str, dict[str, Any]] = {
     "password_reset": {"expires_at": datetime(2027, 7, 1, 9, 0, tzinfo=UTC)},
     "digest": {"mode": "weekly", "period": DAY, "items": []},
 }
-DEADLINES = {"stage_end", "review_due", "transfer_clock", "decision_date"}
+DEADLINES = {"stage_end", "review_due", "transfer_clock", "decision_date", "raid_review"}
 LINKS = {
     "sign_off_requested": sign_placeholder("own-nonce"),
     "invitation": "https://banns.example/invitation/x",

@@ -90,6 +90,9 @@ def request(
 )
 @click.option("--pack", metavar="HASH", help="Refuse unless the decision pack is still this one (as shown).")
 @click.option("--round", "in_round", type=int, metavar="N", help="Refuse unless the request is still in round N.")
+@click.option(
+    "--for", "for_", metavar="EMAIL", help="Decide as deputy for this signatory (a delegation must run today)."
+)
 @expect_option
 @pass_context
 def sign(
@@ -103,17 +106,20 @@ def sign(
     every: bool,
     pack: str | None,
     in_round: int | None,
+    for_: str | None,
     expect_version: int | None,
 ) -> None:
     """Approve or reject the requested sign-off, as a person. Someone asked in more than one capacity says
-    which (--role, --partner) or decides in all of them (--all-capacities)."""
+    which (--role, --partner) or decides in all of them (--all-capacities). A deputy decides for the signatory
+    with --for: recorded as the signatory's decision, given by the deputy."""
     if every and (role or partner):
         raise click.UsageError("--all-capacities decides in every capacity; leave out --role and --partner")
     person = ctx.programmes.actor(as_)
+    signatory = ctx.programmes.actor(for_) if for_ else person
     partner_id = _partner_id(ctx, programme_id, partner) if partner else None
-    assert person.person_id is not None
+    assert person.person_id is not None and signatory.person_id is not None
     if not (every or role or partner):
-        role, partner_id = _one_capacity(ctx.programmes.get(programme_id), person.person_id)
+        role, partner_id = _one_capacity(ctx.programmes.get(programme_id), signatory.person_id)
     view = ctx.programmes.sign(
         programme_id,
         person.person_id,
@@ -124,8 +130,10 @@ def sign(
         pack=pack,
         in_round=in_round,
         expected_version=expect_version,
+        on_behalf_of=signatory.person_id if for_ else None,
     )
-    click.echo(f"{person.name}: {'approved' if decision == 'approve' else 'rejected'}")
+    who = f"{person.name} for {signatory.name}" if for_ else person.name
+    click.echo(f"{who}: {'approved' if decision == 'approve' else 'rejected'}")
     _print_gate(view)
 
 

@@ -21,6 +21,7 @@ from ..money.figures import REQUIREMENTS
 from ..money.pounds import parse_pounds
 from ..money.results import Results
 from ..money.service import Finances
+from ..records.raid import RaidLog
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 
@@ -187,8 +188,9 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
     actor = ctx.actor(by)
     view = ctx.programmes.get(programme_id, actor)
     report = finances(ctx).highlight(programme_id, period, view.gate.report.unmet if view.gate else (), actor=actor)
+    risks = RaidLog(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock).top_risks(programme_id, actor)
     if as_json:
-        emit(report)
+        emit({**asdict(report), "top_risks": [asdict(r) for r in risks]})
         return
     rating = report.confidence.rating if report.confidence else "not rated"
     click.echo(
@@ -199,6 +201,8 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
         f" planned\n  savings to date: £{report.actual_savings_to_date:,.2f} of "
         f"£{report.planned_savings_to_date:,.2f} planned"
     )
+    for r in risks:
+        click.echo(f"  risk: {r.title} - {r.rating} ({r.band}), owner {r.owner_name}")
     for item in report.waiting_on:
         click.echo(f"  waiting: {item}")
 

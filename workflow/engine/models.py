@@ -270,6 +270,29 @@ class SignOff(Base):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: The decision pack the person was shown (:class:`DecisionPack`); none on decisions from before packs.
     pack_hash: Mapped[str | None] = mapped_column(String(64))
+    #: A deputy who gave this decision on ``person_id``'s behalf (:class:`Delegation`); none when given in person.
+    given_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class Delegation(Base):
+    """A person who signs names a deputy, another person on the programme, for a date range (UK dates, both
+    inclusive): while it runs the deputy may give their decisions, recorded as given on their behalf."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (Index("ix_delegations_programme_signatory", "programme_id", "signatory_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    signatory_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason_kind: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
 
 class DecisionPack(Base):

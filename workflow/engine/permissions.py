@@ -32,6 +32,8 @@ POLICY: dict[str, frozenset[str]] = {
     # a partner's own democratic decisions: its signatory or SRO records them for that partner only (the
     # plug-in that keeps them checks the partner); programme managers for any partner
     "record_decision": frozenset({"programme_manager", "signatory", "sro"}),
+    "manage_deputies": MANAGE,  # anyone's deputies; a signatory manages their own (workflow.engine.deputies)
+    "edit_raid": frozenset({"programme_manager", "chair"}),  # any RAID entry; owners edit their own
     "migrate_definition": frozenset(),
     "resend_mail": frozenset(),  # admins only: a failed email sent again
 }

@@ -14,6 +14,7 @@ import builtins
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .deputies import DeputyUseCases
 from .errors import BrokenDefinitionError, InvalidError, NotFoundError
 from .importer import ProgrammeSpec
 from .membership import MembershipUseCases
@@ -29,7 +30,7 @@ from .views import EventView, ProgrammeSummary, ProgrammeView
 from .yamlsource import Located
 
 
-class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCases):
+class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCases, DeputyUseCases):
     """Use cases on partnership programmes."""
 
     # --- reading ---------------------------------------------------------------------------------------

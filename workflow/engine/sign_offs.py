@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import gates
 from .definitions import Definition, SignOffRules
+from .deputies import signer_for, uk_today
 from .errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from .evidence import DocumentUseCases
 from .gate_inputs import read_gate_inputs
@@ -91,16 +92,17 @@ class GateUseCases(DocumentUseCases):
         pack: str | None = None,
         in_round: int | None = None,
         expected_version: int | None = None,
+        on_behalf_of: int | None = None,
     ) -> ProgrammeView:
         """Record a person's decision on the open request, in every capacity they hold that it asks for
         (or only ``role``/``partner_id``). A rejection needs a reason and stands until the same person
-        approves a resubmission.
+        approves a resubmission. With ``on_behalf_of``, a deputy gives that signatory's decision under a
+        delegation running today (:mod:`.deputies`), recorded as theirs, given by the deputy.
 
-        Bound to the round and the decision pack (:mod:`.packs`) the person was shown (``in_round``, ``pack``),
-        not to the version (``expected_version`` is ignored): people deciding at once all succeed.
+        Bound to the round and the pack (:mod:`.packs`) shown (``in_round``, ``pack``), not to the version.
 
         Raises:
-            NotAllowedError: the person holds no capacity the request asks for.
+            NotAllowedError: no capacity the request asks for is held (by the signatory, for a deputy today).
             MoveRefusedError: no request is open, the round has closed, the pack has changed, or the person
                 already decided in this round.
             InvalidError: unknown decision, or a rejection without a reason.
@@ -114,13 +116,12 @@ class GateUseCases(DocumentUseCases):
             programme, definition = self._begin(session, programme_id, actor, None, None)
             subject, rules = _open_request(programme, definition)
             _refuse_closed_round(programme, in_round)
-            capacities = self._capacities_to_sign(programme, definition, rules, person, role, partner_id)
-            capacities = _refuse_repeat(
-                session, programme, subject, person, capacities, every=role is None and partner_id is None
-            )
             now = self.clock()
+            deputy, person = _signer(session, programme, person, on_behalf_of, uk_today(now))
+            capacities = self._capacities_to_sign(programme, definition, rules, person, role, partner_id)
+            capacities = _refuse_repeat(session, programme, subject, person, capacities, every=not (role or partner_id))
             digest = _freeze_seen(session, programme, definition, pack, now)
-            session.add_all(_decisions(programme, subject, person, capacities, decision, comment, now, digest))
+            session.add_all(_decisions(programme, subject, person, capacities, decision, comment, now, digest, deputy))
             self._log(
                 session,
                 programme,
@@ -135,6 +136,7 @@ class GateUseCases(DocumentUseCases):
                 decision=decision,
                 capacities=[[c.role, c.partner_id] for c in capacities],
                 pack=digest,
+                **({"on_behalf_of": person.id, "on_behalf_of_name": person.name} if deputy else {}),
             )
             return build_view(session, programme, definition, now=self.clock())
 
@@ -178,6 +180,25 @@ class GateUseCases(DocumentUseCases):
         return mine
 
 
+def _signer(
+    session: Session, programme: Programme, person: Person, on_behalf_of: int | None, today: date
+) -> tuple[Person | None, Person]:
+    """(the deputy or None, the person whose decision it is)."""
+    if on_behalf_of is None or on_behalf_of == person.id:
+        return None, person
+    return person, signer_for(session, programme, person, on_behalf_of, today)
+
+
+def _checked_comment(decision: str, comment: str) -> str:
+    """The comment, stripped; refuse an unknown decision or a rejection without a reason."""
+    if decision not in (gates.APPROVE, gates.REJECT):
+        raise InvalidError(f"decision must be 'approve' or 'reject', not '{decision}'", field="decision")
+    comment = comment.strip()
+    if decision == gates.REJECT and not comment:
+        raise InvalidError("a rejection needs a comment saying why", field="comment")
+    return comment
+
+
 def _open_request(programme: Programme, definition: Definition) -> tuple[str, SignOffRules]:
     """What the open request asks to approve, and its rules.
 
@@ -196,15 +217,6 @@ def _open_request(programme: Programme, definition: Definition) -> tuple[str, Si
     rules = gate.sign_off if subject == "gate" else gate.waiver
     assert rules is not None
     return subject, rules
-
-
-def _checked_comment(decision: str, comment: str) -> str:
-    if decision not in (gates.APPROVE, gates.REJECT):
-        raise InvalidError(f"decision must be 'approve' or 'reject', not '{decision}'", field="decision")
-    comment = comment.strip()
-    if decision == gates.REJECT and not comment:
-        raise InvalidError("a rejection needs a comment saying why", field="comment")
-    return comment
 
 
 def _refuse_repeat(
@@ -256,8 +268,10 @@ def _decisions(
     comment: str,
     now: datetime,
     digest: str,
+    deputy: Person | None = None,
 ) -> list[SignOff]:
-    """One row per capacity, bound to the stage visit, the round and the pack it was given on."""
+    """One row per capacity, bound to the stage visit, the round and the pack it was given on (and naming the
+    deputy who gave it, if one did)."""
     return [
         SignOff(
             programme_id=programme.id,
@@ -273,6 +287,7 @@ def _decisions(
             comment=comment,
             decided_at=now,
             pack_hash=digest,
+            given_by_id=deputy.id if deputy else None,
         )
         for cap in capacities
     ]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from . import gates
 from .approval_holds import holds_for
@@ -26,6 +26,8 @@ from .views import (
     SignOffView,
     StagePlanView,
 )
+
+_DEPUTY = aliased(Person)
 
 
 def build_view(
@@ -122,8 +124,9 @@ def _gate_view(
         []
         if fresh_visit
         else session.execute(
-            select(SignOff, Person.name)
+            select(SignOff, Person.name, _DEPUTY.name)
             .join(Person, Person.id == SignOff.person_id)
+            .outerjoin(_DEPUTY, _DEPUTY.id == SignOff.given_by_id)
             .where(
                 SignOff.programme_id == programme.id,
                 SignOff.stage == programme.state,
@@ -132,7 +135,7 @@ def _gate_view(
             .order_by(SignOff.id)
         ).all()
     )
-    decisions = [s for s, _ in sign_rows]
+    decisions = [s for s, _, _ in sign_rows]
     pack = pack_content(session, programme, definition) if programme.sign_off_subject else None
     request = (pack or {}).get("request") or {}
     return GateView(
@@ -143,12 +146,7 @@ def _gate_view(
         request_open=programme.sign_off_subject is not None,
         requested_at=programme.sign_off_requested_at,
         evidence=tuple(latest[c.id] for c in gate.criteria if c.id in latest),
-        sign_offs=tuple(
-            SignOffView(
-                s.person_id, name, s.role, s.partner_id, s.decision, s.comment, s.round, s.decided_at, s.pack_hash
-            )
-            for s, name in sign_rows
-        ),
+        sign_offs=tuple(_sign_off_view(s, name, deputy) for s, name, deputy in sign_rows),
         report=_report(session, programme, definition, latest, decisions, now),
         waiver_report=gates.evaluate(definition, gate.waiver, None, gate_inputs(programme, (), decisions, "waiver"))
         if gate.waiver
@@ -203,6 +201,22 @@ def _report(
     figures, holds = figures_for(session, programme, definition), holds_for(session, programme, definition, now)
     inputs = gate_inputs(programme, evidenced, decisions, "gate", figures, holds)
     return gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
+
+
+def _sign_off_view(s: SignOff, name: str, deputy: str | None) -> SignOffView:
+    return SignOffView(
+        s.person_id,
+        name,
+        s.role,
+        s.partner_id,
+        s.decision,
+        s.comment,
+        s.round,
+        s.decided_at,
+        s.pack_hash,
+        s.given_by_id,
+        deputy,
+    )
 
 
 def _waiting_on(programme: Programme, definition: Definition, decisions: list[SignOff]) -> tuple[AskedView, ...]:

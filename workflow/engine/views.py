@@ -69,6 +69,9 @@ class SignOffView:
     decided_at: datetime
     #: The decision pack the person decided on (None for decisions from before packs).
     pack_hash: str | None = None
+    #: The deputy who gave this decision on the person's behalf (None when the person gave it).
+    given_by_id: int | None = None
+    given_by_name: str | None = None
 
 
 @dataclass(frozen=True)

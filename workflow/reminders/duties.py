@@ -16,6 +16,12 @@ Choices made here:
   transfer recorded it counts back from the planned end of the ``transfer`` stage. A deadline in calendar days
   is reminded on the last working day on or before it, from ``NOTICE_DAYS`` before, until the programme
   passes the transfer stage.
+- While a delegation runs (:mod:`workflow.engine.deputies`), a signatory's sign-off reminders go to their
+  deputy instead (without an approve-from-email link: a link is the addressee's own decision, and the deputy
+  decides on the gate page), saying whose decision it is.
+- Dated notices from plug-ins (a RAID entry's review date, :mod:`workflow.engine.notices`) go once to their
+  person on the last working day on or before the date (like the transfer clock: the reminder comes before
+  the review, never after it), or at the next scan if nothing ran that day.
 - Reviews count from the day the programme entered its ``review`` stage (go-live handed over), and go on
   while it is in review or in the outcome reached by passing review (``live``).
 """
@@ -39,6 +45,7 @@ from workflow.engine.definitions import (
     StageEndApproaching,
     TransferClock,
 )
+from workflow.engine.notices import DatedNotice
 
 from . import calendar as cal
 from .decision_duties import decision_reminders
@@ -79,6 +86,18 @@ class Holder:
     partner_id: int | None
 
 
+@dataclass(frozen=True)
+class Deputy:
+    """A deputy deciding for a signatory from ``starts_on`` to ``until`` (inclusive; not revoked)."""
+
+    holder: Holder
+    starts_on: date
+    until: date
+
+    def runs_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.until
+
+
 @dataclass
 class Facts:
     """What the reminder rules look at for one programme."""
@@ -100,6 +119,10 @@ class Facts:
     #: the partners' decisions on the current gate (see :mod:`.decision_duties`), and the partners' names
     decisions: list[Any] = field(default_factory=list)
     partner_names: dict[int, str] = field(default_factory=dict)
+    #: Signatory person id -> their deputies (delegations not revoked, running on or shortly before the day
+    #: the facts were read for).
+    deputies: dict[int, list[Deputy]] = field(default_factory=dict)
+    notices: list[DatedNotice] = field(default_factory=list)
 
     @property
     def nations(self) -> tuple[str, ...]:
@@ -171,6 +194,17 @@ def due_reminders(facts: Facts, today: date) -> list[Due]:
             facts.state
         ):
             found += [Due(*item) for item in decision_reminders(facts, rule, today, facts.holders)]
+    return found + _notices(facts, today)
+
+
+def _notices(facts: Facts, today: date) -> list[Due]:
+    found = []
+    for notice in facts.notices:
+        person = next((h for h in facts.holders if h.person_id == notice.person_id), None)
+        if person is None or today < cal.working_day_on_or_before(notice.due, facts.nations):
+            continue
+        mail = Mail(notice.kind, notice.values, deadline=notice.due)
+        found.append(Due(notice.key, notice.kind, person, notice.due, mail))
     return found
 
 
@@ -192,8 +226,7 @@ def _sign_off(facts: Facts, rule: SignOffPending, today: date) -> list[Due]:
         nations = {facts.partners[c.partner_id] for c in caps if c.partner_id in facts.partners} or facts.nations
         days = cal.occurrences(start, rule.every_days, today, nations, working=rule.working_days)
         if days:
-            mail = Mail("sign_off_reminder", values)
-            found.append(Due(rule.id, "sign_off_reminder", holder(facts, person_id), days[-1], mail, sign_link=True))
+            found += _chase(facts, rule, person_id, days[-1], today, values)
     if rule.escalate_after_days:
         escalate_on = cal.add_days(start, rule.escalate_after_days, facts.nations, working=rule.working_days)
         if today >= escalate_on:
@@ -203,6 +236,21 @@ def _sign_off(facts: Facts, rule: SignOffPending, today: date) -> list[Due]:
                 for person in facts.people(MANAGERS)
             ]
     return found
+
+
+def _chase(
+    facts: Facts, rule: SignOffPending, person_id: int, day: date, today: date, values: dict[str, object]
+) -> list[Due]:
+    """The reminder of ``day`` to the person asked, or to their deputy if a delegation ran that day. An
+    occurrence that fell to a deputy whose delegation has since ended is not sent again to the signatory."""
+    deputy = next((d for d in facts.deputies.get(person_id, []) if d.runs_on(day)), None)
+    if deputy is None:
+        mail = Mail("sign_off_reminder", values)
+        return [Due(rule.id, "sign_off_reminder", holder(facts, person_id), day, mail, sign_link=True)]
+    if not deputy.runs_on(today):
+        return []
+    mail = Mail("deputy_reminder", {**values, "signatory": holder(facts, person_id).name, "until": deputy.until})
+    return [Due(f"{rule.id}.for.{person_id}", "deputy_reminder", deputy.holder, day, mail)]
 
 
 def _stage_end(facts: Facts, rule: StageEndApproaching, today: date) -> list[Due]:

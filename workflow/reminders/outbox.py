@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -31,10 +32,10 @@ from sqlalchemy.orm import Session
 
 from workflow.engine import gates
 from workflow.engine.definitions import Definition
-from workflow.engine.models import Event, Person, Programme, SignOff
+from workflow.engine.models import Delegation, Event, Person, Programme, SignOff
 
 from . import tokens
-from .duties import Facts, Holder, asked, holder
+from .duties import Deputy, Facts, Holder, asked, holder, uk_date
 from .messages import Mail, message_id_local, one_line, render, sign_placeholder
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage, SignOffToken
 
@@ -122,6 +123,10 @@ def modes(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
     return {i: found.get(i, INDIVIDUAL) for i in ids}
 
 
+#: How far back a delegation that has ended still decides who a missed reminder went to.
+DEPUTY_MEMORY_DAYS = 31
+
+
 def facts_of(session: Session, programme: Programme, definition: Definition, *, with_leavers: bool = False) -> Facts:
     """Facts for one loaded programme (partners and roles already loaded), for the listener;
     ``with_leavers`` keeps the people of withdrawn partners among the holders."""
@@ -158,24 +163,51 @@ def facts_of(session: Session, programme: Programme, definition: Definition, *, 
     return facts
 
 
+def deputies_of(
+    session: Session, ids: list[int] | None, today: date, holders: dict[int, list[Holder]]
+) -> dict[int, dict[int, list[Deputy]]]:
+    """Per programme: signatory -> deputies, for delegations not revoked that run ``today`` or ran in the last
+    month (a reminder that fell to a deputy is not sent again to the signatory once it ends). One query."""
+    stmt = select(
+        Delegation.programme_id, Delegation.signatory_id, Delegation.deputy_id, Delegation.starts_on, Delegation.ends_on
+    ).where(
+        Delegation.revoked_at.is_(None),
+        Delegation.starts_on <= today,
+        Delegation.ends_on >= today - timedelta(days=DEPUTY_MEMORY_DAYS),
+    )
+    if ids is not None:
+        stmt = stmt.where(Delegation.programme_id.in_(ids))
+    found: dict[int, dict[int, list[Deputy]]] = defaultdict(lambda: defaultdict(list))
+    for pid, signatory, deputy, starts_on, until in session.execute(stmt):
+        person = next((h for h in holders.get(pid, []) if h.person_id == deputy), None)
+        if person is not None:  # a deputy no longer on the programme is reminded of nothing
+            found[pid][signatory].append(Deputy(person, starts_on, until))
+    return found
+
+
 Outgoing = tuple[Holder, Mail, bool]  # recipient, words, carries a sign-off link
 
 
 def on_event(session: Session, programme: Programme, definition: Definition, event: Event) -> None:
     """The outbox listener: write the messages ``event`` causes, in the change's own transaction."""
-    if event.kind == "signed":
-        tokens.consume_for_gate(
-            session,
-            person_id=event.actor_id or 0,
-            programme_id=programme.id,
-            stage=programme.state,
-            stage_visit=programme.stage_visit,
-            now=event.at,
-        )
+    if event.kind == "signed":  # the decider's links are used up (the signatory's too, if a deputy decided)
+        for decider in {event.actor_id or 0, int(event.data.get("on_behalf_of") or 0)} - {0}:
+            tokens.consume_for_gate(
+                session,
+                person_id=decider,
+                programme_id=programme.id,
+                stage=programme.state,
+                stage_visit=programme.stage_visit,
+                now=event.at,
+            )
     handler = HANDLERS.get(event.kind)
     if handler is None:
         return
     facts = facts_of(session, programme, definition, with_leavers=event.kind == "partner_withdrew")
+    if event.kind == "sign_off_requested":
+        facts.deputies = deputies_of(session, [programme.id], uk_date(event.at), {programme.id: facts.holders}).get(
+            programme.id, {}
+        )
     outgoing = handler(facts, event)
     write(session, facts, f"event:{programme.id}:{event.seq}", event.kind, outgoing, event.at)
 
@@ -218,7 +250,14 @@ def _requested(facts: Facts, event: Event) -> list[Outgoing]:
         "round": facts.round,
         "note": event.reason,
     }
-    return [(holder(facts, person_id), Mail("sign_off_requested", values), True) for person_id in asked(facts)]
+    today = uk_date(event.at)
+    found: list[Outgoing] = []
+    for person_id in asked(facts):
+        found.append((holder(facts, person_id), Mail("sign_off_requested", values), True))
+        for deputy in (d for d in facts.deputies.get(person_id, []) if d.runs_on(today)):
+            named = {**values, "signatory": holder(facts, person_id).name, "until": deputy.until}
+            found.append((deputy.holder, Mail("deputy_requested", named), False))
+    return found
 
 
 def _signed(facts: Facts, event: Event) -> list[Outgoing]:

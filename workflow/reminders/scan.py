@@ -33,11 +33,12 @@ from workflow.engine.models import (
     StaffTransfer,
     StagePlan,
 )
+from workflow.engine.notices import DatedNotice, notice_sources
 
 from .decision_duties import load_decision_dates
 from .duties import REVIEW_STAGE, Due, Facts, Holder, Transfer, due_reminders, uk_date
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference
-from .outbox import insert_all, rows_for
+from .outbox import deputies_of, insert_all, rows_for
 
 _definitions: dict[str, Definition] = {}
 _lock = threading.Lock()
@@ -48,46 +49,30 @@ def scan(db: Database, now: datetime) -> int:
     (written now or before)."""
     today = uk_date(now)
     with db.write() as session:
-        facts = load_facts(session)
+        facts = load_facts(session, today=today)
         dues = [(f, d) for f in facts for d in due_reminders(f, today)]
         _write(session, dues, now)
     return len(dues)
 
 
-def load_facts(session: Session, programme_ids: list[int] | None = None) -> list[Facts]:
-    """Facts for every programme (or those given), in a fixed number of queries."""
+def load_facts(session: Session, programme_ids: list[int] | None = None, today: date | None = None) -> list[Facts]:
+    """Facts for every programme (or those given), in a fixed number of queries; with ``today``, also the
+    deputies whose delegations run that day and the plug-ins' dated notices."""
     where = [Programme.id.in_(programme_ids)] if programme_ids is not None else []
-    programmes = session.execute(
-        select(
-            Programme.id,
-            Programme.name,
-            Programme.definition_hash,
-            Programme.state,
-            Programme.stage_visit,
-            Programme.sign_off_subject,
-            Programme.sign_off_round,
-            Programme.sign_off_requested_at,
-        )
-        .where(*where)
-        .order_by(Programme.id)
-    ).all()
+    programmes = session.execute(select(*_PROGRAMME_COLUMNS).where(*where).order_by(Programme.id)).all()
     definitions = _pinned(session, {p.definition_hash for p in programmes})
-    scope = [Partner.programme_id.in_(programme_ids)] if programme_ids is not None else []
-    partners: dict[int, dict[int, str]] = defaultdict(dict)
-    names: dict[int, dict[int, str]] = defaultdict(dict)
-    for pid, partner_id, nation, name in session.execute(
-        select(Partner.programme_id, Partner.id, Partner.nation, Partner.name).where(
-            Partner.withdrawn_at.is_(None), *scope
-        )
-    ):
-        partners[pid][partner_id] = nation
-        names[pid][partner_id] = name
+    partners, names = _partners(session, programme_ids)
     holders = _holders(session, programme_ids)
     done = _done(session, programme_ids)
     plans = _plans(session, programme_ids)
     reviews = _review_starts(session, programme_ids)
     transfers = _transfers(session, programme_ids)
     decisions = load_decision_dates(session, programme_ids)
+    deputies = deputies_of(session, programme_ids, today, holders) if today else {}
+    notices: dict[int, list[DatedNotice]] = defaultdict(list)
+    for source in notice_sources() if today else ():
+        for notice in source(session, programme_ids):
+            notices[notice.programme_id].append(notice)
     found = []
     for p in programmes:
         current = partners.get(p.id, {})
@@ -109,9 +94,38 @@ def load_facts(session: Session, programme_ids: list[int] | None = None) -> list
                 [t for t in transfers.get(p.id, []) if t.partner_id in current],
                 list(decisions.get(p.id, [])),
                 names.get(p.id, {}),
+                deputies.get(p.id, {}),
+                notices.get(p.id, []),
             )
         )
     return found
+
+
+_PROGRAMME_COLUMNS = (
+    Programme.id,
+    Programme.name,
+    Programme.definition_hash,
+    Programme.state,
+    Programme.stage_visit,
+    Programme.sign_off_subject,
+    Programme.sign_off_round,
+    Programme.sign_off_requested_at,
+)
+
+
+def _partners(session: Session, ids: list[int] | None) -> tuple[dict[int, dict[int, str]], dict[int, dict[int, str]]]:
+    """The current partners of each programme: their nations and their names, by partner id."""
+    scope = [Partner.programme_id.in_(ids)] if ids is not None else []
+    nations: dict[int, dict[int, str]] = defaultdict(dict)
+    names: dict[int, dict[int, str]] = defaultdict(dict)
+    for pid, partner_id, nation, name in session.execute(
+        select(Partner.programme_id, Partner.id, Partner.nation, Partner.name).where(
+            Partner.withdrawn_at.is_(None), *scope
+        )
+    ):
+        nations[pid][partner_id] = nation
+        names[pid][partner_id] = name
+    return nations, names
 
 
 def _pinned(session: Session, hashes: set[str]) -> dict[str, Definition]:

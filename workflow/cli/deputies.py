@@ -1,0 +1,82 @@
+"""``banns deputy``: name, revoke and list the deputies who decide for a signatory over a date range."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+import click
+
+from ..engine.views import _jsonable
+from .gate import by_option
+from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+
+DAY = click.DateTime(["%Y-%m-%d"])
+
+
+@click.group(cls=BannsGroup)
+def deputy() -> None:
+    """Deputies: a signatory's decisions given by another person on the programme for a date range."""
+
+
+@deputy.command("add")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("signatory", metavar="SIGNATORY_EMAIL")
+@click.argument("deputy_email", metavar="DEPUTY_EMAIL")
+@click.option("--from", "starts_on", type=DAY, required=True, help="The first day (YYYY-MM-DD).")
+@click.option("--to", "ends_on", type=DAY, required=True, help="The last day, inclusive (YYYY-MM-DD).")
+@click.option(
+    "--reason", "reason_kind", type=click.Choice(["leave", "conflict_of_interest"]), required=True, help="Why."
+)
+@click.option("--note", default="", help="A note (the leave, the interest declared).")
+@by_option
+@pass_context
+def add(
+    ctx: Context,
+    programme_id: int,
+    signatory: str,
+    deputy_email: str,
+    starts_on: datetime,
+    ends_on: datetime,
+    reason_kind: str,
+    note: str,
+    by: str | None,
+) -> None:
+    """Name DEPUTY_EMAIL to decide for SIGNATORY_EMAIL from --from to --to."""
+    sig, dep = ctx.programmes.actor(signatory), ctx.programmes.actor(deputy_email)
+    assert sig.person_id is not None and dep.person_id is not None
+    made = ctx.programmes.name_deputy(
+        programme_id, sig.person_id, dep.person_id, starts_on.date(), ends_on.date(), reason_kind, note, ctx.actor(by)
+    )
+    click.echo(
+        f"Delegation {made.id}: {made.deputy_name} for {made.signatory_name}, {made.starts_on} to {made.ends_on}"
+    )
+
+
+@deputy.command("revoke")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("delegation_id", type=PROGRAMME_ID, metavar="DELEGATION_ID")
+@by_option
+@pass_context
+def revoke(ctx: Context, programme_id: int, delegation_id: int, by: str | None) -> None:
+    """End a delegation at once."""
+    ended = ctx.programmes.revoke_deputy(programme_id, delegation_id, ctx.actor(by))
+    click.echo(f"Delegation {ended.id} revoked: {ended.deputy_name} no longer decides for {ended.signatory_name}")
+
+
+@deputy.command("list")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@by_option
+@pass_context
+def list_(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
+    """The programme's delegations, newest first."""
+    found = ctx.programmes.delegations(programme_id, ctx.actor(by))
+    if as_json:
+        import json
+
+        click.echo(json.dumps(_jsonable([asdict(d) for d in found]), indent=2))
+        return
+    for d in found:
+        state = f"revoked by {d.revoked_by or 'the system'}" if d.revoked_at else d.reason_kind.replace("_", " ")
+        click.echo(f"{d.id}: {d.deputy_name} for {d.signatory_name}, {d.starts_on} to {d.ends_on} ({state})")

@@ -1,0 +1,102 @@
+"""``banns raid``: a programme's RAID log (risks, assumptions, issues, dependencies) at the command line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+import click
+
+from ..engine.views import _jsonable
+from ..records.raid import KINDS, SORTS, STATUSES, RaidEntryView, RaidFields, RaidLog
+from .gate import by_option
+from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+
+SCALE = click.IntRange(1, 5)
+
+
+def raid_log(ctx: Context) -> RaidLog:
+    return RaidLog(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock, ctx.programmes.listeners)
+
+
+def _line(e: RaidEntryView) -> str:
+    state = "" if e.is_open else f" [closed: {e.closed_note}]"
+    review = f", review {e.review_on}" if e.review_on else ""
+    return f"{e.id}: {e.kind} {e.title} - {e.rating} ({e.band}), owner {e.owner_name}{review}{state}"
+
+
+@click.group(cls=BannsGroup)
+def raid() -> None:
+    """The RAID log: risks, assumptions, issues and dependencies, rated likelihood x impact (1 to 25)."""
+
+
+@raid.command("list")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.option("--status", type=click.Choice(STATUSES), default="open", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="rating", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@by_option
+@pass_context
+def list_(ctx: Context, programme_id: int, status: str, sort: str, as_json: bool, by: str | None) -> None:
+    """The entries, highest rating first (or --sort review, title, newest)."""
+    found = raid_log(ctx).entries(programme_id, ctx.actor(by), status=status, sort=sort)
+    if as_json:
+        click.echo(json.dumps(_jsonable([asdict(e) for e in found]), indent=2))
+        return
+    for e in found:
+        click.echo(_line(e))
+
+
+@raid.command("add")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("title")
+@click.option("--owner", required=True, metavar="EMAIL", help="A person on the programme.")
+@click.option("--likelihood", type=SCALE, required=True, help="1 (rare) to 5 (almost certain).")
+@click.option("--impact", type=SCALE, required=True, help="1 (negligible) to 5 (severe).")
+@click.option("--description", default="")
+@click.option("--mitigation", default="")
+@click.option("--review", type=click.DateTime(["%Y-%m-%d"]), help="Review date (YYYY-MM-DD): the owner is emailed.")
+@by_option
+@pass_context
+def add(
+    ctx: Context,
+    programme_id: int,
+    kind: str,
+    title: str,
+    owner: str,
+    likelihood: int,
+    impact: int,
+    description: str,
+    mitigation: str,
+    review: datetime | None,
+    by: str | None,
+) -> None:
+    """Add an entry (programme managers and the chair)."""
+    owner_id = ctx.programmes.actor(owner).person_id
+    assert owner_id is not None
+    day = review.date() if review else None
+    given = RaidFields(kind, title, owner_id, likelihood, impact, description, mitigation, day)
+    click.echo(_line(raid_log(ctx).add(programme_id, given, ctx.actor(by))))
+
+
+@raid.command("close")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("entry_id", type=PROGRAMME_ID, metavar="ENTRY_ID")
+@click.option("--note", required=True, help="Why it is closed.")
+@by_option
+@pass_context
+def close(ctx: Context, programme_id: int, entry_id: int, note: str, by: str | None) -> None:
+    """Close an entry with a note."""
+    click.echo(_line(raid_log(ctx).close(programme_id, entry_id, note, ctx.actor(by))))
+
+
+@raid.command("reopen")
+@click.argument("programme_id", type=PROGRAMME_ID)
+@click.argument("entry_id", type=PROGRAMME_ID, metavar="ENTRY_ID")
+@by_option
+@pass_context
+def reopen(ctx: Context, programme_id: int, entry_id: int, by: str | None) -> None:
+    """Reopen a closed entry."""
+    click.echo(_line(raid_log(ctx).reopen(programme_id, entry_id, ctx.actor(by))))
