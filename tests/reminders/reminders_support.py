@@ -13,8 +13,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -22,10 +24,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from workflow.engine.db import Database
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
-from workflow.reminders.delivery import RelayConfig, SmtpTransport
+from workflow.reminders.delivery import RelayConfig, SmtpTransport, relay
 from workflow.reminders.outbox import on_event
+from workflow.reminders.scan import scan
 from workflow.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -197,3 +201,21 @@ def stop(process: subprocess.Popen[bytes], tmp_path: Path) -> None:
     """SIGTERM, and the process must stop cleanly."""
     process.send_signal(signal.SIGTERM)
     assert process.wait(15) == 0, (tmp_path / "scheduler.log").read_text()
+
+
+def run_days(
+    db: Database, clock: Any, smtp: SmtpServer, config: RelayConfig, until: date, on_day: dict[date, Any] | None = None
+) -> dict[str, list[tuple[date, str]]]:
+    """Scan (twice, to prove it harmless) and relay every morning up to ``until``; who got what, when."""
+    received: dict[str, list[tuple[date, str]]] = defaultdict(list)
+    while clock().date() <= until:
+        if on_day and clock().date() in on_day:
+            on_day[clock().date()]()
+        before = len(smtp.inbox.messages)
+        scan(db, clock())
+        scan(db, clock())
+        relay(db, smtp.transport(), clock(), config=config)
+        for m in smtp.inbox.messages[before:]:
+            received[str(m["To"]).split("<")[1].split(".")[0]].append((clock().date(), str(m["Subject"])))
+        clock.advance(days=1)
+    return received

@@ -6,38 +6,20 @@ A key decision not yet on the forward plan is reminded before its latest publica
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reminders_support import SmtpServer
+from reminders_support import SmtpServer, run_days
 
 from workflow.engine.db import Database
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
 from workflow.records.decisions import DecisionInput, Decisions
-from workflow.reminders.delivery import RelayConfig, relay
-from workflow.reminders.scan import scan
+from workflow.reminders.delivery import RelayConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "records"))
 from decision_walks import everyone_approves, record_all, walk_to_outline_case
-
-
-def run_days(
-    db: Database, clock: Any, smtp: SmtpServer, config: RelayConfig, until: date
-) -> dict[str, list[tuple[date, str]]]:
-    """Scan twice and relay every morning up to ``until``: who got what, when."""
-    received: dict[str, list[tuple[date, str]]] = defaultdict(list)
-    while clock().date() <= until:
-        before = len(smtp.inbox.messages)
-        scan(db, clock())
-        scan(db, clock())
-        relay(db, smtp.transport(), clock(), config=config)
-        for m in smtp.inbox.messages[before:]:
-            received[str(m["To"]).split("<")[1].split(".")[0]].append((clock().date(), str(m["Subject"])))
-        clock.advance(days=1)
-    return received
 
 
 def about(received: dict[str, list[tuple[date, str]]], words: str) -> dict[str, list[date]]:

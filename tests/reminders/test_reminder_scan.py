@@ -4,12 +4,11 @@ links, escalation, bank holidays skipped, silence once signed, nothing sent twic
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from reminders_support import EXAMPLE, SmtpServer, evidence_all
+from reminders_support import EXAMPLE, SmtpServer, evidence_all, run_days
 from sqlalchemy import event, func, select
 
 from workflow.engine.db import Database
@@ -23,24 +22,6 @@ from workflow.reminders.tokens import TokenUsedError, check_token
 from workflow.settings import Settings
 
 LINK = re.compile(r"https://banns\.example/sign\?t=([\w.-]+)")
-
-
-def run_days(
-    db: Database, clock: Any, smtp: SmtpServer, config: RelayConfig, until: date, on_day: dict[date, Any] | None = None
-) -> dict[str, list[tuple[date, str]]]:
-    """Scan (twice, to prove it harmless) and relay every morning up to ``until``; who got what, when."""
-    received: dict[str, list[tuple[date, str]]] = defaultdict(list)
-    while clock().date() <= until:
-        if on_day and clock().date() in on_day:
-            on_day[clock().date()]()
-        before = len(smtp.inbox.messages)
-        scan(db, clock())
-        scan(db, clock())
-        relay(db, smtp.transport(), clock(), config=config)
-        for m in smtp.inbox.messages[before:]:
-            received[str(m["To"]).split("<")[1].split(".")[0]].append((clock().date(), str(m["Subject"])))
-        clock.advance(days=1)
-    return received
 
 
 def reminders(received: dict[str, list[tuple[date, str]]], word: str) -> dict[str, list[date]]:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reminders_support import SmtpServer
-from test_reminder_scan import reminders, run_days
+from reminders_support import SmtpServer, run_days
+from test_reminder_scan import reminders
 
 from workflow.engine.db import Database
 from workflow.engine.errors import InvalidError, NotAllowedError
