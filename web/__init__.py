@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/London",
     "LANGUAGES": ["en"],  # Welsh ("cy") joins when its translations land
     "PORTFOLIO_PAGE_SIZE": 25,
+    "MAIL_PAGE_SIZE": 50,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
 }
 
@@ -66,6 +67,7 @@ def _register(app: Flask) -> None:
     from . import (
         about,
         admin,
+        audit,  # noqa: F401 - the audit log's routes, on the programmes blueprint
         auth,
         decisions,
         definitions,

@@ -1,16 +1,13 @@
-"""Programmes: the portfolio, creating and importing, a programme's page, its people and its audit log."""
+"""Programmes: the portfolio, creating and importing, a programme's page and its people (its audit log: audit.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any, Literal
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from workflow.engine.audit import verify_chains
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from workflow.engine.importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, parse_programme
 from workflow.engine.portfolio import SORTS, PortfolioQuery
@@ -270,56 +267,6 @@ def add_partner(programme_id: int) -> Any:
     elif form.is_submitted():
         status = 422
     return render_template("programmes/add_partner.html", view=view, form=form), status
-
-
-@bp.get("/<int:programme_id>/audit")
-def audit(programme_id: int) -> Any:
-    view = services().programmes.get(programme_id, g.actor)
-    events = services().programmes.history(programme_id, g.actor)
-    kinds = sorted({e.kind for e in events})
-    kind, who = request.args.get("kind", ""), request.args.get("actor", "").strip().lower()
-    shown = [e for e in events if (not kind or e.kind == kind) and (not who or who in e.actor.lower())]
-    if request.args.get("format") == "csv":
-        return _csv(view.id, shown)
-    [chain] = verify_chains(services().db, programme_id)
-    return render_template(
-        "programmes/audit.html",
-        view=view,
-        events=shown,
-        kinds=kinds,
-        kind=kind,
-        actor=request.args.get("actor", ""),
-        chain=chain,
-    )
-
-
-def _csv(programme_id: int, events: list[Any]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["seq", "at_utc", "actor", "kind", "from", "to", "reason", "data"])
-    for e in events:
-        writer.writerow(
-            [
-                e.seq,
-                e.at.isoformat(),
-                _cell(e.actor),
-                e.kind,
-                e.from_state or "",
-                e.to_state or "",
-                _cell(e.reason),
-                _cell(str(e.data)),
-            ]
-        )
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=programme-{programme_id}-events.csv"},
-    )
-
-
-def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _may_create() -> bool:
