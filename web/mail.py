@@ -11,14 +11,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
+from workflow.engine.deputies import uk_today
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
+from workflow.engine.people import holdings
 from workflow.engine.permissions import Actor
 from workflow.engine.views import ProgrammeView
-from workflow.reminders.delivery import list_mail, retry_failed
-from workflow.reminders.models import MODES
+from workflow.reminders.delivery import retry_failed
+from workflow.reminders.models import MODES, STATUSES
 from workflow.reminders.preferences import calendar_feed, feed_secret, get_preference, revoke_feed, set_preference
+from workflow.reminders.sent import MailFilter, get_mail, mail_page
 from workflow.reminders.tokens import TokenClaim, TokenError, TokenPersonError, check_token
 
 from .extensions import _
@@ -125,17 +140,40 @@ def account() -> Any:
             flash(_("Your calendar has a new address; the old one no longer works"), "success")
         return redirect(url_for("mail.account"))
     feed = url_for("mail.calendar", secret=feed_secret(db, person_id, now()), _external=True)
-    return render_template("mail/account.html", mode=get_preference(db, person_id), modes=MODES, feed=feed)
+    held = holdings(db, services().registry, person_id, uk_today(now()))
+    return render_template("mail/account.html", mode=get_preference(db, person_id), modes=MODES, feed=feed, held=held)
 
 
 @bp.route("/admin/mail", methods=["GET", "POST"])
 def sent_mail() -> Any:
+    """Every message, newest first, a page at a time, filtered by recipient, programme, status and kind."""
     if not g.actor.is_admin:
         abort(403)
     if request.method == "POST":
         retry_failed(services().programmes, request.form.get("message", 0, type=int), g.actor)
         flash(_("The message is queued to be sent again"), "success")
-        return redirect(url_for("mail.sent_mail", status=request.args.get("status", "")))
-    status = request.args.get("status", "")
-    messages = list_mail(services().db, statuses=[status] if status else [])
-    return render_template("mail/sent.html", messages=messages, status=status)
+        return redirect(url_for("mail.sent_mail", **_filters_in(request.args)))  # type: ignore[arg-type]
+    args = request.args
+    status = args.get("status", "")
+    where = MailFilter(
+        recipient=args.get("recipient", "").strip()[:320],
+        programme_id=args.get("programme", type=int),
+        status=status if status in STATUSES else "",
+        kind=args.get("kind", "").strip()[:40],
+    )
+    page = mail_page(services().db, where, args.get("page", 1, type=int) or 1, current_app.config["MAIL_PAGE_SIZE"])
+    return render_template("mail/sent.html", page=page, where=where, statuses=STATUSES, query=_filters_in(args))
+
+
+@bp.get("/admin/mail/<int:message_id>")
+def message(message_id: int) -> Any:
+    """One message: its headers and its text; the HTML part is shown as its source, never run."""
+    if not g.actor.is_admin:
+        abort(403)
+    found = get_mail(services().db, message_id)
+    return render_template("mail/message.html", found=found, m=found.view, back=_filters_in(request.args))
+
+
+def _filters_in(args: Any) -> dict[str, str]:
+    """The Sent mail filters (and page) of a request, to keep them on links and after a form."""
+    return {k: args[k] for k in ("recipient", "programme", "status", "kind", "page") if args.get(k)}

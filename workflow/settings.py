@@ -86,6 +86,7 @@ class Configured(BaseSettings):
     SESSION_COOKIE_SECURE: bool = False
     PROXY_COUNT: Annotated[int, Field(ge=0, le=20)] = 0
     PORTFOLIO_PAGE_SIZE: Annotated[int, Field(ge=1, le=1000)] = 25
+    MAIL_PAGE_SIZE: Annotated[int, Field(ge=1, le=1000)] = 50
     MAX_CONTENT_LENGTH: Count = 2 * 1024 * 1024
     DEVELOPMENT: bool = False
 

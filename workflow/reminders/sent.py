@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.engine.audit import log_site_event
 from workflow.engine.db import Database
 from workflow.engine.errors import InvalidError, NotAllowedError, NotFoundError
+from workflow.engine.models import Programme
 from workflow.engine.permissions import Actor
+from workflow.engine.text import LARGEST_ID
 from workflow.engine.unit_of_work import ProgrammeChanges
 
 from .messages import PLACEHOLDER
@@ -90,6 +92,99 @@ def list_mail(
         if programme_id is not None:
             stmt = stmt.where(OutboxMessage.programme_id == programme_id)
         return [_view(m) for m in session.scalars(stmt)]
+
+
+@dataclass(frozen=True)
+class MailFilter:
+    """What the Sent mail page filters by (empty: anything): part of the recipient's name or address, a
+    programme, a status, a kind of message."""
+
+    recipient: str = ""
+    programme_id: int | None = None
+    status: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class MailPage:
+    messages: tuple[MailView, ...]
+    #: how many messages match the filter, over all pages
+    total: int
+    page: int
+    pages: int
+    #: what can be chosen: the kinds of message there are, and the programmes that have mail (id, name)
+    kinds: tuple[str, ...]
+    programmes: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class MailMessage:
+    """One message as sent (its sign-off link hidden), with its programme's name."""
+
+    view: MailView
+    programme_name: str | None
+    message_id: str
+    body_html: str
+    deadline: date | None
+
+
+def mail_page(db: Database, where: MailFilter, page: int = 1, per_page: int = 50) -> MailPage:
+    """One page of the messages that match ``where``, newest first (a page past the last shows the last).
+
+    Raises:
+        InvalidError: an unknown status.
+    """
+    if where.status and where.status not in STATUSES:
+        raise InvalidError(f"unknown status {where.status}; expected: {', '.join(STATUSES)}", field="status")
+    conditions = []
+    if where.recipient.strip():
+        pattern = f"%{where.recipient.strip().lower()}%"
+        conditions.append(
+            or_(func.lower(OutboxMessage.to_addr).like(pattern), func.lower(OutboxMessage.to_name).like(pattern))
+        )
+    if where.programme_id is not None:
+        conditions.append(OutboxMessage.programme_id == where.programme_id)
+    if where.status:
+        conditions.append(OutboxMessage.status == where.status)
+    if where.kind:
+        conditions.append(OutboxMessage.kind == where.kind)
+    with db.read() as session:
+        total = session.scalar(select(func.count(OutboxMessage.id)).where(*conditions)) or 0
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        rows = session.scalars(
+            select(OutboxMessage)
+            .where(*conditions)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        messages = tuple(_view(m) for m in rows)
+        kinds = tuple(session.scalars(select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)))
+        programmes = tuple(
+            (pid, name)
+            for pid, name in session.execute(
+                select(Programme.id, Programme.name)
+                .where(Programme.id.in_(select(OutboxMessage.programme_id)))
+                .order_by(Programme.name)
+            )
+        )
+    return MailPage(messages, total, page, pages, kinds, programmes)
+
+
+def get_mail(db: Database, message_id: int) -> MailMessage:
+    """One message, as the Sent mail page opens it.
+
+    Raises:
+        NotFoundError: no such message.
+    """
+    with db.read() as session:
+        m = _get(session, message_id) if 0 < message_id <= LARGEST_ID else None
+        if m is None:
+            raise NotFoundError(f"no message with id {message_id}")
+        name = session.get(Programme, m.programme_id).name if m.programme_id else None  # type: ignore[union-attr]
+        html = PLACEHOLDER.sub(LINK_SHOWN, m.body_html)
+        return MailMessage(_view(m), name, m.message_id, html, m.deadline)
 
 
 def retry_failed(changes: ProgrammeChanges, message_id: int, actor: Actor) -> MailView:
