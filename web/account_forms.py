@@ -47,3 +47,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 __all__ = ["ChangePasswordForm", "ForgotPasswordForm", "ResetPasswordForm"]
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation with nothing to fill in (a check-your-answers page's button): only its CSRF token."""

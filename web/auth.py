@@ -181,6 +181,7 @@ def input_words(exc: AccountInputError) -> str:
         "password_wrong": _("Your current password is not right"),
         "password_limited": _("Too many wrong passwords. Wait 15 minutes, then try again."),
         "last_admin": _("There must always be at least one administrator"),
+        "deactivate_self": _("You cannot deactivate your own account; ask another administrator"),
     }
     return str(words.get(exc.code, exc))  # password_weak: the reason as given
 
@@ -212,6 +213,8 @@ def sign_in() -> Any:
             form.password.errors = [
                 _("Too many attempts to sign in. Wait 15 minutes, then try again, or reset your password.")
                 if exc.reason == "limited"
+                else _("Your account has been deactivated. Ask an administrator if you need to sign in again.")
+                if exc.reason == "deactivated"
                 else _("Enter a correct email address and password")
             ]
             status = 401

@@ -39,12 +39,16 @@ class PersonSummary:
     email: str
     is_admin: bool
     has_password: bool
+    #: when an admin deactivated the account (``None``: active)
+    deactivated_at: datetime | None = None
 
 
 def summary(person: Person | None) -> PersonSummary:
     """A person as plain data."""
     assert person is not None
-    return PersonSummary(person.id, person.name, person.email, person.is_admin, person.password_hash is not None)
+    return PersonSummary(
+        person.id, person.name, person.email, person.is_admin, person.password_hash is not None, person.deactivated_at
+    )
 
 
 def actor_of(person: Person) -> Actor:

@@ -7,8 +7,9 @@ from typing import Literal
 
 from ..engine.errors import BannsError, InvalidError
 
-#: why a sign-in is refused: a wrong email or password (never which), or a limit reached
-SignInReason = Literal["wrong", "limited"]
+#: why a sign-in is refused: a wrong email or password (never which), a limit reached, or (told only to
+#: someone who gave the right password) an account an admin deactivated
+SignInReason = Literal["wrong", "limited", "deactivated"]
 #: why a single-use link no longer works
 LinkReason = Literal["unknown", "used", "expired"]
 
@@ -19,7 +20,8 @@ class SignInError(BannsError):
     def __init__(self, reason: SignInReason, until: datetime | None = None) -> None:
         self.reason: SignInReason = reason
         self.until = until
-        super().__init__("sign-in refused: too many attempts" if reason == "limited" else "sign-in refused")
+        words = {"limited": ": too many attempts", "deactivated": ": the account is deactivated"}
+        super().__init__("sign-in refused" + words.get(reason, ""))
 
 
 class InvitationError(BannsError):
@@ -32,8 +34,8 @@ class InvitationError(BannsError):
 
 class AccountInputError(InvalidError):
     """Input refused: ``code`` says what (``name_missing``, ``email_invalid``, ``email_taken``, ``password_weak``,
-    ``password_wrong``, ``password_limited``, ``last_admin``), ``field`` where; the message is for the command
-    line (the web words the code, and shows a weak password's reason as given)."""
+    ``password_wrong``, ``password_limited``, ``last_admin``, ``deactivate_self``), ``field`` where; the message
+    is for the command line (the web words the code, and shows a weak password's reason as given)."""
 
     def __init__(self, code: str, field: str, message: str) -> None:
         self.code = code

@@ -82,7 +82,7 @@ class InvitationUseCases(AccountsBase):
                 if limits.charge(session, keys, now)[1] is not None:
                     raise _Refused
                 person = session.scalar(select(Person).where(Person.email == email))
-                if person is not None:
+                if person is not None and person.deactivated_at is None:
                     token = links.issue(session, person.id, PASSWORD_RESET, now)
                     mailer(session, person, link_for(token), now, expires_at=now + links.LIFETIME[PASSWORD_RESET])
         except _Refused:

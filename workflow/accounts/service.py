@@ -12,13 +12,13 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..engine.errors import NotFoundError
 from ..engine.models import Person
 from ..engine.permissions import SYSTEM, Actor
 from . import sessions
 from .base import AccountMailer, PersonSummary, actor_of, default_mailers, log, summary
+from .deactivation import DeactivationUseCases, active_admins
 from .errors import AccountInputError, InvitationError, MailChannelMissingError, SignInError
 from .invitations import InvitationUseCases
 from .passwords import MAX_PASSWORD, MIN_PASSWORD, hash_password, password_problem
@@ -37,7 +37,7 @@ def normalise_email(email: str) -> str:
         raise AccountInputError("email_invalid", "email", f"'{email}' is not a valid email address: {exc}") from None
 
 
-class Accounts(SignInUseCases, InvitationUseCases):
+class Accounts(SignInUseCases, InvitationUseCases, DeactivationUseCases):
     """Use cases on people and their sign-in."""
 
     def actor(self, person_id: int) -> Actor | None:
@@ -105,7 +105,7 @@ class Accounts(SignInUseCases, InvitationUseCases):
             NotFoundError: no such person. AccountInputError: ``last_admin`` (``is_admin``).
         """
         with self.db.write() as session:
-            admins = None if is_admin else _locked_admins(session)
+            admins = None if is_admin else active_admins(session)
             person = session.get(Person, person_id, with_for_update=True)
             if person is None:
                 raise NotFoundError(f"no person with id {person_id}")
@@ -127,13 +127,6 @@ class Accounts(SignInUseCases, InvitationUseCases):
                 raise NotFoundError(f"nobody has the email address '{email}'")
             person.password_hash = hash_password(password)
             sessions.revoke_all(session, person.id, self.clock())
-
-
-def _locked_admins(session: Session) -> int:
-    """How many admins there are, their rows locked in order of id (before anything else, so that two admins
-    removing each other's right at once wait for each other, never deadlock, and cannot leave none)."""
-    stmt = select(Person.id).where(Person.is_admin.is_(True)).order_by(Person.id).with_for_update()
-    return len(session.scalars(stmt).all())
 
 
 __all__ = [

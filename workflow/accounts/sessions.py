@@ -58,7 +58,7 @@ def find(session: Session, secret: str, now: datetime, idle: timedelta = IDLE) -
     if row is None:
         return None
     web_session, person = row
-    if web_session.revoked_at is not None:
+    if web_session.revoked_at is not None or person.deactivated_at is not None:
         return None
     if web_session.last_seen_at <= now - idle or web_session.created_at <= now - MAX_AGE:
         return None

@@ -37,6 +37,8 @@ class SignInUseCases(AccountsBase):
             person = session.scalar(select(Person).where(Person.email == email))
             if person is None or person.password_hash != stored:
                 raise SignInError("wrong")  # the password changed while it was being checked
+            if person.deactivated_at is not None:
+                raise SignInError("deactivated")  # told only to someone who knows the password
             limits.refund(session, charges)
             limits.clear(session, [k for k in keys if k.scope in limits.OWN_SCOPES])
             limits.purge(session, now)

@@ -174,6 +174,9 @@ class Person(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When an admin deactivated the account (``None``: active): no sign-in, no sessions, no reminders.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deactivated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
 
 class RoleAssignment(Base):

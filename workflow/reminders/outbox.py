@@ -129,12 +129,13 @@ DEPUTY_MEMORY_DAYS = 31
 
 def facts_of(session: Session, programme: Programme, definition: Definition, *, with_leavers: bool = False) -> Facts:
     """Facts for one loaded programme (partners and roles already loaded), for the listener;
-    ``with_leavers`` keeps the people of withdrawn partners among the holders."""
+    ``with_leavers`` keeps the people of withdrawn partners among the holders. Deactivated people are no
+    holders: nothing is sent to them."""
     partners = {p.id: p.nation for p in programme.partners if p.withdrawn_at is None}
     holders = [
         Holder(r.person_id, r.person.name, r.person.email, r.role, r.partner_id)
         for r in programme.roles
-        if with_leavers or r.partner_id is None or r.partner_id in partners
+        if (with_leavers or r.partner_id is None or r.partner_id in partners) and r.person.deactivated_at is None
     ]
     facts = Facts(
         programme.id,

@@ -150,7 +150,7 @@ def _holders(session: Session, ids: list[int] | None) -> dict[int, list[Holder]]
         Person.email,
         RoleAssignment.role,
         RoleAssignment.partner_id,
-    ).join(Person, Person.id == RoleAssignment.person_id)
+    ).join(Person, and_(Person.id == RoleAssignment.person_id, Person.deactivated_at.is_(None)))
     if ids is not None:
         stmt = stmt.where(RoleAssignment.programme_id.in_(ids))
     found: dict[int, list[Holder]] = defaultdict(list)

@@ -1,0 +1,59 @@
+"""``banns people``: list accounts, and deactivate or reactivate one (an admin's action, logged with them)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from .support import BannsGroup, Context, pass_context
+
+if TYPE_CHECKING:
+    from ..accounts.service import Accounts
+
+
+@click.group(cls=BannsGroup)
+def people() -> None:
+    """People's accounts: who can sign in."""
+
+
+@people.command("list")
+@pass_context
+def list_people(ctx: Context) -> None:
+    """Everyone with an account, by name, with whether they are an admin and whether deactivated."""
+    from ..accounts.service import Accounts
+
+    for p in Accounts(ctx.programmes.db).people():
+        marks = [m for m, on in (("admin", p.is_admin), ("deactivated", p.deactivated_at is not None)) if on]
+        click.echo(f"{p.id:>4} {p.name:28} {p.email}{'  (' + ', '.join(marks) + ')' if marks else ''}")
+
+
+@people.command("deactivate")
+@click.argument("email")
+@click.option("--by", "by", metavar="ADMIN_EMAIL", required=True, help="The admin who deactivates (logged).")
+@pass_context
+def deactivate(ctx: Context, email: str, by: str) -> None:
+    """EMAIL can no longer sign in (their sessions end) and is sent no reminders; roles stay."""
+    person, accounts = _person(ctx, email)
+    done = accounts.deactivate(person, ctx.programmes.clock(), actor=ctx.actor(by))
+    click.echo(f"{done.name} <{done.email}> is deactivated: no sign-in, no reminders")
+
+
+@people.command("reactivate")
+@click.argument("email")
+@click.option("--by", "by", metavar="ADMIN_EMAIL", required=True, help="The admin who reactivates (logged).")
+@pass_context
+def reactivate(ctx: Context, email: str, by: str) -> None:
+    """EMAIL may sign in again, with the password they had."""
+    person, accounts = _person(ctx, email)
+    done = accounts.reactivate(person, ctx.programmes.clock(), actor=ctx.actor(by))
+    click.echo(f"{done.name} <{done.email}> is active again and can sign in")
+
+
+def _person(ctx: Context, email: str) -> tuple[int, Accounts]:
+    """Raises: NotFoundError: nobody has the address."""
+    from ..accounts.service import Accounts
+
+    person = ctx.programmes.actor(email).person_id
+    assert person is not None
+    return person, Accounts(ctx.programmes.db)
