@@ -27,6 +27,7 @@ def test_an_admin_and_a_manager_see_every_page(visit, live: LiveServer) -> None:
         ("/definitions/shared-service", "Shared service partnership"),
         ("/admin/people", "People"),
         ("/admin/mail", "Sent mail"),
+        ("/admin/people/1/deactivate", "Deactivate"),
         ("/account", "Your account"),
         ("/programmes/1/audit", "Northbridge, Southmoor and Eastvale shared services"),
         ("/programmes/import", "Import a programme"),
