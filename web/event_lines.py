@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,7 +19,7 @@ from workflow.engine.errors import BrokenDefinitionError
 from workflow.engine.views import EventView, ProgrammeView
 
 from .extensions import _ as gettext
-from .extensions import _money
+from .extensions import _london_date, _money
 from .services import services
 
 
@@ -212,10 +213,19 @@ def _capacity(role: str, partner: str) -> str:
 
 
 def _deputy(event: EventView, data: dict[str, Any], names: Names) -> str:
-    said = {k: str(data.get(k, "")) for k in ("deputy", "signatory", "starts_on", "ends_on")}
+    said = {k: str(data.get(k, "")) for k in ("deputy", "signatory")}
+    said.update({k: _day(data.get(k)) for k in ("starts_on", "ends_on")})
     if event.kind == "deputy_named":
         return _("%(deputy)s named deputy for %(signatory)s from %(starts_on)s to %(ends_on)s", **said)
     return _("The delegation from %(signatory)s to %(deputy)s was revoked", **said)
+
+
+def _day(text: Any) -> str:
+    """A date stored as ISO text, as people write it: 4 January 2027."""
+    try:
+        return _london_date(date.fromisoformat(str(text)))
+    except ValueError:
+        return str(text or "")
 
 
 def _started(event: EventView, data: dict[str, Any], names: Names) -> str:

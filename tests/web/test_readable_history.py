@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,10 @@ def test_the_audit_log_says_who_decided_what_on_which_gate_and_the_stages_by_tit
     assert "Advanced from Courtship to Honest conversation" in page
     assert "Recorded evidence for “Partners named”" in page
     assert "courtship →" not in page and "honest_conversation" not in page  # no ids for stages
+
+    programmes.name_deputy(sample.id, people["tom"], people["helen"], date(2027, 1, 4), date(2027, 1, 8), "leave")
+    page = text_of(client.get(f"/programmes/{sample.id}/audit"))
+    assert "Helen Marsh named deputy for Tom Hardy from 4 January 2027 to 8 January 2027" in page
 
     overview = text_of(client.get(f"/programmes/{sample.id}"))  # the programme page's recent events too
     assert "Advanced from Courtship to Honest conversation" in overview
