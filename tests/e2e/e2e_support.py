@@ -107,3 +107,11 @@ class Visitor:
 
     def close(self) -> None:
         self.context.close()
+
+
+def fill_date(page: Page, legend: str, day: Any) -> None:
+    """Type a date into the GOV.UK date input whose legend is ``legend``, as a person would: day, month, year."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day", exact=True).fill(str(day.day))
+    group.get_by_label("Month", exact=True).fill(str(day.month))
+    group.get_by_label("Year", exact=True).fill(str(day.year))

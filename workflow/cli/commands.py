@@ -192,7 +192,7 @@ def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
         click.echo(f"\n{stage.title}{flag} -> {d.next_of(stage.id)}")
         click.echo(f"  gate: {d.gates[stage.id].title}")
         for c in d.gates[stage.id].criteria:
-            click.echo(f"    [{'required' if c.required else 'optional'}] {c.title}")
+            click.echo(f"    [{'required' if c.required else 'optional'}] {c.id}: {c.title}")
         click.echo(f"  sign-off: {_rules_text(d, d.gates[stage.id].sign_off)}")
     click.echo("\nOutcomes: " + ", ".join(o.title for o in d.outcomes))
 

@@ -323,7 +323,8 @@ def _print_gate(view: ProgrammeView) -> None:
         mark = "x" if req.met else " "
         extra = f"  ({req.detail})" if req.detail else ""
         optional = "" if req.required else " (optional)"
-        click.echo(f"  [{mark}] {req.label}{optional}{extra}")
+        label = f"{req.criterion}: {req.label}" if req.criterion else req.label
+        click.echo(f"  [{mark}] {label}{optional}{extra}")
     if gate.report.passed:
         click.echo("Ready to advance.")
     else:
