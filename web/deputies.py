@@ -79,8 +79,8 @@ def delegations(programme_id: int) -> Any:
                     programme_id,
                     int(form.signatory.data),
                     int(form.deputy.data),
-                    form.starts_on.data,  # type: ignore[arg-type]  # required by the form
-                    form.ends_on.data,  # type: ignore[arg-type]
+                    form.starts_on.data,
+                    form.ends_on.data,
                     form.reason_kind.data or "",
                     form.note.data or "",
                     g.actor,

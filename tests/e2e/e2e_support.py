@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 from werkzeug.serving import make_server
 
 from web import create_app
@@ -64,8 +64,11 @@ class LiveServer:
 class Visitor:
     """A person's browser tab: every page loaded is screenshotted and checked with axe-core."""
 
-    def __init__(self, browser: Browser, live: LiveServer, folder: Path, who: str, counter: Iterator[int]) -> None:
-        self.context = browser.new_context(base_url=live.url, bypass_csp=True, viewport={"width": 1100, "height": 900})
+    def __init__(
+        self, browser: Browser, live: LiveServer, folder: Path, who: str, counter: Iterator[int], width: int = 1100
+    ) -> None:
+        viewport: ViewportSize = {"width": width, "height": 900}
+        self.context = browser.new_context(base_url=live.url, bypass_csp=True, viewport=viewport)
         self.context.set_default_timeout(10_000)
         self.page: Page = self.context.new_page()
         self.folder = folder

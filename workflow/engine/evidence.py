@@ -159,7 +159,7 @@ def _criterion_of(programme: Programme, definition: Definition, criterion: str) 
             f" gate; expected one of: {'; '.join(f'{i} ({t})' for i, t in known.items())}",
             field="criterion",
         )
-    return known[criterion]
+    return str(known[criterion])
 
 
 class DocumentUseCases(EvidenceUseCases):

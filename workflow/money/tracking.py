@@ -14,8 +14,7 @@ from ..engine.errors import InvalidError
 from ..engine.models import Programme
 from ..engine.permissions import SYSTEM, Actor
 from . import benefits as b
-from . import store
-from . import periods
+from . import periods, store
 from . import years as fy
 from .case import CATEGORIES, ZERO
 from .models import MoneyActualSaving, MoneyCase, MoneyConfidence, MoneyCostIncurred, MoneyMeasure
