@@ -34,3 +34,10 @@ def test_a_period_is_written_one_way_on_the_command_line(cli: Any, sample: Progr
     wrong = cli("money", "confidence", sample.id, "2028-Q1", "amber", "--commentary", "IT late", ok=False)
     assert wrong.exit_code == 2 and "like 2027-28 Q1" in wrong.output
     assert "highlight report 2027-28 Q1" in cli("money", "highlight", sample.id, "--period", "2027-28 Q1").output
+
+
+def test_roles_and_stages_are_shown_with_their_titles(cli: Any, sample: ProgrammeView) -> None:
+    shown = cli("definitions", "show", "shared-service").output
+    assert "Courtship (courtship) -> Honest conversation (honest_conversation)" in shown
+    added = cli("role", "add", sample.id, "new.observer@audit.example", "observer", "--name", "Nia Observer").output
+    assert "new.observer@audit.example is now observer (observer)" in added.lower()

@@ -189,7 +189,8 @@ def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
     click.echo(f"{d.title} ({d.id} version {d.version})")
     for stage in d.stages:
         flag = " (optional)" if stage.optional else ""
-        click.echo(f"\n{stage.title}{flag} -> {d.next_of(stage.id)}")
+        after = d.next_of(stage.id)
+        click.echo(f"\n{stage.title} ({stage.id}){flag} -> {d.state_title(after)} ({after})")
         click.echo(f"  gate: {d.gates[stage.id].title}")
         for c in d.gates[stage.id].criteria:
             click.echo(f"    [{'required' if c.required else 'optional'}] {c.id}: {c.title}")
