@@ -29,7 +29,7 @@ from wtforms.validators import ValidationError as WTFValidationError
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import LARGEST_POPULATION
 from workflow.engine.kinds import PARTNER_KINDS
-from workflow.engine.text import day_problem, email_problem, nul_problem, single_line_problem
+from workflow.engine.text import email_problem, nul_problem, single_line_problem
 from workflow.money.pounds import parse_pounds
 
 from .date_input import DateInput
@@ -83,15 +83,6 @@ class EmailAddress:
     def __call__(self, form: Any, field: Any) -> None:
         if field.data and email_problem(field.data.strip()):
             raise WTFValidationError(self.message)
-
-
-class PlausibleDay:
-    """A date from 2000 to 2100."""
-
-    def __call__(self, form: Any, field: Any) -> None:
-        problem = day_problem(field.data) if field.data else None
-        if problem:
-            raise WTFValidationError(f"{field.label.text}: {problem}")
 
 
 class Pounds:
