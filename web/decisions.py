@@ -9,16 +9,17 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from workflow.engine.errors import InvalidError
 from workflow.records.decision_views import DecisionBoard
 from workflow.records.decisions import DecisionInput, Decisions
 
 from .access import access_to
+from .date_input import DateInput
 from .extensions import _
-from .forms import FlaskForm, NoNul, OneLine, PlausibleDay, options
+from .forms import FlaskForm, NoNul, OneLine, options
 from .services import services
 
 bp = Blueprint("decisions", __name__, url_prefix="/programmes/<int:programme_id>/decisions")
@@ -43,15 +44,13 @@ STATUS_TITLES = {
 
 class RecordDecisionForm(FlaskForm):
     asked = SelectField(_l("Partner and body"), validators=[DataRequired(_l("Select the partner and body"))])
-    meeting_on = DateField(
-        _l("Meeting date"), validators=[InputRequired(_l("Enter the date of the meeting")), PlausibleDay()]
-    )
+    meeting_on = DateInput(_l("Meeting date"), required=True, missing=_l("Enter the date of the meeting"))
     key_decision = RadioField(
         _l("Is it a key decision?"),
         choices=options([("yes", _l("Yes")), ("no", _l("No"))]),
         validators=[DataRequired(_l("Select whether it is a key decision"))],
     )
-    forward_plan_on = DateField(_l("Published on the forward plan"), validators=[Optional(), PlausibleDay()])
+    forward_plan_on = DateInput(_l("Published on the forward plan"))
     minutes = StringField(_l("Minute reference or link"), validators=[Length(max=2000), OneLine()])
     outcome = RadioField(
         _l("Outcome"),
@@ -69,9 +68,7 @@ class RecordDecisionForm(FlaskForm):
 
 class CallInForm(FlaskForm):
     decision = SelectField(_l("Decision"), coerce=int, validators=[DataRequired(_l("Select the decision"))])
-    called_in_on = DateField(
-        _l("Date of the call-in"), validators=[InputRequired(_l("Enter the date of the call-in")), PlausibleDay()]
-    )
+    called_in_on = DateInput(_l("Date of the call-in"), required=True)
     note = TextAreaField(_l("Note"), validators=[Length(max=2000), NoNul()])
 
 
@@ -82,18 +79,14 @@ class ResolveForm(FlaskForm):
         choices=options([("decision_stands", _l("The decision stands")), ("referred_back", _l("Referred back"))]),
         validators=[DataRequired(_l("Select the resolution"))],
     )
-    resolved_on = DateField(
-        _l("Date resolved"), validators=[InputRequired(_l("Enter the date it was resolved")), PlausibleDay()]
-    )
+    resolved_on = DateInput(_l("Date resolved"), required=True, missing=_l("Enter the date it was resolved"))
     note = TextAreaField(_l("Note"), validators=[Length(max=2000), NoNul()])
 
 
 class PreElectionForm(FlaskForm):
     partner = SelectField(_l("Partner"), coerce=int, validators=[DataRequired(_l("Select the partner"))])
-    starts_on = DateField(
-        _l("Start (notice of election)"), validators=[InputRequired(_l("Enter the start date")), PlausibleDay()]
-    )
-    polling_on = DateField(_l("Polling day"), validators=[InputRequired(_l("Enter polling day")), PlausibleDay()])
+    starts_on = DateInput(_l("Start (notice of election)"), required=True, missing=_l("Enter the start date"))
+    polling_on = DateInput(_l("Polling day"), required=True, missing=_l("Enter polling day"))
 
 
 FORMS: dict[str, type[FlaskForm]] = {

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, TextAreaField
+from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from workflow.engine.deputies import NOT_SIGNING, REASON_KINDS, uk_today
@@ -16,8 +16,9 @@ from workflow.engine.errors import InvalidError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
 
 from .access import access_to, capacities_asked
+from .date_input import DateInput
 from .extensions import _
-from .forms import DecisionForm, FlaskForm, NoNul, PlausibleDay, options
+from .forms import DecisionForm, FlaskForm, NoNul, options
 from .services import now, services
 
 bp = Blueprint("deputies", __name__, url_prefix="/programmes/<int:programme_id>")
@@ -40,8 +41,8 @@ class DeputyForm(FlaskForm):
     deputy = SelectField(
         _l("Deputy"), coerce=person_id, validate_choice=False, validators=[DataRequired(_l("Select the deputy"))]
     )
-    starts_on = DateField(_l("From"), validators=[DataRequired(_l("Enter the first day")), PlausibleDay()])
-    ends_on = DateField(_l("To (inclusive)"), validators=[DataRequired(_l("Enter the last day")), PlausibleDay()])
+    starts_on = DateInput(_l("From"), required=True, missing=_l("Enter the first day"))
+    ends_on = DateInput(_l("To (inclusive)"), required=True, missing=_l("Enter the last day"))
     reason_kind = RadioField(
         _l("Why"),
         choices=options((k, REASON_LABELS[k]) for k in REASON_KINDS),
@@ -78,8 +79,8 @@ def delegations(programme_id: int) -> Any:
                     programme_id,
                     int(form.signatory.data),
                     int(form.deputy.data),
-                    form.starts_on.data,  # type: ignore[arg-type]  # required by the form
-                    form.ends_on.data,  # type: ignore[arg-type]
+                    form.starts_on.data,
+                    form.ends_on.data,
                     form.reason_kind.data or "",
                     form.note.data or "",
                     g.actor,

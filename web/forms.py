@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     FieldList,
     FileField,
@@ -30,8 +29,10 @@ from wtforms.validators import ValidationError as WTFValidationError
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import LARGEST_POPULATION
 from workflow.engine.kinds import PARTNER_KINDS
-from workflow.engine.text import day_problem, email_problem, nul_problem, single_line_problem
+from workflow.engine.text import email_problem, nul_problem, single_line_problem
 from workflow.money.pounds import parse_pounds
+
+from .date_input import DateInput
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -82,15 +83,6 @@ class EmailAddress:
     def __call__(self, form: Any, field: Any) -> None:
         if field.data and email_problem(field.data.strip()):
             raise WTFValidationError(self.message)
-
-
-class PlausibleDay:
-    """A date from 2000 to 2100."""
-
-    def __call__(self, form: Any, field: Any) -> None:
-        problem = day_problem(field.data) if field.data else None
-        if problem:
-            raise WTFValidationError(f"{field.label.text}: {problem}")
 
 
 class Pounds:
@@ -269,7 +261,7 @@ class ProgrammeForm(FlaskForm):
     )
     definition = SelectField(_l("Lifecycle"), validators=[DataRequired(_l("Select a lifecycle"))])
     description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000), NoNul()])
-    start = DateField(_l("Planned start date"), validators=[Optional(), PlausibleDay()])
+    start = DateInput(_l("Planned start date"))
     partners = FieldList(FormField(PartnerForm), min_entries=3, max_entries=20)
     add_partner = SubmitField(_l("Add another partner"))
 
@@ -281,23 +273,29 @@ class EditProgrammeForm(VersionedForm):
     description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000), NoNul()])
 
 
+def edit_programme_form(plan: Sequence[Any], **kwargs: Any) -> EditProgrammeForm:
+    """The edit form with a planned start and end (GOV.UK date inputs) per stage: ``start_<stage>``, ``end_<stage>``."""
+    fields: dict[str, DateInput] = {}
+    for stage in plan:
+        fields[f"start_{stage.stage}"] = DateInput(_l("Planned start of %(stage)s", stage=stage.title))
+        fields[f"end_{stage.stage}"] = DateInput(_l("Planned end of %(stage)s", stage=stage.title))
+    form_class = type("EditPlanForm", (EditProgrammeForm,), fields)
+    return form_class(**kwargs)  # type: ignore[no-any-return]
+
+
 class StaffTransferForm(VersionedForm):
     headcount = IntegerField(
         _l("Number of staff transferring"),
         validators=[InputRequired(_l("Enter how many staff transfer")), NumberRange(1, 1_000_000)],
     )
     roles = TextAreaField(_l("Roles transferring (optional)"), validators=[Length(max=20_000), NoNul()])
-    transfer_date = DateField(
-        _l("Transfer date"), validators=[InputRequired(_l("Enter the transfer date")), PlausibleDay()]
-    )
+    transfer_date = DateInput(_l("Transfer date"), required=True)
     redundancies = IntegerField(
         _l("Redundancies proposed"), default=0, validators=[Optional(), NumberRange(0, 1_000_000)]
     )
-    eli_given_on = DateField(
-        _l("Employee liability information given on (optional)"), validators=[Optional(), PlausibleDay()]
-    )
-    consultation_began_on = DateField(_l("Consultation began on (optional)"), validators=[Optional(), PlausibleDay()])
-    consultation_ended_on = DateField(_l("Consultation ended on (optional)"), validators=[Optional(), PlausibleDay()])
+    eli_given_on = DateInput(_l("Employee liability information given on (optional)"))
+    consultation_began_on = DateInput(_l("Consultation began on (optional)"))
+    consultation_ended_on = DateInput(_l("Consultation ended on (optional)"))
 
 
 class ImportForm(FlaskForm):

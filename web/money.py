@@ -20,10 +20,10 @@ from wtforms.validators import DataRequired, Length
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import ProgrammeFileError
 from workflow.engine.views import ProgrammeView
+from workflow.money import periods
 from workflow.money import years as fy
 from workflow.money.benefits import SCALES, HighlightReport
 from workflow.money.case import CATEGORIES, CATEGORY_TITLES, ZERO, BusinessCase
-from workflow.money.pounds import parse_pounds
 from workflow.money.prenup import RECOMPUTE_TITLES
 from workflow.money.service import Finances
 
@@ -32,6 +32,7 @@ from .charts import chart_svg
 from .extensions import _
 from .forms import FlaskForm, NoNul, OneLine, options
 from .lifecycle import stage_timeline
+from .money_forms import Entered, amount_field, at_most, parsed
 from .raid import raid_log
 from .report_pdf import highlight_pdf
 from .services import now, services
@@ -58,15 +59,18 @@ class WhatIfForm(Form):
 class ActualForm(FlaskForm):
     year = SelectField(_l("Financial year"), validators=[DataRequired(_l("Select the financial year"))])
     service = SelectField(_l("Service"), validators=[DataRequired(_l("Select the service"))])
-    amount = StringField(
-        _l("Savings actually made, in pounds"),
-        validators=[DataRequired(_l("Enter the savings actually made")), Length(max=20)],
-    )
+    #: Read as every money form reads pounds (:mod:`workflow.money.entered`): 12,000 and £ fine, 5e9 not.
+    amount = amount_field("Savings actually made")
 
 
 class ConfidenceForm(FlaskForm):
     period = StringField(
-        _l("Reporting period"), validators=[DataRequired(_l("Enter the reporting period")), Length(max=40), OneLine()]
+        _l("Reporting period"),
+        validators=[
+            at_most("Reporting period", 40),
+            OneLine(),
+            Entered(lambda text, _label: periods.normal(text)),
+        ],
     )
     rating = RadioField(_l("Delivery confidence"), validators=[DataRequired(_l("Select a rating"))])
     commentary = TextAreaField(
@@ -81,7 +85,7 @@ def finances() -> Finances:
 
 def current_period(day: date) -> str:
     """The financial quarter ``day`` falls in, e.g. ``2026-27 Q4`` for January 2027."""
-    return f"{fy.label(fy.year_of(day))} Q{(day.month - 4) % 12 // 3 + 1}"
+    return periods.label(periods.of_day(day))
 
 
 def _programme(programme_id: int) -> tuple[ProgrammeView, Access]:
@@ -207,16 +211,24 @@ def what_if(programme_id: int) -> Any:
 
 
 def _report(programme_id: int) -> tuple[ProgrammeView, HighlightReport, dict[str, Any]]:
+    """The report for the period asked for, or (with ``time["period_error"]`` saying why) the current one."""
     view = services().programmes.get(programme_id, g.actor)
-    period = (request.args.get("period") or "").strip()[:40] or current_period(now().date())
+    asked = (request.args.get("period") or "").strip()[:40]
     unmet = view.gate.report.unmet if view.gate else ()
-    report = finances().highlight(programme_id, period, unmet, g.actor)
+    problem = None
+    try:
+        report = finances().highlight(programme_id, asked or current_period(now().date()), unmet, g.actor)
+    except InvalidError as exc:
+        problem = str(exc)[:1].upper() + str(exc)[1:]
+        report = finances().highlight(programme_id, current_period(now().date()), unmet, g.actor)
     definition = services().portfolio.definition_of(view)
     events = services().programmes.history(programme_id, g.actor)
     time = {
         "entered": view.stage_entered_at,
         "days_in_stage": (now().date() - view.stage_entered_at.date()).days,
         "timeline": stage_timeline(definition, view, events),
+        "period_error": problem,
+        "asked": asked,
     }
     return view, report, time
 
@@ -224,6 +236,7 @@ def _report(programme_id: int) -> tuple[ProgrammeView, HighlightReport, dict[str
 @bp.get("/report")
 def report(programme_id: int) -> Any:
     view, highlight, time = _report(programme_id)
+    status = 422 if time["period_error"] else 200
     return render_template(
         "money/report.html",
         view=view,
@@ -232,7 +245,7 @@ def report(programme_id: int) -> Any:
         time=time,
         chart=chart_svg(highlight.savings),
         risks=raid_log().top_risks(programme_id, g.actor),
-    )
+    ), status
 
 
 @bp.get("/report.pdf")
@@ -297,7 +310,7 @@ def record_actual(programme_id: int) -> Any:
     _benefit_forms(programme_id, finances().case(programme_id, g.actor), actual=form)
     if form.validate_on_submit():
         try:
-            amount = _pounds(form.amount.data or "")
+            amount = parsed(form.amount)
             finances().record_actual(programme_id, fy.parse(form.year.data), form.service.data, amount, g.actor)
         except InvalidError as exc:
             field = form.amount if exc.field == "amount" else form.year
@@ -317,7 +330,7 @@ def record_confidence(programme_id: int) -> Any:
     form = ConfidenceForm(prefix="confidence")
     _benefit_forms(programme_id, finances().case(programme_id, g.actor), confidence=form)
     if form.validate_on_submit():
-        period = (form.period.data or "").strip()
+        period = parsed(form.period)
         try:
             finances().record_confidence(
                 programme_id, period, form.rating.data, form.commentary.data or "", actor=g.actor
@@ -329,8 +342,3 @@ def record_confidence(programme_id: int) -> Any:
             flash(_("Delivery confidence for %(period)s recorded", period=period), "success")
             return redirect(url_for("money.report", programme_id=programme_id, period=period))
     return _benefits_page(programme_id, 422, confidence=form)
-
-
-def _pounds(text: str) -> Decimal:
-    """Raises: InvalidError: not an amount of money in whole pence that banns can hold."""
-    return parse_pounds(text)

@@ -185,11 +185,9 @@ def _agreement_page(programme_id: int, status: int = 200, **given: Any) -> Any:
                 "notice_months": agreement.notice_months,
                 "minimum_term_months": agreement.minimum_term_months,
                 "recompute": agreement.recompute,
+                "starts_on": agreement.starts_on,
                 **{f"exit_{n}": f"{a:.2f}" for n, a in agreement.exit_costs.items()},
             }
-            if agreement.starts_on:
-                day = agreement.starts_on
-                data |= {"starts_on_day": day.day, "starts_on_month": day.month, "starts_on_year": day.year}
         terms = mf.TermsForm(formdata=None, prefix="terms", data=data)
     term = given.get("term") or mf.TermForm(formdata=None, prefix="term")
     definition = services().portfolio.definition_of(view)
@@ -215,15 +213,13 @@ def agreement(programme_id: int) -> Any:
 def set_terms(programme_id: int) -> Any:
     _editable(programme_id)
     form = mf.TermsForm(prefix="terms")
-    valid = form.validate_on_submit()
-    starts = form.starts.read(form)
-    if valid and not form.starts_on_day.errors:
+    if form.validate_on_submit():
         exits = {n: mf.parsed(getattr(form, f"exit_{n}")) for n in mf.EXIT_COSTS}
         entry().set_terms(
             programme_id,
             mf.parsed(form.notice_months),
             mf.parsed(form.minimum_term_months),
-            starts,
+            form.starts_on.data,
             form.recompute.data,
             {n: a for n, a in exits.items() if a},
             g.actor,
@@ -275,11 +271,11 @@ def actuals(programme_id: int) -> Any:
 def record_cost(programme_id: int) -> Any:
     _editable(programme_id)
     form = mf.CostForm(prefix="cost")
-    valid = form.validate_on_submit()
-    day = form.day.read(form)
-    if valid and day is not None:
+    if form.validate_on_submit():
         amount = mf.parsed(form.amount)
-        entry().record_cost(programme_id, day, form.category.data, amount, (form.note.data or "").strip(), g.actor)
+        entry().record_cost(
+            programme_id, form.on.data, form.category.data, amount, (form.note.data or "").strip(), g.actor
+        )
         return _done(_("Cost of £%(amount)s recorded", amount=f"{amount:,.2f}"), "money_entry.actuals", programme_id)
     return _actuals_page(programme_id, 422, cost=form)
 

@@ -19,6 +19,7 @@ from workflow.money.case import CATEGORIES, CATEGORY_TITLES
 from workflow.money.prenup import RECOMPUTE_TITLES
 from workflow.money.sharing import BasisKind
 
+from .date_input import DateInput
 from .forms import FlaskForm, NoNul, OneLine, options
 
 CATEGORY_CHOICES = options((c, CATEGORY_TITLES[c]) for c in CATEGORIES)
@@ -57,46 +58,27 @@ class Chosen:
             raise StopValidation(str(self.message))
 
 
-def _short(label: str, most: int) -> Length:
+def at_most(label: str, most: int) -> Length:
     return Length(max=most, message=f"{label} must be {most} characters or fewer")
 
 
 def amount_field(label: str, required: bool = True) -> StringField:
-    return StringField(label, validators=[_short(label, 30), Entered(lambda t, lab: entered.pounds(t, lab), required)])
+    return StringField(label, validators=[at_most(label, 30), Entered(lambda t, lab: entered.pounds(t, lab), required)])
 
 
 def year_field(label: str = "Financial year") -> StringField:
-    return StringField(label, validators=[_short(label, 20), Entered(lambda t, lab: entered.financial_year(t, lab))])
+    return StringField(label, validators=[at_most(label, 20), Entered(lambda t, lab: entered.financial_year(t, lab))])
 
 
 def months_field(label: str) -> StringField:
     return StringField(
         label,
-        validators=[_short(label, 10), Entered(lambda t, lab: entered.whole(t, lab, "months", largest=1200))],
+        validators=[at_most(label, 10), Entered(lambda t, lab: entered.whole(t, lab, "months", largest=1200))],
     )
 
 
 def text_field(label: str, missing: str, most: int = 100) -> StringField:
-    return StringField(label, validators=[DataRequired(missing), _short(label, most), OneLine()])
-
-
-class DateParts:
-    """A GOV.UK date input: three fields ``<name>_day``, ``_month``, ``_year`` read as one date."""
-
-    def __init__(self, name: str, label: str, required: bool = True) -> None:
-        self.name, self.label, self.required = name, label, required
-
-    def read(self, form: Any) -> Any:
-        """The date, or None after adding the error to the day field (where the GOV.UK pattern links)."""
-        parts = [getattr(form, f"{self.name}_{p}") for p in ("year", "month", "day")]
-        values = [(p.data or "").strip()[:10] for p in parts]
-        if not any(values) and not self.required:
-            return None
-        try:
-            return entered.day(values[0], values[1], values[2], self.label, self.name)
-        except InvalidError as exc:
-            parts[2].errors = [*parts[2].errors, str(exc)]
-            return None
+    return StringField(label, validators=[DataRequired(missing), at_most(label, most), OneLine()])
 
 
 class InvestmentForm(FlaskForm):
@@ -115,7 +97,7 @@ class InvestmentForm(FlaskForm):
         validators=[Chosen(_l("Select yes or no"))],
     )
     amount = amount_field("Amount")
-    note = StringField(_l("Note (optional)"), validators=[_short("Note", 400), OneLine()])
+    note = StringField(_l("Note (optional)"), validators=[at_most("Note", 400), OneLine()])
 
 
 class SavingForm(FlaskForm):
@@ -141,7 +123,7 @@ def basis_form(partners: Sequence[str], formdata: Any = None, **kwargs: Any) -> 
         return entered.number(text, label, "values")
 
     fields = {
-        f"value_{i}": StringField(name, validators=[_short(name, 20), Entered(value, required=False)])
+        f"value_{i}": StringField(name, validators=[at_most(name, 20), Entered(value, required=False)])
         for i, name in enumerate(partners)
     }
     form_class = type("BasisForm", (BasisFormBase,), fields)
@@ -163,12 +145,12 @@ class BasisFormBase(FlaskForm):
         validate_choice=False,
         validators=[Chosen(_l("Select how costs are shared"))],
     )
-    service = StringField(_l("Service (optional)"), validators=[_short("Service", 100), OneLine()])
-    driver = StringField(_l("Driver (for a driver basis)"), validators=[_short("Driver", 100), OneLine()])
+    service = StringField(_l("Service (optional)"), validators=[at_most("Service", 100), OneLine()])
+    driver = StringField(_l("Driver (for a driver basis)"), validators=[at_most("Driver", 100), OneLine()])
     threshold = StringField(
         _l("Re-true threshold, in percentage points (optional)"),
         validators=[
-            _short("Re-true threshold", 20),
+            at_most("Re-true threshold", 20),
             Entered(lambda t, lab: entered.number(t, lab, "threshold", largest=Decimal(100)), required=False),
         ],
     )
@@ -177,9 +159,7 @@ class BasisFormBase(FlaskForm):
 class TermsForm(FlaskForm):
     notice_months = months_field("Notice period, in months")
     minimum_term_months = months_field("Minimum term, in months")
-    starts_on_day = StringField("Day", validators=[_short("Day", 10)])
-    starts_on_month = StringField("Month", validators=[_short("Month", 10)])
-    starts_on_year = StringField("Year", validators=[_short("Year", 10)])
+    starts_on = DateInput("Date the agreement starts")
     recompute = RadioField(
         _l("How the remaining partners share after one leaves"),
         choices=options(RECOMPUTE_TITLES.items()),
@@ -190,8 +170,6 @@ class TermsForm(FlaskForm):
     exit_set_up = amount_field("Set-up costs a leaver pays in full", required=False)
     exit_redundancy = amount_field("Redundancy costs a leaver pays in full", required=False)
     exit_pension_strain = amount_field("Pension-strain costs a leaver pays in full", required=False)
-
-    starts = DateParts("starts_on", "Date the agreement starts", required=False)
 
 
 class TermForm(FlaskForm):
@@ -218,9 +196,7 @@ class TermForm(FlaskForm):
 
 
 class CostForm(FlaskForm):
-    on_day = StringField("Day", validators=[_short("Day", 10)])
-    on_month = StringField("Month", validators=[_short("Month", 10)])
-    on_year = StringField("Year", validators=[_short("Year", 10)])
+    on = DateInput("Date the money was spent", required=True)
     category = SelectField(
         _l("Category"),
         choices=CATEGORY_CHOICES,
@@ -228,9 +204,7 @@ class CostForm(FlaskForm):
         validators=[DataRequired(_l("Select a category")), Chosen(_l("Select a category from the list"))],
     )
     amount = amount_field("Amount spent")
-    note = TextAreaField(_l("Note (optional)"), validators=[_short("Note", 4000), NoNul()])
-
-    day = DateParts("on", "Date the money was spent")
+    note = TextAreaField(_l("Note (optional)"), validators=[at_most("Note", 4000), NoNul()])
 
 
 class ActualSavingForm(FlaskForm):

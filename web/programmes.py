@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -11,14 +10,22 @@ from pydantic import ValidationError
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from workflow.engine.importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, parse_programme
 from workflow.engine.portfolio import SORTS, PortfolioQuery
-from workflow.engine.text import day_problem
 from workflow.engine.yamlsource import Located, Problem, pydantic_problems
 from workflow.money.pounds import parse_pounds
 from workflow.reminders.delivery import list_mail
 
 from .access import access_to
 from .extensions import _
-from .forms import AddPartnerForm, AddPersonForm, EditProgrammeForm, ImportForm, ProgrammeForm, RemoveRoleForm, options
+from .field_words import field_in_words
+from .forms import (
+    AddPartnerForm,
+    AddPersonForm,
+    ImportForm,
+    ProgrammeForm,
+    RemoveRoleForm,
+    edit_programme_form,
+    options,
+)
 from .lifecycle import lifecycle_diagram, stage_timeline
 from .services import now, services
 
@@ -117,64 +124,43 @@ def edit(programme_id: int) -> Any:
     view = services().programmes.get(programme_id, g.actor)
     if not access_to(view).can("edit"):
         abort(403)
-    form = EditProgrammeForm(data={"name": view.name, "description": view.description, "version": view.version})
-    dates = {p.stage: (p.planned_start, p.planned_end) for p in view.plan}
-    date_errors: dict[str, str] = {}
+    data: dict[str, Any] = {"name": view.name, "description": view.description, "version": view.version}
+    for p in view.plan:
+        data |= {f"start_{p.stage}": p.planned_start, f"end_{p.stage}": p.planned_end}
+    form = edit_programme_form(view.plan, data=data)
     status = 200
-    if request.method == "POST":
-        dates, date_errors = _dates_from(request.form, view)
-        if form.validate_on_submit() and not date_errors:
-            try:
-                services().programmes.edit(
-                    programme_id,
-                    name=form.name.data or "",
-                    description=form.description.data or "",
-                    plan=dates,
-                    actor=g.actor,
-                    expected_version=int(form.version.data or 0),
-                )
-            except ConflictError:
-                flash(
-                    _(
-                        "Someone else changed this programme meanwhile. Check the latest details below; what "
-                        "you typed is kept."
-                    ),
-                    "conflict",
-                )
-                form.version.data = str(services().programmes.get(programme_id, g.actor).version)
-                status = 409
-            except InvalidError as exc:
-                if exc.field in ("name", "description"):
-                    getattr(form, exc.field).errors = [str(exc)]
-                else:
-                    date_errors[(exc.field or "").removeprefix("plan-")] = str(exc)
-                status = 422
-            else:
-                flash(_("Programme details saved"), "success")
-                return redirect(url_for("programmes.show", programme_id=programme_id))
-        else:
+    if form.validate_on_submit():
+        plan = {p.stage: (form[f"start_{p.stage}"].data, form[f"end_{p.stage}"].data) for p in view.plan}
+        try:
+            services().programmes.edit(
+                programme_id,
+                name=form.name.data or "",
+                description=form.description.data or "",
+                plan=plan,
+                actor=g.actor,
+                expected_version=int(form.version.data or 0),
+            )
+        except ConflictError:
+            flash(
+                _(
+                    "Someone else changed this programme meanwhile. Check the latest details below; what "
+                    "you typed is kept."
+                ),
+                "conflict",
+            )
+            form.version.data = str(services().programmes.get(programme_id, g.actor).version)
+            status = 409
+        except InvalidError as exc:
+            stage = (exc.field or "").removeprefix("plan-")
+            field = form[exc.field] if exc.field in ("name", "description") else form._fields.get(f"start_{stage}")
+            (field or form.name).errors = [str(exc)]
             status = 422
-    return render_template("programmes/edit.html", view=view, form=form, dates=dates, date_errors=date_errors), status
-
-
-def _dates_from(data: Any, view: Any) -> tuple[dict[str, tuple[date | None, date | None]], dict[str, str]]:
-    """Planned dates per stage from ``start-<stage>`` and ``end-<stage>`` fields, with an error per stage."""
-    dates: dict[str, tuple[date | None, date | None]] = {}
-    errors: dict[str, str] = {}
-    for plan in view.plan:
-        parsed = []
-        for edge in ("start", "end"):
-            text = (data.get(f"{edge}-{plan.stage}") or "").strip()
-            try:
-                day = date.fromisoformat(text) if text else None
-            except ValueError:
-                errors[plan.stage] = _("%(stage)s: enter dates like 2027-03-31", stage=plan.title)
-                day = None
-            if day and day_problem(day):
-                errors[plan.stage] = f"{plan.title}: {day_problem(day)}"
-            parsed.append(day)
-        dates[plan.stage] = (parsed[0], parsed[1])
-    return dates, errors
+        else:
+            flash(_("Programme details saved"), "success")
+            return redirect(url_for("programmes.show", programme_id=programme_id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("programmes/edit.html", view=view, form=form), status
 
 
 @bp.route("/<int:programme_id>/people", methods=["GET", "POST"])
@@ -327,6 +313,7 @@ def _partner_spec(form: AddPartnerForm) -> PartnerSpec:
 
 
 def _first_problem(data: dict[str, Any], exc: ValidationError, root: Any) -> str:
-    """The first of the spec's problems in plain words, with where: ``partners[1].name: contains ...``."""
+    """The first of the spec's problems in plain words, the field named as on the form: ``Partner 2, name:
+    contains ...`` (never pydantic's ``partners.1.name``)."""
     problem: Problem = pydantic_problems(Located("form", data), exc, root)[0]
-    return f"{problem.field}: {problem.message}" if problem.field else problem.message
+    return f"{field_in_words(problem.field)}: {problem.message}" if problem.field else problem.message

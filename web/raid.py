@@ -7,15 +7,16 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from workflow.engine.errors import InvalidError
 from workflow.engine.views import ProgrammeView
 from workflow.records.raid import KINDS, SORTS, STATUSES, RaidEntryView, RaidFields, RaidLog
 
+from .date_input import DateInput
 from .extensions import _
-from .forms import FlaskForm, NoNul, OneLine, PlausibleDay, options
+from .forms import FlaskForm, NoNul, OneLine, options
 from .services import services
 
 bp = Blueprint("raid", __name__, url_prefix="/programmes/<int:programme_id>/raid")
@@ -59,7 +60,7 @@ class RaidForm(FlaskForm):
         validators=[DataRequired(_l("Select the impact, from 1 to 5"))],
     )
     mitigation = TextAreaField(_l("Mitigation (optional)"), validators=[Length(max=4000), NoNul()])
-    review_on = DateField(_l("Review date (optional)"), validators=[Optional(), PlausibleDay()])
+    review_on = DateInput(_l("Review date (optional)"))
 
     def fields_(self) -> RaidFields:
         return RaidFields(

@@ -91,7 +91,7 @@ def _spec(form: StaffTransferForm, partner_id: int) -> StaffTransferSpec:
     return StaffTransferSpec(
         partner_id=partner_id,
         headcount=int(form.headcount.data or 0),
-        transfer_date=form.transfer_date.data,  # type: ignore[arg-type]  # required by the form
+        transfer_date=form.transfer_date.data,
         roles=tuple((form.roles.data or "").splitlines()),
         redundancies=int(form.redundancies.data or 0),
         eli_given_on=day(form.eli_given_on),

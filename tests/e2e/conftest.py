@@ -51,14 +51,15 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def visit(browser: Browser, live: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """``visit("priya")`` opens a new browser context for that person; axe violations fail the test."""
+    """``visit("priya")`` opens a new browser context for that person (``width``: its viewport's, in CSS
+    pixels); axe violations fail the test."""
     folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     shutil.rmtree(folder, ignore_errors=True)
     visitors: list[Visitor] = []
     counter = itertools.count(1)
 
-    def open_for(who: str) -> Visitor:
-        visitor = Visitor(browser, live, folder, who, counter)
+    def open_for(who: str, width: int = 1100) -> Visitor:
+        visitor = Visitor(browser, live, folder, who, counter, width)
         visitors.append(visitor)
         return visitor
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 from werkzeug.serving import make_server
 
 from web import create_app
@@ -64,8 +64,11 @@ class LiveServer:
 class Visitor:
     """A person's browser tab: every page loaded is screenshotted and checked with axe-core."""
 
-    def __init__(self, browser: Browser, live: LiveServer, folder: Path, who: str, counter: Iterator[int]) -> None:
-        self.context = browser.new_context(base_url=live.url, bypass_csp=True, viewport={"width": 1100, "height": 900})
+    def __init__(
+        self, browser: Browser, live: LiveServer, folder: Path, who: str, counter: Iterator[int], width: int = 1100
+    ) -> None:
+        viewport: ViewportSize = {"width": width, "height": 900}
+        self.context = browser.new_context(base_url=live.url, bypass_csp=True, viewport=viewport)
         self.context.set_default_timeout(10_000)
         self.page: Page = self.context.new_page()
         self.folder = folder
@@ -107,3 +110,11 @@ class Visitor:
 
     def close(self) -> None:
         self.context.close()
+
+
+def fill_date(page: Page, legend: str, day: Any) -> None:
+    """Type a date into the GOV.UK date input whose legend is ``legend``, as a person would: day, month, year."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day", exact=True).fill(str(day.day))
+    group.get_by_label("Month", exact=True).fill(str(day.month))
+    group.get_by_label("Year", exact=True).fill(str(day.year))

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from e2e_support import DEFINITIONS, ROOT, LiveServer
+from e2e_support import DEFINITIONS, ROOT, LiveServer, fill_date
 from playwright.sync_api import expect
 from records_support import agree_register
 
@@ -78,9 +78,9 @@ def test_cabinet_decisions_recorded_in_the_browser_count_after_their_call_in(
     pm.goto("/programmes/1/decisions")
     for partner in PARTNERS:
         page.get_by_label("Partner and body").select_option(label=f"{partner}: Cabinet")
-        page.get_by_label("Meeting date").fill("2027-01-04")
+        fill_date(page, "Meeting date", date(2027, 1, 4))
         page.get_by_label("Yes").check()
-        page.get_by_label("Published on the forward plan").fill("2026-12-01")
+        fill_date(page, "Published on the forward plan", date(2026, 12, 1))
         page.get_by_label("Minute reference or link").fill("Cabinet minute 47/26")
         page.get_by_label("Approved").check()
         pm.press("Record decision")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from e2e_support import LiveServer
+from e2e_support import LiveServer, fill_date
 from playwright.sync_api import expect
 
 from workflow.engine.programmes import Programmes
@@ -28,7 +28,7 @@ def test_a_manager_keeps_the_raid_log(visit, live: LiveServer) -> None:
     priya.page.get_by_role("group", name="Likelihood").get_by_label("4").check()
     priya.page.get_by_role("group", name="Impact").get_by_label("5").check()
     priya.page.get_by_label("Mitigation (optional)").fill("Actuarial review before the full case")
-    priya.page.get_by_label("Review date (optional)").fill((TODAY + timedelta(days=30)).isoformat())
+    fill_date(priya.page, "Review date (optional)", TODAY + timedelta(days=30))
     priya.press("Save")
     expect(priya.page.locator("#raid-entries")).to_contain_text("20 very high")
     priya.page.get_by_role("link", name="Close Pension strain exceeds budget").click()
@@ -50,8 +50,8 @@ def test_a_deputy_decides_for_the_signatory_on_the_gate(visit, live: LiveServer)
     tom.sign_in("tom.hardy@northbridge.example")
     tom.goto("/programmes/1/deputies")
     tom.page.get_by_label("Deputy", exact=True).select_option(label="Helen Marsh")
-    tom.page.get_by_label("From").fill(TODAY.isoformat())
-    tom.page.get_by_label("To (inclusive)").fill((TODAY + timedelta(days=3)).isoformat())
+    fill_date(tom.page, "From", TODAY)
+    fill_date(tom.page, "To (inclusive)", TODAY + timedelta(days=3))
     tom.page.get_by_label("Leave").check()
     tom.press("Name the deputy")
     expect(tom.page.locator("#delegations")).to_contain_text("Running")

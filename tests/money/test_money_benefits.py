@@ -36,13 +36,13 @@ def test_actuals_against_plan_and_the_highlight_report(finances, sample, program
     finances.record_cost(sample.id, date(2027, 1, 4), "it", D("450000.00"))
     variance = finances.record_actual(sample.id, 2027, "hr", D("270000.00"))
     assert (variance.variance, variance.variance_percent) == (D("-30000.00"), D("-10.0"))
-    finances.record_confidence(sample.id, "2027-Q1", "Green", "going well", scale="rag")
-    finances.record_confidence(sample.id, "2027-Q2", "amber", "IT supplier late")
+    finances.record_confidence(sample.id, "2027-28 Q1", "Green", "going well", scale="rag")
+    finances.record_confidence(sample.id, "2027-28 Q2", "amber", "IT supplier late")
     with pytest.raises(InvalidError, match="'Amber/Green' is not on the rag scale"):
-        finances.record_confidence(sample.id, "2027-Q3", "Amber/Green", "x")
+        finances.record_confidence(sample.id, "2027-28 Q3", "Amber/Green", "x")
     clock.advance(days=400)
     view = programmes.get(sample.id)
-    report = finances.highlight(sample.id, "2027-Q2", view.gate.report.unmet)
+    report = finances.highlight(sample.id, "2027-28 Q2", view.gate.report.unmet)
     assert report.confidence.rating == "Amber" and report.stage == "courtship"
     assert report.days_late > 0  # courtship was planned to end long ago
     assert (report.planned_investment_to_date, report.costs_incurred_to_date) == (D("600000.00"), D("450000.00"))

@@ -98,13 +98,13 @@ def test_money_commands_print_figures_and_json(banns_money, sample, tmp_path) ->
     assert "nothing is owed before 'prenup'" in banns_money("money", "what-if", sample.id, SM).output
     status = json.loads(banns_money("money", "status", sample.id, "payback_year", "--json").output)
     assert status == {"requirement": "payback_year", "met": True, "detail": "pays back in 2029-30 (year 3)"}
-    banns_money("money", "confidence", sample.id, "2028-Q1", "amber/green", "--commentary", "on track, IT late")
+    banns_money("money", "confidence", sample.id, "2027-28 Q4", "amber/green", "--commentary", "on track, IT late")
     benefits = json.loads(banns_money("money", "benefits", sample.id, "--json").output)
     assert benefits["by_year"][1]["variance"] == "-50000.00" and benefits["confidence"][0]["rating"] == "Amber/Green"
-    assert "Amber/Green" in banns_money("money", "highlight", sample.id, "--period", "2028-Q1").output
+    assert "Amber/Green" in banns_money("money", "highlight", sample.id, "--period", "2027-28 Q4").output
     bad = banns_money("money", "cost", sample.id, "2027-02-01", "it", "10.005", ok=False)
     assert bad.exit_code == 2 and "not a whole number of pence" in bad.output
-    wrong = banns_money("money", "confidence", sample.id, "2028-Q1", "purple", "--commentary", "x", ok=False)
+    wrong = banns_money("money", "confidence", sample.id, "2027-28 Q4", "purple", "--commentary", "x", ok=False)
     assert wrong.exit_code == 2 and "expected one of: Green, Amber/Green, Amber, Amber/Red, Red" in wrong.output
 
 

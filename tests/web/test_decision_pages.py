@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from web_support import EMAILS, post, session_as, text_of
+from web_support import EMAILS, day, post, session_as, text_of
 
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
@@ -39,9 +39,9 @@ def partner(view: ProgrammeView, prefix: str) -> int:
 def decision(view: ProgrammeView, prefix: str, **changes: str) -> dict[str, str]:
     return {
         "asked": f"{partner(view, prefix)}:cabinet",
-        "meeting_on": "2027-01-04",
+        **day("meeting_on", "2027-01-04"),
         "key_decision": "yes",
-        "forward_plan_on": "2026-12-01",
+        **day("forward_plan_on", "2026-12-01"),
         "minutes": "https://democracy.example.gov.uk/ieDecisionDetails.aspx?ID=7",
         "outcome": "approved",
         "call_in_days": "",
@@ -80,9 +80,9 @@ def _version(app: Flask, view: ProgrammeView) -> int:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"meeting_on": "2027-02-30"}, "Meeting date"),
-        ({"meeting_on": "2027-03-01"}, "meeting_on 2027-03-01 is in the future"),
-        ({"forward_plan_on": "2027-01-05"}, "must be before the meeting"),
+        ({**day("meeting_on", "2027-02-30")}, "Meeting date"),
+        ({**day("meeting_on", "2027-03-01")}, "meeting_on 2027-03-01 is in the future"),
+        ({**day("forward_plan_on", "2027-01-05")}, "must be before the meeting"),
         ({"minutes": "http://not a link"}, "is not a valid http or https link"),
         ({"call_in_days": "99"}, "from 0 to 60 working days"),
         ({"asked": "999999:cabinet"}, "Not a valid choice"),
@@ -103,13 +103,11 @@ def test_a_call_in_outside_its_period_is_422(client: FlaskClient, app: Flask, ou
     post(client, page(outline), decision(outline, "Northbridge"), token_from=page(outline))
     shown = client.get(page(outline)).get_data(as_text=True)
     decision_id = shown.split('name="decision"')[1].split('value="')[1].split('"')[0]
-    answer = post(
-        client, page(outline) + "/call-in", {"decision": decision_id, "called_in_on": "2027-02-01"}, page(outline)
-    )
+    late = {"decision": decision_id, **day("called_in_on", "2027-02-01")}
+    answer = post(client, page(outline) + "/call-in", late, page(outline))
     assert answer.status_code == 422 and "outside the call-in period" in text_of(answer)
-    answer = post(
-        client, page(outline) + "/call-in", {"decision": decision_id, "called_in_on": "2027-01-04"}, page(outline)
-    )
+    in_time = {"decision": decision_id, **day("called_in_on", "2027-01-04")}
+    answer = post(client, page(outline) + "/call-in", in_time, page(outline))
     assert answer.status_code == 302
     assert "Called in" in text_of(client.get(page(outline)))
 
@@ -128,7 +126,11 @@ def test_a_signatory_records_only_for_their_own_partner_and_an_observer_not_at_a
     refused = post(
         client,
         page(outline) + "/pre-election",
-        {"partner": str(partner(outline, "Southmoor")), "starts_on": "2027-03-22", "polling_on": "2027-05-06"},
+        {
+            "partner": str(partner(outline, "Southmoor")),
+            **day("starts_on", "2027-03-22"),
+            **day("polling_on", "2027-05-06"),
+        },
         page(outline),
     )
     assert refused.status_code in (403, 422)

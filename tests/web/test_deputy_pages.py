@@ -7,7 +7,7 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
-from web_support import COURTSHIP, EMAILS, csrf_token, session_as, text_of
+from web_support import COURTSHIP, EMAILS, csrf_token, day, session_as, text_of
 
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
@@ -17,8 +17,8 @@ def name_form(signatory_id: int, deputy_id: object, **given: object) -> dict[str
     return {
         "signatory": signatory_id,
         "deputy": deputy_id,
-        "starts_on": "2027-01-04",
-        "ends_on": "2027-01-08",
+        **day("starts_on", "2027-01-04"),
+        **day("ends_on", "2027-01-08"),
         "reason_kind": "leave",
         "note": "Annual leave",
         **given,
@@ -79,9 +79,9 @@ def test_naming_a_deputy_refuses_bad_input_with_422_and_strangers_with_403(
     for given, message in [
         ({"deputy": olga}, "only a person already on the programme can be a deputy"),
         ({"deputy": people["tom"]}, "cannot be the signatory themself"),
-        ({"ends_on": "2027-01-01"}, "before the start date"),
+        ({**day("ends_on", "2027-01-01")}, "before the start date"),
         ({"reason_kind": ""}, "Select why"),
-        ({"starts_on": "someday"}, "From"),
+        ({**day("starts_on", "someday")}, "From"),
     ]:
         answer = client.post(page, data={"csrf_token": token, **name_form(people["tom"], people["helen"], **given)})
         assert answer.status_code == 422, given

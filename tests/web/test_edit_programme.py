@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
-from web_support import EMAILS, post, session_as, text_of
+from web_support import EMAILS, day, post, session_as, text_of
 
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
@@ -21,8 +21,8 @@ def test_a_manager_renames_and_replans_and_the_log_says_so(
             "version": sample.version,
             "name": "Three-council shared services",
             "description": "Revenues and HR",
-            "start-courtship": "2027-01-04",
-            "end-courtship": "2027-04-30",
+            **day("start_courtship", "2027-01-04"),
+            **day("end_courtship", "2027-04-30"),
         },
         token_from=f"/programmes/{sample.id}/edit",
     )
@@ -46,8 +46,8 @@ def test_a_stage_planned_to_end_before_it_starts_is_refused_and_the_input_kept(
             "version": sample.version,
             "name": "Kept name",
             "description": "",
-            "start-courtship": "2027-03-01",
-            "end-courtship": "2027-02-01",
+            **day("start_courtship", "2027-03-01"),
+            **day("end_courtship", "2027-02-01"),
         },
         token_from=f"/programmes/{sample.id}/edit",
     )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from web_support import EMAILS, post, session_as, text_of
+from web_support import EMAILS, day, post, session_as, text_of
 
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
@@ -73,7 +73,7 @@ def create_form(name: str = "Westdale", start: str = "", budget: str = "1000000.
         "name": name,
         "definition": "shared-service",
         "description": "",
-        "start": start,
+        **day("start", start),
         "partners-0-name": "Westshire Council",
         "partners-0-kind": "unitary_council",
         "partners-0-nation": "england",
@@ -111,11 +111,11 @@ def test_the_edit_form_refuses_a_two_line_name_and_absurd_dates(
     manager: FlaskClient, sample: ProgrammeView, programmes: Programmes
 ) -> None:
     path = f"/programmes/{sample.id}/edit"
-    form = {"version": sample.version, "name": "Three\ncouncils", "description": "", "start-courtship": ""}
+    form = {"version": sample.version, "name": "Three\ncouncils", "description": "", **day("start_courtship", "")}
     refused(post(manager, path, form, token_from=path), 422, "There is a problem", "contains a line feed (U+000A)")
-    form = {"version": sample.version, "name": sample.name, "description": "", "start-courtship": "1027-01-04"}
+    form = {"version": sample.version, "name": sample.name, "description": "", **day("start_courtship", "1027-01-04")}
     refused(post(manager, path, form, token_from=path), 422, "Courtship: 1027-01-04 is not a plausible date")
-    form = {"version": sample.version, "name": sample.name, "description": "Fine\x00", "start-courtship": ""}
+    form = {"version": sample.version, "name": sample.name, "description": "Fine\x00", **day("start_courtship", "")}
     refused(post(manager, path, form, token_from=path), 422, "contains a NUL character (U+0000)")
     assert programmes.get(sample.id) == sample
 

@@ -34,12 +34,15 @@ BAD_YEARS = [
     ("2027", "Financial year must be written like 2027-28"),
     ("2" * 21, "Financial year must be 20 characters or fewer"),
 ]
+#: A bad date, what is said, and the box the error summary links to (the first wrong one).
 BAD_DATES = [
-    (("31", "12", "9999"), "9999-12-31 is not a plausible date; expected a date from 2000 to 2100"),
-    (("1", "1", "1850"), "1850-01-01 is not a plausible date; expected a date from 2000 to 2100"),
-    (("30", "2", "2027"), "must be a real date, like 4 1 2027"),
-    (("", "2", "2027"), "must include a day"),
-    (("4", "1", "2027" * 3), "must be a real date"),
+    (("31", "12", "9999"), "9999-12-31 is not a plausible date; expected a date from 2000 to 2100", "year"),
+    (("1", "1", "1850"), "1850-01-01 is not a plausible date; expected a date from 2000 to 2100", "year"),
+    (("30", "2", "2027"), "must be a real date, like 4 1 2027", "day"),
+    (("", "2", "2027"), "must include a day", "day"),
+    (("4", "13", "2027"), "the month is from 1 to 12", "month"),
+    (("4", "1", "27"), "the year must include 4 numbers", "year"),
+    (("4", "1", "2027" * 3), "must be a real date", "year"),
 ]
 
 
@@ -53,15 +56,22 @@ def page_of(view: ProgrammeView, path: str) -> str:
     return f"/programmes/{view.id}/money/{path}"
 
 
-def refused(response: Any, message: str, field_id: str) -> None:
-    """422, the message in the summary linking to the field and beside the field, and no raw text."""
+def refused(response: Any, message: str, field_id: str, link: str = "") -> None:
+    """422, the message in the summary linking to the field (or ``link``) and beside the field, no raw text."""
     page = text_of(response)
     body = response.get_data(as_text=True)
     assert response.status_code == 422, f"{response.status_code}: {page[:1500]}"
     assert "There is a problem" in page and message in page, f"{message!r} not in {page[:3000]}"
-    assert f'href="#{field_id}"' in body, f"no summary link to #{field_id}"
+    assert f'href="#{link or field_id}"' in body, f"no summary link to #{link or field_id}"
     assert f'id="{field_id}-error"' in body, f"no inline error on {field_id}"
     assert not [raw for raw in RAW if raw in page], page
+
+
+def refused_date(response: Any, message: str, field_id: str, box: str) -> None:
+    """A GOV.UK date input's error: linked to the first wrong box, and only the wrong boxes marked."""
+    refused(response, message, field_id, f"{field_id}_{box}")
+    marked = re.findall(r'govuk-input--error" id="([\w-]+)"', response.get_data(as_text=True))
+    assert f"{field_id}_{box}" in marked, marked
 
 
 def events(app: Flask, view: ProgrammeView) -> list[tuple[str, str, str]]:
@@ -117,9 +127,9 @@ def test_a_cost_refuses_bad_dates_and_amounts_in_words(manager: FlaskClient, sam
     data = {"cost-on_day": "4", "cost-on_month": "1", "cost-on_year": "2027", "cost-category": "set_up"}
     data |= {"cost-amount": "£18,250.00", "cost-note": "legal advice"}
     url, form = page_of(sample, "actuals/cost"), page_of(sample, "actuals")
-    for (day, month, year), message in BAD_DATES:
+    for (day, month, year), message, box in BAD_DATES:
         answer = post(manager, url, {**data, "cost-on_day": day, "cost-on_month": month, "cost-on_year": year}, form)
-        refused(answer, message, "cost-on_day")
+        refused_date(answer, message, "cost-on", box)
     for value, message in BAD_AMOUNTS:
         refused(post(manager, url, {**data, "cost-amount": value}, form), message, "cost-amount")
     refused(post(manager, url, {**data, "cost-note": "n" * 4001}, form), "Note must be 4000", "cost-note")
@@ -140,9 +150,9 @@ def test_the_pre_nup_terms_refuse_in_words(manager: FlaskClient, sample: Program
         ("9" * 11, "must be 10 characters or fewer"),
     ]:
         refused(post(manager, url, {**data, "terms-notice_months": value}, form), message, "terms-notice_months")
-    for (day, month, year), message in BAD_DATES:
+    for (day, month, year), message, box in BAD_DATES:
         parts = {"terms-starts_on_day": day, "terms-starts_on_month": month, "terms-starts_on_year": year}
-        refused(post(manager, url, {**data, **parts}, form), message, "terms-starts_on_day")
+        refused_date(post(manager, url, {**data, **parts}, form), message, "terms-starts_on", box)
     for value, message in BAD_AMOUNTS[1:]:
         refused(post(manager, url, {**data, "terms-exit_redundancy": value}, form), message, "terms-exit_redundancy")
     answer = post(manager, url, data, form)
@@ -254,11 +264,13 @@ def test_choices_not_offered_are_refused_in_words(manager: FlaskClient, sample: 
         "Select how the remaining partners share",
         "terms-recompute",
     )
-    data |= {"terms-recompute": "basis", "terms-starts_on_day": "1" * 11}
-    refused(
+    data |= {"terms-recompute": "basis", "terms-starts_on_day": "1" * 11, "terms-starts_on_month": "1"}
+    data |= {"terms-starts_on_year": "2027"}
+    refused_date(
         post(manager, agreement + "/terms", data, agreement),
-        "Day must be 10 characters or fewer",
-        "terms-starts_on_day",
+        "Date the agreement starts must be a real date",
+        "terms-starts_on",
+        "day",
     )
     sharing = page_of(sample, "sharing")
     refused(post(manager, sharing, {"kind": "lottery"}, sharing), "Select how costs are shared", "kind")

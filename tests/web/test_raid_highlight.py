@@ -57,8 +57,8 @@ def test_the_highlight_report_page_and_pdf_list_the_top_risks_by_rating(
 
 def test_the_highlight_command_lists_the_top_risks(cli, programmes: Programmes, sample: ProgrammeView, people) -> None:
     log_risks(programmes, sample.id, people["oliver"])
-    text = cli("money", "highlight", sample.id, "--period", "2028-Q1").output
+    text = cli("money", "highlight", sample.id, "--period", "2027-28 Q4").output
     assert "risk: Pension strain exceeds budget - 20 (very high), owner Oliver Grant" in text
-    data = json.loads(cli("money", "highlight", sample.id, "--period", "2028-Q1", "--json").output)
+    data = json.loads(cli("money", "highlight", sample.id, "--period", "2027-28 Q4", "--json").output)
     assert [r["rating"] for r in data["top_risks"]] == [20, 16, 12, 9, 8]
     assert data["top_risks"][0]["owner_id"] == people["oliver"]

@@ -7,7 +7,7 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
-from web_support import EMAILS, csrf_token, session_as, text_of
+from web_support import EMAILS, csrf_token, day, session_as, text_of
 
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
@@ -23,7 +23,7 @@ def entry_form(owner_id: int, **given: object) -> dict[str, object]:
         "likelihood": "4",
         "impact": "5",
         "mitigation": "Actuarial review",
-        "review_on": "2027-03-06",
+        **day("review_on", "2027-03-06"),
         **given,
     }
 
@@ -36,7 +36,7 @@ def test_a_manager_adds_entries_and_the_log_sorts_and_filters_them(
     base = f"/programmes/{pid}/raid"
     token = csrf_token(client, base + "/new")
     assert client.post(base + "/new", data={"csrf_token": token, **entry_form(people["oliver"])}).status_code == 302
-    low = entry_form(people["tom"], title="Accommodation lease", likelihood="1", impact="2", review_on="")
+    low = entry_form(people["tom"], title="Accommodation lease", likelihood="1", impact="2", **day("review_on", ""))
     assert client.post(base + "/new", data={"csrf_token": token, **low}).status_code == 302
     page = text_of(client.get(base))
     assert page.index("Pension strain costs") < page.index("Accommodation lease")
@@ -66,7 +66,7 @@ def test_bad_input_comes_back_422_with_the_field_named(
         ({"likelihood": "9"}, "Likelihood"),
         ({"title": ""}, "Enter a title"),
         ({"owner": "999999"}, "is not on programme"),
-        ({"review_on": "2300-01-01"}, "Review date"),
+        ({**day("review_on", "2300-01-01")}, "Review date"),
         ({"kind": ""}, "Select the kind"),
     ]:
         answer = client.post(

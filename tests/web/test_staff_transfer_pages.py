@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
-from web_support import EMAILS, post, session_as, start_programme, text_of
+from web_support import EMAILS, day, post, session_as, start_programme, text_of
 
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
@@ -20,11 +20,11 @@ def form(sample: ProgrammeView, **change: str) -> dict[str, object]:
         "version": sample.version,
         "headcount": "315",
         "roles": "Payroll officer\nICT analyst",
-        "transfer_date": "2027-05-02",
+        **day("transfer_date", "2027-05-02"),
         "redundancies": "0",
-        "eli_given_on": "",
-        "consultation_began_on": "",
-        "consultation_ended_on": "",
+        **day("eli_given_on", ""),
+        **day("consultation_began_on", ""),
+        **day("consultation_ended_on", ""),
         **change,
     }
 
@@ -51,9 +51,12 @@ def test_bad_input_is_a_422_naming_the_field_and_nothing_is_saved(
     for change, words in [
         ({"headcount": "0"}, "Number of staff transferring"),
         ({"headcount": "12,000"}, "Number of staff transferring"),
-        ({"transfer_date": "9999-12-31"}, "Transfer date"),
+        ({**day("transfer_date", "9999-12-31")}, "Transfer date"),
         ({"redundancies": "400"}, "redundancies proposed must be from 0 to the headcount"),
-        ({"consultation_began_on": "2027-03-01", "consultation_ended_on": "2027-02-01"}, "cannot end before"),
+        (
+            {**day("consultation_began_on", "2027-03-01"), **day("consultation_ended_on", "2027-02-01")},
+            "cannot end before",
+        ),
     ]:
         response = post(client, path, form(sample, **change), token_from=path)
         assert response.status_code == 422, change

@@ -200,3 +200,13 @@ def text_of(response: TestResponse) -> str:
 
 
 Login = Callable[[FlaskClient, str], TestResponse]
+
+
+def day(name: str, iso: str) -> dict[str, str]:
+    """A GOV.UK date input's three boxes as a browser sends them: ``day("on", "2027-01-04")`` ->
+    ``{"on_day": "4", "on_month": "1", "on_year": "2027"}``; text that is not a date goes in the day box."""
+    parts = iso.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return {f"{name}_day": iso, f"{name}_month": "", f"{name}_year": ""}
+    year, month, dd = parts
+    return {f"{name}_day": str(int(dd)), f"{name}_month": str(int(month)), f"{name}_year": year}

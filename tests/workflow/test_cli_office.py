@@ -153,7 +153,7 @@ def test_money_changes_are_logged_under_the_person_given(cli: Any, sample: Progr
         "money",
         "confidence",
         sample.id,
-        "2027-Q1",
+        "2027-28 Q1",
         "amber",
         "--commentary",
         "On track",

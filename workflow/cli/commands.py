@@ -189,10 +189,11 @@ def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
     click.echo(f"{d.title} ({d.id} version {d.version})")
     for stage in d.stages:
         flag = " (optional)" if stage.optional else ""
-        click.echo(f"\n{stage.title}{flag} -> {d.next_of(stage.id)}")
+        after = d.next_of(stage.id)
+        click.echo(f"\n{stage.title} ({stage.id}){flag} -> {d.state_title(after)} ({after})")
         click.echo(f"  gate: {d.gates[stage.id].title}")
         for c in d.gates[stage.id].criteria:
-            click.echo(f"    [{'required' if c.required else 'optional'}] {c.title}")
+            click.echo(f"    [{'required' if c.required else 'optional'}] {c.id}: {c.title}")
         click.echo(f"  sign-off: {_rules_text(d, d.gates[stage.id].sign_off)}")
     click.echo("\nOutcomes: " + ", ".join(o.title for o in d.outcomes))
 

@@ -264,8 +264,8 @@ def role_add(
 ) -> None:
     """Give a person a role in a programme."""
     partner_id = _partner_id(ctx, programme_id, partner) if partner else None
-    ctx.programmes.assign_role(programme_id, email, role_id, partner_id, ctx.actor(by), name=name)
-    click.echo(f"{email} is now {role_id}" + (f" for {partner}" if partner else ""))
+    view = ctx.programmes.assign_role(programme_id, email, role_id, partner_id, ctx.actor(by), name=name)
+    click.echo(f"{email} is now {_role_title(view, role_id)}" + (f" for {partner}" if partner else ""))
 
 
 @role.command("remove")
@@ -281,10 +281,17 @@ def role_remove(ctx: Context, programme_id: int, email: str, role_id: str, partn
     person = ctx.programmes.actor(email)
     assert person.person_id is not None
     ctx.programmes.remove_role(programme_id, person.person_id, role_id, partner_id, ctx.actor(by))
-    click.echo(f"{email} is no longer {role_id}" + (f" for {partner}" if partner else ""))
+    title = _role_title(ctx.programmes.get(programme_id), role_id)
+    click.echo(f"{email} is no longer {title}" + (f" for {partner}" if partner else ""))
 
 
 # --- printing -------------------------------------------------------------------------------------------
+
+
+def _role_title(view: ProgrammeView, role_id: str) -> str:
+    """``programme_manager`` -> ``programme manager (programme_manager)``: the title, with the id commands take."""
+    title = next((r.role_title for r in view.roles if r.role == role_id), role_id.replace("_", " "))
+    return f"{title} ({role_id})"
 
 
 def _partner_id(ctx: Context, programme_id: int, ref: str) -> int:
@@ -323,7 +330,8 @@ def _print_gate(view: ProgrammeView) -> None:
         mark = "x" if req.met else " "
         extra = f"  ({req.detail})" if req.detail else ""
         optional = "" if req.required else " (optional)"
-        click.echo(f"  [{mark}] {req.label}{optional}{extra}")
+        label = f"{req.criterion}: {req.label}" if req.criterion else req.label
+        click.echo(f"  [{mark}] {label}{optional}{extra}")
     if gate.report.passed:
         click.echo("Ready to advance.")
     else:

@@ -178,7 +178,7 @@ def benefits_command(ctx: Context, programme_id: int, as_json: bool, by: str | N
 
 @money.command("highlight")
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--period", required=True, help="The reporting period, e.g. 2028-Q1.")
+@click.option("--period", required=True, help="The reporting period, like 2027-28 Q1.")
 @json_option
 @by_option
 @pass_context
@@ -194,7 +194,7 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
         return
     rating = report.confidence.rating if report.confidence else "not rated"
     click.echo(
-        f"{report.programme}: highlight report {period} (as of {report.as_of})\n"
+        f"{report.programme}: highlight report {report.period} (as of {report.as_of})\n"
         f"  overall: {rating}\n  stage: {report.stage_title}"
         + (f", {report.days_late} days past its planned end" if report.days_late else "")
         + f"\n  cost to date: £{report.costs_incurred_to_date:,.2f} of £{report.planned_investment_to_date:,.2f}"
@@ -255,7 +255,7 @@ def confidence_command(
     """Record delivery confidence for a period (five-point Gateway scale or RAG)."""
     period, rating = single_line(period, "period"), single_line(rating, "rating")
     c = finances(ctx).record_confidence(programme_id, period, rating, commentary, scale, actor=ctx.actor(by))
-    click.echo(f"{period}: {c.rating} ({c.scale})")
+    click.echo(f"{c.period}: {c.rating} ({c.scale})")
 
 
 @money.command("import")

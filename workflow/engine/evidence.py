@@ -102,7 +102,7 @@ class EvidenceUseCases(ProgrammeChanges):
         reason = required_reason(reason, "withdraw evidence")
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "record_evidence", expected_version)
-            _criterion_of(programme, definition, criterion)
+            title = _criterion_of(programme, definition, criterion)
             result = session.execute(
                 update(Evidence)
                 .where(
@@ -116,7 +116,10 @@ class EvidenceUseCases(ProgrammeChanges):
             )
             if not cast("CursorResult[Any]", result).rowcount:
                 raise MoveRefusedError(
-                    programme_id, "withdraw evidence", programme.state, [f"'{criterion}' has no evidence to withdraw"]
+                    programme_id,
+                    "withdraw evidence",
+                    programme.state,
+                    [f"'{criterion}' ({title}) has no evidence to withdraw"],
                 )
             closed = self._new_evidence(programme)
             self._log(
@@ -142,15 +145,21 @@ class EvidenceUseCases(ProgrammeChanges):
         return closed
 
 
-def _criterion_of(programme: Programme, definition: Definition, criterion: str) -> None:
+def _criterion_of(programme: Programme, definition: Definition, criterion: str) -> str:
+    """The title of ``criterion`` of the current gate.
+
+    Raises:
+        InvalidError: not one of its criteria; the message lists them, each id with its title.
+    """
     gate = current_gate(programme, definition, "record evidence")
-    known = [c.id for c in gate.criteria]
+    known = {c.id: c.title for c in gate.criteria}
     if criterion not in known:
         raise InvalidError(
             f"'{criterion}' is not a criterion of the {definition.state_title(programme.state)}"
-            f" gate; expected one of: {', '.join(known)}",
+            f" gate; expected one of: {'; '.join(f'{i} ({t})' for i, t in known.items())}",
             field="criterion",
         )
+    return str(known[criterion])
 
 
 class DocumentUseCases(EvidenceUseCases):

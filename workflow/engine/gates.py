@@ -88,6 +88,8 @@ class Requirement:
     met: bool
     detail: str = ""
     required: bool = True
+    #: the criterion's id, for a criterion (what the command line's ``evidence`` takes)
+    criterion: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,9 @@ def evaluate(
             met, why = inputs.figures.get(criterion.id, (False, "the figures have not been checked"))
         else:
             met, why = criterion.id in inputs.evidenced, ""
-        requirements.append(Requirement("criterion", criterion.title, met, why, required=criterion.required))
+        requirements.append(
+            Requirement("criterion", criterion.title, met, why, required=criterion.required, criterion=criterion.id)
+        )
         if criterion.required and not met:
             (short.append(f"'{criterion.title}': {why}") if criterion.figures else missing.append(criterion.title))
     if short:

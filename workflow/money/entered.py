@@ -8,8 +8,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from ..engine.day_parts import day_from_parts
 from ..engine.errors import InvalidError
-from ..engine.text import check_amount, check_day
+from ..engine.text import check_amount
 from . import years as fy
 
 _POUNDS = re.compile(r"^(-)?£?(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$", re.ASCII)
@@ -93,21 +94,9 @@ def financial_year(text: str, label: str = "Financial year", field: str = "year"
 
 
 def day(year: str, month: str, day_: str, label: str, field: str) -> date:
-    """A date from its three GOV.UK date-input parts.
+    """A date from its three GOV.UK date-input parts (:func:`workflow.engine.day_parts.day_from_parts`).
 
     Raises:
         InvalidError: a part missing, not a real date, or outside 2000-2100, naming ``label``.
     """
-    parts = {"day": str(day_).strip(), "month": str(month).strip(), "year": str(year).strip()}
-    if not any(parts.values()):
-        raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
-    missing = [k for k, v in parts.items() if not v]
-    if missing:
-        raise InvalidError(f"{label} must include a {' and '.join(missing)}", field=field)
-    if not all(v.isascii() and v.isdigit() and len(v) <= 4 for v in parts.values()):
-        raise InvalidError(f"{label} must be a real date, like 4 1 2027", field=field)
-    try:
-        found = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        raise InvalidError(f"{label} must be a real date, like 4 1 2027", field=field) from None
-    return check_day(found, field, label)
+    return day_from_parts(day_, month, year, label, field)

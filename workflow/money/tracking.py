@@ -14,7 +14,7 @@ from ..engine.errors import InvalidError
 from ..engine.models import Programme
 from ..engine.permissions import SYSTEM, Actor
 from . import benefits as b
-from . import store
+from . import periods, store
 from . import years as fy
 from .case import CATEGORIES, ZERO
 from .models import MoneyActualSaving, MoneyCase, MoneyConfidence, MoneyCostIncurred, MoneyMeasure
@@ -95,8 +95,9 @@ class BenefitsTracking(MoneyUnit):
         """Record delivery confidence for a period on the programme's scale (setting the scale if given).
 
         Raises:
-            InvalidError: the rating is not on the scale, or no commentary.
+            InvalidError: the period is not like 2027-28 Q1, the rating is not on the scale, or no commentary.
         """
+        period = periods.normal(period)
         if not commentary.strip():
             raise InvalidError("delivery confidence needs commentary: why this rating", field="commentary")
         data: dict[str, Any] = {"period": period, "rating": rating, "scale": scale}
@@ -126,7 +127,12 @@ class BenefitsTracking(MoneyUnit):
         self, programme_id: int, period: str, gate_unmet: tuple[str, ...] = (), actor: Actor = SYSTEM
     ) -> b.HighlightReport:
         """The steering group's highlight report for ``period``; ``gate_unmet`` (from the programme's gate
-        report) says what waits on whom."""
+        report) says what waits on whom.
+
+        Raises:
+            InvalidError: ``period`` is not a reporting period like 2027-28 Q1.
+        """
+        period = periods.normal(period)
         today = self.clock().date()
         with self._read(programme_id, actor) as (session, prog):
             definition = self.registry.pinned(session, prog.definition_hash)
