@@ -15,8 +15,7 @@ from .guards import current_gate, required_reason
 from .models import Evidence, Programme
 from .permissions import SYSTEM, Actor
 from .unit_of_work import ProgrammeChanges
-from .view_builder import build_view
-from .views import ProgrammeView
+from .views import Changed
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
@@ -38,7 +37,7 @@ class EvidenceUseCases(ProgrammeChanges):
         expected_version: int | None = None,
         *,
         document: DocumentRef | None = None,
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Record evidence against a criterion of the current gate (a correction is recorded the same way:
         the latest is current). ``document``: an uploaded file, already stored by its hash.
 
@@ -83,7 +82,7 @@ class EvidenceUseCases(ProgrammeChanges):
                 request_closed=closed,
                 **data,
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def withdraw_evidence(
         self,
@@ -92,7 +91,7 @@ class EvidenceUseCases(ProgrammeChanges):
         reason: str,
         actor: Actor = SYSTEM,
         expected_version: int | None = None,
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Withdraw the evidence of a criterion of the current gate: it is unevidenced again until new
         evidence is recorded. The rows stay (the log and the decision packs refer to them).
 
@@ -132,7 +131,7 @@ class EvidenceUseCases(ProgrammeChanges):
                 evidence_rev=programme.evidence_rev,
                 request_closed=closed,
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def _new_evidence(self, programme: Programme) -> bool:
         """The evidence changes: a new revision, and an open request closes (whether one did)."""

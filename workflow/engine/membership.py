@@ -16,8 +16,7 @@ from .permissions import SYSTEM, Actor
 from .programme_spec import new_partner
 from .text import check_day, email_address, no_nul, single_line
 from .unit_of_work import ProgrammeChanges
-from .view_builder import build_view
-from .views import ProgrammeView
+from .views import Changed
 
 
 class MembershipUseCases(ProgrammeChanges):
@@ -25,7 +24,7 @@ class MembershipUseCases(ProgrammeChanges):
 
     def add_partner(
         self, programme_id: int, spec: PartnerSpec, actor: Actor = SYSTEM, *, expected_version: int | None = None
-    ) -> ProgrammeView:
+    ) -> Changed:
         """A new partner joins, up to the stage the definition allows."""
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "add_partner", expected_version)
@@ -46,7 +45,7 @@ class MembershipUseCases(ProgrammeChanges):
             self._log(
                 session, programme, actor, "partner_added", None, None, "", partner_id=partner.id, partner=partner.name
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def edit(
         self,
@@ -57,7 +56,7 @@ class MembershipUseCases(ProgrammeChanges):
         plan: Mapping[str, tuple[date | None, date | None]],
         actor: Actor = SYSTEM,
         expected_version: int | None = None,
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Change the programme's name, description and planned stage dates; the log records what changed.
 
         Raises:
@@ -102,9 +101,9 @@ class MembershipUseCases(ProgrammeChanges):
                 changes["description"] = [programme.description, description]
                 programme.description = description
             if not changes:
-                return build_view(session, programme, definition, now=self.clock())
+                return self._changed(session, programme)
             self._log(session, programme, actor, "programme_edited", None, None, "", changes=changes)
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def assign_role(
         self,
@@ -115,7 +114,7 @@ class MembershipUseCases(ProgrammeChanges):
         actor: Actor = SYSTEM,
         *,
         name: str | None = None,
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Give a person (created if new, when ``name`` is given) a role in the programme.
 
         Raises:
@@ -157,7 +156,7 @@ class MembershipUseCases(ProgrammeChanges):
                 partner_id=partner_id,
             )
             session.flush()
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def remove_role(
         self,
@@ -168,14 +167,14 @@ class MembershipUseCases(ProgrammeChanges):
         actor: Actor = SYSTEM,
         *,
         expected_version: int | None = None,
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Take a role away from a person. Decisions they gave stay in the log but no longer count.
 
         Raises:
             NotFoundError: the person does not hold that role. MoveRefusedError: it is the last programme manager.
         """
         with self._unit(programme_id) as session:
-            programme, definition = self._begin(session, programme_id, actor, "assign_role", expected_version)
+            programme, _ = self._begin(session, programme_id, actor, "assign_role", expected_version)
             held = next(
                 (r for r in programme.roles if (r.person_id, r.role, r.partner_id) == (person_id, role, partner_id)),
                 None,
@@ -206,4 +205,4 @@ class MembershipUseCases(ProgrammeChanges):
                 role=role,
                 partner_id=partner_id,
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)

@@ -18,8 +18,7 @@ from .machine import END_TOO_FEW, Move, lifecycle_for
 from .models import Event
 from .permissions import SYSTEM, Actor
 from .unit_of_work import ProgrammeChanges
-from .view_builder import build_view
-from .views import ProgrammeView
+from .views import Changed
 
 
 class MoveUseCases(ProgrammeChanges):
@@ -29,7 +28,7 @@ class MoveUseCases(ProgrammeChanges):
 
     def advance(
         self, programme_id: int, actor: Actor = SYSTEM, *, reason: str = "", expected_version: int | None = None
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Pass the current gate into the next stage (or the final outcome).
 
         Raises:
@@ -40,14 +39,14 @@ class MoveUseCases(ProgrammeChanges):
 
     def waive(
         self, programme_id: int, reason: str = "", actor: Actor = SYSTEM, *, expected_version: int | None = None
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Skip the current optional stage, once its waiver has been approved. The rationale is the one given
         when the waiver was requested (the steering group approved that); ``reason`` adds a note to it."""
         return self._move(programme_id, actor, "waive", "waived", reason.strip(), expected_version)
 
     def return_to(
         self, programme_id: int, stage: str, reason: str, actor: Actor = SYSTEM, *, expected_version: int | None = None
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Send the programme back to an earlier stage; its gates must be passed again."""
         return self._move(
             programme_id, actor, "return_to", "returned", required_reason(reason, "return"), expected_version, to=stage
@@ -55,7 +54,7 @@ class MoveUseCases(ProgrammeChanges):
 
     def end(
         self, programme_id: int, move: str, reason: str, actor: Actor = SYSTEM, *, expected_version: int | None = None
-    ) -> ProgrammeView:
+    ) -> Changed:
         """End the programme by one of its definition's outcome moves (``abandon``, ``dissolve``).
 
         Raises:
@@ -75,7 +74,7 @@ class MoveUseCases(ProgrammeChanges):
         expected_version: int | None,
         action: str | None = None,
         **kwargs: Any,
-    ) -> ProgrammeView:
+    ) -> Changed:
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, action or trigger, expected_version)
             if action == "end" and trigger not in (verbs := [v for v, _, _ in definition.outcome_moves()]):
@@ -92,7 +91,7 @@ class MoveUseCases(ProgrammeChanges):
             if trigger == "waive":
                 reason = "\n\n".join(filter(None, [waiver_rationale(session, programme.id), reason]))
             self._log(session, programme, actor, kind, before, after, reason, move=trigger)
-            return build_view(session, programme, definition, fresh_visit=True, now=self.clock())
+            return self._changed(session, programme)
 
     # --- partners and people ---------------------------------------------------------------------------
 
@@ -104,7 +103,7 @@ class MoveUseCases(ProgrammeChanges):
         actor: Actor = SYSTEM,
         *,
         expected_version: int | None = None,
-    ) -> ProgrammeView:
+    ) -> Changed:
         """A partner walks away. The programme goes on while enough partners remain, else it ends."""
         reason = required_reason(reason, "withdraw")
         with self._unit(programme_id) as session:
@@ -141,9 +140,9 @@ class MoveUseCases(ProgrammeChanges):
                     f"only {len(remaining)} partner(s) remain; at least {definition.partners.minimum} needed",
                     move=END_TOO_FEW,
                 )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
-    def migrate_definition(self, programme_id: int, reason: str, actor: Actor = SYSTEM) -> ProgrammeView:
+    def migrate_definition(self, programme_id: int, reason: str, actor: Actor = SYSTEM) -> Changed:
         """Adopt the newer version of the programme's definition from its file, explicitly and logged.
 
         Raises:
@@ -182,7 +181,7 @@ class MoveUseCases(ProgrammeChanges):
                 from_hash=old_hash,
                 to_hash=latest.source_hash,
             )
-            return build_view(session, programme, latest, now=self.clock())
+            return self._changed(session, programme)
 
 
 def gate_judge(

@@ -17,8 +17,7 @@ from .guards import current_gate
 from .models import Person, Programme, SignOff
 from .packs import PackView, find_pack, freeze, pack_content, pack_hash
 from .permissions import SYSTEM, Actor
-from .view_builder import build_view
-from .views import ProgrammeView
+from .views import Changed
 
 
 class GateUseCases(DocumentUseCases):
@@ -34,7 +33,7 @@ class GateUseCases(DocumentUseCases):
         waiver: bool = False,
         note: str = "",
         expected_version: int | None = None,
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Ask the signatories to decide on the current gate (or, with ``waiver``, on waiving the stage).
         Asking again after a rejection is a resubmission: approvals on unchanged evidence still count.
 
@@ -78,7 +77,7 @@ class GateUseCases(DocumentUseCases):
                 round=programme.sign_off_round,
                 evidence_rev=programme.evidence_rev,
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def sign(
         self,
@@ -93,7 +92,7 @@ class GateUseCases(DocumentUseCases):
         in_round: int | None = None,
         expected_version: int | None = None,
         on_behalf_of: int | None = None,
-    ) -> ProgrammeView:
+    ) -> Changed:
         """Record a person's decision on the open request, in every capacity they hold that it asks for
         (or only ``role``/``partner_id``). A rejection needs a reason and stands until the same person
         approves a resubmission. With ``on_behalf_of``, a deputy gives that signatory's decision under a
@@ -138,7 +137,7 @@ class GateUseCases(DocumentUseCases):
                 pack=digest,
                 **({"on_behalf_of": person.id, "on_behalf_of_name": person.name} if deputy else {}),
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def pack(self, programme_id: int, digest: str, actor: Actor = SYSTEM) -> PackView:
         """A decision pack of the programme, as it was frozen.
