@@ -64,7 +64,7 @@ def sample(ctx: Context) -> None:
     today = ctx.programmes.clock().date()
     # Started three months ago, with its costs so far in the past: the what-if and reports have figures.
     spec = spec.model_copy(update={"start": today - timedelta(days=91)})
-    view = ctx.programmes.start(spec, located).view()
+    view = ctx.programmes.start(spec, located)
     money = Finances(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock)
     figures = SAMPLE_MONEY.read_text(encoding="utf-8")
     for day, days_ago in (("2027-01-04", 84), ("2027-02-15", 35)):

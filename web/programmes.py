@@ -200,7 +200,7 @@ def people(programme_id: int) -> Any:
                 after = services().programmes.assign_role(
                     programme_id, form.email.data or "", form.role.data, partner, g.actor, name=form.name.data or None
                 )
-                added = next(r for r in after.view().roles if r.email == (form.email.data or "").strip().lower())
+                added = next(r for r in after.roles if r.email == (form.email.data or "").strip().lower())
                 services().invite(added.person_id, programme_id)
             except InvalidError as exc:
                 getattr(form, exc.field or "email", form.email).errors = [str(exc)]

@@ -240,7 +240,7 @@ def programme_import(ctx: Context, files: tuple[Path, ...]) -> None:
     if problems:
         raise ProgrammeFileError(problems)
     for number, (spec, located) in enumerate(specs, 1):
-        view = ctx.programmes.start(spec, located).view()
+        view = ctx.programmes.start(spec, located)
         progress = f"[{number}/{len(specs)}] " if len(specs) > 1 else ""
         click.echo(f"{progress}Started programme {view.id}: {view.name} at {view.state_title}")
 
@@ -294,7 +294,7 @@ def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
 @pass_context
 def programme_migrate(ctx: Context, programme_id: int, reason: str) -> None:
     """Adopt the newer version of the programme's definition file."""
-    view = ctx.programmes.migrate_definition(programme_id, reason).view()
+    view = ctx.programmes.migrate_definition(programme_id, reason)
     click.echo(f"Programme {view.id} now runs on {view.definition_id} version {view.definition_version}")
 
 
@@ -349,7 +349,7 @@ def programme_edit(
         plan={stage: (start, end) for stage, start, end in plans},
         actor=ctx.actor(by),
         expected_version=expect_version,
-    ).view()
+    )
     click.echo(f"Programme {view.id}: {view.name} (version {view.version})")
     for p in view.plan:
         if p.stage in {stage for stage, _, _ in plans}:

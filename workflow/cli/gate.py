@@ -56,7 +56,7 @@ def evidence(
         DocumentStore(ctx.settings.instance / "documents").put(content)
     view = ctx.programmes.record_evidence(
         programme_id, criterion, summary, link, ctx.actor(by), expected_version=expect_version, document=ref
-    ).view()
+    )
     _print_gate(view)
 
 
@@ -73,7 +73,7 @@ def request(
     """Request sign-off of the current gate (again, after a rejection: a resubmission)."""
     view = ctx.programmes.request_sign_off(
         programme_id, ctx.actor(by), waiver=waiver, note=note, expected_version=expect_version
-    ).view()
+    )
     assert view.gate is not None
     click.echo(f"Sign-off requested ({view.gate.subject}, round {view.gate.round})")
 
@@ -131,7 +131,7 @@ def sign(
         in_round=in_round,
         expected_version=expect_version,
         on_behalf_of=signatory.person_id if for_ else None,
-    ).view()
+    )
     who = f"{person.name} for {signatory.name}" if for_ else person.name
     click.echo(f"{who}: {'approved' if decision == 'approve' else 'rejected'}")
     _print_gate(view)
@@ -168,7 +168,7 @@ def _capacity(asked: AskedView) -> str:
 @pass_context
 def advance(ctx: Context, programme_id: int, by: str | None, expect_version: int | None) -> None:
     """Pass the current gate into the next stage."""
-    view = ctx.programmes.advance(programme_id, ctx.actor(by), expected_version=expect_version).view()
+    view = ctx.programmes.advance(programme_id, ctx.actor(by), expected_version=expect_version)
     click.echo(f"Programme {view.id} is now at {view.state_title}")
 
 
@@ -183,7 +183,7 @@ def return_(
     ctx: Context, programme_id: int, stage: str, reason: str, by: str | None, expect_version: int | None
 ) -> None:
     """Return the programme to an earlier stage."""
-    view = ctx.programmes.return_to(programme_id, stage, reason, ctx.actor(by), expected_version=expect_version).view()
+    view = ctx.programmes.return_to(programme_id, stage, reason, ctx.actor(by), expected_version=expect_version)
     click.echo(f"Programme {view.id} returned to {view.state_title}")
 
 
@@ -196,7 +196,7 @@ def return_(
 def waive(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
     """Waive the current optional stage (its waiver must be approved). The rationale recorded is the one given
     with the request (`banns request --waiver --note`), which the steering group approved."""
-    view = ctx.programmes.waive(programme_id, reason, ctx.actor(by), expected_version=expect_version).view()
+    view = ctx.programmes.waive(programme_id, reason, ctx.actor(by), expected_version=expect_version)
     click.echo(f"Programme {view.id} is now at {view.state_title}")
 
 
@@ -213,7 +213,7 @@ def withdraw(
     """A partner (id or name) withdraws from the programme."""
     view = ctx.programmes.withdraw(
         programme_id, _partner_id(ctx, programme_id, partner), reason, ctx.actor(by), expected_version=expect_version
-    ).view()
+    )
     remaining = ", ".join(p.name for p in view.current_partners) or "none"
     if view.ended:
         click.echo(f"Withdrawn. Too few partners remain ({remaining}): programme {view.id} is {view.state_title}")
@@ -229,7 +229,7 @@ def withdraw(
 @pass_context
 def abandon(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
     """Abandon the programme."""
-    view = ctx.programmes.end(programme_id, "abandon", reason, ctx.actor(by), expected_version=expect_version).view()
+    view = ctx.programmes.end(programme_id, "abandon", reason, ctx.actor(by), expected_version=expect_version)
     click.echo(f"Programme {view.id} is {view.state_title}")
 
 
@@ -242,7 +242,7 @@ def abandon(ctx: Context, programme_id: int, reason: str, by: str | None, expect
 @pass_context
 def end(ctx: Context, programme_id: int, move: str, reason: str, by: str | None, expect_version: int | None) -> None:
     """End the programme by an outcome move of its definition (e.g. dissolve)."""
-    view = ctx.programmes.end(programme_id, move, reason, ctx.actor(by), expected_version=expect_version).view()
+    view = ctx.programmes.end(programme_id, move, reason, ctx.actor(by), expected_version=expect_version)
     click.echo(f"Programme {view.id} is {view.state_title}")
 
 

@@ -15,7 +15,7 @@ from .guards import current_gate, required_reason
 from .models import Evidence, Programme
 from .permissions import SYSTEM, Actor
 from .unit_of_work import ProgrammeChanges
-from .views import Changed
+from .views import ProgrammeView
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import CursorResult
@@ -37,7 +37,7 @@ class EvidenceUseCases(ProgrammeChanges):
         expected_version: int | None = None,
         *,
         document: DocumentRef | None = None,
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Record evidence against a criterion of the current gate (a correction is recorded the same way:
         the latest is current). ``document``: an uploaded file, already stored by its hash.
 
@@ -91,7 +91,7 @@ class EvidenceUseCases(ProgrammeChanges):
         reason: str,
         actor: Actor = SYSTEM,
         expected_version: int | None = None,
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Withdraw the evidence of a criterion of the current gate: it is unevidenced again until new
         evidence is recorded. The rows stay (the log and the decision packs refer to them).
 

@@ -16,7 +16,7 @@ from .permissions import SYSTEM, Actor
 from .programme_spec import new_partner
 from .text import check_day, email_address, no_nul, single_line
 from .unit_of_work import ProgrammeChanges
-from .views import Changed
+from .views import ProgrammeView
 
 
 class MembershipUseCases(ProgrammeChanges):
@@ -24,7 +24,7 @@ class MembershipUseCases(ProgrammeChanges):
 
     def add_partner(
         self, programme_id: int, spec: PartnerSpec, actor: Actor = SYSTEM, *, expected_version: int | None = None
-    ) -> Changed:
+    ) -> ProgrammeView:
         """A new partner joins, up to the stage the definition allows."""
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "add_partner", expected_version)
@@ -56,7 +56,7 @@ class MembershipUseCases(ProgrammeChanges):
         plan: Mapping[str, tuple[date | None, date | None]],
         actor: Actor = SYSTEM,
         expected_version: int | None = None,
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Change the programme's name, description and planned stage dates; the log records what changed.
 
         Raises:
@@ -114,7 +114,7 @@ class MembershipUseCases(ProgrammeChanges):
         actor: Actor = SYSTEM,
         *,
         name: str | None = None,
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Give a person (created if new, when ``name`` is given) a role in the programme.
 
         Raises:
@@ -167,7 +167,7 @@ class MembershipUseCases(ProgrammeChanges):
         actor: Actor = SYSTEM,
         *,
         expected_version: int | None = None,
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Take a role away from a person. Decisions they gave stay in the log but no longer count.
 
         Raises:

@@ -18,7 +18,7 @@ from .machine import END_TOO_FEW, Move, lifecycle_for
 from .models import Event
 from .permissions import SYSTEM, Actor
 from .unit_of_work import ProgrammeChanges
-from .views import Changed
+from .views import ProgrammeView
 
 
 class MoveUseCases(ProgrammeChanges):
@@ -28,7 +28,7 @@ class MoveUseCases(ProgrammeChanges):
 
     def advance(
         self, programme_id: int, actor: Actor = SYSTEM, *, reason: str = "", expected_version: int | None = None
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Pass the current gate into the next stage (or the final outcome).
 
         Raises:
@@ -39,14 +39,14 @@ class MoveUseCases(ProgrammeChanges):
 
     def waive(
         self, programme_id: int, reason: str = "", actor: Actor = SYSTEM, *, expected_version: int | None = None
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Skip the current optional stage, once its waiver has been approved. The rationale is the one given
         when the waiver was requested (the steering group approved that); ``reason`` adds a note to it."""
         return self._move(programme_id, actor, "waive", "waived", reason.strip(), expected_version)
 
     def return_to(
         self, programme_id: int, stage: str, reason: str, actor: Actor = SYSTEM, *, expected_version: int | None = None
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Send the programme back to an earlier stage; its gates must be passed again."""
         return self._move(
             programme_id, actor, "return_to", "returned", required_reason(reason, "return"), expected_version, to=stage
@@ -54,7 +54,7 @@ class MoveUseCases(ProgrammeChanges):
 
     def end(
         self, programme_id: int, move: str, reason: str, actor: Actor = SYSTEM, *, expected_version: int | None = None
-    ) -> Changed:
+    ) -> ProgrammeView:
         """End the programme by one of its definition's outcome moves (``abandon``, ``dissolve``).
 
         Raises:
@@ -74,7 +74,7 @@ class MoveUseCases(ProgrammeChanges):
         expected_version: int | None,
         action: str | None = None,
         **kwargs: Any,
-    ) -> Changed:
+    ) -> ProgrammeView:
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, action or trigger, expected_version)
             if action == "end" and trigger not in (verbs := [v for v, _, _ in definition.outcome_moves()]):
@@ -103,7 +103,7 @@ class MoveUseCases(ProgrammeChanges):
         actor: Actor = SYSTEM,
         *,
         expected_version: int | None = None,
-    ) -> Changed:
+    ) -> ProgrammeView:
         """A partner walks away. The programme goes on while enough partners remain, else it ends."""
         reason = required_reason(reason, "withdraw")
         with self._unit(programme_id) as session:
@@ -142,7 +142,7 @@ class MoveUseCases(ProgrammeChanges):
                 )
             return self._changed(session, programme)
 
-    def migrate_definition(self, programme_id: int, reason: str, actor: Actor = SYSTEM) -> Changed:
+    def migrate_definition(self, programme_id: int, reason: str, actor: Actor = SYSTEM) -> ProgrammeView:
         """Adopt the newer version of the programme's definition from its file, explicitly and logged.
 
         Raises:

@@ -26,7 +26,7 @@ from .sign_offs import GateUseCases
 from .text import email_address
 from .transfers import TransferUseCases
 from .view_builder import build_view, event_view
-from .views import Changed, EventView, ProgrammeSummary, ProgrammeView
+from .views import EventView, ProgrammeSummary, ProgrammeView
 from .yamlsource import Located
 
 
@@ -101,7 +101,7 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
 
     # --- starting --------------------------------------------------------------------------------------
 
-    def start(self, spec: ProgrammeSpec, located: Located | None = None, actor: Actor = SYSTEM) -> Changed:
+    def start(self, spec: ProgrammeSpec, located: Located | None = None, actor: Actor = SYSTEM) -> ProgrammeView:
         """Start a programme at the first stage of the latest version of its definition.
 
         Raises:

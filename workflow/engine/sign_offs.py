@@ -17,7 +17,7 @@ from .guards import current_gate
 from .models import Person, Programme, SignOff
 from .packs import PackView, find_pack, freeze, pack_content, pack_hash
 from .permissions import SYSTEM, Actor
-from .views import Changed
+from .views import ProgrammeView
 
 
 class GateUseCases(DocumentUseCases):
@@ -33,7 +33,7 @@ class GateUseCases(DocumentUseCases):
         waiver: bool = False,
         note: str = "",
         expected_version: int | None = None,
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Ask the signatories to decide on the current gate (or, with ``waiver``, on waiving the stage).
         Asking again after a rejection is a resubmission: approvals on unchanged evidence still count.
 
@@ -92,7 +92,7 @@ class GateUseCases(DocumentUseCases):
         in_round: int | None = None,
         expected_version: int | None = None,
         on_behalf_of: int | None = None,
-    ) -> Changed:
+    ) -> ProgrammeView:
         """Record a person's decision on the open request, in every capacity they hold that it asks for
         (or only ``role``/``partner_id``). A rejection needs a reason and stands until the same person
         approves a resubmission. With ``on_behalf_of``, a deputy gives that signatory's decision under a

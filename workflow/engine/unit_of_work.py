@@ -28,7 +28,7 @@ from .permissions import Actor, may
 from .registry import Registry
 from .text import LARGEST_ID
 from .view_builder import build_view
-from .views import Changed, ProgrammeView
+from .views import ProgrammeView
 
 logger = logging.getLogger("banns.programmes")
 Clock = Callable[[], datetime]
@@ -126,12 +126,14 @@ class ProgrammeChanges:
             raise ConflictError(programme_id)
         return programme, definition
 
-    def _changed(self, session: Session, programme: Programme) -> Changed:
-        """What a change returns, inside its unit of work: written (the version moves on), the view left to be
-        built on demand as it is at this moment."""
+    def _changed(self, session: Session, programme: Programme) -> ProgrammeView:
+        """What a change returns, inside its unit of work: written (the version moves on), the rest of its
+        view built only if the caller reads it, as it is at this moment (:meth:`ProgrammeView.on_demand`)."""
         session.flush()
         programme_id, now = programme.id, self.clock()
-        return Changed(programme_id, programme.version_id, programme.state, lambda: self._view_at(programme_id, now))
+        return ProgrammeView.on_demand(
+            programme_id, programme.version_id, programme.state, lambda: self._view_at(programme_id, now)
+        )
 
     def _view_at(self, programme_id: int, now: datetime) -> ProgrammeView:
         """The programme's view at ``now``, read in a transaction of its own."""
