@@ -106,7 +106,7 @@ def programmes(db: Database, clock: Clock) -> Programmes:
 def sample(programmes: Programmes) -> ProgrammeView:
     """The example programme: three fictional district councils at courtship."""
     spec, located = load_programme(EXAMPLE)
-    return programmes.start(spec, located)
+    return programmes.start(spec, located).built()
 
 
 @pytest.fixture

@@ -234,7 +234,7 @@ def edit(folder: Path, version: int) -> None:
 
 def test_editing_the_file_does_not_change_a_running_programme(db: Database, clock, own_definitions: Path) -> None:
     programmes = Programmes(db, Registry(own_definitions), clock=clock)
-    started = programmes.start(*load_programme(EXAMPLE))
+    started = programmes.start(*load_programme(EXAMPLE)).built()
     edit(own_definitions, version=2)
     assert load_definition(own_definitions / "shared-service.yaml").gates["courtship"].criteria[0].id == "risk_register"
 
@@ -249,7 +249,7 @@ def test_editing_the_file_does_not_change_a_running_programme(db: Database, cloc
 
 def test_migrating_refuses_the_same_or_an_unraised_version(db: Database, clock, own_definitions: Path) -> None:
     programmes = Programmes(db, Registry(own_definitions), clock=clock)
-    started = programmes.start(*load_programme(EXAMPLE))
+    started = programmes.start(*load_programme(EXAMPLE)).built()
     with pytest.raises(MoveRefusedError, match="already runs on the file's content"):
         programmes.migrate_definition(started.id, "keep current")
     edit(own_definitions, version=1)
@@ -261,7 +261,7 @@ def test_migrating_refuses_the_same_or_an_unraised_version(db: Database, clock, 
 
 def test_migrating_adopts_a_newer_version_and_logs_it(db: Database, clock, own_definitions: Path) -> None:
     programmes = Programmes(db, Registry(own_definitions), clock=clock)
-    started = programmes.start(*load_programme(EXAMPLE))
+    started = programmes.start(*load_programme(EXAMPLE)).built()
     edit(own_definitions, version=2)
     with pytest.raises(InvalidError, match="give a reason"):
         programmes.migrate_definition(started.id, "")

@@ -15,7 +15,6 @@ from .guards import current_gate, required_reason
 from .models import Evidence, Programme
 from .permissions import SYSTEM, Actor
 from .unit_of_work import ProgrammeChanges
-from .view_builder import build_view
 from .views import ProgrammeView
 
 if TYPE_CHECKING:
@@ -83,7 +82,7 @@ class EvidenceUseCases(ProgrammeChanges):
                 request_closed=closed,
                 **data,
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def withdraw_evidence(
         self,
@@ -135,7 +134,7 @@ class EvidenceUseCases(ProgrammeChanges):
                 evidence_rev=programme.evidence_rev,
                 request_closed=closed,
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def _new_evidence(self, programme: Programme) -> bool:
         """The evidence changes: a new revision, and an open request closes (whether one did)."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import CompoundSelect, Select, bindparam, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from . import gates
@@ -29,22 +29,33 @@ class DecisionRow(Protocol):
     evidence_rev: int
 
 
-# Built once: the hot path binds values instead of building statements on every call.
-_DECISIONS = select(SignOff).where(
+# Built once: the hot path binds values instead of building statements on every call. The gate's decisions
+# and its evidenced criteria come in one statement (a ``kind`` column tells them apart), the waiver's decisions
+# in another.
+_DECIDED = (
+    SignOff.person_id,
+    SignOff.role,
+    SignOff.partner_id,
+    SignOff.decision,
+    SignOff.comment,
+    SignOff.round,
+    SignOff.subject,
+    SignOff.evidence_rev,
+)
+_DECISIONS: Select[*tuple[Any, ...]] = select(literal_column("'d'").label("kind"), *_DECIDED).where(
     SignOff.programme_id == bindparam("pid"),
     SignOff.stage == bindparam("stage"),
     SignOff.stage_visit == bindparam("visit"),
     SignOff.subject == bindparam("subject"),
     SignOff.evidence_rev == bindparam("rev"),
 )
-_EVIDENCED = (
-    select(Evidence.criterion)
-    .where(
+_GATE: CompoundSelect[*tuple[Any, ...]] = union_all(
+    _DECISIONS,
+    select(literal_column("'e'"), null(), Evidence.criterion, *(null() for _ in _DECIDED[2:])).where(
         Evidence.programme_id == bindparam("pid"),
         Evidence.stage == bindparam("stage"),
         Evidence.withdrawn_at.is_(None),
-    )
-    .distinct()
+    ),
 )
 
 
@@ -90,18 +101,22 @@ def gate_inputs(
 def read_gate_inputs(
     session: Session, programme: Programme, definition: Definition, subject: str, *, now: datetime
 ) -> gates.GateInputs:
-    """Read the current gate's inputs for ``programme`` (partners and roles already loaded) at ``now``: two
-    queries, plus the figure checks its criteria name and the partners' decisions it asks for, if any."""
-    where = {"pid": programme.id, "stage": programme.state}
-    decisions = session.scalars(
-        _DECISIONS, {**where, "visit": programme.stage_visit, "subject": subject, "rev": programme.evidence_rev}
-    ).all()
+    """Read the current gate's inputs for ``programme`` (partners and roles already loaded) at ``now``: one
+    query, plus the figure checks its criteria name and the partners' decisions it asks for, if any."""
+    params = {
+        "pid": programme.id,
+        "stage": programme.state,
+        "visit": programme.stage_visit,
+        "subject": subject,
+        "rev": programme.evidence_rev,
+    }
     if subject != "gate":
-        return gate_inputs(programme, (), decisions, subject)
+        return gate_inputs(programme, (), session.connection().execute(_DECISIONS, params).all(), subject)
+    rows = session.connection().execute(_GATE, params).all()
     return gate_inputs(
         programme,
-        evidenced(session, programme),
-        decisions,
+        (r.role for r in rows if r.kind == "e"),
+        [r for r in rows if r.kind == "d"],
         subject,
         figures_for(session, programme, definition),
         holds_for(session, programme, definition, now),
@@ -113,8 +128,3 @@ def figures_for(session: Session, programme: Programme, definition: Definition) 
     gate = definition.gates.get(programme.state)
     criteria = [c for c in gate.criteria if c.figures] if gate else []
     return check_figures(session, programme.id, criteria) if criteria else {}
-
-
-def evidenced(session: Session, programme: Programme) -> frozenset[str]:
-    """The criteria of the current stage that have evidence."""
-    return frozenset(session.scalars(_EVIDENCED, {"pid": programme.id, "stage": programme.state}))

@@ -16,7 +16,6 @@ from .permissions import SYSTEM, Actor
 from .programme_spec import new_partner
 from .text import check_day, email_address, no_nul, single_line
 from .unit_of_work import ProgrammeChanges
-from .view_builder import build_view
 from .views import ProgrammeView
 
 
@@ -46,7 +45,7 @@ class MembershipUseCases(ProgrammeChanges):
             self._log(
                 session, programme, actor, "partner_added", None, None, "", partner_id=partner.id, partner=partner.name
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def edit(
         self,
@@ -102,9 +101,9 @@ class MembershipUseCases(ProgrammeChanges):
                 changes["description"] = [programme.description, description]
                 programme.description = description
             if not changes:
-                return build_view(session, programme, definition, now=self.clock())
+                return self._changed(session, programme)
             self._log(session, programme, actor, "programme_edited", None, None, "", changes=changes)
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def assign_role(
         self,
@@ -157,7 +156,7 @@ class MembershipUseCases(ProgrammeChanges):
                 partner_id=partner_id,
             )
             session.flush()
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def remove_role(
         self,
@@ -175,7 +174,7 @@ class MembershipUseCases(ProgrammeChanges):
             NotFoundError: the person does not hold that role. MoveRefusedError: it is the last programme manager.
         """
         with self._unit(programme_id) as session:
-            programme, definition = self._begin(session, programme_id, actor, "assign_role", expected_version)
+            programme, _ = self._begin(session, programme_id, actor, "assign_role", expected_version)
             held = next(
                 (r for r in programme.roles if (r.person_id, r.role, r.partner_id) == (person_id, role, partner_id)),
                 None,
@@ -206,4 +205,4 @@ class MembershipUseCases(ProgrammeChanges):
                 role=role,
                 partner_id=partner_id,
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)

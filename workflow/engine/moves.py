@@ -18,7 +18,6 @@ from .machine import END_TOO_FEW, Move, lifecycle_for
 from .models import Event
 from .permissions import SYSTEM, Actor
 from .unit_of_work import ProgrammeChanges
-from .view_builder import build_view
 from .views import ProgrammeView
 
 
@@ -92,7 +91,7 @@ class MoveUseCases(ProgrammeChanges):
             if trigger == "waive":
                 reason = "\n\n".join(filter(None, [waiver_rationale(session, programme.id), reason]))
             self._log(session, programme, actor, kind, before, after, reason, move=trigger)
-            return build_view(session, programme, definition, fresh_visit=True, now=self.clock())
+            return self._changed(session, programme)
 
     # --- partners and people ---------------------------------------------------------------------------
 
@@ -141,7 +140,7 @@ class MoveUseCases(ProgrammeChanges):
                     f"only {len(remaining)} partner(s) remain; at least {definition.partners.minimum} needed",
                     move=END_TOO_FEW,
                 )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def migrate_definition(self, programme_id: int, reason: str, actor: Actor = SYSTEM) -> ProgrammeView:
         """Adopt the newer version of the programme's definition from its file, explicitly and logged.
@@ -182,7 +181,7 @@ class MoveUseCases(ProgrammeChanges):
                 from_hash=old_hash,
                 to_hash=latest.source_hash,
             )
-            return build_view(session, programme, latest, now=self.clock())
+            return self._changed(session, programme)
 
 
 def gate_judge(

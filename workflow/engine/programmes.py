@@ -158,6 +158,4 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
                 definition_hash=definition.source_hash,
                 partners=[p.id for p in partners.values()],
             )
-            session.flush()
-            session.expire(programme, ["roles", "plans"])
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)

@@ -17,7 +17,6 @@ from .guards import current_gate
 from .models import Person, Programme, SignOff
 from .packs import PackView, find_pack, freeze, pack_content, pack_hash
 from .permissions import SYSTEM, Actor
-from .view_builder import build_view
 from .views import ProgrammeView
 
 
@@ -78,7 +77,7 @@ class GateUseCases(DocumentUseCases):
                 round=programme.sign_off_round,
                 evidence_rev=programme.evidence_rev,
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def sign(
         self,
@@ -138,7 +137,7 @@ class GateUseCases(DocumentUseCases):
                 pack=digest,
                 **({"on_behalf_of": person.id, "on_behalf_of_name": person.name} if deputy else {}),
             )
-            return build_view(session, programme, definition, now=self.clock())
+            return self._changed(session, programme)
 
     def pack(self, programme_id: int, digest: str, actor: Actor = SYSTEM) -> PackView:
         """A decision pack of the programme, as it was frozen.

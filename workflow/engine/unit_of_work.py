@@ -27,6 +27,8 @@ from .models import Event, Person, Programme
 from .permissions import Actor, may
 from .registry import Registry
 from .text import LARGEST_ID
+from .view_builder import build_view
+from .views import ProgrammeView
 
 logger = logging.getLogger("banns.programmes")
 Clock = Callable[[], datetime]
@@ -41,13 +43,20 @@ def default_listeners() -> list[Listener]:
     return [ep.load() for ep in sorted(entry_points(group="banns.listeners"), key=lambda ep: ep.name)]
 
 
-# The programme with its partners (joined), roles and plans: built once, bound per call.
+# Built once, bound per call. A change locks the programme and loads what gates, permissions and listeners
+# read: its partners (joined) and roles with their people; a use case that edits the plan loads it lazily.
+# A read loads the plan too, for the view.
+_LOAD_LOCKED = (
+    select(Programme)
+    .where(Programme.id == bindparam("pid"))
+    .options(joinedload(Programme.partners), selectinload(Programme.roles))
+    .with_for_update(of=Programme)
+)
 _LOAD = (
     select(Programme)
     .where(Programme.id == bindparam("pid"))
     .options(joinedload(Programme.partners), selectinload(Programme.roles), selectinload(Programme.plans))
 )
-_LOAD_LOCKED = _LOAD.with_for_update(of=Programme)
 
 
 def utcnow() -> datetime:
@@ -116,6 +125,21 @@ class ProgrammeChanges:
         if expected_version is not None and programme.version_id != expected_version:
             raise ConflictError(programme_id)
         return programme, definition
+
+    def _changed(self, session: Session, programme: Programme) -> ProgrammeView:
+        """What a change returns, inside its unit of work: written (the version moves on), the rest of its
+        view built only if the caller reads it, as it is at this moment (:meth:`ProgrammeView.on_demand`)."""
+        session.flush()
+        programme_id, now = programme.id, self.clock()
+        return ProgrammeView.on_demand(
+            programme_id, programme.version_id, programme.state, lambda: self._view_at(programme_id, now)
+        )
+
+    def _view_at(self, programme_id: int, now: datetime) -> ProgrammeView:
+        """The programme's view at ``now``, read in a transaction of its own."""
+        with self.db.read() as session:
+            programme, definition = self._load(session, programme_id, lock=False)
+            return build_view(session, programme, definition, now=now)
 
     def _authorise(self, programme: Programme, actor: Actor, action: str) -> None:
         held = [r.role for r in programme.roles if r.person_id == actor.person_id]

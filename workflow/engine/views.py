@@ -6,10 +6,11 @@ case equals the view of the same programme reloaded later (the tests check exact
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .gates import GateReport
 
@@ -152,9 +153,41 @@ class ProgrammeView:
     def current_partners(self) -> tuple[PartnerView, ...]:
         return tuple(p for p in self.partners if p.is_current)
 
+    @classmethod
+    def on_demand(cls, id: int, version: int, state: str, load: Callable[[], ProgrammeView]) -> ProgrammeView:
+        """What a change returns: a view of which only ``id``, ``version`` and ``state`` are known. The rest
+        costs more to build than most changes do, and most callers (the web pages redirect) never read it, so
+        ``load`` builds it when a field is first read (or :meth:`built` is called): after the change, as it was
+        at the moment of the change. If someone changed the programme in between, it shows their change too;
+        a caller that keeps the view while it makes more changes calls :meth:`built` first."""
+        view = object.__new__(cls)
+        view.__dict__.update(id=id, version=version, state=state, _load=load)
+        return view
+
+    def built(self) -> ProgrammeView:
+        """This view with every field read (built now if it was returned by a change and not read yet)."""
+        load = self.__dict__.pop("_load", None)
+        if load is not None:
+            whole = load()
+            self.__dict__.update({f.name: getattr(whole, f.name) for f in fields(whole)})
+        return self
+
+    if not TYPE_CHECKING:  # a field of a view built on demand, read for the first time
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("__") or "_load" not in self.__dict__:
+                raise AttributeError(name)
+            return getattr(self.built(), name)
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: dates as ISO text, money as text with pence."""
         return cast(dict[str, Any], _jsonable(asdict(self)))
+
+
+# A view returned by a change is built on demand (ProgrammeView.on_demand): a field left unset must not be
+# found on the class as its default, so the defaults live only in the generated __init__.
+for _name in ("moves", "return_targets", "outcome_moves"):
+    delattr(ProgrammeView, _name)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -134,6 +134,34 @@ def render(mail: Mail, greeting: str) -> Rendered:
         html=_HTML.get_template(name).render(context, layout="layout.html.j2", format="html"),
         deadline_title=_block(text, "calendar", context) if mail.deadline else None,
     )
+
+
+#: Stands for the greeting while one rendering serves several people (a private-use character, never typed).
+_GREETING = "\ue000greeting\ue000"
+
+
+def render_each(mail: Mail, greetings: Sequence[str]) -> list[Rendered]:
+    """:func:`render` for each of ``greetings``, the template rendered once: the greeting is put into each
+    part as the template would have written it (the same words, byte for byte)."""
+    names = [one_line(g) for g in greetings]
+    values = (*mail.values.values(), mail.link)
+    if len(names) < 2 or not all(names) or any(_GREETING in str(v) for v in values):
+        return [render(mail, g) for g in greetings]
+    shared = render(mail, _GREETING)
+    if _GREETING in shared.subject + (shared.deadline_title or ""):  # one-line parts: per person, as ever
+        return [render(mail, g) for g in greetings]
+    found = []
+    for name in names:
+        text, html = _text_value(name), str(_html_value(name))
+        found.append(
+            Rendered(
+                subject=shared.subject,
+                text=shared.text.replace(_GREETING, text),
+                html=shared.html.replace(_GREETING, html),
+                deadline_title=shared.deadline_title,
+            )
+        )
+    return found
 
 
 def inner_text(body: str) -> Markup:

@@ -21,13 +21,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.engine import gates
@@ -36,35 +34,24 @@ from workflow.engine.models import Delegation, Event, Person, Programme, SignOff
 
 from . import tokens
 from .duties import Deputy, Facts, Holder, asked, holder, uk_date
-from .messages import Mail, message_id_local, one_line, render, sign_placeholder
-from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage, SignOffToken
-
-
-def insert_if_absent(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows, silently skipping any that collide with a unique key already present."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(table).on_conflict_do_nothing(), list(rows))
-        return
-    if dialect == "sqlite":
-        session.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
-        return
-    for row in rows:  # any other database: a savepoint per row, a duplicate rolled back alone
-        try:
-            with session.begin_nested():
-                session.execute(table.insert(), row)
-        except IntegrityError:
-            continue
+from .inserts import insert_as_preferred, insert_if_absent
+from .messages import Mail, Rendered, message_id_local, one_line, render, render_each, sign_placeholder
+from .models import PENDING, OutboxMessage, SignOffToken
 
 
 def message_row(
-    key: str, kind: str, programme_id: int | None, person: Holder, mail: Mail, now: datetime, status: str = PENDING
+    key: str,
+    kind: str,
+    programme_id: int | None,
+    person: Holder,
+    mail: Mail,
+    now: datetime,
+    status: str = PENDING,
+    words: Rendered | None = None,
 ) -> dict[str, Any]:
-    """A row for the outbox table, rendered now from the mail's template. Names go into headers on one line,
-    so a name typed with a line break cannot make the message unsendable."""
-    words = render(mail, person.name)
+    """A row for the outbox table, rendered now from the mail's template (unless ``words`` were). Names go
+    into headers on one line, so a name typed with a line break cannot make the message unsendable."""
+    words = words or render(mail, person.name)
     return {
         "key": key,
         "message_id": message_id_local(key),
@@ -108,19 +95,6 @@ def token_row(key: str, nonce: str, person_id: int, facts: Facts, now: datetime)
 def with_sign_link(mail: Mail, nonce: str) -> Mail:
     """The mail with its link the placeholder of the token ``nonce``, filled in only when sent."""
     return dataclasses.replace(mail, link=sign_placeholder(nonce))
-
-
-def modes(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
-    """Each person's mail preference (individual where none is set)."""
-    ids = sorted(set(person_ids))
-    if not ids:
-        return {}
-    found = dict(
-        session.execute(
-            select(MailPreference.person_id, MailPreference.mode).where(MailPreference.person_id.in_(ids))
-        ).all()
-    )
-    return {i: found.get(i, INDIVIDUAL) for i in ids}
 
 
 #: How far back a delegation that has ended still decides who a missed reminder went to.
@@ -214,18 +188,46 @@ def on_event(session: Session, programme: Programme, definition: Definition, eve
 
 
 def write(session: Session, facts: Facts, key_prefix: str, kind: str, outgoing: list[Outgoing], now: datetime) -> None:
-    prefs = modes(session, (h.person_id for h, _, _ in outgoing))
+    """Insert the messages of ``outgoing`` (and their tokens), each held for a digest or pending as its
+    recipient chose: the preference is read by the insert itself, so it costs no statement of its own."""
+    if not outgoing:
+        return
     messages, token_rows = [], []
-    for person, mail, link in outgoing:
-        status = PENDING if prefs[person.person_id] == INDIVIDUAL else HELD
-        message, token = rows_for(f"{key_prefix}:{person.person_id}", kind, facts, person, mail, link, now, status)
+    for (person, mail, link), words in zip(outgoing, _words(outgoing), strict=True):
+        key = f"{key_prefix}:{person.person_id}"
+        message, token = rows_for(key, kind, facts, person, mail, link, now, PENDING, words)
         messages.append(message)
         token_rows += [token] if token else []
-    insert_all(session, messages, token_rows)
+    insert_if_absent(session, SignOffToken.__table__, token_rows)  # type: ignore[arg-type]
+    insert_as_preferred(session, messages)
+
+
+def _words(outgoing: list[Outgoing]) -> list[Rendered | None]:
+    """The words of each message without a sign-off link, rendered once for everyone sent the same mail (a
+    move tells the whole programme); a message with a link has its own, rendered with its nonce."""
+    found: list[Rendered | None] = [None] * len(outgoing)
+    same: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, (_, mail, link) in enumerate(outgoing):
+        if not link and mail.link is None:
+            same[(mail.template, id(mail.values))].append(i)
+    for indexes in same.values():
+        first = outgoing[indexes[0]][1]
+        if all(outgoing[i][1] == first for i in indexes):
+            for i, words in zip(indexes, render_each(first, [outgoing[i][0].name for i in indexes]), strict=True):
+                found[i] = words
+    return found
 
 
 def rows_for(
-    key: str, kind: str, facts: Facts, person: Holder, mail: Mail, link: bool, now: datetime, status: str
+    key: str,
+    kind: str,
+    facts: Facts,
+    person: Holder,
+    mail: Mail,
+    link: bool,
+    now: datetime,
+    status: str,
+    words: Rendered | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The outbox row of one message and, if it carries a sign-off link, its token row with a new random
     nonce (written or skipped together, both being unique by ``key``)."""
@@ -234,7 +236,8 @@ def rows_for(
         nonce = tokens.new_nonce()
         mail = with_sign_link(mail, nonce)
         token = token_row(key, nonce, person.person_id, facts, now)
-    return message_row(key, kind, facts.id, person, mail, now, status), token
+        words = None
+    return message_row(key, kind, facts.id, person, mail, now, status, words), token
 
 
 def insert_all(session: Session, messages: list[dict[str, Any]], token_rows: list[dict[str, Any]]) -> None:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.engine import gates
@@ -37,7 +37,7 @@ from workflow.engine.notices import DatedNotice, notice_sources
 
 from .decision_duties import load_decision_dates
 from .duties import REVIEW_STAGE, Due, Facts, Holder, Transfer, due_reminders, uk_date
-from .models import HELD, INDIVIDUAL, PENDING, MailPreference
+from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage
 from .outbox import deputies_of, insert_all, rows_for
 
 _definitions: dict[str, Definition] = {}
@@ -221,13 +221,34 @@ def _review_starts(session: Session, ids: list[int] | None) -> dict[int, date]:
 
 
 def _write(session: Session, dues: list[tuple[Facts, Due]], now: datetime) -> None:
+    """Write the reminders not in the outbox yet: their keys are looked up first, so a scan that finds
+    nothing new renders nothing (insert-if-absent still guards against a scan running at the same time)."""
+    keyed: dict[str, tuple[Facts, Due]] = {}
+    for facts, due in dues:  # the first of a key is the one written, as when both were inserted
+        keyed.setdefault(f"rule:{facts.id}:{due.rule}:{due.person.person_id}:{due.due.isoformat()}", (facts, due))
+    queued = _queued(session, list(keyed))
+    new = {key: found for key, found in keyed.items() if key not in queued}
+    if not new:
+        return
     prefs = dict(session.execute(select(MailPreference.person_id, MailPreference.mode)).all())
     messages: list[dict[str, Any]] = []
     tokens: list[dict[str, Any]] = []
-    for facts, due in dues:
-        key = f"rule:{facts.id}:{due.rule}:{due.person.person_id}:{due.due.isoformat()}"
+    for key, (facts, due) in new.items():
         status = PENDING if prefs.get(due.person.person_id, INDIVIDUAL) == INDIVIDUAL else HELD
         message, token = rows_for(key, due.kind, facts, due.person, due.mail, due.sign_link, now, status)
         messages.append(message)
         tokens += [token] if token else []
     insert_all(session, messages, tokens)
+
+
+#: Keys looked up per statement (within every database's limit on parameters).
+_KEYS_PER_QUERY = 10_000
+_QUEUED = select(OutboxMessage.key).where(OutboxMessage.key.in_(bindparam("keys", expanding=True)))
+
+
+def _queued(session: Session, keys: list[str]) -> set[str]:
+    """Which of ``keys`` are in the outbox already (one query up to ten thousand keys)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        found.update(session.execute(_QUEUED, {"keys": keys[start : start + _KEYS_PER_QUERY]}).scalars())
+    return found
