@@ -23,6 +23,7 @@ from .access import access_to
 from .extensions import _
 from .forms import AddPartnerForm, AddPersonForm, EditProgrammeForm, ImportForm, ProgrammeForm, RemoveRoleForm, options
 from .lifecycle import lifecycle_diagram, stage_timeline
+from .next_steps import panel_for
 from .services import now, services
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
@@ -112,6 +113,8 @@ def show(programme_id: int) -> Any:
         diagram=lifecycle_diagram(definition, view, events),
         timeline=stage_timeline(definition, view, events),
         mail=list_mail(services().db, programme_id=programme_id, limit=20),
+        next=panel_for(view),
+        place="programme",
     )
 
 
