@@ -207,6 +207,9 @@ def test_waiver_approvals_are_counted_and_an_approved_waiver_leads_to_waive(
     assert "Steering group quorum 0 of 4 members approved, 4 needed (all of them)" in text_of(
         client.get(f"/programmes/{sample.id}/gate")
     )
+    manage = client.get(f"/programmes/{sample.id}/manage")
+    assert 'action="/programmes/1/waive"' not in manage.get_data(as_text=True), "not approved: no Waive button"
+    assert "needs the steering group's approval first: Steering group quorum 0 of 4" in text_of(manage)
     page = gate_page(client, app, "aisha", sample.id)
     assert lead(page) == "Decide whether to waive this stage"
 
@@ -224,6 +227,7 @@ def test_waiver_approvals_are_counted_and_an_approved_waiver_leads_to_waive(
     assert lead(page) == "Waive this stage"
     assert primary_buttons(page) == ["Waive the stage"]
 
+    assert primary_buttons(client.get(f"/programmes/{sample.id}/manage").get_data(as_text=True)) == ["Waive the stage"]
     page = programme_page(client, app, "priya", sample.id)
     assert lead(page) == "Waive this stage"
     assert primary_buttons(page) == ["Waive the stage"]
