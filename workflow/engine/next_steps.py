@@ -148,17 +148,16 @@ def _own_decisions(gate: GateView, person_id: int | None, deputy_for: Iterable[i
 def _manager_steps(view: ProgrammeView, gate: GateView, criteria: Sequence[Criterion]) -> list[NextStep]:
     """What the programme manager can do, the waiver first while it is being asked for or once approved."""
     waiver = gate.waiver_report
+    asked = gate.request_open and gate.subject == "waiver"
     waiver_steps: list[NextStep] = []
     if waiver is not None:
-        waiver_open = gate.request_open and gate.subject == "waiver"
         if waiver.passed:
             waiver_steps.append(NextStep(WAIVE, subject="waiver"))
-        elif waiver_open:
+        elif asked:
             waiver_steps += _waiting_round(view, gate, "waiver", waiver.requirements)
         else:
             waiver_steps.append(NextStep(REQUEST_WAIVER, subject="waiver"))
     gate_steps = _gate_steps(view, gate, criteria)
-    asked = gate.request_open and gate.subject == "waiver"
     waiver_first = waiver is not None and not gate.report.passed and (waiver.passed or asked)
     return waiver_steps + gate_steps if waiver_first else gate_steps + waiver_steps
 
