@@ -11,8 +11,8 @@ from typing import Any, cast
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from workflow.engine.deputies import DelegationView
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
+from workflow.engine.next_steps import RECORD_EVIDENCE
 from workflow.engine.views import ProgrammeView
 
 from . import consequences, documents
@@ -32,6 +32,7 @@ from .forms import (
     WithdrawForm,
     options,
 )
+from .next_steps import panel_for
 from .services import services
 
 bp = Blueprint("gates", __name__, url_prefix="/programmes/<int:programme_id>")
@@ -87,23 +88,19 @@ def _page(
     given: Mapping[str, VersionedForm] | None = None,
 ) -> Any:
     access = access_to(view)
+    panel = panel_for(view)
+    forms = _forms(view, given or {})
+    if panel.lead.code == RECORD_EVIDENCE and "evidence" not in (given or {}):
+        forms["evidence"].criterion.data = panel.lead.criteria[0].id  # type: ignore[attr-defined]
     return render_template(
         template,
         view=view,
         access=access,
-        forms=_forms(view, given or {}),
+        forms=forms,
         asked=_my_capacities(view),
         reasons=reasons,
-        deputising=_deputising(view),
+        next=panel,
     ), status
-
-
-def _deputising(view: ProgrammeView) -> list[DelegationView]:
-    """The signatories the signed-in person decides for today as deputy, where the open round asks them."""
-    if not view.gate or not view.gate.request_open or g.actor.person_id is None:
-        return []
-    acting = services().programmes.acting_for(view.id, g.actor)
-    return [d for d in acting if view.gate.asked_of(d.signatory_id)]
 
 
 @bp.get("/gate")

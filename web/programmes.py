@@ -27,6 +27,7 @@ from .forms import (
     options,
 )
 from .lifecycle import lifecycle_diagram, stage_timeline
+from .next_steps import panel_for
 from .services import now, services
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
@@ -116,6 +117,8 @@ def show(programme_id: int) -> Any:
         diagram=lifecycle_diagram(definition, view, events),
         timeline=stage_timeline(definition, view, events),
         mail=list_mail(services().db, programme_id=programme_id, limit=20),
+        next=panel_for(view),
+        place="programme",
     )
 
 

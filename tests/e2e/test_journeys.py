@@ -131,11 +131,14 @@ def test_three_councils_from_courtship_to_a_rejected_honest_conversation(visit, 
     pm.press("Request sign-off")
     decide(signatories[1], programme_id, "Reject", "Brookfield cannot accept a lead-authority model")
 
+    # an advance would be refused: the page says why, with the rejection and its reason, instead of a button
     pm.goto(f"/programmes/{programme_id}/gate")
-    pm.press("Advance to the next stage")
-    refusal = page.locator("#refusal")
-    expect(refusal).to_contain_text("Rejected by Ben Brook")
-    expect(refusal).to_contain_text("Brookfield cannot accept a lead-authority model")
+    expect(page.get_by_role("button", name="Advance to the next stage")).to_have_count(0)
+    next_step = page.locator("#next-step")
+    expect(next_step).to_contain_text("Rejected by Ben Brook")
+    expect(next_step).to_contain_text("Brookfield cannot accept a lead-authority model")
+    expect(next_step).to_contain_text("The programme cannot advance yet")
+    expect(page.get_by_role("button", name="Request sign-off again")).to_be_visible()
 
 
 def test_an_observer_sees_no_actions_and_is_refused_a_direct_post(visit, live: LiveServer) -> None:

@@ -296,7 +296,9 @@ def test_observer_sees_no_action_forms_on_the_gate_page(
     ]
     session_as(client, app, EMAILS["priya"])
     manager_page = client.get(f"/programmes/{pid}/gate").get_data(as_text=True)
-    assert all(form in manager_page for form in forms[:3]), "the manager has the advance, evidence and request forms"
+    assert all(form in manager_page for form in forms[1:3]), "the manager has the evidence and request forms"
+    assert forms[0] not in manager_page, "nothing is evidenced: an advance would be refused, so there is no button"
+    assert "The programme cannot advance yet" in manager_page, "instead, the manager is told why"
 
     session_as(client, app, EMAILS["sam"])
     response = client.get(f"/programmes/{pid}/gate")

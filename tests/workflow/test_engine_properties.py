@@ -4,7 +4,9 @@
     advance (or waiver) is refused when the oracle says they hold;
 (b) every change of stage writes exactly one stage event, and a refused step writes nothing at all;
 (c) replaying the event log gives the stored programme's state;
-(d) the view a step returns equals the programme read back afterwards.
+(d) the view a step returns equals the programme read back afterwards;
+(e) the programme manager's next steps offer an advance (or a waiver) as possible exactly when the oracle
+    says it would pass.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from workflow.engine.errors import BannsError, ConflictError, NotAllowedError
 from workflow.engine.figures import figure_checks
 from workflow.engine.importer import PartnerSpec, load_programme
 from workflow.engine.models import Event, Evidence, Partner, Programme, RoleAssignment, SignOff
+from workflow.engine.next_steps import next_steps
 from workflow.engine.permissions import Actor
 from workflow.engine.programmes import Programmes
 from workflow.engine.registry import Registry
@@ -322,7 +325,16 @@ class Run:
         with self.db.read() as session:
             if view.gate is not None:
                 assert view.gate.report.passed == oracle(session, self.pid, "gate"), view.gate.report.unmet
+                self.check_next_steps(session, view)
         self.view = view
+
+    def check_next_steps(self, session: Session, view: ProgrammeView) -> None:
+        """(e): what the manager is told to do next never offers a move the engine would refuse, nor hides one."""
+        criteria = DEFINITION.gates[view.state].criteria
+        steps = next_steps(view, criteria, self.pm.person_id, manages=True)
+        possible = {s.code for s in steps if s.possible}
+        assert ("advance" in possible) == oracle(session, self.pid, "gate"), [s.code for s in steps]
+        assert ("waive" in possible) == oracle(session, self.pid, "waiver"), [s.code for s in steps]
 
     def refused(self, kind: str, exc: BannsError, before: Facts, holds: dict[str, bool], stale: bool) -> None:
         assert stale or not isinstance(exc, ConflictError), f"{kind}: {exc!r}"  # stale: refused, for any reason

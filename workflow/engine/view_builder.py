@@ -216,6 +216,8 @@ def _sign_off_view(s: SignOff, name: str, deputy: str | None) -> SignOffView:
         s.pack_hash,
         s.given_by_id,
         deputy,
+        s.subject,
+        s.evidence_rev,
     )
 
 

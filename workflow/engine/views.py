@@ -73,6 +73,9 @@ class SignOffView:
     #: The deputy who gave this decision on the person's behalf (None when the person gave it).
     given_by_id: int | None = None
     given_by_name: str | None = None
+    #: What the decision was on ('gate' or 'waiver') and the evidence revision it was given on.
+    subject: str = "gate"
+    evidence_rev: int = 0
 
 
 @dataclass(frozen=True)
