@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from .query import portfolio_columns
 
 #: How many programmes each list on the dashboard shows.
 LISTED = 5
+UK = ZoneInfo("Europe/London")
 #: How far ahead "upcoming" looks.
 AHEAD = timedelta(days=42)
 
@@ -37,7 +39,7 @@ class DatedProgramme:
     name: str
     state: str
     definition_hash: str
-    #: the current stage's planned end (overdue, upcoming), or the day sign-off was requested (waiting)
+    #: the current stage's planned end (overdue, upcoming), or the UK day sign-off was requested (waiting)
     day: date
     #: when sign-off of the current gate (or its waiver) was requested, if it is open
     requested_at: datetime | None
@@ -140,6 +142,10 @@ def _waiting(session: Session, ids: Select[tuple[int]]) -> Listed:
         .limit(LISTED)
     ).all()
     return Listed(
-        tuple(DatedProgramme(pid, name, state, h, at.date(), at, n) for pid, name, state, h, at, n in rows if at),
+        tuple(
+            DatedProgramme(pid, name, state, h, at.astimezone(UK).date(), at, n)
+            for pid, name, state, h, at, n in rows
+            if at
+        ),
         total,
     )
