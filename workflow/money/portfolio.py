@@ -12,7 +12,7 @@ from ..engine.models import Programme
 from .models import MoneyConfidence
 
 
-def _latest() -> Select[tuple[int]]:
+def _latest() -> Select[int]:
     """The id of each programme's latest rating."""
     return select(func.max(MoneyConfidence.id)).group_by(MoneyConfidence.programme_id)
 
@@ -28,7 +28,7 @@ class DeliveryConfidence:
         )
         return {pid: rating for pid, rating in rows}
 
-    def counts(self, session: Session, programme_ids: Select[tuple[int]]) -> Mapping[str, int]:
+    def counts(self, session: Session, programme_ids: Select[int]) -> Mapping[str, int]:
         """How many of the programmes have each latest rating."""
         rows = session.execute(
             select(MoneyConfidence.rating, func.count())
@@ -37,7 +37,7 @@ class DeliveryConfidence:
         )
         return {rating: count for rating, count in rows}
 
-    def matching(self, value: str) -> Select[tuple[int]]:
+    def matching(self, value: str) -> Select[int]:
         """The programmes whose latest rating is ``value`` (any case), or with no rating when it is empty."""
         if not value:
             return select(Programme.id).where(Programme.id.not_in(select(MoneyConfidence.programme_id)))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from ..gates import APPROVE
@@ -21,6 +21,9 @@ LISTED = 5
 UK = ZoneInfo("Europe/London")
 #: How far ahead "upcoming" looks.
 AHEAD = timedelta(days=42)
+
+
+Dated = Select[int, str, str, str, date | None, datetime | None]
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class Dashboard:
     upcoming: Listed
 
 
-def dashboard(session: Session, ids: Select[tuple[int]], total: int, today: date, ended: frozenset[str]) -> Dashboard:
+def dashboard(session: Session, ids: Select[int], total: int, today: date, ended: frozenset[str]) -> Dashboard:
     """The dashboard of the programmes ``ids`` selects (``total`` of them) on ``today``; programmes in a state of
     ``ended`` have no overdue or upcoming stage."""
     by_stage = session.execute(
@@ -77,12 +80,10 @@ def dashboard(session: Session, ids: Select[tuple[int]], total: int, today: date
     columns = {name: dict(column.counts(session, ids)) for name, column in portfolio_columns().items()}
     planned = and_(StagePlan.programme_id == Programme.id, StagePlan.stage == Programme.state)
     in_stage = and_(Programme.id.in_(ids), Programme.state.not_in(ended))
-    overdue = _listed(session, _dated(StagePlan.planned_end, planned).where(in_stage, StagePlan.planned_end < today))
+    overdue = _listed(session, _dated(planned).where(in_stage, StagePlan.planned_end < today))
     upcoming = _listed(
         session,
-        _dated(StagePlan.planned_end, planned).where(
-            in_stage, StagePlan.planned_end >= today, StagePlan.planned_end <= today + AHEAD
-        ),
+        _dated(planned).where(in_stage, StagePlan.planned_end >= today, StagePlan.planned_end <= today + AHEAD),
     )
     return Dashboard(
         total,
@@ -94,7 +95,7 @@ def dashboard(session: Session, ids: Select[tuple[int]], total: int, today: date
     )
 
 
-def _dated(day: object, planned: object) -> Select[tuple[int, str, str, str, date, datetime | None]]:
+def _dated(planned: ColumnElement[bool]) -> Dated:
     return select(
         Programme.id,
         Programme.name,
@@ -102,16 +103,18 @@ def _dated(day: object, planned: object) -> Select[tuple[int, str, str, str, dat
         Programme.definition_hash,
         StagePlan.planned_end,
         Programme.sign_off_requested_at,
-    ).join(StagePlan, planned)  # type: ignore[arg-type]
+    ).join(StagePlan, planned)
 
 
-def _listed(session: Session, stmt: Select[tuple[int, str, str, str, date, datetime | None]]) -> Listed:
+def _listed(session: Session, stmt: Dated) -> Listed:
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(stmt.order_by(StagePlan.planned_end, Programme.name, Programme.id).limit(LISTED)).all()
-    return Listed(tuple(DatedProgramme(*row) for row in rows), total)
+    return Listed(
+        tuple(DatedProgramme(pid, name, state, h, day, at) for pid, name, state, h, day, at in rows if day), total
+    )
 
 
-def _waiting(session: Session, ids: Select[tuple[int]]) -> Listed:
+def _waiting(session: Session, ids: Select[int]) -> Listed:
     """Open sign-off requests, the longest waiting first, with the approvals given in the round."""
     open_request = and_(Programme.id.in_(ids), Programme.sign_off_subject.is_not(None))
     total = session.scalar(select(func.count()).select_from(Programme).where(open_request)) or 0
@@ -127,6 +130,7 @@ def _waiting(session: Session, ids: Select[tuple[int]]) -> Listed:
         )
         .correlate(Programme)
         .scalar_subquery()
+        .label("approvals")
     )
     rows = session.execute(
         select(
@@ -143,9 +147,9 @@ def _waiting(session: Session, ids: Select[tuple[int]]) -> Listed:
     ).all()
     return Listed(
         tuple(
-            DatedProgramme(pid, name, state, h, at.astimezone(UK).date(), at, n)
-            for pid, name, state, h, at, n in rows
-            if at
+            DatedProgramme(r.id, r.name, r.state, r.definition_hash, at.astimezone(UK).date(), at, int(r.approvals))
+            for r in rows
+            if (at := r.sign_off_requested_at)
         ),
         total,
     )

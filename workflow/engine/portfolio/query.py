@@ -26,10 +26,10 @@ class PortfolioColumn(Protocol):
     def __call__(self, session: Session, programme_ids: list[int]) -> Mapping[int, str]:
         """The column's value for each of a page of programmes that has one."""
 
-    def counts(self, session: Session, programme_ids: Select[tuple[int]]) -> Mapping[str, int]:
+    def counts(self, session: Session, programme_ids: Select[int]) -> Mapping[str, int]:
         """How many of the programmes have each value (those with none are left out)."""
 
-    def matching(self, value: str) -> Select[tuple[int]]:
+    def matching(self, value: str) -> Select[int]:
         """The ids of the programmes whose value is ``value`` (an empty value: those with none)."""
 
 
@@ -89,7 +89,7 @@ class Endings:
         return self.live | self.closed
 
 
-def visible(actor: Actor) -> Select[tuple[int]]:
+def visible(actor: Actor) -> Select[int]:
     """The ids of the programmes the actor may see: all for an administrator, else those they hold a role on."""
     stmt = select(Programme.id)
     if actor.is_admin:
@@ -99,7 +99,7 @@ def visible(actor: Actor) -> Select[tuple[int]]:
     )
 
 
-def matching(actor: Actor, query: PortfolioQuery, endings: Endings) -> Select[tuple[int]]:
+def matching(actor: Actor, query: PortfolioQuery, endings: Endings) -> Select[int]:
     """The ids of the programmes the actor may see that match the query's search and filters."""
     stmt = visible(actor)
     if query.search:
@@ -146,6 +146,6 @@ def searched(term: str) -> ColumnElement[bool]:
     )
 
 
-def _partners_like(term: str, *, current_only: bool) -> Select[tuple[int]]:
+def _partners_like(term: str, *, current_only: bool) -> Select[int]:
     stmt = select(Partner.programme_id).where(func.lower(Partner.name).contains(term.strip().lower(), autoescape=True))
     return stmt.where(Partner.withdrawn_at.is_(None)) if current_only else stmt

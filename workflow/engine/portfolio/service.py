@@ -65,7 +65,7 @@ class Portfolio:
             )
 
     def _rows(
-        self, session: Session, ids: Select[tuple[int]], query: PortfolioQuery, page: int, now: datetime
+        self, session: Session, ids: Select[int], query: PortfolioQuery, page: int, now: datetime
     ) -> tuple[PortfolioRow, ...]:
         order = {
             "name": Programme.name,
@@ -265,7 +265,7 @@ def _position(d: Definition | BrokenDefinitionError, state: str) -> int:
     return d.stage_ids.index(state) if isinstance(d, Definition) and state in d.stage_ids else 1000
 
 
-def _count(session: Session, ids: Select[tuple[int]]) -> int:
+def _count(session: Session, ids: Select[int]) -> int:
     return session.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -66,8 +67,8 @@ def _asked(definitions: Iterable[tuple[str, Definition]]) -> ColumnElement[bool]
 
 
 def waiting_on(
-    person_id: int, definitions: Sequence[tuple[str, Definition]], ended: Iterable[str]
-) -> Select[tuple[int]]:
+    person_id: int | None, definitions: Sequence[tuple[str, Definition]], ended: Iterable[str]
+) -> Select[int]:
     """The ids of the programmes in progress whose open request waits on the person in some capacity."""
     decided = exists().where(
         SignOff.programme_id == Programme.id,
@@ -98,7 +99,7 @@ def waiting_on(
     )
 
 
-def managed_by(person_id: int, ended: Iterable[str]) -> Select[tuple[int]]:
+def managed_by(person_id: int | None, ended: Iterable[str]) -> Select[int]:
     """The ids of the programmes in progress the person manages."""
     return select(Programme.id).where(
         Programme.state.not_in(list(ended)),
@@ -111,7 +112,7 @@ def managed_by(person_id: int, ended: Iterable[str]) -> Select[tuple[int]]:
 
 
 def page_of(
-    session: Session, ids: Select[tuple[int]], order: Sequence[ColumnElement[object]], page: int, per_page: int
+    session: Session, ids: Select[int], order: Sequence[Any], page: int, per_page: int
 ) -> tuple[list[Programme], Paged]:
     """One page of the programmes ``ids`` selects, in ``order``, with their partners and people."""
     counted = paged(session.scalar(select(func.count()).select_from(ids.subquery())) or 0, page, per_page)
