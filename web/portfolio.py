@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from workflow.engine.portfolio import NO_VALUE, SORTS, STATUSES, PortfolioPage, PortfolioQuery
 from workflow.money.benefits import SCALES
 
+from .decisions import BODY_TITLES
 from .services import now, services
 
 #: The arguments a filter sets; "show all" clears them (the search too) and asks for every status.
@@ -30,6 +31,7 @@ def portfolio() -> Any:
         today=now().astimezone(ZoneInfo("Europe/London")).date(),
         ratings=ratings(page),
         rating_options=SCALES["gateway"],
+        body_titles=BODY_TITLES,
         args={k: v for k, v in request.args.items() if v},
         show_all={"status": "all", **({"sort": query.sort} if query.sort != "name" else {})},
         confidence=request.args.get("confidence", ""),

@@ -5,7 +5,7 @@ partner or person, filters that say how many programmes they hide, and pages."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
@@ -20,6 +20,7 @@ from workflow.engine.models import Programme
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
 from workflow.money.service import Finances
+from workflow.records.decision_models import PartnerDecision
 
 OTHER = "Westshire and Dale shared services"
 
@@ -201,3 +202,30 @@ def test_the_portfolio_comes_a_page_at_a_time_and_keeps_the_filters_on_each_page
     assert "Programme 00031" in second and "Programme 00002" not in second
     assert "Programme 00031" not in listed("/programmes?q=programme&sort=name")
     assert "Programme 00031" in listed("/programmes?q=programme&page=99")  # past the last page: the last page
+
+
+def test_partners_decisions_planned_in_the_weeks_ahead_are_on_the_dashboard(
+    app: Flask, client: FlaskClient, db: Database, sample: ProgrammeView, clock: Any
+) -> None:
+    """The rows as the decisions page records them (only the read side is under test here)."""
+    today = clock().date()
+    soon, later = today + timedelta(days=10), today + timedelta(days=90)
+    by_name = {p.name: p.id for p in sample.partners}
+    with db.write() as session:
+        for partner, day in (("Southmoor District Council", soon), ("Eastvale Borough Council", later)):
+            session.add(
+                PartnerDecision(
+                    programme_id=sample.id,
+                    partner_id=by_name[partner],
+                    stage=sample.state,
+                    stage_visit=1,
+                    body="cabinet",
+                    meeting_on=day,
+                    call_in_days=5,
+                    recorded_at=clock(),
+                )
+            )
+    session_as(client, app, EMAILS["priya"])
+    coming = section(text_of(client.get("/programmes")), "Partners' decisions coming up", "1 programme")
+    assert f"{sample.name} Southmoor District Council Cabinet {soon.day} {soon:%B %Y}" in coming
+    assert "Eastvale Borough Council" not in coming

@@ -5,8 +5,11 @@ the number of programmes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from importlib.metadata import entry_points
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
@@ -59,6 +62,30 @@ class Listed:
 
 
 @dataclass(frozen=True)
+class UpcomingDecision:
+    """A partner's decision on its programme's gate, planned for a meeting (from a plug-in's records)."""
+
+    programme_id: int
+    programme_name: str
+    partner: str
+    #: the deciding body's id (``cabinet``, ``full_council`` ...)
+    body: str
+    day: date
+
+
+#: ``hook(session, programme_ids, first_day, last_day, limit) -> (the first `limit` decisions, how many in
+#: all)``: partners' decisions planned between the two days on the programmes the subquery selects, soonest
+#: first, in two queries. Installed through the ``banns.portfolio_decisions`` entry point group.
+DecisionsHook = Callable[[Session, Select[int], date, date, int], tuple[tuple[UpcomingDecision, ...], int]]
+
+
+@cache
+def decision_hooks() -> list[DecisionsHook]:
+    """Every installed hook, in entry point name order."""
+    return [ep.load() for ep in sorted(entry_points(group="banns.portfolio_decisions"), key=lambda e: e.name)]
+
+
+@dataclass(frozen=True)
 class Dashboard:
     total: int
     by_stage: tuple[StageCount, ...]
@@ -67,6 +94,9 @@ class Dashboard:
     overdue: Listed
     waiting: Listed
     upcoming: Listed
+    #: the partners' decisions planned in the weeks ahead, soonest first, and how many in all
+    decisions: tuple[UpcomingDecision, ...] = ()
+    decisions_total: int = 0
 
 
 def dashboard(session: Session, ids: Select[int], total: int, today: date, ended: frozenset[str]) -> Dashboard:
@@ -85,6 +115,11 @@ def dashboard(session: Session, ids: Select[int], total: int, today: date, ended
         session,
         _dated(planned).where(in_stage, StagePlan.planned_end >= today, StagePlan.planned_end <= today + AHEAD),
     )
+    decisions: list[UpcomingDecision] = []
+    decisions_total = 0
+    for hook in decision_hooks():
+        found, count = hook(session, ids, today, today + AHEAD, LISTED)
+        decisions, decisions_total = decisions + list(found), decisions_total + count
     return Dashboard(
         total,
         tuple(StageCount(state, h, n) for state, h, n in by_stage),
@@ -92,6 +127,8 @@ def dashboard(session: Session, ids: Select[int], total: int, today: date, ended
         overdue,
         _waiting(session, ids),
         upcoming,
+        tuple(sorted(decisions, key=lambda d: d.day)[:LISTED]),
+        decisions_total,
     )
 
 
