@@ -1,15 +1,15 @@
-"""Programmes: the portfolio, creating and importing, a programme's page and its people (its audit log: audit.py)."""
+"""Programmes: creating and importing, a programme's page and its people. The portfolio
+(``programmes.portfolio``) is in :mod:`web.portfolio`, the audit log in :mod:`web.audit`."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from workflow.engine.importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, parse_programme
-from workflow.engine.portfolio import SORTS, PortfolioQuery
 from workflow.engine.yamlsource import Located, Problem, pydantic_problems
 from workflow.money.pounds import parse_pounds
 from workflow.reminders.delivery import list_mail
@@ -28,35 +28,17 @@ from .forms import (
 )
 from .lifecycle import lifecycle_diagram, stage_timeline
 from .next_steps import panel_for
-from .services import now, services
+from .portfolio import may_create, portfolio
+from .services import services
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
-PortfolioStatus = Literal["active", "ended", "all"]
-STATUSES: tuple[PortfolioStatus, ...] = ("active", "ended", "all")
-
-
-@bp.get("")
-def portfolio() -> Any:
-    args = request.args
-    status = args.get("status", "active")
-    query = PortfolioQuery(
-        search=args.get("search", "").strip()[:200],
-        state=args.get("state", ""),
-        definition=args.get("definition", ""),
-        status=status if status in STATUSES else "active",
-        sort=args.get("sort", "name") if args.get("sort") in SORTS else "name",  # type: ignore[arg-type]
-        descending=args.get("order") == "desc",
-        page=args.get("page", 1, type=int) or 1,
-        per_page=current_app.config["PORTFOLIO_PAGE_SIZE"],
-    )
-    page = services().portfolio.page(g.actor, query, now())
-    return render_template("programmes/portfolio.html", page=page, can_create=_may_create())
+bp.add_url_rule("", "portfolio", portfolio)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create() -> Any:
-    if not _may_create():
+    if not may_create():
         raise NotAllowedError(_("Only administrators and programme managers can create programmes"))
     form = ProgrammeForm()
     catalogue = services().registry.catalogue()
@@ -83,7 +65,7 @@ def create() -> Any:
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_yaml() -> Any:
-    if not _may_create():
+    if not may_create():
         raise NotAllowedError(_("Only administrators and programme managers can create programmes"))
     form = ImportForm()
     problems: list[Any] = []
@@ -258,8 +240,6 @@ def add_partner(programme_id: int) -> Any:
     return render_template("programmes/add_partner.html", view=view, form=form), status
 
 
-def _may_create() -> bool:
-    return bool(g.actor.is_admin or services().portfolio.manages_any(g.actor))
 
 
 def _spec_from(form: ProgrammeForm) -> ProgrammeSpec:
