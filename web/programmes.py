@@ -240,8 +240,6 @@ def add_partner(programme_id: int) -> Any:
     return render_template("programmes/add_partner.html", view=view, form=form), status
 
 
-
-
 def _spec_from(form: ProgrammeForm) -> ProgrammeSpec:
     """The form as the engine's programme spec; the creator becomes its programme manager.
 
