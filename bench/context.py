@@ -47,9 +47,9 @@ QUICK = Plan(
     peer_lifecycles=(1, 1),
     pages_sizes=(20, 500),
     page_repeats=5,
-    scan_size=1_000,
-    relay_messages=150,
-    memory_batch=500,
+    scan_size=300,
+    relay_messages=40,
+    memory_batch=200,
     load_seconds=2,
 )
 

@@ -78,8 +78,17 @@ def measure(ctx: Context) -> list[Row]:
             site.close()
         for page in PAGES:
             (q1, t1), (q2, t2) = at_small[page], at_large[page]
-            print(f"  {target.name} {page:<10} {q1:3d} queries {t1:8.1f} ms at {small:,}   "
-                  f"{q2:3d} queries {t2:8.1f} ms at {large:,}   x{t2 / t1:.2f}", flush=True)
-            rows.append(Row(f"3 pages: {page} ({target.name})", f"same queries, <= {GOAL}x",
-                            f"{q1}->{q2} queries, x{t2 / t1:.2f}", q1 == q2 and t2 / t1 <= GOAL))
+            print(
+                f"  {target.name} {page:<10} {q1:3d} queries {t1:8.1f} ms at {small:,}   "
+                f"{q2:3d} queries {t2:8.1f} ms at {large:,}   x{t2 / t1:.2f}",
+                flush=True,
+            )
+            rows.append(
+                Row(
+                    f"3 pages: {page} ({target.name})",
+                    f"same queries, <= {GOAL}x",
+                    f"{q1}->{q2} queries, x{t2 / t1:.2f}",
+                    q1 == q2 and t2 / t1 <= GOAL,
+                )
+            )
     return rows

@@ -13,9 +13,9 @@ in WAL with ``synchronous=FULL`` (:mod:`bench.spiff` says what SpiffWorkflow doe
 from __future__ import annotations
 
 import time
-from statistics import median
 from collections.abc import Callable
 from pathlib import Path
+from statistics import median
 
 from bench.context import Context
 from bench.prepare import DEFINITION_ID, LIFECYCLE_ID, REQUESTED, STARTED, Preparer, lifecycle
@@ -113,13 +113,23 @@ def _measure(ctx: Context, target: Target, gate: bool) -> tuple[list[float], flo
 def measure(ctx: Context) -> list[Row]:
     target = ctx.sqlite("peer")
     gate, banns_rate, spiff_rate = _measure(ctx, target, gate=True)
-    print(f"\n  gate: banns {banns_rate:.0f}/s, SpiffWorkflow {spiff_rate:.0f}/s (last round); "
-          f"ratio {ratio_rounds(gate)}", flush=True)
+    print(
+        f"\n  gate: banns {banns_rate:.0f}/s, SpiffWorkflow {spiff_rate:.0f}/s (last round); "
+        f"ratio {ratio_rounds(gate)}",
+        flush=True,
+    )
     whole, banns_rate, spiff_rate = _measure(ctx, target, gate=False)
-    print(f"  8-stage lifecycle: banns {banns_rate:.2f}/s, SpiffWorkflow {spiff_rate:.2f}/s (last round); "
-          f"ratio {ratio_rounds(whole)}", flush=True)
+    print(
+        f"  8-stage lifecycle: banns {banns_rate:.2f}/s, SpiffWorkflow {spiff_rate:.2f}/s (last round); "
+        f"ratio {ratio_rounds(whole)}",
+        flush=True,
+    )
     return [
-        Row("1 peer: gates/s banns / SpiffWorkflow (sqlite)", f">= {GOAL}x", f"{median(gate):.2f}x",
-            median(gate) >= GOAL),
+        Row(
+            "1 peer: gates/s banns / SpiffWorkflow (sqlite)",
+            f">= {GOAL}x",
+            f"{median(gate):.2f}x",
+            median(gate) >= GOAL,
+        ),
         Row("1 peer: 8-stage lifecycles/s banns / Spiff", "info", f"{median(whole):.2f}x", None),
     ]

@@ -110,9 +110,7 @@ READY, REQUESTED, STARTED = "ready", "requested", "started"
 class Preparer:
     """Makes programmes at the first stage, copies of a template brought there through the API."""
 
-    def __init__(
-        self, target: Target, folder: Path, upto: str = READY, definition: str = DEFINITION_ID
-    ) -> None:
+    def __init__(self, target: Target, folder: Path, upto: str = READY, definition: str = DEFINITION_ID) -> None:
         self.db = Database(target.url, **target.prep_kwargs)
         self.postgres = target.name == "postgresql"
         if not self.postgres:

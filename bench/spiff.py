@@ -43,8 +43,9 @@ class _Builder:
             if condition
             else ""
         )
-        self.flows.append(f'<bpmn:sequenceFlow id="{fid}" sourceRef="{source}" targetRef="{target}">{body}'
-                          "</bpmn:sequenceFlow>")
+        self.flows.append(
+            f'<bpmn:sequenceFlow id="{fid}" sourceRef="{source}" targetRef="{target}">{body}</bpmn:sequenceFlow>'
+        )
 
     def task(self, task_id: str, previous: str, condition: str | None = None) -> str:
         self.nodes.append(f'<bpmn:userTask id="{task_id}" name="{task_id}"/>')

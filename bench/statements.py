@@ -149,8 +149,24 @@ class _Kind:
         return n / (time.perf_counter() - started)
 
     def driver(self, n: int) -> float:
-        mappings = [self.replay.mapping(pid) for pid in self.preparer.ready(n)]
-        return self.replay.run(mappings)
+        """Replays on ``n`` fresh programmes; checks the last one changed as the engine's call changes one.
+
+        Raises:
+            AssertionError: the replay did not advance (or sign off) the fresh programme.
+        """
+        ids = self.preparer.ready(n)
+        rate = self.replay.run([self.replay.mapping(pid) for pid in ids])
+        mark = "?" if self.replay.sqlite else "%s"
+        query = (
+            f"SELECT state FROM programmes WHERE id = {mark}"
+            if self.kind == "advance"
+            else f"SELECT count(*) FROM sign_offs WHERE programme_id = {mark}"
+        )
+        found = self.replay.conn.execute(query, (ids[-1],)).fetchone()[0]
+        if not self.replay.sqlite:
+            self.replay.conn.rollback()
+        assert found == ("second" if self.kind == "advance" else 1), f"the replay left {found!r}"
+        return rate
 
     def close(self) -> None:
         self.replay.close()
@@ -184,12 +200,21 @@ def measure(ctx: Context) -> list[Row]:
     for target in ctx.targets("statements"):
         for kind in ("advance", "sign-off"):
             same, old, count = _rounds(ctx, target, kind)
-            print(f"\n  {target.name} {kind}: {count} statements; engine / same statements {ratio_rounds(same)}",
-                  flush=True)
-            rows.append(Row(f"2 same statements: {kind} ({target.name})", f">= {GOAL}", f"{median(same):.2f}",
-                            median(same) >= GOAL))
+            print(
+                f"\n  {target.name} {kind}: {count} statements; engine / same statements {ratio_rounds(same)}",
+                flush=True,
+            )
+            rows.append(
+                Row(
+                    f"2 same statements: {kind} ({target.name})",
+                    f">= {GOAL}",
+                    f"{median(same):.2f}",
+                    median(same) >= GOAL,
+                )
+            )
             if old:
                 print(f"  {target.name} {kind}: engine / two-statement transaction {ratio_rounds(old)}", flush=True)
-                rows.append(Row(f"2 old floor: advance / 2-statement tx ({target.name})", "info",
-                                f"{median(old):.3f}", None))
+                rows.append(
+                    Row(f"2 old floor: advance / 2-statement tx ({target.name})", "info", f"{median(old):.3f}", None)
+                )
     return rows
