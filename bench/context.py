@@ -33,9 +33,9 @@ FULL = Plan(
     peer_gates=(30, 7),
     peer_lifecycles=(2, 5),
     pages_sizes=(100, 10_000),
-    page_repeats=9,
+    page_repeats=5,
     scan_size=10_000,
-    relay_messages=600,
+    relay_messages=300,
     memory_batch=10_000,
     load_seconds=10,
 )
@@ -46,10 +46,10 @@ QUICK = Plan(
     peer_gates=(5, 3),
     peer_lifecycles=(1, 1),
     pages_sizes=(20, 500),
-    page_repeats=5,
+    page_repeats=3,
     scan_size=300,
     relay_messages=40,
-    memory_batch=200,
+    memory_batch=100,
     load_seconds=2,
 )
 

@@ -1,4 +1,4 @@
-"""Figure 6, memory: what the engine keeps per programme over a batch of programmes (10,000; 200 in the quick
+"""Figure 6, memory: what the engine keeps per programme over a batch of programmes (10,000; 100 in the quick
 run), each advanced once through one ``Programmes`` (the bench lifecycle, its gate met), traced with
 ``tracemalloc`` (one frame per allocation: deeper tracebacks make it ~20x slower). The figure is the memory
 still held after the batch (garbage collected) by every allocation made during it, the engine's and the

@@ -1,6 +1,6 @@
-"""Figure 4, the reminder scan (``workflow.reminders.scan.scan``) over many programmes (10,000; 1,000 in the
-quick run), shaped like the sample, every other one with a sign-off request twenty days old, so that
-chases are due.
+"""Figure 4, the reminder scan (``workflow.reminders.scan.scan``) over many programmes (10,000; 300 in the
+quick run), shaped like the sample and scanned twenty days after they started: one reminder is due per
+programme (a chase where a sign-off request is open, on every other one; a stage-end notice elsewhere).
 
 - first: a scan that writes every due reminder to the outbox (the outbox emptied before each round);
 - repeat: the same scan again, nothing new (everything due is queued already). Target: <= 0.1x the first;
