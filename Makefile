@@ -12,7 +12,7 @@ export BANNS_INSTANCE := $(abspath $(INSTANCE))
 help:
 	@echo "make run    set up, load the sample programme into a new database, serve the UI and the scheduler"
 	@echo "make test   set up and run every test (PostgreSQL too when BANNS_TEST_DATABASE_URL is set)"
-	@echo "make bench  print the engine's throughput ratios"
+	@echo "make bench  every figure of issue 12 against its target, a table and the machine (BENCH_ARGS=--quick: CI)"
 	@echo "make lint   ruff, the format check, mypy and the import layers"
 
 $(STAMP): pyproject.toml

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import Table, event, func, insert, select, text
 
 from bench.targets import Target
@@ -54,14 +55,37 @@ SIGNATORIES = ("Tom Hardy", "Aisha Khan", "Gareth Evans")
 CHILDREN = ("partners", "role_assignments", "stage_plans", "evidence", "sign_offs", "events")
 
 
+LIFECYCLE_ID = "bench-lifecycle"
+DEFAULT_LIFECYCLE = Path(__file__).resolve().parent.parent / "definitions" / "shared-service.yaml"
+
+
 def definitions_folder(root: Path) -> Path:
     folder = root / "definitions"
     folder.mkdir(exist_ok=True)
     (folder / f"{DEFINITION_ID}.yaml").write_text(DEFINITION)
+    (folder / f"{LIFECYCLE_ID}.yaml").write_text(yaml.safe_dump(lifecycle()))
     return folder
 
 
-def spec(name: str) -> ProgrammeSpec:
+def lifecycle() -> dict[str, Any]:
+    """The default lifecycle's 8 stages and every gate's criteria, each gate signed off by each partner's
+    signatory: without the figures (money) and the partners' own decisions, which need records the
+    peer (SpiffWorkflow) has no counterpart of."""
+    source = yaml.safe_load(DEFAULT_LIFECYCLE.read_text())
+    gates = {
+        stage: {
+            "title": gate["title"],
+            "criteria": [{k: v for k, v in c.items() if k != "figures"} for c in gate["criteria"]],
+            "sign_off": {"each_partner": True},
+            **({"waiver": gate["waiver"]} if "waiver" in gate else {}),  # an optional stage's gate needs one
+        }
+        for stage, gate in source["gates"].items()
+    }
+    keep = ("title", "description", "stages", "outcomes", "partners")
+    return {"id": LIFECYCLE_ID, "version": 1, **{k: source[k] for k in keep}, "gates": gates}
+
+
+def spec(name: str, definition: str = DEFINITION_ID) -> ProgrammeSpec:
     """Three councils, each with one signatory."""
     partners = [
         PartnerSpec(name=p, kind="district_council", population=100_000, net_budget=Decimal("1000000.00"))
@@ -75,13 +99,18 @@ def spec(name: str) -> ProgrammeSpec:
         )
         for who, partner in zip(SIGNATORIES, PARTNERS, strict=True)
     ]
-    return ProgrammeSpec(name=name, definition=DEFINITION_ID, partners=partners, people=people)
+    return ProgrammeSpec(name=name, definition=definition, partners=partners, people=people)
+
+
+#: How far the template goes through the API: its gate met (evidence, request, every signatory approved),
+#: its sign-off requested (evidence and request), or just started.
+READY, REQUESTED, STARTED = "ready", "requested", "started"
 
 
 class Preparer:
-    """Makes programmes at the first stage with its gate met (evidence, request, every signatory approved)."""
+    """Makes programmes at the first stage, copies of a template brought there through the API."""
 
-    def __init__(self, target: Target, folder: Path) -> None:
+    def __init__(self, target: Target, folder: Path, upto: str = READY, definition: str = DEFINITION_ID) -> None:
         self.db = Database(target.url, **target.prep_kwargs)
         self.postgres = target.name == "postgresql"
         if not self.postgres:
@@ -92,15 +121,21 @@ class Preparer:
 
         self.programmes = Programmes(self.db, Registry(folder), listeners=[])
         self.prefix = f"bench {time.time_ns()}"
+        self.upto, self.definition = upto, definition
         self.template = self.through_api(f"{self.prefix} template")
+        self.signatories = [r.person_id for r in self.programmes.get(self.template).roles]
         self.count = 0
 
     def through_api(self, name: str) -> int:
-        """One programme made and brought to a met gate through the engine's public API."""
+        """One programme made and brought as far as ``upto`` through the engine's public API."""
         api = self.programmes
-        view = api.start(spec(name))
+        view = api.start(spec(name, self.definition))
+        if self.upto == STARTED:
+            return view.id
         api.record_evidence(view.id, "ready", "shown at the board")
         api.request_sign_off(view.id)
+        if self.upto == REQUESTED:
+            return view.id
         for role in view.roles:
             api.sign(view.id, role.person_id, "approve")
         assert api.get(view.id).gate is not None and api.get(view.id).gate.report.passed  # type: ignore[union-attr]

@@ -1,24 +1,22 @@
-"""``make bench``: the engine's hot path against the database driver's own rate; see bench/README.md.
+"""``make bench``: every figure of issue 12 against its target, then a table and the machine; see bench/README.md.
 
-    python bench/run.py [--sqlite-only] [--quick] [--no-experiments]
+    python bench/run.py [--quick] [--sqlite-only] [--only 1,3] [--memory-batch N] [--extras]
 
-First the headline (a persisted advance through a passing 3-partner gate, as a ratio to raw transactions
-on the same database, per backend), then the layers in between, how machines are shared, where an
-advance's time goes, bench-only variants of the hot path, and the portfolio at 100 and 10,000
-programmes. PostgreSQL comes from
-``BANNS_BENCH_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/bench``; its schema ``public``
-is dropped and recreated) and is skipped with a line saying why when it cannot be reached.
+Exits non-zero when a figure could not be measured (it raised); a figure that misses its target is not an
+error. PostgreSQL comes from ``BANNS_BENCH_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/bench``;
+its schema ``public`` is dropped and recreated for each figure).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+import traceback
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,114 +24,116 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy  # noqa: E402
-import transitions  # noqa: E402
-
-from bench import breakdown, cli_startup, machines, portfolio  # noqa: E402
-from bench.advance import Result, measure  # noqa: E402
-from bench.experiments import VARIANTS, check  # noqa: E402
+from bench import (  # noqa: E402
+    breakdown,
+    cli_startup,
+    experiments,
+    load,
+    machines,
+    memory,
+    pages,
+    peer,
+    portfolio,
+    relay,
+    reminder_scan,
+    statements,
+)
+from bench.advance import measure as layers  # noqa: E402
+from bench.context import FULL, QUICK, Context  # noqa: E402
 from bench.prepare import definitions_folder  # noqa: E402
-from bench.targets import DEFAULT_POSTGRES_URL, Target, postgres_target, sqlite_target  # noqa: E402
+from bench.report import Row, error_row, machine, table  # noqa: E402
 from workflow.engine import schema  # noqa: E402
 
-
-@dataclass(frozen=True)
-class Plan:
-    """How long to run each part (seconds per backend), in how many interleaved rounds."""
-
-    seconds: float
-    rounds: int
-    machine_seconds: float
-    breakdown_n: int
-    experiment_seconds: float
-    experiment_rounds: int
-
-
-FULL = Plan(seconds=24, rounds=7, machine_seconds=0.4, breakdown_n=40, experiment_seconds=20, experiment_rounds=5)
-QUICK = Plan(seconds=6, rounds=3, machine_seconds=0.15, breakdown_n=20, experiment_seconds=0, experiment_rounds=0)
+Figure = Callable[[Context], list[Row]]
+FIGURES: dict[str, tuple[str, Figure]] = {
+    "1": ("1 peer: banns against SpiffWorkflow on the same gate, SQLite WAL full sync", peer.measure),
+    "2": ("2 same statements: the engine against the driver replaying its statements", statements.measure),
+    "3": ("3 pages at a small and a large number of programmes (Flask test client)", pages.measure),
+    "4": ("4 the reminder scan", reminder_scan.measure),
+    "5": ("5 the outbox relay against plain smtplib (aiosmtpd on loopback)", relay.measure),
+    "6": ("6 memory held per programme (tracemalloc)", memory.measure),
+    "7": ("7 load: concurrent clients through gunicorn", load.measure),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, few rounds (CI; about a minute)")
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds; no experiments (< 30 s)")
-    parser.add_argument("--no-experiments", action="store_true", help="skip the bench-only hot-path variants")
+    parser.add_argument("--only", default="", help="comma-separated figure numbers, e.g. 1,3")
+    parser.add_argument("--memory-batch", type=int, help="programmes in the memory figure's batch")
+    parser.add_argument("--extras", action="store_true", help="also the older sections (layers, machines, ...)")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
-    started = time.perf_counter()
+    if args.memory_batch:
+        plan = replace(plan, memory_batch=args.memory_batch)
+    chosen = [n.strip() for n in args.only.split(",") if n.strip()] or list(FIGURES)
+    started, load_at_start = time.perf_counter(), os.getloadavg()[0]
     schema.load_all_models()
     print(
-        f"banns bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
-        f"SQLAlchemy {sqlalchemy.__version__}, transitions {transitions.__version__}, {os.cpu_count()} CPUs; "
-        f"load average {os.getloadavg()[0]:.1f}; {plan.rounds} interleaved rounds, medians",
+        f"banns bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {'quick' if plan.quick else 'full'} run; "
+        f"load average {load_at_start:.2f}; ratios are medians of per-round ratios",
         flush=True,
     )
+    rows: list[Row] = []
+    errors: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="banns-bench-") as tmp:
-        folder = definitions_folder(Path(tmp))
-        targets, skipped = _targets(Path(tmp), args.sqlite_only)
-        results = {t.name: measure(t, folder, plan.seconds, plan.rounds) for t in targets}
-        for result in results.values():
-            print(result.headline(), flush=True)
-        if skipped:
-            print(skipped, flush=True)
-        _section("Layers: the raw transaction through each layer, then the advance (wall and CPU per transaction)")
-        for result in results.values():
-            print(f" {result.target.name}:")
-            print("\n".join(result.ladder()), flush=True)
-        _section("Sharing transitions machines between programmes (advance moves, default lifecycle)")
-        print("\n".join(machines.compare(plan.machine_seconds)), flush=True)
-        _section("Where an advance's time goes")
-        for target in targets:
-            print(f" {target.name}, timed without a profiler:")
-            print("\n".join(breakdown.timed(target, folder, plan.breakdown_n)), flush=True)
-            print(f" {target.name}, under cProfile:")
-            print("\n".join(breakdown.profiled(target, folder, plan.breakdown_n)), flush=True)
-        _experiments(targets, folder, plan, skip=args.quick or args.no_experiments)
-        _section(
-            f"The portfolio: one page of 25, at {portfolio.SIZES[0]:,} and {portfolio.SIZES[-1]:,} programmes "
-            "(median ms; x: the larger scaled by the smaller)"
-        )
-        for target in _fresh(Path(tmp), args.sqlite_only):
-            print("\n".join(portfolio.compare(target.url, target.name, repeats=5 if args.quick else 15)), flush=True)
-        _section("The command line: `banns --help` in a new process (median of 5)")
-        print("\n".join(cli_startup.measure()), flush=True)
-    print(f"\n(bench took {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
-    return 0
+        ctx = Context.make(plan, Path(tmp), definitions_folder(Path(tmp)), args.sqlite_only)
+        for number in chosen:
+            title, figure = FIGURES[number]
+            _run(title, lambda f=figure: f(ctx), rows, errors)
+        if not args.only:
+            _run("profile: where an advance's time goes (information)", lambda: _profile(ctx), rows, errors)
+        if args.extras:
+            _extras(ctx)
+    print(f"\nThe figures of issue 12 ({time.perf_counter() - started:.0f} s)")
+    print("\n".join(table(rows, errors)))
+    print("\nThe machine")
+    print("\n".join(machine(ctx.postgres_url, load_at_start)), flush=True)
+    if errors:
+        print(f"\n{len(errors)} figure(s) could not be measured: {', '.join(sorted(errors))}")
+    return 1 if errors else 0
 
 
-def _targets(tmp: Path, sqlite_only: bool) -> tuple[list[Target], str | None]:
-    """The databases to run on, and the line to print in place of PostgreSQL's when it is skipped."""
-    if sqlite_only:
-        return [sqlite_target(tmp)], "postgresql skipped (--sqlite-only)"
-    postgres = postgres_target(os.environ.get("BANNS_BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL))
-    if isinstance(postgres, str):
-        return [sqlite_target(tmp)], f"postgresql skipped: {postgres}; set BANNS_BENCH_DATABASE_URL"
-    return [sqlite_target(tmp), postgres], None
+def _run(title: str, figure: Callable[[], list[Row]], rows: list[Row], errors: set[str]) -> None:
+    """Run one figure; an exception becomes an ERROR row (and the run's exit status), not the end of the run."""
+    print(f"\n{title}", flush=True)
+    try:
+        rows += figure()
+    except Exception as exc:
+        traceback.print_exc()
+        rows.append(error_row(title.split(":")[0], exc))
+        errors.add(title.split(":")[0])
 
 
-def _fresh(tmp: Path, sqlite_only: bool) -> list[Target]:
-    """New, empty databases for the portfolio (the advance figures filled the first ones)."""
-    folder = tmp / "portfolio"
-    folder.mkdir()
-    return _targets(folder, sqlite_only)[0]
-
-
-def _experiments(targets: list[Target], folder: Path, plan: Plan, *, skip: bool) -> None:
-    _section("Experiments: bench-only variants of the hot path (bench/experiments.py), against the engine")
-    if skip:
-        print("  skipped (--quick or --no-experiments)")
-        return
+def _profile(ctx: Context) -> list[Row]:
+    """The timed and profiled split of an advance (SQLite; PostgreSQL too in a full run), and the check
+    that the bench-only variants still return the engine's view."""
+    n = 10 if ctx.plan.quick else 40
+    targets = [ctx.sqlite("profile")] if ctx.plan.quick else ctx.targets("profile")
     for target in targets:
-        print("\n".join(check(target, folder)))
-        result: Result = measure(
-            target, folder, plan.experiment_seconds, plan.experiment_rounds, floors=False, variants=VARIANTS, most=100
-        )
-        print(f" {target.name} ({plan.experiment_rounds} rounds of {result.series['engine'].per_round}):")
-        print("\n".join(result.against_engine()), flush=True)
+        print(f" {target.name}, timed without a profiler:")
+        print("\n".join(breakdown.timed(target, ctx.folder, n)), flush=True)
+        print(f" {target.name}, under cProfile:")
+        print("\n".join(breakdown.profiled(target, ctx.folder, n)), flush=True)
+        print("\n".join(experiments.check(target, ctx.folder)), flush=True)
+    return []
 
 
-def _section(title: str) -> None:
-    print(f"\n{title}")
+def _extras(ctx: Context) -> None:
+    """The sections the bench printed before issue 12, for information."""
+    print("\nLayers: the two-statement transaction through each layer, then the advance")
+    for target in ctx.targets("layers"):
+        result = layers(target, ctx.folder, ctx.plan.seconds, ctx.plan.rounds)
+        print(result.headline())
+        print("\n".join(result.ladder()), flush=True)
+    print("\nSharing transitions machines between programmes")
+    print("\n".join(machines.compare(0.4)), flush=True)
+    print(f"\nThe portfolio query at {portfolio.SIZES[0]:,} and {portfolio.SIZES[-1]:,} programmes")
+    for target in ctx.targets("portfolio"):
+        print("\n".join(portfolio.compare(target.url, target.name, repeats=5)), flush=True)
+    print("\nThe command line: `banns --help` in a new process")
+    print("\n".join(cli_startup.measure()), flush=True)
 
 
 if __name__ == "__main__":
