@@ -201,7 +201,8 @@ def test_the_manager_records_confidence_and_savings(
         {"actual-year": "2029-30", "actual-service": "revenues and benefits", "actual-amount": "12.345"},
         token_from=page,
     )
-    assert answer.status_code == 422 and "is not a whole number of pence" in text_of(answer)
+    said = "Savings actually made must be in pounds and pence, like 12,000 or £12,000.50"
+    assert answer.status_code == 422 and said in text_of(answer)
     answer = post(
         client,
         page + "/actual",
