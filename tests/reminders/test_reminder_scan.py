@@ -170,4 +170,4 @@ def test_the_scan_runs_the_same_statements_for_10_and_100_programmes(
         )
     assert written_10 == 10 * 2 + 3 + 2  # warnings to the PM and chair; 3 reminders, 2 escalations
     assert written_100 == written_10 + 90 * 2  # the first 10 were not warned again
-    assert at_10 == at_100
+    assert at_100 <= at_10  # never more for more programmes (fewer when nothing new carries a sign-off link)

@@ -70,6 +70,9 @@ class Database:
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = normalise_url(url)
+        #: Whether :meth:`dispose` was called: whatever reads afterwards (a view built on demand) closes
+        #: the connection it opened.
+        self.disposed = False
         create_private_sqlite_file(self.url)
         self.engine = make_engine(self.url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
@@ -103,6 +106,8 @@ class Database:
                 session.rollback()
 
     def dispose(self) -> None:
+        """Close every pooled connection (a later read opens new ones: see :attr:`disposed`)."""
+        self.disposed = True
         self.engine.dispose()
 
 

@@ -137,9 +137,13 @@ class ProgrammeChanges:
 
     def _view_at(self, programme_id: int, now: datetime) -> ProgrammeView:
         """The programme's view at ``now``, read in a transaction of its own."""
-        with self.db.read() as session:
-            programme, definition = self._load(session, programme_id, lock=False)
-            return build_view(session, programme, definition, now=now)
+        try:
+            with self.db.read() as session:
+                programme, definition = self._load(session, programme_id, lock=False)
+                return build_view(session, programme, definition, now=now)
+        finally:
+            if self.db.disposed:  # read after the database was closed: leave no connection open
+                self.db.engine.dispose()
 
     def _authorise(self, programme: Programme, actor: Actor, action: str) -> None:
         held = [r.role for r in programme.roles if r.person_id == actor.person_id]
