@@ -42,8 +42,10 @@ run: setup
 	@test -f $(INSTANCE)/banns.sqlite3 || { $(BIN)/banns init && $(BIN)/banns dev sample; }
 	$(BIN)/banns dev run
 
+# pytest-xdist: one worker per core, a test file per worker at a time (its module fixtures stay together);
+# under PostgreSQL each worker has its own database beside the configured one (tests/conftest.py).
 test: setup browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 serve: setup
 	$(BIN)/banns serve

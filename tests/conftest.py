@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from workflow.cli.commands import main
 from workflow.engine import schema
-from workflow.engine.db import Database
+from workflow.engine.db import Database, normalise_url
 from workflow.engine.importer import load_programme
 from workflow.engine.models import Base
 from workflow.engine.programmes import Programmes
@@ -56,17 +56,34 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own database beside the configured one (``test_gw0``, ...),
+    created on first use, so that workers never truncate each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(normalise_url(url))
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_ready() -> str:
-    """Migrate the PostgreSQL test database once per run, from an empty schema."""
+    """Migrate the PostgreSQL test database once per run (per worker under xdist), from an empty schema."""
     assert POSTGRES_URL
-    db = Database(POSTGRES_URL)
+    url = _worker_database(POSTGRES_URL)
+    db = Database(url)
     with db.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     schema.upgrade(db)
     db.dispose()
-    return POSTGRES_URL
+    return url
 
 
 @pytest.fixture(params=BACKENDS)

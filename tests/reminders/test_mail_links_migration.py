@@ -8,8 +8,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from reminders_support import DEFINITIONS, EXAMPLE, SmtpServer, evidence_all
 from sqlalchemy import text
 
@@ -21,14 +19,6 @@ from workflow.engine.registry import Registry
 from workflow.reminders.delivery import RelayConfig, relay
 from workflow.reminders.tokens import check_token
 from workflow.settings import Settings
-
-
-def downgrade(db: Database, revision: str) -> None:
-    with db.engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(schema.MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
 
 
 def old_nonce(key: str) -> str:
@@ -46,7 +36,7 @@ def test_tokens_from_before_0007_are_bound_to_their_waiting_messages(
     view = engine.start(*load_programme(EXAMPLE))
     evidence_all(engine, view.id)
     engine.request_sign_off(view.id)
-    downgrade(db, "0006")
+    schema.downgrade(db, "0006")
     with db.engine.begin() as conn:  # the rows as 0006 wrote them
         pairs = conn.execute(
             text("SELECT o.key, t.nonce FROM outbox o JOIN sign_off_tokens t ON t.person_id = o.person_id")

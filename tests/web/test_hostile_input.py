@@ -187,7 +187,11 @@ def test_money_forms_refuse_absurd_amounts_and_two_line_periods(
     before = programmes.get(sample.id).version
     benefits = f"/programmes/{sample.id}/money/benefits"
     actual = {"actual-year": "2027-28", "actual-service": "revenues and benefits", "actual-amount": "Infinity"}
-    refused(post(manager, f"{benefits}/actual", actual, token_from=benefits), 422, "not an amount banns can hold")
+    refused(
+        post(manager, f"{benefits}/actual", actual, token_from=benefits),
+        422,
+        "Savings actually made must be in pounds and pence",
+    )
     confidence = {"confidence-period": "2027\r\nQ1", "confidence-rating": "Amber", "confidence-commentary": "Fine"}
     refused(post(manager, f"{benefits}/confidence", confidence, token_from=benefits), 422, "carriage return")
     assert programmes.get(sample.id).version == before

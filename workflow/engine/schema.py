@@ -5,13 +5,16 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
 from .db import Database
+from .errors import InvalidError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -42,10 +45,40 @@ def upgrade(db: Database, revision: str = "head") -> None:
     """Bring the schema up to ``revision``, in one transaction."""
     from alembic import command
 
-    with db.engine.begin() as connection:
+    with migrating(db) as connection:
         config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, "heads" if revision == "head" else revision)
+
+
+def downgrade(db: Database, revision: str) -> None:
+    """Take the schema back to ``revision``, in one transaction (tests of migrations use this)."""
+    from alembic import command
+
+    with migrating(db) as connection:
+        config = _config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+@contextmanager
+def migrating(db: Database) -> Iterator[Connection]:
+    """One transaction to migrate in. On SQLite, foreign keys are off meanwhile: a batch migration rebuilds a
+    table by copying it and dropping the old one, and dropping ``people`` while other rows point at it would
+    fail. Before committing, ``PRAGMA foreign_key_check`` must find nothing dangling, or nothing is kept."""
+    with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw: Any = connection.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, where SQLite honours it
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and (dangling := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise InvalidError(f"the migration left rows pointing at nothing: {dangling[:5]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revisions(db: Database) -> frozenset[str]:
