@@ -33,6 +33,7 @@ from workflow.engine.importer import LARGEST_POPULATION
 from workflow.engine.kinds import PARTNER_KINDS
 from workflow.engine.text import email_problem, nul_problem, single_line_problem
 from workflow.money.entered import pounds
+from workflow.money.pounds import parse_pounds
 
 from .date_input import DateInput
 
@@ -105,10 +106,16 @@ class Pounds:
 
     def __call__(self, form: Any, field: Any) -> None:
         if (field.data or "").strip():
+            text = field.data.strip()
+            if "e" in text.lower() or text.startswith("-") or text.startswith("£-"):
+                try:  # 5e9 and negatives: as every money form says it
+                    pounds(text, str(field.label.text))
+                except InvalidError as exc:
+                    raise WTFValidationError(str(exc)) from None
             try:
-                pounds(field.data, str(field.label.text))
+                parse_pounds(text)
             except InvalidError as exc:
-                raise WTFValidationError(str(exc)) from None
+                raise WTFValidationError(f"{field.label.text}: {exc}") from None
 
 
 class WholeNumberField(IntegerField):
