@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email
 from wtforms.validators import ValidationError as WTFValidationError
 
-from .forms import FlaskForm
+from .forms import FlaskForm, Length
 
 
 class ForgotPasswordForm(FlaskForm):

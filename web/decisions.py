@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from workflow.engine.errors import InvalidError
 from workflow.records.decision_views import DecisionBoard
@@ -19,7 +19,7 @@ from workflow.records.decisions import DecisionInput, Decisions
 from .access import access_to
 from .date_input import DateInput
 from .extensions import _
-from .forms import FlaskForm, NoNul, OneLine, options
+from .forms import FlaskForm, Length, NoNul, OneLine, options
 from .services import services
 
 bp = Blueprint("decisions", __name__, url_prefix="/programmes/<int:programme_id>/decisions")

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from workflow.engine.deputies import NOT_SIGNING, REASON_KINDS, uk_today
 from workflow.engine.errors import InvalidError, MoveRefusedError
@@ -18,7 +18,7 @@ from workflow.engine.views import ProgrammeView
 from .access import access_to, capacities_asked
 from .date_input import DateInput
 from .extensions import _
-from .forms import DecisionForm, FlaskForm, NoNul, options
+from .forms import DecisionForm, FlaskForm, Length, NoNul, options
 from .services import now, services
 
 bp = Blueprint("deputies", __name__, url_prefix="/programmes/<int:programme_id>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,13 +24,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms lags
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Optional, Regexp
+from wtforms.validators import Length as _Length
 from wtforms.validators import ValidationError as WTFValidationError
 
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import LARGEST_POPULATION
 from workflow.engine.kinds import PARTNER_KINDS
 from workflow.engine.text import email_problem, nul_problem, single_line_problem
+from workflow.money.entered import pounds
 from workflow.money.pounds import parse_pounds
 
 from .date_input import DateInput
@@ -54,6 +57,18 @@ def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 
 
 # --- validators: the engine's rules for what people type (workflow.engine.text), as field errors ----------
+
+
+class Length(_Length):
+    """WTForms' length check, its error naming the field in words ("Programme name must be 200 characters or
+    fewer"), not WTForms' own "Field cannot be longer than 200 characters"."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if self.message is None and self.max != -1 and len(field.data or "") > self.max:
+            raise WTFValidationError(
+                _l("%(label)s must be %(most)s characters or fewer", label=field.label.text, most=f"{self.max:,}")
+            )
+        super().__call__(form, field)
 
 
 class OneLine:
@@ -86,14 +101,36 @@ class EmailAddress:
 
 
 class Pounds:
-    """An amount of money in whole pence, at most £100bn (commas and a £ sign are fine)."""
+    """An amount of money in whole pence, at most £100bn (commas and a £ sign are fine), read as every money
+    form reads pounds (:mod:`workflow.money.entered`): 5e9 and negative amounts refused in words."""
 
     def __call__(self, form: Any, field: Any) -> None:
         if (field.data or "").strip():
+            text = field.data.strip()
+            if "e" in text.lower() or text.startswith("-") or text.startswith("£-"):
+                try:  # 5e9 and negatives: as every money form says it
+                    pounds(text, str(field.label.text))
+                except InvalidError as exc:
+                    raise WTFValidationError(str(exc)) from None
             try:
-                parse_pounds(field.data)
+                parse_pounds(text)
             except InvalidError as exc:
                 raise WTFValidationError(f"{field.label.text}: {exc}") from None
+
+
+class WholeNumberField(IntegerField):
+    """A whole number as people write it: ``12,000`` is taken; anything else is refused naming the field
+    (not WTForms' "Not a valid integer value")."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).replace(",", "").strip()
+        if re.fullmatch(r"-?\d{1,15}", text):
+            self.data = int(text)
+            return
+        self.data = None
+        raise ValueError(_l("%(label)s must be a whole number, like 12,000", label=self.label.text))
 
 
 POPULATION = NumberRange(
@@ -236,7 +273,7 @@ class PartnerForm(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200), OneLine()])
     kind = SelectField(_l("Kind of body"), choices=KIND_CHOICES, default="district_council")
     nation = SelectField(_l("Nation"), choices=NATION_CHOICES, default="england")
-    population = IntegerField(_l("Population"), validators=[Optional(), POPULATION])
+    population = WholeNumberField(_l("Population"), validators=[Optional(), POPULATION])
     net_budget = StringField(_l("Annual net budget, in pounds"), validators=[Optional(), Length(max=20), Pounds()])
 
 
@@ -246,7 +283,7 @@ class AddPartnerForm(VersionedForm, PartnerForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Enter the partner's name")), Length(max=200), OneLine()]
     )
-    population = IntegerField(_l("Population"), validators=[InputRequired(_l("Enter the population")), POPULATION])
+    population = WholeNumberField(_l("Population"), validators=[InputRequired(_l("Enter the population")), POPULATION])
 
 
 class RemoveRoleForm(VersionedForm):
@@ -284,14 +321,19 @@ def edit_programme_form(plan: Sequence[Any], **kwargs: Any) -> EditProgrammeForm
 
 
 class StaffTransferForm(VersionedForm):
-    headcount = IntegerField(
+    headcount = WholeNumberField(
         _l("Number of staff transferring"),
-        validators=[InputRequired(_l("Enter how many staff transfer")), NumberRange(1, 1_000_000)],
+        validators=[
+            InputRequired(_l("Enter how many staff transfer")),
+            NumberRange(1, 1_000_000, _l("Number of staff transferring must be from 1 to 1,000,000")),
+        ],
     )
     roles = TextAreaField(_l("Roles transferring (optional)"), validators=[Length(max=20_000), NoNul()])
     transfer_date = DateInput(_l("Transfer date"), required=True)
-    redundancies = IntegerField(
-        _l("Redundancies proposed"), default=0, validators=[Optional(), NumberRange(0, 1_000_000)]
+    redundancies = WholeNumberField(
+        _l("Redundancies proposed"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 1_000_000, _l("Redundancies proposed must be from 0 to 1,000,000"))],
     )
     eli_given_on = DateInput(_l("Employee liability information given on (optional)"))
     consultation_began_on = DateInput(_l("Consultation began on (optional)"))

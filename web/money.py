@@ -15,7 +15,7 @@ import yaml
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import ProgrammeFileError
@@ -30,7 +30,7 @@ from workflow.money.service import Finances
 from .access import Access, access_to
 from .charts import chart_svg
 from .extensions import _
-from .forms import FlaskForm, NoNul, OneLine, options
+from .forms import FlaskForm, Length, NoNul, OneLine, options
 from .lifecycle import stage_timeline
 from .money_forms import Entered, amount_field, at_most, parsed
 from .raid import raid_log

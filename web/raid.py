@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from workflow.engine.errors import InvalidError
 from workflow.engine.views import ProgrammeView
@@ -16,7 +16,7 @@ from workflow.records.raid import KINDS, SORTS, STATUSES, RaidEntryView, RaidFie
 
 from .date_input import DateInput
 from .extensions import _
-from .forms import FlaskForm, NoNul, OneLine, options
+from .forms import FlaskForm, Length, NoNul, OneLine, options
 from .services import services
 
 bp = Blueprint("raid", __name__, url_prefix="/programmes/<int:programme_id>/raid")

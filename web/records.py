@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Regexp
 
 from workflow.engine.errors import InvalidError
 from workflow.records.declarations import Declarations, may_speak_for_ids
@@ -21,7 +21,7 @@ from workflow.records.work import register_tasks
 
 from .access import access_to
 from .extensions import _
-from .forms import FlaskForm, NoNul, OneLine, options
+from .forms import FlaskForm, Length, NoNul, OneLine, options
 from .services import services
 
 bp = Blueprint("records", __name__, url_prefix="/programmes/<int:programme_id>")

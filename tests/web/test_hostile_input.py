@@ -134,7 +134,7 @@ def test_a_nul_in_evidence_is_a_field_error(
     ("form", "shown"),
     [
         ({"name": "Westshire\rCouncil"}, "Name contains a carriage return"),
-        ({"net_budget": "1e12"}, "not an amount banns can hold"),
+        ({"net_budget": "1e12"}, "must be in pounds and pence, like 12,000"),
         ({"population": "99999999999"}, "Population must be a whole number from 0 to 100,000,000"),
     ],
 )

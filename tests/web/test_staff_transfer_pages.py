@@ -50,7 +50,7 @@ def test_bad_input_is_a_422_naming_the_field_and_nothing_is_saved(
     path = f"/programmes/{sample.id}/transfers/{eastvale(sample)}"
     for change, words in [
         ({"headcount": "0"}, "Number of staff transferring"),
-        ({"headcount": "12,000"}, "Number of staff transferring"),
+        ({"headcount": "12,000.5"}, "Number of staff transferring"),
         ({**day("transfer_date", "9999-12-31")}, "Transfer date"),
         ({"redundancies": "400"}, "redundancies proposed must be from 0 to the headcount"),
         (
