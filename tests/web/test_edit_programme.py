@@ -111,7 +111,7 @@ def test_a_partner_joins_from_the_programme_page_and_is_refused_after_the_outlin
         },
         token_from=f"/programmes/{sample.id}/partners/new",
     )
-    assert bad.status_code == 422 and "is not an amount of money" in text_of(bad)
+    assert bad.status_code == 422 and "must be in pounds and pence" in text_of(bad)
 
 
 def test_removing_a_role_and_never_the_last_programme_manager(
