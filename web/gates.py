@@ -55,8 +55,10 @@ def _forms(view: ProgrammeView, given: Mapping[str, VersionedForm]) -> dict[str,
         "end": EndForm,
     }
     forms = {name: given.get(name) or cls(formdata=None) for name, cls in names.items()}
-    for form in forms.values():
+    for name, form in forms.items():
         form.version.data = str(view.version)
+        for field in form:  # the pages hold several forms with a "reason" or a "note": ids must not clash
+            field.id = f"{name}-{field.name}"
     decision = cast(DecisionForm, forms["sign"])
     if view.gate and view.gate.pack_hash and "sign" not in given:
         decision.pack.data, decision.round.data = view.gate.pack_hash, str(view.gate.round)

@@ -113,7 +113,7 @@ def test_invalid_form_is_422_with_error_summary_and_input_kept(
     page = response.get_data(as_text=True)
     assert "govuk-error-summary" in page and "There is a problem" in text_of(response)
     assert "Enter a link in the correct format" in text_of(response)
-    assert 'href="#link"' in page, "the summary links to the field in error"
+    assert 'href="#evidence-link"' in page, "the summary links to the field in error"
     assert _textarea(response, "summary") == "Named in the MoU"
     assert 'value="not a link"' in page
     assert programmes.get(sample.id).version == sample.version
