@@ -235,7 +235,10 @@ def _report(programme_id: int) -> tuple[ProgrammeView, HighlightReport, dict[str
 
 @bp.get("/report")
 def report(programme_id: int) -> Any:
-    view, highlight, time = _report(programme_id)
+    return _report_page(programme_id, *_report(programme_id))
+
+
+def _report_page(programme_id: int, view: ProgrammeView, highlight: HighlightReport, time: dict[str, Any]) -> Any:
     status = 422 if time["period_error"] else 200
     return render_template(
         "money/report.html",
@@ -249,8 +252,12 @@ def report(programme_id: int) -> Any:
 
 
 @bp.get("/report.pdf")
-def report_pdf(programme_id: int) -> Response:
-    _view, highlight, time = _report(programme_id)
+def report_pdf(programme_id: int) -> Any:
+    """The report as a PDF; a period that cannot be read gets the report page with its error (422), not a PDF
+    of another period the reader did not ask for."""
+    view, highlight, time = _report(programme_id)
+    if time["period_error"]:
+        return _report_page(programme_id, view, highlight, time)
     risks = raid_log().top_risks(programme_id, g.actor)
     data = highlight_pdf(highlight, time, compress=not current_app.testing, risks=risks)
     name = re.sub(r"[^A-Za-z0-9-]+", "-", highlight.period).strip("-") or "report"

@@ -143,6 +143,9 @@ def test_a_wrong_reporting_period_is_a_422_naming_the_field(
     report = manager.get(base(money) + "/report?period=" + period) if period else None
     if report is not None:
         assert report.status_code == 422 and said in text_of(report)
+        pdf = manager.get(base(money) + "/report.pdf?period=" + period)
+        assert pdf.status_code == 422 and pdf.mimetype == "text/html", "no PDF of a period nobody asked for"
+        assert said in text_of(pdf)
 
 
 def test_a_period_written_another_way_is_kept_in_the_one_format(
