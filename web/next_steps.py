@@ -50,7 +50,8 @@ class Panel:
         """A ``mailto:`` link to everyone still asked to decide, with a subject and a link to the gate."""
         view = self.view
         emails = {r.person_id: r.email for r in view.roles}
-        to = ",".join(dict.fromkeys(emails[p.person_id] for p in people if p.person_id in emails))
+        asked = (p.person_id for p in people if p.person_id in emails and not p.deactivated)
+        to = ",".join(dict.fromkeys(emails[person] for person in asked))
         subject = _("Your decision is needed: %(programme)s", programme=view.name)
         body = _(
             "Please record your decision on the gate of %(programme)s: %(link)s",

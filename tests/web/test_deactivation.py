@@ -102,3 +102,25 @@ def test_the_account_page_lists_the_persons_roles_and_deputies(
     shown = text_of(client.get("/account"))
     assert "Programme manager" in shown and "Not for a partner" in shown
     assert "You have not named a deputy, and nobody has named you." in shown
+
+
+def test_a_deactivated_signatory_is_flagged_on_the_gate_and_left_out_of_the_chase(
+    app: Flask, with_passwords: ProgrammeView, programmes: Programmes, people: dict[str, int], db: Database
+) -> None:
+    """Someone who has left cannot decide: the manager is told to give the role to someone else, and the
+    chase email goes only to those who can still answer."""
+    pid, tom = with_passwords.id, people["tom"]
+    for criterion in COURTSHIP:
+        programmes.record_evidence(pid, criterion, "done")
+    programmes.request_sign_off(pid)
+    app_accounts(app).deactivate(tom, programmes.clock(), actor=SYSTEM)
+
+    manager = app.test_client()
+    session_as(manager, app, EMAILS["priya"])
+    page = manager.get(f"/programmes/{pid}/gate").get_data(as_text=True)
+    text = text_of(manager.get(f"/programmes/{pid}/gate"))
+    assert "Tom Hardy (Signatory of Northbridge District Council" in text and "Account deactivated" in text
+    assert "Deactivated accounts cannot decide. Give their roles to someone else on the people page:" in text
+    assert f'href="/programmes/{pid}/people"' in page
+    chase = page.split('href="mailto:', 1)[1].split('"', 1)[0]
+    assert EMAILS["aisha"] in chase and EMAILS["tom"] not in chase

@@ -244,6 +244,7 @@ def _waiting_on(programme: Programme, definition: Definition, decisions: list[Si
             definition.role_title.get(cap.role, cap.role),
             cap.partner_id,
             partners.get(cap.partner_id) if cap.partner_id else None,
+            people[person].deactivated_at is not None,
         )
         for person, cap in gates.still_asked(
             definition, rules, partners, holdings, decided, {p.id: p.kind for p in programme.partners}

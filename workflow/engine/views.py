@@ -88,6 +88,8 @@ class AskedView:
     role_title: str
     partner_id: int | None
     partner_name: str | None
+    #: the person's account is deactivated (they have left): they cannot decide, so someone must take the role
+    deactivated: bool = False
 
 
 @dataclass(frozen=True)
