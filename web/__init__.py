@@ -64,28 +64,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """The extensions, the services and every blueprint."""
-    from . import (
-        about,
-        admin,
-        audit,  # noqa: F401 - the audit log's routes, on the programmes blueprint
-        auth,
-        decisions,
-        definitions,
-        deputies,
-        documents,
-        errors,
-        extensions,
-        gates,
-        home,
-        mail,
-        money,
-        money_entry,
-        programmes,
-        raid,
-        records,
-        services,
-        transfers,
-    )
+    from web import about, errors, extensions, home, mail, services
+    from web.accounts import admin, auth
+    from web.gates import decisions, deputies, documents
+    from web.gates import pages as gates
+    from web.money import entry as money_entry
+    from web.money import pages as money
+    from web.programmes import audit, definitions  # noqa: F401 - audit: the log's routes, on the programmes blueprint
+    from web.programmes import pages as programmes
+    from web.records import pages as records
+    from web.records import raid, transfers
 
     documents.init_app(app)  # before CSRF protection, which reads the body
     extensions.init_app(app)

@@ -33,7 +33,7 @@ ADMIN_EMAIL = "admin@banns.example"
 @friendly
 def serve(ctx: Context, host: str, port: int) -> None:
     """Serve the web UI with Flask's development server (production: gunicorn, see README)."""
-    from . import create_app
+    from web import create_app
 
     app = create_app({"INSTANCE": str(ctx.settings.instance), "DEVELOPMENT": True})
     click.echo(f"banns is at http://{host}:{port}/  (Ctrl-C to stop)")

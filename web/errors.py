@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from web.extensions import _
 from workflow.engine.errors import (
     BannsError,
     BrokenDefinitionError,
@@ -18,8 +19,6 @@ from workflow.engine.errors import (
     NotAllowedError,
     NotFoundError,
 )
-
-from .extensions import _
 
 STATUS: list[tuple[type[BannsError], int]] = [
     (BrokenDefinitionError, 500),

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, render_template, request
 
-from .services import services
+from web.services import services
 
 bp = Blueprint("home", __name__)
 

@@ -25,6 +25,9 @@ from flask import (
     url_for,
 )
 
+from web.extensions import _
+from web.forms import DecisionForm
+from web.services import now, services
 from workflow.engine.deputies import uk_today
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.people import holdings
@@ -35,10 +38,6 @@ from workflow.reminders.models import MODES, STATUSES
 from workflow.reminders.preferences import calendar_feed, feed_secret, get_preference, revoke_feed, set_preference
 from workflow.reminders.sent import MailFilter, get_mail, mail_page
 from workflow.reminders.tokens import TokenClaim, TokenError, TokenPersonError, check_token
-
-from .extensions import _
-from .forms import DecisionForm
-from .services import now, services
 
 bp = Blueprint("mail", __name__)
 

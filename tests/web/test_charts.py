@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 from flask import Flask
 
-from web.charts import chart_svg
+from web.money.charts import chart_svg
 from workflow.money.benefits import Variance
 
 

@@ -211,7 +211,7 @@ def test_amounts_are_kept_exactly(manager: FlaskClient, sample: ProgrammeView, a
     data = {"saving-year": "2027/28", "saving-service": "HR", "saving-amount": "£1,234,567.89"}
     assert post(manager, page_of(sample, "case/saving"), data, page_of(sample, "case")).status_code == 302
     with app.app_context():
-        from web.money_entry import entry
+        from web.money.entry import entry
 
         assert entry().case(sample.id).savings[0].amount == Decimal("1234567.89")
 

@@ -60,7 +60,7 @@ def test_template_upload_and_a_wrong_cell(manager: FlaskClient, app: Flask, samp
     assert f"{first} IT (one-off) New: £950,000.00" in check
     assert f"{first} revenues and benefits New: £150,000.00" not in check  # row 3 is the second year
     with app.app_context():
-        from web.money_entry import entry
+        from web.money.entry import entry
 
         assert entry().case(sample.id).is_empty  # nothing imported before the confirmation
     token = re.search(r'name="token" value="([^"]+)"', answer.get_data(as_text=True))
@@ -72,7 +72,7 @@ def test_template_upload_and_a_wrong_cell(manager: FlaskClient, app: Flask, samp
     summary = text_of(manager.get(answer.headers["Location"]))
     assert f"Figures imported from case.{kind}" in summary
     with app.app_context():
-        from web.money_entry import entry
+        from web.money.entry import entry
         from web.services import services
 
         case = entry().case(sample.id)
@@ -99,6 +99,6 @@ def test_a_confirmation_after_someone_else_changed_the_figures_is_refused(
     assert answer.status_code == 409
     assert "changed by someone else after the spreadsheet was checked; nothing was imported" in text_of(answer)
     with app.app_context():
-        from web.money_entry import entry
+        from web.money.entry import entry
 
         assert [i.amount for i in entry().case(sample.id).investments] == []

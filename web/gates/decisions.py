@@ -12,15 +12,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from web.extensions import _
+from web.forms import FlaskForm, Length, NoNul, OneLine, options
+from web.forms.dates import DateInput
+from web.programmes.access import access_to
+from web.services import services
 from workflow.engine.errors import InvalidError
 from workflow.records.decision_views import DecisionBoard
 from workflow.records.decisions import DecisionInput, Decisions
-
-from .access import access_to
-from .date_input import DateInput
-from .extensions import _
-from .forms import FlaskForm, Length, NoNul, OneLine, options
-from .services import services
 
 bp = Blueprint("decisions", __name__, url_prefix="/programmes/<int:programme_id>/decisions")
 

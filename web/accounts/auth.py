@@ -22,12 +22,11 @@ from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, rend
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
+from web.accounts.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
+from web.extensions import _
+from web.forms import SetPasswordForm, SignInForm
+from web.services import external_url, now, services
 from workflow.accounts.errors import AccountInputError, InvitationError, MailChannelMissingError, SignInError
-
-from .account_forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
-from .extensions import _
-from .forms import SetPasswordForm, SignInForm
-from .services import external_url, now, services
 
 bp = Blueprint("auth", __name__)
 

@@ -13,16 +13,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Regexp
 
+from web.extensions import _
+from web.forms import FlaskForm, Length, NoNul, OneLine, options
+from web.programmes.access import access_to
+from web.services import services
 from workflow.engine.errors import InvalidError
 from workflow.records.declarations import Declarations, may_speak_for_ids
 from workflow.records.register import KIND_TITLES
 from workflow.records.scope import Scope
 from workflow.records.work import register_tasks
-
-from .access import access_to
-from .extensions import _
-from .forms import FlaskForm, Length, NoNul, OneLine, options
-from .services import services
 
 bp = Blueprint("records", __name__, url_prefix="/programmes/<int:programme_id>")
 ANSWERS = (("accepted", _l("Accept")), ("objected", _l("Object")))

@@ -9,17 +9,16 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from web.accounts.auth import input_words
+from web.accounts.forms import ConfirmForm
+from web.extensions import _
+from web.forms import NewAccountForm
+from web.services import now, services
 from workflow.accounts.base import PersonSummary
 from workflow.accounts.errors import AccountInputError
 from workflow.engine.deputies import uk_today
 from workflow.engine.people import holdings
 from workflow.engine.permissions import Actor
-
-from .account_forms import ConfirmForm
-from .auth import input_words
-from .extensions import _
-from .forms import NewAccountForm
-from .services import now, services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -9,10 +9,9 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, request, send_file
 
+from web.services import services
 from workflow.engine.documents import MAX_BYTES, DocumentRef, DocumentStore, checked
 from workflow.engine.errors import InvalidError
-
-from .services import services
 
 bp = Blueprint("documents", __name__, url_prefix="/programmes/<int:programme_id>/documents")
 

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from flask import g
 
+from web.extensions import capacity_label
 from workflow.engine.permissions import POLICY, may
 from workflow.engine.views import ProgrammeView
-
-from .extensions import capacity_label
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email
 from wtforms.validators import ValidationError as WTFValidationError
 
-from .forms import FlaskForm, Length
+from web.forms import FlaskForm, Length
 
 
 class ForgotPasswordForm(FlaskForm):

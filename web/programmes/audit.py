@@ -13,13 +13,12 @@ from typing import Any
 
 from flask import Response, g, render_template, request
 
+from web.extensions import _, _london
+from web.programmes.event_lines import event_line
+from web.programmes.pages import bp
+from web.services import services
 from workflow.engine.audit import verify_chains
 from workflow.engine.views import EventView, ProgrammeView
-
-from .event_lines import event_line
-from .extensions import _, _london
-from .programmes import bp
-from .services import services
 
 
 @bp.app_template_global()

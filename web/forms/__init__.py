@@ -28,14 +28,13 @@ from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Op
 from wtforms.validators import Length as _Length
 from wtforms.validators import ValidationError as WTFValidationError
 
+from web.forms.dates import DateInput
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import LARGEST_POPULATION
 from workflow.engine.kinds import PARTNER_KINDS
 from workflow.engine.text import email_problem, nul_problem, single_line_problem
 from workflow.money.entered import pounds
 from workflow.money.pounds import parse_pounds
-
-from .date_input import DateInput
 
 if TYPE_CHECKING:
     from markupsafe import Markup

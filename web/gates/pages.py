@@ -11,14 +11,8 @@ from typing import Any, cast
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
-from workflow.engine.next_steps import RECORD_EVIDENCE
-from workflow.engine.views import ProgrammeView
-
-from . import consequences, documents
-from .access import Access, access_to, capacities_asked
-from .extensions import _
-from .forms import (
+from web.extensions import _
+from web.forms import (
     DecisionForm,
     EndForm,
     EvidenceForm,
@@ -32,8 +26,13 @@ from .forms import (
     WithdrawForm,
     options,
 )
-from .next_steps import panel_for
-from .services import services
+from web.gates import consequences, documents
+from web.programmes.access import Access, access_to, capacities_asked
+from web.programmes.next_steps import panel_for
+from web.services import services
+from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
+from workflow.engine.next_steps import RECORD_EVIDENCE
+from workflow.engine.views import ProgrammeView
 
 bp = Blueprint("gates", __name__, url_prefix="/programmes/<int:programme_id>")
 TEMPLATES = {"show": "gates/gate.html", "manage": "gates/manage.html"}

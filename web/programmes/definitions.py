@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 
-from .services import services
+from web.services import services
 
 bp = Blueprint("definitions", __name__, url_prefix="/definitions")
 

@@ -11,15 +11,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired
 
+from web.extensions import _
+from web.forms import DecisionForm, FlaskForm, Length, NoNul, options
+from web.forms.dates import DateInput
+from web.programmes.access import access_to, capacities_asked
+from web.services import now, services
 from workflow.engine.deputies import NOT_SIGNING, REASON_KINDS, uk_today
 from workflow.engine.errors import InvalidError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
-
-from .access import access_to, capacities_asked
-from .date_input import DateInput
-from .extensions import _
-from .forms import DecisionForm, FlaskForm, Length, NoNul, options
-from .services import now, services
 
 bp = Blueprint("deputies", __name__, url_prefix="/programmes/<int:programme_id>")
 REASON_LABELS = {"leave": _l("Leave"), "conflict_of_interest": _l("Conflict of interest")}

@@ -1,6 +1,6 @@
 """The portfolio: a dashboard of the programmes a person may see (counts by stage and delivery confidence,
 overdue stages, sign-offs waiting longest, gates coming up), then the programmes themselves, searched,
-filtered and a page at a time. Registered as ``programmes.portfolio`` by :mod:`web.programmes`."""
+filtered and a page at a time. Registered as ``programmes.portfolio`` by :mod:`web.programmes.pages`."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
 
+from web.gates.decisions import BODY_TITLES
+from web.services import now, services
 from workflow.engine.portfolio import NO_VALUE, SORTS, STATUSES, PortfolioPage, PortfolioQuery
 from workflow.money.benefits import SCALES
-
-from .decisions import BODY_TITLES
-from .services import now, services
 
 #: The arguments a filter sets; "show all" clears them (the search too) and asks for every status.
 FILTERS = ("q", "state", "definition", "partner", "confidence", "status")

@@ -14,13 +14,12 @@ from typing import Any
 
 from flask import g
 
+from web.extensions import _ as gettext
+from web.extensions import _london_date, _money
+from web.services import services
 from workflow.engine.definitions import Definition
 from workflow.engine.errors import BrokenDefinitionError
 from workflow.engine.views import EventView, ProgrammeView
-
-from .extensions import _ as gettext
-from .extensions import _london_date, _money
-from .services import services
 
 
 def _(text: str, **values: Any) -> str:

@@ -7,13 +7,12 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
+from web.extensions import _
+from web.forms import StaffTransferForm
+from web.programmes.access import access_to
+from web.services import now, services
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.transfers import StaffTransferSpec
-
-from .access import access_to
-from .extensions import _
-from .forms import StaffTransferForm
-from .services import now, services
 
 bp = Blueprint("transfers", __name__, url_prefix="/programmes")
 

@@ -10,14 +10,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from web.extensions import _
+from web.forms import FlaskForm, Length, NoNul, OneLine, options
+from web.forms.dates import DateInput
+from web.services import services
 from workflow.engine.errors import InvalidError
 from workflow.engine.views import ProgrammeView
 from workflow.records.raid import KINDS, SORTS, STATUSES, RaidEntryView, RaidFields, RaidLog
-
-from .date_input import DateInput
-from .extensions import _
-from .forms import FlaskForm, Length, NoNul, OneLine, options
-from .services import services
 
 bp = Blueprint("raid", __name__, url_prefix="/programmes/<int:programme_id>/raid")
 

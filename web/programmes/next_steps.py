@@ -9,13 +9,12 @@ from urllib.parse import quote
 
 from flask import g, url_for
 
+from web.extensions import _
+from web.programmes.access import access_to
+from web.services import services
 from workflow.engine.deputies import DelegationView
 from workflow.engine.next_steps import NextStep, next_steps
 from workflow.engine.views import AskedView, ProgrammeView
-
-from .access import access_to
-from .extensions import _
-from .services import services
 
 #: The page where the figures a figure check reads are entered (the money's summary for any other check).
 FIGURE_PAGES = {

@@ -13,14 +13,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation
 
+from web.forms import FlaskForm, NoNul, OneLine, options
+from web.forms.dates import DateInput
 from workflow.engine.errors import InvalidError
 from workflow.money import entered
 from workflow.money.case import CATEGORIES, CATEGORY_TITLES
 from workflow.money.prenup import RECOMPUTE_TITLES
 from workflow.money.sharing import BasisKind
-
-from .date_input import DateInput
-from .forms import FlaskForm, NoNul, OneLine, options
 
 CATEGORY_CHOICES = options((c, CATEGORY_TITLES[c]) for c in CATEGORIES)
 YES_NO = options([("no", _l("No")), ("yes", _l("Yes"))])

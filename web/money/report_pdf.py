@@ -10,11 +10,10 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from web.extensions import _
+from web.money.charts import chart_svg
 from workflow.money.benefits import HighlightReport
 from workflow.records.raid import RaidEntryView
-
-from .charts import chart_svg
-from .extensions import _
 
 ENCODING = "windows-1252"  # the core fonts' range: £, en dashes and curly quotes, not every Unicode character
 INK = (11, 12, 12)

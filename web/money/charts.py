@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
+from web.extensions import _
 from workflow.money.benefits import Variance
 from workflow.money.case import ZERO
-
-from .extensions import _
 
 
 def chart_svg(rows: Sequence[Variance], width: int = 640, height: int = 240) -> str:

@@ -23,6 +23,11 @@ from flask import (
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from web.extensions import _
+from web.forms import options
+from web.money import forms as mf
+from web.programmes.access import access_to
+from web.services import services
 from workflow.engine.errors import InvalidError
 from workflow.money import years as fy
 from workflow.money.case import CATEGORY_TITLES
@@ -31,12 +36,6 @@ from workflow.money.prenup import RECOMPUTE_TITLES, WithdrawalTerm
 from workflow.money.sharing import Basis, BasisKind
 from workflow.money.sheet_changes import from_data, to_data
 from workflow.money.spreadsheet import FORMATS, MIMETYPES, SpreadsheetError, kind_of
-
-from . import money_forms as mf
-from .access import access_to
-from .extensions import _
-from .forms import options
-from .services import services
 
 bp = Blueprint("money_entry", __name__, url_prefix="/programmes/<int:programme_id>/money")
 

@@ -1,5 +1,5 @@
 """Programmes: creating and importing, a programme's page and its people. The portfolio
-(``programmes.portfolio``) is in :mod:`web.portfolio`, the audit log in :mod:`web.audit`."""
+(``programmes.portfolio``) is in :mod:`web.programmes.portfolio`, the audit log in :mod:`web.programmes.audit`."""
 
 from __future__ import annotations
 
@@ -8,16 +8,8 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
-from workflow.engine.importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, parse_programme
-from workflow.engine.yamlsource import Located, Problem, pydantic_problems
-from workflow.money.pounds import parse_pounds
-from workflow.reminders.delivery import list_mail
-
-from .access import access_to
-from .extensions import _
-from .field_words import field_in_words
-from .forms import (
+from web.extensions import _
+from web.forms import (
     AddPartnerForm,
     AddPersonForm,
     ImportForm,
@@ -26,10 +18,17 @@ from .forms import (
     edit_programme_form,
     options,
 )
-from .lifecycle import lifecycle_diagram, stage_timeline
-from .next_steps import panel_for
-from .portfolio import may_create, portfolio
-from .services import services
+from web.forms.field_words import field_in_words
+from web.programmes.access import access_to
+from web.programmes.lifecycle import lifecycle_diagram, stage_timeline
+from web.programmes.next_steps import panel_for
+from web.programmes.portfolio import may_create, portfolio
+from web.services import services
+from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from workflow.engine.importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, parse_programme
+from workflow.engine.yamlsource import Located, Problem, pydantic_problems
+from workflow.money.pounds import parse_pounds
+from workflow.reminders.delivery import list_mail
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 

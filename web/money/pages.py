@@ -17,6 +17,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from web.extensions import _
+from web.forms import FlaskForm, Length, NoNul, OneLine, options
+from web.money.charts import chart_svg
+from web.money.forms import Entered, amount_field, at_most, parsed
+from web.money.report_pdf import highlight_pdf
+from web.programmes.access import Access, access_to
+from web.programmes.lifecycle import stage_timeline
+from web.records.raid import raid_log
+from web.services import now, services
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import ProgrammeFileError
 from workflow.engine.views import ProgrammeView
@@ -26,16 +35,6 @@ from workflow.money.benefits import SCALES, HighlightReport
 from workflow.money.case import CATEGORIES, CATEGORY_TITLES, ZERO, BusinessCase
 from workflow.money.prenup import RECOMPUTE_TITLES
 from workflow.money.service import Finances
-
-from .access import Access, access_to
-from .charts import chart_svg
-from .extensions import _
-from .forms import FlaskForm, Length, NoNul, OneLine, options
-from .lifecycle import stage_timeline
-from .money_forms import Entered, amount_field, at_most, parsed
-from .raid import raid_log
-from .report_pdf import highlight_pdf
-from .services import now, services
 
 bp = Blueprint("money", __name__, url_prefix="/programmes/<int:programme_id>/money")
 

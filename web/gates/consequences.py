@@ -10,13 +10,12 @@ from typing import Any
 
 from flask import g
 
+from web.extensions import _
+from web.money.pages import finances
+from web.services import services
 from workflow.engine.errors import BannsError
 from workflow.engine.views import ProgrammeView
 from workflow.money.prenup import WhatIf
-
-from .extensions import _
-from .money import finances
-from .services import services
 
 
 @dataclass
