@@ -44,7 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(_refuse_nul_in_query)
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping({k: v for k, v in settings.values.items() if k.isupper()})
-    app.config.update(DATABASE_URL=settings.database_url, DEFINITIONS_DIR=str(settings.definitions_dir))
+    app.config.update(
+        DATABASE_URL=settings.database_url, DEFINITIONS_DIR=str(settings.definitions_dir), SSO=settings.sso
+    )
     app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         if not (app.debug or app.testing or app.config.get("DEVELOPMENT")):
@@ -84,6 +86,7 @@ def _register(app: Flask) -> None:
         raid,
         records,
         services,
+        sso,
         transfers,
     )
 
@@ -91,9 +94,10 @@ def _register(app: Flask) -> None:
     extensions.init_app(app)
     services.init_app(app)
     auth.init_app(app)
+    sso.init_app(app)
     errors.init_app(app)
     blueprints = (about, auth, home, programmes, gates, decisions, deputies, documents, money, money_entry, raid)
-    for module in (*blueprints, records, transfers, definitions, admin, mail):
+    for module in (*blueprints, records, transfers, definitions, admin, mail, sso):
         app.register_blueprint(module.bp)
 
 

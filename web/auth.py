@@ -23,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from workflow.accounts.errors import AccountInputError, InvitationError, MailChannelMissingError, SignInError
+from workflow.accounts.sso import passwords_off_for
 
 from .account_forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
 from .extensions import _
@@ -38,6 +39,8 @@ PUBLIC = frozenset(
         "auth.invitation_by_path",
         "auth.forgot_password",
         "auth.reset_password",
+        "sso.start",
+        "sso.callback",
         "static",
         "mail.sign_off",
         "mail.calendar",
@@ -205,6 +208,11 @@ def sign_in() -> Any:
     status = 200
     if form.validate_on_submit():
         email = form.email.data or ""
+        if provider := passwords_off_for(email, current_app.config["SSO"]):
+            form.email.errors = [
+                _("Your organisation signs you in to banns: use the button Sign in with %(org)s", org=provider.title)
+            ]
+            return render_template("auth/sign_in.html", form=form), 403
         try:
             actor = services().accounts.authenticate(
                 email, form.password.data or "", request.remote_addr or "unknown", now(), device=_known_device(email)
