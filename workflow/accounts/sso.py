@@ -119,4 +119,5 @@ class SsoUseCases(AccountsBase):
             by="sso",
             provider=identity.provider,
         )
+        session.flush()  # the sign-in's event follows it on the site's chain
         return person
