@@ -23,12 +23,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from workflow.accounts.errors import AccountInputError, InvitationError, MailChannelMissingError, SignInError
-from workflow.accounts.sso import passwords_off_for
 
 from .account_forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
 from .extensions import _
 from .forms import SetPasswordForm, SignInForm
 from .services import external_url, now, services
+from .sso import passwords_off
 
 bp = Blueprint("auth", __name__)
 
@@ -208,10 +208,8 @@ def sign_in() -> Any:
     status = 200
     if form.validate_on_submit():
         email = form.email.data or ""
-        if provider := passwords_off_for(email, current_app.config["SSO"]):
-            form.email.errors = [
-                _("Your organisation signs you in to banns: use the button Sign in with %(org)s", org=provider.title)
-            ]
+        if provider := passwords_off.provider_for(email):
+            form.email.errors = [passwords_off.words(provider)]
             return render_template("auth/sign_in.html", form=form), 403
         try:
             actor = services().accounts.authenticate(
@@ -261,6 +259,8 @@ def forgot_password() -> Any:
     """Ask for a reset link. The answer is the same whether or not the email has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        if provider := passwords_off.provider_for(form.email.data or ""):
+            return passwords_off.page(provider, 403)
         try:
             services().accounts.request_password_reset(
                 form.email.data or "",
@@ -289,6 +289,8 @@ def _set_password_page(reset: bool) -> Any:
         person = accounts.reset_for(token, now()) if reset else accounts.invitation_for(token, now())
     except InvitationError as exc:
         return _link_problem(exc, reset)
+    if provider := passwords_off.provider_for(person.email):
+        return passwords_off.page(provider, 403 if reset else 200)  # an invitation: they sign in there
     form = ResetPasswordForm() if reset else SetPasswordForm()
     status = 200
     if form.validate_on_submit():

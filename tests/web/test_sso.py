@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from account_support import session_cookie, site_events, with_cookie
+from account_support import app_accounts, ask_for_reset, links_in_outbox, session_cookie, site_events, with_cookie
 from flask import Flask
 from flask.testing import FlaskClient
 from oidc_provider import Provider, User, query_of
@@ -206,6 +206,25 @@ def test_a_domain_with_passwords_off_cannot_sign_in_with_a_password(
     idp.user = User("sub-tom", EMAILS["tom"], name="Tom Hardy")
     tom = app.test_client()
     assert sign_in_with(tom, idp).status_code == 302 and signed_in(tom)
+    app.extensions["banns"].db.dispose()
+
+
+def test_with_passwords_off_no_reset_or_invitation_sets_a_password(
+    tmp_path: Path, database_url: str, clock: Any, idp: Provider, with_passwords: ProgrammeView, db: Database
+) -> None:
+    app = app_with(tmp_path, database_url, clock, idp.toml(passwords_off_domains=["northbridge.example"]))
+    client = app.test_client()
+    asked = ask_for_reset(client, EMAILS["tom"])
+    assert asked.status_code == 403 and "You do not need a banns password" in text_of(asked)
+    assert links_in_outbox(db, EMAILS["tom"], "/password-reset/new") == [], "no reset link is sent"
+
+    accounts = app_accounts(app)
+    tom_id = next(p.id for p in accounts.people() if p.email == EMAILS["tom"])
+    links: list[str] = []
+    accounts.send_invitation(tom_id, clock(), lambda token: links.append(f"/invitation?token={token}") or links[-1])
+    page = client.get(links[0])
+    assert page.status_code == 200 and "Sign in with Northbridge Council" in text_of(page)
+    assert 'name="password"' not in page.get_data(as_text=True)
     app.extensions["banns"].db.dispose()
 
 

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from workflow.accounts.sso import STATE_LIFETIME, SsoRefusedError
 from workflow.settings import SsoProvider
 
-from ..auth import _safe_next, _start_session
+from .. import auth  # a module, not its names: auth imports this package too
 from ..extensions import _
 from ..services import external_url, now, services
 from . import clients
@@ -44,7 +44,7 @@ def start(provider_id: str) -> Any:
     except clients.ProviderUnavailableError as exc:
         return _unavailable(found.provider, exc)
     url = made.pop("url")
-    target = _safe_next(request.args.get("next"))
+    target = auth._safe_next(request.args.get("next"))
     found.client.save_authorize_data(redirect_uri=redirect_uri, started=now().timestamp(), next=target, **made)
     return redirect(url)
 
@@ -83,7 +83,7 @@ def callback(provider_id: str) -> Any:
         return _refused(provider, exc.code, 403)
     assert actor.person_id is not None and identity.email
     current_app.logger.info("person %s signed in with %s", actor.person_id, provider.id)
-    return _start_session(actor.person_id, identity.email, _safe_next(data.get("next")))
+    return auth._start_session(actor.person_id, identity.email, auth._safe_next(data.get("next")))
 
 
 def _found(provider_id: str) -> clients.Configured:
