@@ -21,11 +21,12 @@ from werkzeug.test import TestResponse
 
 from web import create_app
 from workflow.accounts.service import Accounts
+from workflow.accounts.sso import Identity, SsoRefusedError, passwords_off_for
 from workflow.engine.db import Database
 from workflow.engine.models import Person
 from workflow.engine.permissions import SYSTEM
 from workflow.engine.views import ProgrammeView
-from workflow.settings import SettingsError
+from workflow.settings import SettingsError, SsoProvider, SsoSettings
 
 PRIYA = User("sub-priya", EMAILS["priya"], name="Priya Shah")
 
@@ -267,3 +268,36 @@ def test_wrong_single_sign_on_settings_stop_the_app_naming_the_setting(tmp_path:
     assert "sso.providers[0].issuer is not valid: must be an https:// address" in message
     assert "sso.providers[1].id = 'Bad Id' is not valid" in message
     assert "a-long-test-secret" not in message
+
+
+def test_the_accounts_say_why_in_codes_and_spend_a_state_once(
+    accounts: Accounts, sample: ProgrammeView, clock: Any
+) -> None:
+    provider = SsoProvider(
+        id="nb",
+        title="Northbridge",
+        issuer="https://login.example",
+        client_id="c",
+        client_secret="s",
+        email_domains=["northbridge.example"],
+        passwords_off_domains=["northbridge.example"],
+    )
+    cases: list[tuple[Identity, str]] = [
+        (Identity("nb", "1", None, True), "email_missing"),
+        (Identity("nb", "1", EMAILS["tom"], False), "email_unverified"),
+        (Identity("nb", "1", EMAILS["aisha"], True), "domain_not_served"),
+        (Identity("nb", "1", "nobody@northbridge.example", True), "uninvited"),
+    ]
+    for identity, code in cases:
+        with pytest.raises(SsoRefusedError) as refused:
+            accounts.sso_sign_in(identity, provider, clock())
+        assert refused.value.code == code
+    assert accounts.sso_sign_in(Identity("nb", "1", EMAILS["tom"].upper(), True), provider, clock()).name == "Tom Hardy"
+
+    sso = SsoSettings(providers=[provider])
+    assert passwords_off_for("Someone@NorthBridge.example", sso) == provider
+    assert passwords_off_for(EMAILS["aisha"], sso) is None
+
+    assert accounts.spend_sso_state("state-1", clock()) is True
+    assert accounts.spend_sso_state("state-1", clock()) is False
+    assert accounts.spend_sso_state("state-2", clock()) is True

@@ -71,6 +71,7 @@ class SsoUseCases(AccountsBase):
         """Use a state once: ``False`` if it was used before (a replayed answer)."""
         with self.db.write() as session:
             _, over = limits.charge(session, [limits.key("sso_state", 1, other=state)], now)
+            limits.purge(session, now)  # spent states go with the old counters, a day after their window
             return over is None
 
     def sso_sign_in(self, identity: Identity, provider: SsoProvider, now: datetime) -> Actor:
