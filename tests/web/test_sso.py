@@ -179,6 +179,14 @@ def test_a_replayed_state_is_refused_even_with_a_copy_of_the_cookie(sso_app: Fla
     assert idp.tokens_issued == 1, "a replayed answer never reaches the token endpoint"
 
 
+def test_a_person_who_says_no_at_the_provider_is_told_so(sso_app: Flask, idp: Provider) -> None:
+    client = sso_app.test_client()
+    state = query_of(go_to_provider(client))["state"]
+    page = client.get(f"/sign-in/sso/test-idp/callback?error=access_denied&state={state}")
+    assert page.status_code == 401 and "Northbridge Council did not sign you in" in text_of(page)
+    assert not signed_in(client) and idp.tokens_issued == 0
+
+
 def test_a_state_from_another_browser_or_too_old_is_refused(sso_app: Flask, idp: Provider, clock: Any) -> None:
     idp.user = PRIYA
     client = sso_app.test_client()

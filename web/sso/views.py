@@ -55,7 +55,8 @@ def callback(provider_id: str) -> Any:
     found = _found(provider_id)
     provider = found.provider
     if request.args.get("error"):
-        current_app.logger.info("sign-in at %s ended by the provider: %s", provider.id, request.args["error"])
+        said = request.args["error"][:60].encode("unicode_escape").decode()
+        current_app.logger.info("sign-in at %s ended by the provider: %s", provider.id, said)
         return _refused(provider, "provider_said_no", 401)
     state = request.args.get("state", "")
     data = found.client.framework.get_state_data(session, state) if state else None
