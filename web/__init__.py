@@ -44,7 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(_refuse_nul_in_query)
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping({k: v for k, v in settings.values.items() if k.isupper()})
-    app.config.update(DATABASE_URL=settings.database_url, DEFINITIONS_DIR=str(settings.definitions_dir))
+    app.config.update(
+        DATABASE_URL=settings.database_url, DEFINITIONS_DIR=str(settings.definitions_dir), SSO=settings.sso
+    )
     app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         if not (app.debug or app.testing or app.config.get("DEVELOPMENT")):
@@ -64,7 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """The extensions, the services and every blueprint."""
-    from web import about, errors, extensions, home, mail, services
+    from web import about, errors, extensions, home, mail, services, sso
     from web.accounts import admin, auth
     from web.gates import decisions, deputies, documents
     from web.gates import pages as gates
@@ -79,9 +81,10 @@ def _register(app: Flask) -> None:
     extensions.init_app(app)
     services.init_app(app)
     auth.init_app(app)
+    sso.init_app(app)
     errors.init_app(app)
     blueprints = (about, auth, home, programmes, gates, decisions, deputies, documents, money, money_entry, raid)
-    for module in (*blueprints, records, transfers, definitions, admin, mail):
+    for module in (*blueprints, records, transfers, definitions, admin, mail, sso):
         app.register_blueprint(module.bp)
 
 

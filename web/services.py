@@ -53,7 +53,12 @@ def init_app(app: Flask) -> None:
     clock = app.config.get("CLOCK")
     programmes = Programmes(db, registry, clock) if clock else Programmes(db, registry)
     settings = Settings(
-        Path(app.instance_path), app.config["DATABASE_URL"], registry.folder, app.config["SECRET_KEY"], app.config
+        Path(app.instance_path),
+        app.config["DATABASE_URL"],
+        registry.folder,
+        app.config["SECRET_KEY"],
+        app.config,
+        app.config["SSO"],
     )
     app.extensions["banns"] = Services(db, registry, programmes, Accounts(db), Portfolio(db, registry), settings)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .engine.errors import InvalidError
@@ -43,6 +44,8 @@ class Settings:
     secret_key: str | None
     #: Every setting given, by name: those banns knows parsed to their type, others as given.
     values: Mapping[str, Any] = field(default_factory=dict)
+    #: Single sign-on: the identity providers of ``[[sso.providers]]`` (none: passwords only).
+    sso: SsoSettings = field(default_factory=lambda: SsoSettings())
 
     @property
     def config_file(self) -> Path:
@@ -55,6 +58,113 @@ def _lower(value: Any) -> Any:
 
 Seconds = Annotated[float, Field(gt=0)]
 Count = Annotated[int, Field(ge=1)]
+#: Signing algorithms an ID token may use: asymmetric only, so that no client secret can sign one.
+SigningAlgorithm = Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
+#: Where a multi-tenant issuer (Microsoft Entra ID) puts the tenant: ``https://.../{tenantid}/v2.0``.
+TENANT_PLACEHOLDER = "{tenantid}"
+_RS256: list[SigningAlgorithm] = ["RS256"]
+_LOOPBACK = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)")
+
+
+def _web_address(value: str) -> str:
+    """An issuer or discovery address: https, or http on this machine only (a test or development provider)."""
+    if not (value.startswith("https://") or _LOOPBACK.match(value)) or any(c.isspace() for c in value):
+        raise ValueError("must be an https:// address (http:// only on 127.0.0.1 or localhost)")
+    return value
+
+
+def _domains(values: list[str]) -> list[str]:
+    found = [v.strip().lower().removeprefix("@") for v in values]
+    if any(not d or "@" in d or "." not in d or any(c.isspace() for c in d) for d in found):
+        raise ValueError("each must be an email domain, like northbridge.gov.uk")
+    return found
+
+
+class SsoProvider(BaseModel):
+    """One OpenID Connect identity provider (``[[sso.providers]]`` in ``banns.toml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+    title: Annotated[str, Field(min_length=1, max_length=100)]
+    issuer: str
+    #: default: the issuer's ``/.well-known/openid-configuration``
+    discovery_url: str | None = None
+    client_id: Annotated[str, Field(min_length=1)]
+    #: or ``BANNS_SSO_<ID>_CLIENT_SECRET`` (the id in capitals, dashes as underscores)
+    client_secret: Annotated[str, Field(min_length=1)]
+    token_auth: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    algorithms: Annotated[list[SigningAlgorithm], Field(min_length=1)] = Field(default_factory=lambda: list(_RS256))
+    #: the claim that says the email is verified (Microsoft Entra ID: ``xms_edov``, an optional claim)
+    email_verified_claim: Annotated[str, Field(min_length=1)] = "email_verified"
+    #: tenant ids (the ``tid`` claim) whose people may sign in; required with a ``{tenantid}`` issuer
+    allowed_tenants: list[str] = Field(default_factory=list)
+    #: the email domains this provider may vouch for (empty: any)
+    email_domains: list[str] = Field(default_factory=list)
+    #: people of these domains sign in only here: no password sign-in
+    passwords_off_domains: list[str] = Field(default_factory=list)
+    #: people of these domains get an account at their first sign-in here, without an invitation
+    allowed_domains: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _secret_from_environment(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("client_secret") and isinstance(data.get("id"), str):
+            name = f"{PREFIX}SSO_{data['id'].upper().replace('-', '_')}_CLIENT_SECRET"
+            if secret := _environment.get(os.environ).get(name):
+                return {**data, "client_secret": secret}
+        return data
+
+    @field_validator("issuer", "discovery_url")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        return None if value is None else _web_address(value)
+
+    @field_validator("allowed_tenants", "email_domains", "passwords_off_domains", "allowed_domains")
+    @classmethod
+    def _lists(cls, values: list[str], info: Any) -> list[str]:
+        if info.field_name == "allowed_tenants":
+            return [v.strip() for v in values]
+        return _domains(values)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SsoProvider:
+        if "openid" not in self.scopes:
+            raise ValueError("scopes must include openid")
+        if TENANT_PLACEHOLDER in self.issuer and not self.allowed_tenants:
+            raise ValueError(f"an issuer with {TENANT_PLACEHOLDER} (multi-tenant) needs allowed_tenants")
+        served = set(self.email_domains)
+        if served and not served.issuperset(self.passwords_off_domains + self.allowed_domains):
+            raise ValueError("passwords_off_domains and allowed_domains must be among email_domains")
+        return self
+
+    @property
+    def discovery(self) -> str:
+        """Where the provider's discovery document is."""
+        base = self.issuer.replace(TENANT_PLACEHOLDER, "organizations").rstrip("/")
+        return self.discovery_url or f"{base}/.well-known/openid-configuration"
+
+
+class SsoSettings(BaseModel):
+    """``[sso]``: the identity providers people may sign in with, beside (or instead of) passwords."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    providers: list[SsoProvider] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> SsoSettings:
+        ids = [p.id for p in self.providers]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two providers have the same id")
+        off = [d for p in self.providers for d in p.passwords_off_domains]
+        if len(set(off)) != len(off):
+            raise ValueError("a domain is in the passwords_off_domains of two providers")
+        return self
+
+    def provider(self, provider_id: str) -> SsoProvider | None:
+        return next((p for p in self.providers if p.id == provider_id), None)
 
 
 class Configured(BaseSettings):
@@ -89,6 +199,8 @@ class Configured(BaseSettings):
     MAIL_PAGE_SIZE: Annotated[int, Field(ge=1, le=1000)] = 50
     MAX_CONTENT_LENGTH: Count = 2 * 1024 * 1024
     DEVELOPMENT: bool = False
+    #: a TOML table (``[[sso.providers]]``), hence in lower case like its keys
+    sso: SsoSettings = Field(default_factory=SsoSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -147,7 +259,7 @@ def load_settings(instance: Path | None = None, env: Mapping[str, str] = os.envi
     definitions = configured.DEFINITIONS_DIR or PROJECT_ROOT / "definitions"
     if not definitions.is_absolute():
         definitions = (instance.parent / definitions).resolve()
-    return Settings(instance, database_url, definitions, configured.SECRET_KEY, values)
+    return Settings(instance, database_url, definitions, configured.SECRET_KEY, values, configured.sso)
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -166,14 +278,25 @@ def _problems(exc: ValidationError, path: Path, env: Mapping[str, str]) -> list[
     lines = []
     for err in exc.errors():
         name = str(err["loc"][0]) if err["loc"] else "?"
-        where = f"{PREFIX}{name}" if f"{PREFIX}{name}" in env else f"{path}: {name}"
+        where = f"{PREFIX}{name}" if f"{PREFIX}{name}" in env else f"{path}: {_dotted(err['loc'])}"
         phrase = EXPECTED.get(err["type"])
         if err["type"] == "string_pattern_mismatch" and name == "BASE_URL":
             phrase = "a web address starting http:// or https://"
         expected = phrase.format(**err.get("ctx", {})) if phrase else err["msg"][:1].lower() + err["msg"][1:]
-        shown = "(hidden)" if any(w in name for w in ("SECRET", "PASSWORD")) else repr(err["input"])
-        lines.append(f"{where} = {shown} is not valid: expected {expected}")
+        hidden = any(w in str(err["loc"]).upper() for w in ("SECRET", "PASSWORD"))
+        shown = "(hidden)" if hidden or isinstance(err["input"], dict) else repr(err["input"])
+        if err["type"] == "missing":
+            lines.append(f"{where} is missing")
+        elif err["type"] == "value_error":
+            lines.append(f"{where} is not valid: {err.get('ctx', {}).get('error', err['msg'])}")
+        else:
+            lines.append(f"{where} = {shown} is not valid: expected {expected}")
     return lines
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    """Where a setting is in the file: ``sso.providers[0].client_id``."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".") or "?"
 
 
 def _first_field(exc: ValidationError) -> str | None:

@@ -26,6 +26,7 @@ from web.accounts.forms import ChangePasswordForm, ForgotPasswordForm, ResetPass
 from web.extensions import _
 from web.forms import SetPasswordForm, SignInForm
 from web.services import external_url, now, services
+from web.sso import passwords_off
 from workflow.accounts.errors import AccountInputError, InvitationError, MailChannelMissingError, SignInError
 
 bp = Blueprint("auth", __name__)
@@ -37,6 +38,8 @@ PUBLIC = frozenset(
         "auth.invitation_by_path",
         "auth.forgot_password",
         "auth.reset_password",
+        "sso.start",
+        "sso.callback",
         "static",
         "mail.sign_off",
         "mail.calendar",
@@ -105,7 +108,7 @@ def _load_actor() -> Response | None:
     return None
 
 
-def _start_session(person_id: int, email: str, target: str) -> Response:
+def start_session(person_id: int, email: str, target: str) -> Response:
     """A new session (never the one the browser came with, which ends) and a browser now known for ``email``."""
     if g.get("session_secret"):
         services().accounts.end_session(g.session_secret, now())
@@ -160,7 +163,7 @@ def _remember_device(response: Response, email: str) -> None:
     )
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site: no scheme, no host, no control characters or backslashes that a browser
     (or Werkzeug, stripping them) could turn into ``//elsewhere``."""
     if not target or any(ord(c) < 32 or c == "\\" for c in target):
@@ -204,6 +207,9 @@ def sign_in() -> Any:
     status = 200
     if form.validate_on_submit():
         email = form.email.data or ""
+        if provider := passwords_off.provider_for(email):
+            form.email.errors = [passwords_off.words(provider)]
+            return render_template("auth/sign_in.html", form=form), 403
         try:
             actor = services().accounts.authenticate(
                 email, form.password.data or "", request.remote_addr or "unknown", now(), device=_known_device(email)
@@ -219,7 +225,7 @@ def sign_in() -> Any:
             status = 401
         else:
             assert actor.person_id is not None
-            return _start_session(actor.person_id, email, _safe_next(request.args.get("next")))
+            return start_session(actor.person_id, email, safe_next(request.args.get("next")))
     elif form.errors:
         status = 422
     return render_template("auth/sign_in.html", form=form), status
@@ -252,6 +258,8 @@ def forgot_password() -> Any:
     """Ask for a reset link. The answer is the same whether or not the email has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        if provider := passwords_off.provider_for(form.email.data or ""):
+            return passwords_off.page(provider, 403)
         try:
             services().accounts.request_password_reset(
                 form.email.data or "",
@@ -280,6 +288,8 @@ def _set_password_page(reset: bool) -> Any:
         person = accounts.reset_for(token, now()) if reset else accounts.invitation_for(token, now())
     except InvitationError as exc:
         return _link_problem(exc, reset)
+    if provider := passwords_off.provider_for(person.email):
+        return passwords_off.page(provider, 403 if reset else 200)  # an invitation: they sign in there
     form = ResetPasswordForm() if reset else SetPasswordForm()
     status = 200
     if form.validate_on_submit():
@@ -297,7 +307,7 @@ def _set_password_page(reset: bool) -> Any:
             return _link_problem(exc, reset)
         else:
             assert actor.person_id is not None
-            response = _start_session(actor.person_id, person.email, url_for("home.my_work"))
+            response = start_session(actor.person_id, person.email, url_for("home.my_work"))
             flash(
                 _("Your password is reset and you are signed in")
                 if reset
