@@ -239,6 +239,16 @@ def _deliver(
     return SENT, {"status": SENT, "sent_at": now, "claimed_until": None, "last_error": None, **_scrubbed(env)}, None
 
 
+#: What a signed link is made of (:func:`tokens.sign`), read as plain columns.
+_TOKEN_FIELDS = (
+    SignOffToken.nonce,
+    SignOffToken.person_id,
+    SignOffToken.programme_id,
+    SignOffToken.stage,
+    SignOffToken.stage_visit,
+)
+
+
 def own_links(db: Database, config: RelayConfig, ids: list[int]) -> dict[int, dict[str, str]]:
     """For each message, nonce -> signed link of the only tokens its body may show a link for: the token
     written with it (for a digest: with the messages it quotes), and only if that token is the addressee's.
@@ -248,12 +258,12 @@ def own_links(db: Database, config: RelayConfig, ids: list[int]) -> dict[int, di
     outer, quoted = aliased(OutboxMessage), aliased(OutboxMessage)
     addressee = SignOffToken.person_id == outer.person_id
     own = (
-        select(outer.id, SignOffToken)
+        select(outer.id, *_TOKEN_FIELDS)
         .join(SignOffToken, and_(SignOffToken.outbox_key == outer.key, addressee))
         .where(outer.id.in_(ids))
     )
     in_digest = (
-        select(outer.id, SignOffToken)
+        select(outer.id, *_TOKEN_FIELDS)
         .join(quoted, and_(quoted.digest_key == outer.key, quoted.person_id == outer.person_id))
         .join(SignOffToken, and_(SignOffToken.outbox_key == quoted.key, addressee))
         .where(outer.id.in_(ids), outer.kind == "digest")
@@ -261,8 +271,9 @@ def own_links(db: Database, config: RelayConfig, ids: list[int]) -> dict[int, di
     found: dict[int, dict[str, str]] = defaultdict(dict)
     with db.read() as session:
         for stmt in (own, in_digest):
-            for row_id, token in session.execute(stmt):
-                found[row_id][token.nonce] = tokens.link(config.base_url, tokens.sign(token, config.secret_key))
+            for row_id, *values in session.connection().execute(stmt):
+                token = {field.key: value for field, value in zip(_TOKEN_FIELDS, values, strict=True)}
+                found[row_id][str(token["nonce"])] = tokens.link(config.base_url, tokens.sign(token, config.secret_key))
     return found
 
 
