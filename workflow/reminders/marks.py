@@ -56,12 +56,14 @@ class Marks:
         self.conn.commit()
 
     def close(self) -> None:
-        """Restore the connection's flushing and give it back; if that fails, the connection is dropped."""
+        """Restore the connection's flushing and give it back. If that fails (a mark failed half-way and the
+        database is unwell), the connection is discarded instead, so no relaxed connection reaches the pool,
+        and the error that stopped the batch is the one reported."""
         try:
+            self.conn.rollback()  # whatever a failed mark left open (nothing, after a commit)
             self._set(relaxed=False)
         except Exception:
             self.conn.invalidate()
-            raise
         finally:
             self.conn.close()
 
