@@ -48,7 +48,7 @@ def free_port() -> int:
 
 @dataclass
 class Inbox:
-    """What the SMTP server accepted, parsed; ``refuse`` makes it answer 451 to that many DATA commands;
+    """What the SMTP server accepted, parsed, and where from; ``refuse`` makes it answer 451 to that many DATA commands;
     addresses in ``unknown`` are refused for good (550) when named as recipients."""
 
     messages: list[EmailMessage] = field(default_factory=list)
@@ -56,6 +56,8 @@ class Inbox:
     delay: float = 0.0
     unknown: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: The client's address and port of each message accepted: one per connection it came over.
+    peers: list[Any] = field(default_factory=list)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.unknown:
@@ -73,6 +75,7 @@ class Inbox:
                 self.refuse -= 1
                 return "451 4.3.0 try again later"
             self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            self.peers.append(session.peer)
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:

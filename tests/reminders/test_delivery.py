@@ -3,6 +3,7 @@ message's parts, and .eml files when no SMTP server is configured."""
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 from pathlib import Path
@@ -160,3 +161,17 @@ def test_smtp_settings_choose_the_transport(settings: Settings) -> None:
         "tls",
         "banns",
     )
+
+
+def test_a_run_of_the_scheduler_sends_all_its_batches_over_one_connection(
+    db: Database, northbridge: ProgrammeView, clock: Any, smtp: SmtpServer, settings: Settings
+) -> None:
+    from workflow.reminders.scheduler import Timetable, Worker
+
+    queue(db, clock(), 12)
+    values = {**settings.values, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "SMTP_SECURITY": "none"}
+    worker = Worker(dataclasses.replace(settings, values=values), db, Timetable(batch=5), clock)
+    worker.relay()  # three batches: 5, 5 and 2
+    assert len(smtp.inbox.messages) == 12
+    assert len(set(smtp.inbox.peers)) == 1
+    assert {m.status for m in list_mail(db)} == {"sent"}

@@ -53,7 +53,17 @@ def add_days(start: date, days: int, nations: Iterable[str] = (), *, working: bo
     """
     if not working:
         return start + timedelta(days=days)
-    nations = tuple(nations)
+    return _add_working_days(start, days, _key(nations))
+
+
+def _key(nations: Iterable[str]) -> tuple[str, ...]:
+    """The nations as a cache key: a day is a working day in a set of nations whatever their order."""
+    return tuple(sorted(set(nations))) or ("england",)
+
+
+@functools.lru_cache(maxsize=8192)
+def _add_working_days(start: date, days: int, nations: tuple[str, ...]) -> date:
+    """Working-day arithmetic, remembered: a reminder scan asks the same sums for many programmes."""
     step = timedelta(days=1 if days >= 0 else -1)
     day, left = start, abs(days)
     while left:
@@ -66,7 +76,11 @@ def add_days(start: date, days: int, nations: Iterable[str] = (), *, working: bo
 def working_day_on_or_before(day: date, nations: Iterable[str] = ()) -> date:
     """The last working day on or before ``day``: a statutory deadline counted in calendar days that falls on a
     weekend or bank holiday has to be met by the working day before it, so that is when it is reminded."""
-    nations = tuple(nations)
+    return _working_day_on_or_before(day, _key(nations))
+
+
+@functools.lru_cache(maxsize=4096)
+def _working_day_on_or_before(day: date, nations: tuple[str, ...]) -> date:
     while not is_working_day(day, nations):
         day -= timedelta(days=1)
     return day
@@ -88,9 +102,14 @@ def occurrences(
     start: date, every: int, until: date, nations: Iterable[str] = (), *, working: bool = False
 ) -> list[date]:
     """The dates ``every``, ``2*every``, ... days after ``start`` up to and including ``until``."""
+    return list(_occurrences(start, every, until, _key(nations), working))
+
+
+@functools.lru_cache(maxsize=4096)
+def _occurrences(start: date, every: int, until: date, nations: tuple[str, ...], working: bool) -> tuple[date, ...]:
     found = []
     day = add_days(start, every, nations, working=working)
     while day <= until:
         found.append(day)
         day = add_days(day, every, nations, working=working)
-    return found
+    return tuple(found)

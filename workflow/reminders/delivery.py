@@ -6,8 +6,12 @@ The relay is at-least-once. It works in three steps:
    one more attempt counted; a due row with no attempts left (``MAIL_MAX_ATTEMPTS``) is marked ``failed``
    instead, so attempts never exceed the maximum, even after crashes;
 2. **build and send** each message, with its own sign-off link only (see :func:`own_links`);
-3. **mark** each message ``sent`` in its own small transaction right after the server accepted it (or, on
-   failure, back to ``pending`` with an exponential backoff, or ``failed`` after ``MAIL_MAX_ATTEMPTS``).
+3. **mark** each message ``sent`` right after the server accepted it (or, on failure, back to ``pending``
+   with an exponential backoff, or ``failed`` after ``MAIL_MAX_ATTEMPTS``), each in a small commit on the
+   batch's one connection that does not wait for the disk, the batch's last one flushed (:mod:`.marks`).
+
+A run of the scheduler sends all its batches over one SMTP connection (:func:`relay_batch` leaves the
+transport open; it reconnects by itself after an error).
 
 One bad message never stops the mail: a message that cannot be built (a header with a line break) or that
 the server refuses for good (a 5xx reply to its recipient or content) is marked ``failed`` at once, with its
@@ -15,10 +19,13 @@ error, and the relay goes on with the rest. Only an unavailable way out (the ser
 folder unwritable) makes the rest of the batch wait, each with the attempt counted, logged, and retried
 with backoff; nothing is lost.
 
-The window: if the process dies after the server accepted a message and before step 3 committed, that
-message is sent again once its lease expires (``MAIL_LEASE_SECONDS``). So a crash can duplicate at most the
-one message in flight per relay process; it never loses one. Every attempt of a message carries the same
-Message-ID, so mail clients can fold such a duplicate.
+The window (the guarantee): rows are claimed (``sending``, with a lease, the attempt counted) in a flushed
+commit before anything is sent, so no other relay sends them meanwhile. If the process dies after the
+server accepted a message and before its mark was committed, that message is sent again once its lease
+expires (``MAIL_LEASE_SECONDS``): a killed relay duplicates at most the one message in flight. A mark is
+committed without waiting for the disk, so only a crash of the machine itself (a power cut) or of the
+PostgreSQL server can undo marks: those of the batch in hand, at most one batch, sent again. Nothing is
+ever lost. Every attempt of a message carries the same Message-ID, so mail clients can fold a duplicate.
 
 With no ``SMTP_HOST`` configured, messages are written to ``<instance>/mail/<message-id>.eml`` (writing
 the same message twice replaces the file). The admins' Sent mail page reads :mod:`.sent`.
@@ -40,6 +47,7 @@ from workflow.engine.db import Database
 from workflow.settings import Settings
 
 from . import tokens
+from .marks import Marks
 from .messages import Envelope, compose
 from .models import FAILED, PENDING, SENDING, SENT, OutboxMessage, SignOffToken
 from .sent import MailView, list_mail, retry_failed
@@ -55,6 +63,7 @@ __all__ = [
     "Transport",
     "list_mail",
     "relay",
+    "relay_batch",
     "retry_failed",
     "transport_from_settings",
 ]
@@ -162,51 +171,82 @@ def claim(db: Database, now: datetime, batch: int, config: RelayConfig) -> list[
 def relay(
     db: Database, transport: Transport, now: datetime, *, batch: int = 50, config: RelayConfig | None = None
 ) -> RelayResult:
-    """Send one batch of due messages (see the module docstring for the at-least-once window)."""
-    config = config or RelayConfig()
-    claimed = claim(db, now, batch, config)
-    links = own_links(db, config, [row_id for row_id, _, _ in claimed])
-    outcomes = {SENT: 0, PENDING: 0, FAILED: 0}
-    down: DeliveryError | None = None
+    """Send one batch of due messages, then close the transport (see the module docstring for the window)."""
     try:
-        for row_id, attempts, env in claimed:
-            if down is None:
-                outcome, down = _deliver(db, transport, (row_id, attempts, env), links.get(row_id, {}), now, config)
-            else:  # the way out is unavailable: the rest of the batch waits too, with this attempt counted
-                outcome = _failed(db, row_id, attempts, f"not tried: {down}", now, config, quiet=True)
-            outcomes[outcome] += 1
-        if down is not None:
-            log.error("mail cannot go out, %d message(s) wait to be retried: %s", outcomes[PENDING], down)
+        return relay_batch(db, transport, now, batch=batch, config=config)
     finally:
         transport.close()
+
+
+def relay_batch(
+    db: Database, transport: Transport, now: datetime, *, batch: int = 50, config: RelayConfig | None = None
+) -> RelayResult:
+    """Send one batch of due messages over ``transport``, left open for the next batch (one SMTP connection
+    for a whole run; the transport reconnects by itself after an error): the caller closes it. Each outcome
+    is committed as soon as it is known, the batch's last one flushed to disk (:mod:`.marks`)."""
+    config = config or RelayConfig()
+    claimed = claim(db, now, batch, config)
+    if not claimed:
+        return RelayResult()
+    links = own_links(db, config, [row_id for row_id, _, _ in claimed])
+    outcomes = {SENT: 0, PENDING: 0, FAILED: 0}
+    marks = Marks(db)
+    try:
+        for i, (row_id, attempts, env) in enumerate(claimed):
+            outcome, values, down = _deliver(transport, (row_id, attempts, env), links.get(row_id, {}), now, config)
+            marks.write(row_id, values, flush=i == len(claimed) - 1)
+            outcomes[outcome] += 1
+            if down is not None:  # the way out is unavailable: the rest waits too, with this attempt counted
+                rest = [
+                    (r, *_failed(r, a, f"not tried: {down}", now, config, quiet=True)) for r, a, _ in claimed[i + 1 :]
+                ]
+                marks.write_many([(r, columns) for r, _, columns in rest], flush=True)
+                outcomes[PENDING] += sum(status == PENDING for _, status, _ in rest)
+                outcomes[FAILED] += sum(status == FAILED for _, status, _ in rest)
+                log.error("mail cannot go out, %d message(s) wait to be retried: %s", outcomes[PENDING], down)
+                break
+    finally:
+        marks.close()
     return RelayResult(outcomes[SENT], outcomes[PENDING], outcomes[FAILED])
 
 
+Mark = tuple[str, dict[str, object]]  # a message's new status, and the columns to set
+
+
 def _deliver(
-    db: Database,
     transport: Transport,
     item: tuple[int, int, Envelope],
     links: dict[str, str],
     now: datetime,
     config: RelayConfig,
-) -> tuple[str, DeliveryError | None]:
-    """Build, send and mark one claimed message: its new status and, if the way out is down, why."""
+) -> tuple[str, dict[str, object], DeliveryError | None]:
+    """Build and send one claimed message: its new status, the columns to set and, if the way out is down,
+    why."""
     row_id, attempts, env = item
     try:
         message = compose(env, config.mail_from, links)
     except Exception as exc:  # whatever makes one message unbuildable must not stop the others
         error = f"cannot build the message: {type(exc).__name__}: {exc}"
-        return _failed(db, row_id, attempts, error, now, config, permanent=True), None
+        return (*_failed(row_id, attempts, error, now, config, permanent=True), None)
     try:
         transport.send(message)
     except DeliveryError as exc:
-        status = _failed(db, row_id, attempts, str(exc), now, config, permanent=exc.permanent)
-        return status, exc if exc.connection else None
+        status, values = _failed(row_id, attempts, str(exc), now, config, permanent=exc.permanent)
+        return status, values, exc if exc.connection else None
     except Exception as exc:  # unforeseen: logged with its traceback, and retried like a refusal
         log.exception("message %s: unexpected error while sending", row_id)
-        return _failed(db, row_id, attempts, f"{type(exc).__name__}: {exc}", now, config), None
-    _mark(db, row_id, status=SENT, sent_at=now, claimed_until=None, last_error=None, **_scrubbed(env))
-    return SENT, None
+        return (*_failed(row_id, attempts, f"{type(exc).__name__}: {exc}", now, config), None)
+    return SENT, {"status": SENT, "sent_at": now, "claimed_until": None, "last_error": None, **_scrubbed(env)}, None
+
+
+#: What a signed link is made of (:func:`tokens.sign`), read as plain columns.
+_TOKEN_FIELDS = (
+    SignOffToken.nonce,
+    SignOffToken.person_id,
+    SignOffToken.programme_id,
+    SignOffToken.stage,
+    SignOffToken.stage_visit,
+)
 
 
 def own_links(db: Database, config: RelayConfig, ids: list[int]) -> dict[int, dict[str, str]]:
@@ -218,12 +258,12 @@ def own_links(db: Database, config: RelayConfig, ids: list[int]) -> dict[int, di
     outer, quoted = aliased(OutboxMessage), aliased(OutboxMessage)
     addressee = SignOffToken.person_id == outer.person_id
     own = (
-        select(outer.id, SignOffToken)
+        select(outer.id, *_TOKEN_FIELDS)
         .join(SignOffToken, and_(SignOffToken.outbox_key == outer.key, addressee))
         .where(outer.id.in_(ids))
     )
     in_digest = (
-        select(outer.id, SignOffToken)
+        select(outer.id, *_TOKEN_FIELDS)
         .join(quoted, and_(quoted.digest_key == outer.key, quoted.person_id == outer.person_id))
         .join(SignOffToken, and_(SignOffToken.outbox_key == quoted.key, addressee))
         .where(outer.id.in_(ids), outer.kind == "digest")
@@ -231,8 +271,9 @@ def own_links(db: Database, config: RelayConfig, ids: list[int]) -> dict[int, di
     found: dict[int, dict[str, str]] = defaultdict(dict)
     with db.read() as session:
         for stmt in (own, in_digest):
-            for row_id, token in session.execute(stmt):
-                found[row_id][token.nonce] = tokens.link(config.base_url, tokens.sign(token, config.secret_key))
+            for row_id, *values in session.connection().execute(stmt):
+                token = {field.key: value for field, value in zip(_TOKEN_FIELDS, values, strict=True)}
+                found[row_id][str(token["nonce"])] = tokens.link(config.base_url, tokens.sign(token, config.secret_key))
     return found
 
 
@@ -254,7 +295,6 @@ def _scrubbed(env: Envelope) -> dict[str, str]:
 
 
 def _failed(
-    db: Database,
     row_id: int,
     attempts: int,
     error: str,
@@ -263,27 +303,18 @@ def _failed(
     *,
     permanent: bool = False,
     quiet: bool = False,
-) -> str:
-    """Record a failed attempt: ``failed`` if it can never work or none is left, else ``pending`` again after
-    a backoff (logged, unless ``quiet``: the batch's one line says why). Returns the new status."""
+) -> Mark:
+    """A failed attempt: ``failed`` if it can never work or none is left, else ``pending`` again after a
+    backoff (logged, unless ``quiet``: the batch's one line says why). Returns the mark to write."""
     final = permanent or attempts >= config.max_attempts
     if final:
         log.error("message %s failed, attempt %d of %d: %s", row_id, attempts, config.max_attempts, error)
     elif not quiet:
         log.warning("message %s to be retried, attempt %d of %d: %s", row_id, attempts, config.max_attempts, error)
-    _mark(
-        db,
-        row_id,
-        status=FAILED if final else PENDING,
-        claimed_until=None,
-        last_error=error[:2000],
-        next_attempt_at=None if final else now + config.backoff(attempts),
-    )
-    return FAILED if final else PENDING
-
-
-def _mark(db: Database, row_id: int, **values: object) -> None:
-    with db.write() as session:
-        session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == SENDING).values(**values)
-        )
+    status = FAILED if final else PENDING
+    return status, {
+        "status": status,
+        "claimed_until": None,
+        "last_error": error[:2000],
+        "next_attempt_at": None if final else now + config.backoff(attempts),
+    }

@@ -28,6 +28,7 @@ Choices made here:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -124,8 +125,10 @@ class Facts:
     deputies: dict[int, list[Deputy]] = field(default_factory=dict)
     notices: list[DatedNotice] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def nations(self) -> tuple[str, ...]:
+        """The current partners' nations (England if none), worked out once: the rules ask it many times and
+        the partners of a set of facts never change."""
         return tuple(sorted(set(self.partners.values()))) or ("england",)
 
     def people(self, roles: Iterable[str]) -> list[Holder]:

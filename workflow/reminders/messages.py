@@ -28,6 +28,8 @@ import icalendar
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
+from .headers import POLICY, set_boundaries
+
 UK = ZoneInfo("Europe/London")
 PLACEHOLDER = re.compile(r"\{\{sign_link:([A-Za-z0-9_\-]+)\}\}")
 #: Kept between braces that come from a value, so that no value can contain ``{{`` or ``}}`` (invisible).
@@ -251,17 +253,20 @@ def compose(env: Envelope, mail_from: str, links: Mapping[str, str]) -> EmailMes
         header with a line break. Such a message can never be sent as it is.
     """
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "banns.localhost"
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["Message-ID"] = f"<{env.message_id}@{domain}>"
     msg["Date"] = format_datetime(env.created_at)
     msg["From"] = mail_from
     msg["To"] = formataddr((env.to_name, env.to_addr))
     msg["Subject"] = env.subject
-    msg.set_content(fill_links(env.body_text, links))
-    msg.add_alternative(fill_links(env.body_html, links, quote=True), subtype="html")
+    contents: list[str | bytes] = [fill_links(env.body_text, links), fill_links(env.body_html, links, quote=True)]
+    msg.set_content(contents[0])
+    msg.add_alternative(contents[1], subtype="html")
     if env.deadline is not None:
         data = ics(f"{env.message_id}@{domain}", env.deadline, env.deadline_title or env.subject, env.created_at)
+        contents.append(data)
         msg.add_attachment(
             data, maintype="text", subtype="calendar", filename="deadline.ics", params={"method": "PUBLISH"}
         )
+    set_boundaries(msg, contents)
     return msg

@@ -36,7 +36,7 @@ from workflow.engine.models import (
 from workflow.engine.notices import DatedNotice, notice_sources
 
 from .decision_duties import load_decision_dates
-from .duties import REVIEW_STAGE, Due, Facts, Holder, Transfer, due_reminders, uk_date
+from .duties import REVIEW_STAGE, TRANSFER_STAGE, Due, Facts, Holder, Transfer, due_reminders, uk_date
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage
 from .outbox import deputies_of, insert_all, rows_for
 
@@ -59,7 +59,7 @@ def load_facts(session: Session, programme_ids: list[int] | None = None, today: 
     """Facts for every programme (or those given), in a fixed number of queries; with ``today``, also the
     deputies whose delegations run that day and the plug-ins' dated notices."""
     where = [Programme.id.in_(programme_ids)] if programme_ids is not None else []
-    programmes = session.execute(select(*_PROGRAMME_COLUMNS).where(*where).order_by(Programme.id)).all()
+    programmes = session.connection().execute(select(*_PROGRAMME_COLUMNS).where(*where).order_by(Programme.id)).all()
     definitions = _pinned(session, {p.definition_hash for p in programmes})
     partners, names = _partners(session, programme_ids)
     holders = _holders(session, programme_ids)
@@ -118,7 +118,7 @@ def _partners(session: Session, ids: list[int] | None) -> tuple[dict[int, dict[i
     scope = [Partner.programme_id.in_(ids)] if ids is not None else []
     nations: dict[int, dict[int, str]] = defaultdict(dict)
     names: dict[int, dict[int, str]] = defaultdict(dict)
-    for pid, partner_id, nation, name in session.execute(
+    for pid, partner_id, nation, name in session.connection().execute(
         select(Partner.programme_id, Partner.id, Partner.nation, Partner.name).where(
             Partner.withdrawn_at.is_(None), *scope
         )
@@ -129,16 +129,21 @@ def _partners(session: Session, ids: list[int] | None) -> tuple[dict[int, dict[i
 
 
 def _pinned(session: Session, hashes: set[str]) -> dict[str, Definition]:
-    """The definitions programmes are pinned to: one query, each text parsed once per process."""
-    rows = session.execute(
-        select(DefinitionVersion.hash, DefinitionVersion.source_text, DefinitionVersion.source_file).where(
-            DefinitionVersion.hash.in_(sorted(hashes))
-        )
-    )
+    """The definitions programmes are pinned to, each text read and parsed once per process (a hash names
+    one text for ever): no query at all once they are known."""
     with _lock:
-        for hash_, text, file in rows:
-            if hash_ not in _definitions:
-                _definitions[hash_] = parse_definition(text, file)
+        missing = sorted(hashes - _definitions.keys())
+    if missing:
+        rows = session.connection().execute(
+            select(DefinitionVersion.hash, DefinitionVersion.source_text, DefinitionVersion.source_file).where(
+                DefinitionVersion.hash.in_(missing)
+            )
+        )
+        with _lock:
+            for hash_, text, file in rows:
+                if hash_ not in _definitions:
+                    _definitions[hash_] = parse_definition(text, file)
+    with _lock:
         return {h: _definitions[h] for h in hashes}
 
 
@@ -154,7 +159,7 @@ def _holders(session: Session, ids: list[int] | None) -> dict[int, list[Holder]]
     if ids is not None:
         stmt = stmt.where(RoleAssignment.programme_id.in_(ids))
     found: dict[int, list[Holder]] = defaultdict(list)
-    for pid, person_id, name, email, role, partner_id in session.execute(stmt.order_by(RoleAssignment.id)):
+    for pid, person_id, name, email, role, partner_id in session.connection().execute(stmt.order_by(RoleAssignment.id)):
         found[pid].append(Holder(person_id, name, email, role, partner_id))
     return found
 
@@ -175,17 +180,24 @@ def _done(session: Session, ids: list[int] | None) -> dict[int, set[gates.Capaci
     if ids is not None:
         stmt = stmt.where(SignOff.programme_id.in_(ids))
     found: dict[int, set[gates.Capacity]] = defaultdict(set)
-    for pid, role, partner_id in session.execute(stmt):
+    for pid, role, partner_id in session.connection().execute(stmt):
         found[pid].add(gates.Capacity(role, partner_id))
     return found
 
 
 def _plans(session: Session, ids: list[int] | None) -> dict[int, dict[str, tuple[date | None, date | None]]]:
-    stmt = select(StagePlan.programme_id, StagePlan.stage, StagePlan.planned_start, StagePlan.planned_end)
+    """The plans the rules read: of each programme's current stage, and of the transfer stage."""
+    stmt = select(StagePlan.programme_id, StagePlan.stage, StagePlan.planned_start, StagePlan.planned_end).join(
+        Programme,
+        and_(
+            Programme.id == StagePlan.programme_id,
+            or_(StagePlan.stage == Programme.state, StagePlan.stage == TRANSFER_STAGE),
+        ),
+    )
     if ids is not None:
         stmt = stmt.where(StagePlan.programme_id.in_(ids))
     found: dict[int, dict[str, tuple[date | None, date | None]]] = defaultdict(dict)
-    for pid, stage, start, end in session.execute(stmt):
+    for pid, stage, start, end in session.connection().execute(stmt):
         found[pid][stage] = (start, end)
     return found
 
@@ -202,7 +214,7 @@ def _transfers(session: Session, ids: list[int] | None) -> dict[int, list[Transf
     if ids is not None:
         stmt = stmt.where(StaffTransfer.programme_id.in_(ids))
     found: dict[int, list[Transfer]] = defaultdict(list)
-    for pid, partner_id, partner, day, eli, ended in session.execute(
+    for pid, partner_id, partner, day, eli, ended in session.connection().execute(
         stmt.order_by(StaffTransfer.transfer_date, Partner.name)
     ):
         found[pid].append(Transfer(partner_id, partner, day, eli, ended))
@@ -217,7 +229,7 @@ def _review_starts(session: Session, ids: list[int] | None) -> dict[int, date]:
     )
     if ids is not None:
         stmt = stmt.where(Event.programme_id.in_(ids))
-    return {pid: uk_date(at) for pid, at in session.execute(stmt) if pid is not None}
+    return {pid: uk_date(at) for pid, at in session.connection().execute(stmt) if pid is not None}
 
 
 def _write(session: Session, dues: list[tuple[Facts, Due]], now: datetime) -> None:
@@ -230,7 +242,7 @@ def _write(session: Session, dues: list[tuple[Facts, Due]], now: datetime) -> No
     new = {key: found for key, found in keyed.items() if key not in queued}
     if not new:
         return
-    prefs = dict(session.execute(select(MailPreference.person_id, MailPreference.mode)).all())
+    prefs = dict(session.connection().execute(select(MailPreference.person_id, MailPreference.mode)).all())
     messages: list[dict[str, Any]] = []
     tokens: list[dict[str, Any]] = []
     for key, (facts, due) in new.items():
@@ -250,5 +262,5 @@ def _queued(session: Session, keys: list[str]) -> set[str]:
     """Which of ``keys`` are in the outbox already (one query up to ten thousand keys)."""
     found: set[str] = set()
     for start in range(0, len(keys), _KEYS_PER_QUERY):
-        found.update(session.execute(_QUEUED, {"keys": keys[start : start + _KEYS_PER_QUERY]}).scalars())
+        found.update(session.connection().execute(_QUEUED, {"keys": keys[start : start + _KEYS_PER_QUERY]}).scalars())
     return found

@@ -29,7 +29,7 @@ from workflow.engine.db import Database
 from workflow.engine.errors import InvalidError
 from workflow.settings import Settings
 
-from .delivery import RelayConfig, relay, transport_from_settings
+from .delivery import RelayConfig, relay_batch, transport_from_settings
 from .preferences import assemble_digests
 from .scan import scan
 
@@ -74,21 +74,19 @@ class Worker:
             log.exception("scan failed")
 
     def relay(self) -> None:
+        """Send batches of due messages until none is left, over one connection to the mail server."""
+        transport = transport_from_settings(self.settings)
         try:
             while not self.stopping.is_set():
-                result = relay(
-                    self.db,
-                    transport_from_settings(self.settings),
-                    self.clock(),
-                    batch=self.timetable.batch,
-                    config=self.config,
-                )
+                result = relay_batch(self.db, transport, self.clock(), batch=self.timetable.batch, config=self.config)
                 if result.claimed:
                     log.info("relay: %d sent, %d to retry, %d failed", result.sent, result.retrying, result.failed)
                 if result.claimed < self.timetable.batch:
                     break
         except Exception:
             log.exception("relay failed")
+        finally:
+            transport.close()
 
 
 def build(worker: Worker) -> BlockingScheduler:
