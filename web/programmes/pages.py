@@ -19,6 +19,7 @@ from web.forms import (
     options,
 )
 from web.forms.field_words import field_in_words
+from web.forms.refusals import REFUSALS, show_refusal
 from web.programmes.access import access_to
 from web.programmes.lifecycle import lifecycle_diagram, stage_timeline
 from web.programmes.next_steps import panel_for
@@ -221,16 +222,8 @@ def add_partner(programme_id: int) -> Any:
         try:
             spec = _partner_spec(form)
             services().programmes.add_partner(programme_id, spec, g.actor, expected_version=int(form.version.data or 0))
-        except InvalidError as exc:
-            getattr(form, "net_budget" if exc.field == "amount" else exc.field or "name", form.name).errors = [str(exc)]
-            status = 422
-        except ConflictError:
-            flash(_("Someone else changed this programme meanwhile; what you typed is kept."), "conflict")
-            form.version.data = str(services().programmes.get(programme_id, g.actor).version)
-            status = 409
-        except MoveRefusedError as exc:
-            form.form_errors.extend(r[:1].upper() + r[1:] for r in exc.reasons)
-            status = 409
+        except REFUSALS as exc:
+            status = show_refusal(form, exc, programme_id, default="name", renamed={"amount": "net_budget"})
         else:
             flash(_("%(name)s has joined the programme", name=form.name.data), "success")
             return redirect(url_for("programmes.show", programme_id=programme_id))

@@ -9,9 +9,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
 from web.extensions import _
 from web.forms import StaffTransferForm
+from web.forms.refusals import REFUSALS, show_refusal
 from web.programmes.access import access_to
 from web.services import now, services
-from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.transfers import StaffTransferSpec
 
 bp = Blueprint("transfers", __name__, url_prefix="/programmes")
@@ -50,16 +50,8 @@ def record(programme_id: int, partner_id: int) -> Any:
             services().programmes.record_staff_transfer(
                 programme_id, _spec(form, partner_id), g.actor, expected_version=int(form.version.data or 0)
             )
-        except InvalidError as exc:
-            getattr(form, exc.field or "headcount", form.headcount).errors = [str(exc)]
-            status = 422
-        except ConflictError:
-            flash(_("Someone else changed this programme meanwhile; what you typed is kept."), "conflict")
-            form.version.data = str(services().programmes.get(programme_id, g.actor).version)
-            status = 409
-        except MoveRefusedError as exc:
-            form.form_errors.extend(r[:1].upper() + r[1:] for r in exc.reasons)
-            status = 409
+        except REFUSALS as exc:
+            status = show_refusal(form, exc, programme_id, default="headcount")
         else:
             flash(_("Staff transfer recorded for %(partner)s", partner=partner.name), "success")
             return redirect(url_for("transfers.show", programme_id=programme_id))
