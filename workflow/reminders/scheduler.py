@@ -78,7 +78,7 @@ class Worker:
             while not self.stopping.is_set():
                 result = relay(
                     self.db,
-                    transport_from_settings(self.settings),
+                    transport_from_settings(self.settings, self.db),
                     self.clock(),
                     batch=self.timetable.batch,
                     config=self.config,
