@@ -28,7 +28,7 @@ from workflow.reminders.models import OutboxMessage
 from workflow.reminders.notify import NotifyTransport
 from workflow.reminders.outbox import queue_invitation
 from workflow.reminders.transports import transport_from_settings
-from workflow.settings import Settings, load_settings
+from workflow.settings import Settings, SettingsError, load_settings
 
 SERVICE_ID = str(uuid.uuid4())
 KEY_SECRET = str(uuid.uuid4())
@@ -225,3 +225,14 @@ def test_receipts_update_the_sent_mail_page_and_a_wrong_token_is_refused(
         assert client.post("/notify/callback", json=unknown, headers=bearer).status_code == 404
     finally:
         app.extensions["banns"].db.dispose()
+
+
+def test_a_key_without_a_template_or_a_malformed_key_stops_the_start_naming_the_setting(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "banns.toml").write_text(f'NOTIFY_API_KEY = "{API_KEY}"\n')
+    with pytest.raises(SettingsError, match="NOTIFY_TEMPLATE_ID"):
+        load_settings(instance, env={})
+    with pytest.raises(SettingsError, match="BANNS_NOTIFY_API_KEY = \\(hidden\\) is not valid") as refused:
+        load_settings(instance, env={"BANNS_NOTIFY_API_KEY": f"not-a-key-{KEY_SECRET}"})
+    assert KEY_SECRET not in str(refused.value)

@@ -82,7 +82,7 @@ def _has_calendar(message: EmailMessage) -> bool:
 class NotifyTransport:
     """Sends through GOV.UK Notify; one HTTP session (the client's) reused for a batch."""
 
-    def __init__(self, config: NotifyConfig, db: Database) -> None:
+    def __init__(self, config: NotifyConfig, db: Database | None = None) -> None:
         self.config, self.db = config, db
         try:
             self.client = NotificationsAPIClient(  # type: ignore[no-untyped-call]
@@ -122,7 +122,10 @@ class NotifyTransport:
         log.info("message %s handed to Notify as notification %s", reference, answer.get("id"))
 
     def _calendar_line(self, reference: str) -> str:
-        """The deadline's title and the addressee's calendar feed, in place of the .ics attachment."""
+        """The deadline's title and the addressee's calendar feed, in place of the .ics attachment (with no
+        database at hand, none: the deadline is in the person's feed all the same)."""
+        if self.db is None:
+            return ""
         with self.db.read() as session:
             row = session.execute(
                 select(OutboxMessage.person_id, OutboxMessage.deadline_title, OutboxMessage.subject).where(
@@ -177,7 +180,7 @@ def record_receipt(db: Database, reference: str, notification_id: str, status: s
     return RECEIPT_DELIVERED if new == DELIVERED else RECEIPT_FAILED
 
 
-def notify_transport(settings: Settings, db: Database) -> NotifyTransport:
+def notify_transport(settings: Settings, db: Database | None) -> NotifyTransport:
     """The Notify transport of the ``NOTIFY_*`` settings (checked when they are loaded)."""
     v = settings.values
     return NotifyTransport(

@@ -154,11 +154,11 @@ class FileTransport:
 
 
 def transport_from_settings(settings: Settings, db: Database | None = None) -> Transport:
-    """GOV.UK Notify when ``NOTIFY_API_KEY`` is set (it needs ``db``, for calendar feed links), else SMTP when
-    ``SMTP_HOST`` is set, else .eml files under ``<instance>/mail``."""
+    """GOV.UK Notify when ``NOTIFY_API_KEY`` is set (with ``db``, a deadline links to the person's calendar
+    feed), else SMTP when ``SMTP_HOST`` is set, else .eml files under ``<instance>/mail``."""
     v = settings.values
     # --- GOV.UK Notify (workflow/reminders/notify.py) ---
-    if v.get("NOTIFY_API_KEY") and db is not None:
+    if v.get("NOTIFY_API_KEY"):
         from .notify import notify_transport  # imports this module: here, not at the top
 
         return notify_transport(settings, db)
