@@ -236,3 +236,17 @@ def test_a_key_without_a_template_or_a_malformed_key_stops_the_start_naming_the_
     with pytest.raises(SettingsError, match="BANNS_NOTIFY_API_KEY = \\(hidden\\) is not valid") as refused:
         load_settings(instance, env={"BANNS_NOTIFY_API_KEY": f"not-a-key-{KEY_SECRET}"})
     assert KEY_SECRET not in str(refused.value)
+
+
+def test_with_no_callback_token_configured_the_callback_is_not_there(
+    db: Database, northbridge: ProgrammeView, clock: Any, tmp_path: Path
+) -> None:
+    app = create_app(
+        {"INSTANCE": str(tmp_path / "instance"), "TESTING": True, "DATABASE_URL": db.url, "SECRET_KEY": "t"}
+    )
+    try:
+        receipt = {"id": str(uuid.uuid4()), "reference": "x", "status": "delivered"}
+        answer = app.test_client().post("/notify/callback", json=receipt, headers={"Authorization": "Bearer "})
+        assert answer.status_code == 404
+    finally:
+        app.extensions["banns"].db.dispose()
