@@ -66,7 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """The extensions, the services and every blueprint."""
-    from web import about, errors, extensions, home, mail, services, sso
+    from web import about, errors, extensions, home, mail, notify, services, sso
     from web.accounts import admin, auth
     from web.gates import decisions, deputies, documents
     from web.gates import pages as gates
@@ -84,7 +84,7 @@ def _register(app: Flask) -> None:
     sso.init_app(app)
     errors.init_app(app)
     blueprints = (about, auth, home, programmes, gates, decisions, deputies, documents, money, money_entry, raid)
-    for module in (*blueprints, records, transfers, definitions, admin, mail, sso):
+    for module in (*blueprints, records, transfers, definitions, admin, mail, sso, notify):
         app.register_blueprint(module.bp)
 
 

@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .engine.errors import InvalidError
@@ -63,6 +72,10 @@ SigningAlgorithm = Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
 #: Where a multi-tenant issuer (Microsoft Entra ID) puts the tenant: ``https://.../{tenantid}/v2.0``.
 TENANT_PLACEHOLDER = "{tenantid}"
 _RS256: list[SigningAlgorithm] = ["RS256"]
+#: GOV.UK Notify: an API key is its name, the service id and the secret (two UUIDs); a template id is a UUID.
+_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+UUID = f"^{_UUID}$"
+NOTIFY_KEY = f"^.+-{_UUID}-{_UUID}$"
 _LOOPBACK = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)")
 
 
@@ -199,6 +212,15 @@ class Configured(BaseSettings):
     MAIL_PAGE_SIZE: Annotated[int, Field(ge=1, le=1000)] = 50
     MAX_CONTENT_LENGTH: Count = 2 * 1024 * 1024
     DEVELOPMENT: bool = False
+    # --- GOV.UK Notify (workflow/reminders/notify.py): with an API key, mail goes through Notify, not SMTP ---
+    NOTIFY_API_KEY: Annotated[str, Field(pattern=NOTIFY_KEY)] | None = None
+    #: the one generic email template: subject ``((subject))``, message ``((body))``
+    NOTIFY_TEMPLATE_ID: Annotated[str, Field(pattern=UUID)] | None = None
+    NOTIFY_BASE_URL: Annotated[str, AfterValidator(_web_address)] = "https://api.notifications.service.gov.uk"
+    NOTIFY_TIMEOUT: Seconds = 30.0
+    #: the bearer token Notify sends with each delivery receipt (set it as the callback's token in Notify)
+    NOTIFY_CALLBACK_TOKEN: Annotated[str, Field(min_length=16)] | None = None
+    # --- end GOV.UK Notify ---
     #: a TOML table (``[[sso.providers]]``), hence in lower case like its keys
     sso: SsoSettings = Field(default_factory=SsoSettings)
 
@@ -213,6 +235,12 @@ class Configured(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """The environment (the mapping :func:`load_settings` was given) wins over the file (init values)."""
         return (_Environment(settings_cls), init_settings)
+
+    @model_validator(mode="after")
+    def _notify_template(self) -> Configured:
+        if self.NOTIFY_API_KEY and not self.NOTIFY_TEMPLATE_ID:
+            raise ValueError("NOTIFY_API_KEY is set, so NOTIFY_TEMPLATE_ID is needed: the id of the generic template")
+        return self
 
 
 _environment: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar("banns_environment")
@@ -283,7 +311,7 @@ def _problems(exc: ValidationError, path: Path, env: Mapping[str, str]) -> list[
         if err["type"] == "string_pattern_mismatch" and name == "BASE_URL":
             phrase = "a web address starting http:// or https://"
         expected = phrase.format(**err.get("ctx", {})) if phrase else err["msg"][:1].lower() + err["msg"][1:]
-        hidden = any(w in str(err["loc"]).upper() for w in ("SECRET", "PASSWORD"))
+        hidden = any(w in str(err["loc"]).upper() for w in ("SECRET", "PASSWORD", "API_KEY", "CALLBACK_TOKEN"))
         shown = "(hidden)" if hidden or isinstance(err["input"], dict) else repr(err["input"])
         if err["type"] == "missing":
             lines.append(f"{where} is missing")

@@ -43,6 +43,7 @@ PUBLIC = frozenset(
         "static",
         "mail.sign_off",
         "mail.calendar",
+        "notify.callback",  # GOV.UK Notify's delivery receipts: its own bearer token (web/notify/)
         "about.accessibility",
         "about.privacy",
         "about.cookies",

@@ -19,10 +19,12 @@ from workflow.engine.models import Base, UTCDateTime
 PENDING = "pending"
 SENDING = "sending"
 SENT = "sent"
+#: Sent, and its channel's receipt says it arrived (GOV.UK Notify: :mod:`.notify`).
+DELIVERED = "delivered"
 FAILED = "failed"
 HELD = "held"
 DIGESTED = "digested"
-STATUSES = (PENDING, SENDING, SENT, FAILED, HELD, DIGESTED)
+STATUSES = (PENDING, SENDING, SENT, DELIVERED, FAILED, HELD, DIGESTED)
 
 INDIVIDUAL = "individual"
 DAILY = "daily"

@@ -75,7 +75,7 @@ class Worker:
 
     def relay(self) -> None:
         """Send batches of due messages until none is left, over one connection to the mail server."""
-        transport = transport_from_settings(self.settings)
+        transport = transport_from_settings(self.settings, self.db)
         try:
             while not self.stopping.is_set():
                 result = relay_batch(self.db, transport, self.clock(), batch=self.timetable.batch, config=self.config)

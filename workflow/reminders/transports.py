@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
+from workflow.engine.db import Database
 from workflow.engine.errors import InvalidError
 from workflow.settings import Settings
 
@@ -153,9 +154,16 @@ class FileTransport:
         return None
 
 
-def transport_from_settings(settings: Settings) -> Transport:
-    """SMTP when ``SMTP_HOST`` is set, else .eml files under ``<instance>/mail``."""
+def transport_from_settings(settings: Settings, db: Database | None = None) -> Transport:
+    """GOV.UK Notify when ``NOTIFY_API_KEY`` is set (with ``db``, a deadline links to the person's calendar
+    feed), else SMTP when ``SMTP_HOST`` is set, else .eml files under ``<instance>/mail``."""
     v = settings.values
+    # --- GOV.UK Notify (workflow/reminders/notify.py) ---
+    if v.get("NOTIFY_API_KEY"):
+        from .notify import notify_transport  # imports this module: here, not at the top
+
+        return notify_transport(settings, db)
+    # --- end GOV.UK Notify ---
     if not v.get("SMTP_HOST"):
         return FileTransport(settings.instance / "mail")
     security = str(v.get("SMTP_SECURITY") or "starttls").lower()
