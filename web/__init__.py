@@ -66,7 +66,9 @@ def _register(app: Flask) -> None:
     """The extensions, the services and every blueprint."""
     from . import (
         about,
+        account_tokens,
         admin,
+        api,
         audit,  # noqa: F401 - the audit log's routes, on the programmes blueprint
         auth,
         decisions,
@@ -92,8 +94,9 @@ def _register(app: Flask) -> None:
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    api.init_app(app)
     blueprints = (about, auth, home, programmes, gates, decisions, deputies, documents, money, money_entry, raid)
-    for module in (*blueprints, records, transfers, definitions, admin, mail):
+    for module in (*blueprints, records, transfers, definitions, admin, mail, account_tokens):
         app.register_blueprint(module.bp)
 
 

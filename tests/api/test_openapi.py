@@ -1,0 +1,49 @@
+"""The OpenAPI 3.1 description: served without a token, valid JSON, every API route in it with its
+refusals, and every schema it points to defined; and what the API answers fits what it describes."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from api_support import bearer, token_for
+from flask import Flask
+from flask.testing import FlaskClient
+
+from web.api.models import Programme, ProgrammePage
+from workflow.engine.db import Database
+from workflow.engine.views import ProgrammeView
+
+
+def test_the_description_lists_every_route_and_defines_every_schema(app: Flask, client: FlaskClient) -> None:
+    answer = client.get("/api/v1/openapi.json")
+    assert answer.status_code == 200 and answer.content_type == "application/json"
+    doc = json.loads(answer.get_data(as_text=True))
+    assert doc["openapi"] == "3.1.0" and doc["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
+    routes = {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+    described = {(path, method) for path, ops in doc["paths"].items() for method in ops}
+    assert routes and routes == described
+    for path, method in routes:
+        op = doc["paths"][path][method]
+        assert {"401", "403", "429"} <= set(op["responses"]), (path, method)
+        if method == "post":
+            assert {"409", "412", "415", "422", "428"} <= set(op["responses"])
+            assert any(p["name"] == "If-Match" and p["required"] for p in op["parameters"])
+    refs = set(re.findall(r'"#/components/schemas/([^"]+)"', answer.get_data(as_text=True)))
+    assert refs and refs <= set(doc["components"]["schemas"])
+    assert "Problem" in refs and "Programme" in refs
+
+
+def test_answers_fit_their_models(client: FlaskClient, db: Database, sample: ProgrammeView, clock: Any) -> None:
+    token = token_for(db, clock, "priya", "read")
+    ProgrammePage.model_validate(client.get("/api/v1/programmes", headers=bearer(token)).get_json())
+    one = Programme.model_validate(client.get(f"/api/v1/programmes/{sample.id}", headers=bearer(token)).get_json())
+    assert one.id == sample.id and one.version == sample.version
+    assert str(one.partners[0].net_budget) == f"{sample.partners[0].net_budget:.2f}"

@@ -1,0 +1,49 @@
+"""``/api/v1``: the JSON API over the engine, for councils' dashboards, document systems and committee
+software. Personal API tokens only (``Authorization: Bearer``; never a session cookie, so no CSRF token
+either), deny by default: every operation needs a token, a change needs a write token, and the engine then
+applies exactly the UI's rules with the token's person as actor. Errors are RFC 9457 problems
+(:mod:`web.errors`); changes take ``If-Match``; the description is at ``/api/v1/openapi.json``
+(:mod:`.openapi`), generated from the pydantic models that shape every body (:mod:`.models`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, request
+
+from ..extensions import csrf
+from . import programmes
+from .http import ProblemRaised, authenticate
+from .openapi import document
+
+PREFIX = "/api/v1"
+bp = Blueprint("api", __name__, url_prefix=PREFIX)
+#: the only operation open without a token: the description itself
+PUBLIC = frozenset({"api.openapi"})
+
+
+@bp.before_request
+def _token() -> Response | None:
+    return None if request.endpoint in PUBLIC else authenticate()
+
+
+@bp.errorhandler(ProblemRaised)
+def _problem(exc: ProblemRaised) -> Response:
+    return exc.response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    """The OpenAPI 3.1 description of every operation."""
+    return jsonify(document(PREFIX))
+
+
+bp.register_blueprint(programmes.bp)
+
+
+def init_app(app: Flask) -> None:
+    """Register the API, exempt from CSRF protection (no cookie is read, so no request can ride one)."""
+    csrf.exempt(bp)
+    csrf.exempt(programmes.bp)
+    app.register_blueprint(bp)

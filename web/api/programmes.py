@@ -1,0 +1,150 @@
+"""``/api/v1/programmes``: the programmes the token's person may see, one with its ETag, its event feed, and
+the changes of this increment (advance, evidence, a sign-off decision). Every call goes through the engine
+with the token's person as actor, so the API refuses exactly what the UI refuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, request
+from pydantic import BaseModel, ConfigDict, Field
+
+from workflow.engine.text import LARGEST_ID
+
+from ..services import services
+from .http import body, change, page_link, programme_reply, reply, validated
+from .models import (
+    AdvanceRequest,
+    EventPage,
+    EvidenceRequest,
+    Programme,
+    ProgrammePage,
+    ProgrammeSummary,
+    SignOffRequest,
+)
+from .models import Event as EventShape
+from .openapi import operation
+
+bp = Blueprint("programmes", __name__)
+MAX_PAGE = 200
+
+
+class PageQuery(BaseModel):
+    """A cursor page: what comes after ``after`` (an id, or an event's number), at most ``limit`` of it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    after: int = Field(
+        default=0, ge=0, le=LARGEST_ID, description="the cursor: items after this one (0: from the start)"
+    )
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE, description=f"at most this many items (1 to {MAX_PAGE})")
+
+
+def _page() -> PageQuery:
+    return validated(PageQuery, request.args.to_dict(), 400)
+
+
+@operation(
+    bp, "GET", "/programmes", "The programmes the token's person may see, by id", {200: ProgrammePage}, query=PageQuery
+)
+def list_programmes() -> Any:
+    page = _page()
+    visible = sorted(services().programmes.list(g.actor), key=lambda p: p.id)
+    after = [p for p in visible if p.id > page.after]
+    items = after[: page.limit]
+    more = len(after) > page.limit
+    return reply(
+        ProgrammePage(
+            items=[ProgrammeSummary.model_validate(p) for p in items],
+            next=page_link("api.programmes.list_programmes", items[-1].id, page.limit) if more else None,
+        )
+    )
+
+
+@operation(bp, "GET", "/programmes/<int:programme_id>", "A programme as it is now, with its ETag", {200: Programme})
+def get_programme(programme_id: int) -> Any:
+    return programme_reply(services().programmes.get(programme_id, g.actor))
+
+
+@operation(
+    bp,
+    "GET",
+    "/programmes/<int:programme_id>/events",
+    "The programme's events, oldest first, after a cursor",
+    {200: EventPage},
+    query=PageQuery,
+)
+def list_events(programme_id: int) -> Any:
+    page = _page()
+    events = [e for e in services().programmes.history(programme_id, g.actor) if e.seq > page.after]
+    items = events[: page.limit]
+    last = items[-1].seq if items else page.after
+    return reply(
+        EventPage(
+            items=[EventShape.model_validate(e) for e in items],
+            next=page_link("api.programmes.list_events", last, page.limit, programme_id=programme_id),
+        )
+    )
+
+
+@operation(
+    bp,
+    "POST",
+    "/programmes/<int:programme_id>/advance",
+    "Pass the current gate into the next stage",
+    {200: Programme},
+    body=AdvanceRequest,
+    changes=True,
+)
+def advance(programme_id: int) -> Any:
+    asked = body(AdvanceRequest)
+    return change(
+        programme_id,
+        lambda version: services().programmes.advance(
+            programme_id, g.actor, reason=asked.reason, expected_version=version
+        ),
+    )
+
+
+@operation(
+    bp,
+    "POST",
+    "/programmes/<int:programme_id>/evidence",
+    "Record evidence against a criterion of the current gate",
+    {200: Programme},
+    body=EvidenceRequest,
+    changes=True,
+)
+def record_evidence(programme_id: int) -> Any:
+    asked = body(EvidenceRequest)
+    return change(
+        programme_id,
+        lambda version: services().programmes.record_evidence(
+            programme_id, asked.criterion, asked.summary, asked.link, g.actor, expected_version=version
+        ),
+    )
+
+
+@operation(
+    bp,
+    "POST",
+    "/programmes/<int:programme_id>/sign-offs",
+    "Give the token's person's decision on the open sign-off request",
+    {200: Programme},
+    body=SignOffRequest,
+    changes=True,
+)
+def sign(programme_id: int) -> Any:
+    asked = body(SignOffRequest)
+    return change(
+        programme_id,
+        lambda version: services().programmes.sign(
+            programme_id,
+            g.actor.person_id,
+            asked.decision,
+            asked.comment,
+            pack=asked.pack,
+            in_round=asked.round,
+            expected_version=version,
+        ),
+    )
