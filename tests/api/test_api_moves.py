@@ -69,7 +69,12 @@ def test_a_gate_is_passed_through_the_api_alone_and_the_feed_follows_it(
             headers=bearer(priya, If_Match=_etag(client, priya, pid)),
         )
         assert answer.status_code == 200, answer.get_json()
-    programmes.request_sign_off(pid)  # the request itself joins the API in a later increment
+    asked = client.post(
+        f"/api/v1/programmes/{pid}/sign-off-requests",
+        json={"note": "Please decide by Friday"},
+        headers=bearer(priya, If_Match=_etag(client, priya, pid)),
+    )
+    assert asked.status_code == 200 and asked.get_json()["gate"]["request_open"]
     for who in ("tom", "aisha", "gareth"):
         token = token_for(db, clock, who)
         view = client.get(f"/api/v1/programmes/{pid}", headers=bearer(token)).get_json()

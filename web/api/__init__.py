@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from ..extensions import csrf
-from . import programmes
+from . import gate, moves, programmes
 from .http import ProblemRaised, authenticate
 from .openapi import document
 
@@ -39,11 +39,13 @@ def openapi() -> Any:
     return jsonify(document(PREFIX))
 
 
-bp.register_blueprint(programmes.bp)
+PARTS = (programmes.bp, gate.bp, moves.bp)
+for part in PARTS:
+    bp.register_blueprint(part)
 
 
 def init_app(app: Flask) -> None:
     """Register the API, exempt from CSRF protection (no cookie is read, so no request can ride one)."""
-    csrf.exempt(bp)
-    csrf.exempt(programmes.bp)
+    for blueprint in (bp, *PARTS):
+        csrf.exempt(blueprint)
     app.register_blueprint(bp)

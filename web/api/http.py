@@ -45,7 +45,7 @@ def authenticate() -> Response | None:
             response = problem(429, _("Too many requests with a bad token from this address. Wait, then try again."))
             response.headers["Retry-After"] = str(max(1, int((exc.until - now()).total_seconds())))
             return response
-        return _unauthenticated(_("The token is not valid (%(reason)s).", reason=exc.reason), invalid=True)
+        return _unauthenticated(_refusal_words(exc), invalid=True)
     if request.method not in SAFE_METHODS and not use.may_write:
         response = problem(
             403, _("This token may only read. Create a token with the write scope."), kind="urn:banns:problem:scope"
@@ -54,6 +54,15 @@ def authenticate() -> Response | None:
         return response
     g.actor, g.token = use.actor, use
     return None
+
+
+def _refusal_words(exc: TokenError) -> str:
+    words = {
+        "expired": _("The token has expired. Create a new one on your account page."),
+        "revoked": _("The token has been revoked. Create a new one on your account page."),
+        "deactivated": _("The token's account has been deactivated."),
+    }
+    return str(words.get(exc.reason) or _("The token is not valid. Check you copied all of it."))
 
 
 def _unauthenticated(detail: str, invalid: bool = False) -> Response:

@@ -226,3 +226,29 @@ class SignOffRequest(Body):
     comment: str = Field(default="", max_length=5000)
     pack: str | None = Field(default=None, description="the decision pack's hash the decision is given on")
     round: int | None = Field(default=None, ge=0, description="the request's round the decision is given in")
+
+
+class SignOffRequestBody(Body):
+    """Ask the gate's signatories to decide (or, ``waiver``, the steering group to waive the stage)."""
+
+    waiver: bool = False
+    note: str = Field(default="", max_length=2000, description="shown to those asked; a waiver's rationale")
+
+
+class ReturnRequest(Body):
+    stage: str = Field(min_length=1, max_length=100, description="an earlier stage (the programme's return_targets)")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class WaiveRequest(Body):
+    reason: str = Field(default="", max_length=2000, description="a note added to the approved waiver's rationale")
+
+
+class WithdrawRequest(Body):
+    partner_id: int = Field(ge=1, description="the id of a current partner")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class EndRequest(Body):
+    move: str = Field(min_length=1, max_length=60, description="an outcome move open now (abandon, dissolve...)")
+    reason: str = Field(min_length=1, max_length=2000)

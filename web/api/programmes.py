@@ -1,6 +1,6 @@
-"""``/api/v1/programmes``: the programmes the token's person may see, one with its ETag, its event feed, and
-the changes of this increment (advance, evidence, a sign-off decision). Every call goes through the engine
-with the token's person as actor, so the API refuses exactly what the UI refuses."""
+"""``/api/v1/programmes``: the programmes the token's person may see, by id; one with its ETag; its event
+feed by cursor. Every call goes through the engine with the token's person as actor, so the API shows
+exactly what the UI shows them."""
 
 from __future__ import annotations
 
@@ -12,17 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from workflow.engine.text import LARGEST_ID
 
 from ..services import services
-from .http import body, change, page_link, programme_reply, reply, validated
-from .models import (
-    AdvanceRequest,
-    EventPage,
-    EvidenceRequest,
-    Programme,
-    ProgrammePage,
-    ProgrammeSummary,
-    SignOffRequest,
-)
+from .http import page_link, programme_reply, reply, validated
 from .models import Event as EventShape
+from .models import EventPage, Programme, ProgrammePage, ProgrammeSummary
 from .openapi import operation
 
 bp = Blueprint("programmes", __name__)
@@ -84,67 +76,4 @@ def list_events(programme_id: int) -> Any:
             items=[EventShape.model_validate(e) for e in items],
             next=page_link("api.programmes.list_events", last, page.limit, programme_id=programme_id),
         )
-    )
-
-
-@operation(
-    bp,
-    "POST",
-    "/programmes/<int:programme_id>/advance",
-    "Pass the current gate into the next stage",
-    {200: Programme},
-    body=AdvanceRequest,
-    changes=True,
-)
-def advance(programme_id: int) -> Any:
-    asked = body(AdvanceRequest)
-    return change(
-        programme_id,
-        lambda version: services().programmes.advance(
-            programme_id, g.actor, reason=asked.reason, expected_version=version
-        ),
-    )
-
-
-@operation(
-    bp,
-    "POST",
-    "/programmes/<int:programme_id>/evidence",
-    "Record evidence against a criterion of the current gate",
-    {200: Programme},
-    body=EvidenceRequest,
-    changes=True,
-)
-def record_evidence(programme_id: int) -> Any:
-    asked = body(EvidenceRequest)
-    return change(
-        programme_id,
-        lambda version: services().programmes.record_evidence(
-            programme_id, asked.criterion, asked.summary, asked.link, g.actor, expected_version=version
-        ),
-    )
-
-
-@operation(
-    bp,
-    "POST",
-    "/programmes/<int:programme_id>/sign-offs",
-    "Give the token's person's decision on the open sign-off request",
-    {200: Programme},
-    body=SignOffRequest,
-    changes=True,
-)
-def sign(programme_id: int) -> Any:
-    asked = body(SignOffRequest)
-    return change(
-        programme_id,
-        lambda version: services().programmes.sign(
-            programme_id,
-            g.actor.person_id,
-            asked.decision,
-            asked.comment,
-            pack=asked.pack,
-            in_round=asked.round,
-            expected_version=version,
-        ),
     )
