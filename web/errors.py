@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from workflow.engine.errors import (
     BannsError,
@@ -116,7 +116,10 @@ def init_app(app: Flask) -> None:
         message = (error.description or "") if code in (400, 405, 413, 429) else ""
         if code == 400 and "CSRF" in (error.description or ""):
             message = _("The form has expired. Go back, reload the page and try again.")
-        return render_error(code, message)
+        response = make_response(render_error(code, message))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:

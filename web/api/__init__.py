@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from ..extensions import csrf
+from ..errors import problem
+from ..extensions import _, csrf
 from . import gate, moves, programmes
 from .http import ProblemRaised, authenticate
-from .openapi import document
+from .openapi import document, unknown_query
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -25,7 +26,20 @@ PUBLIC = frozenset({"api.openapi"})
 
 @bp.before_request
 def _token() -> Response | None:
-    return None if request.endpoint in PUBLIC else authenticate()
+    if request.endpoint in PUBLIC:
+        return None
+    return authenticate() or _known_query()
+
+
+def _known_query() -> Response | None:
+    unknown = unknown_query(request.endpoint, list(request.args))
+    if not unknown:
+        return None
+    errors = [
+        {"loc": ["query", name], "msg": "not a parameter of this operation", "type": "extra_forbidden"}
+        for name in unknown
+    ]
+    return problem(400, _("The request has mistakes: see errors."), errors=errors)
 
 
 @bp.errorhandler(ProblemRaised)

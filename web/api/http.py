@@ -4,6 +4,7 @@ nothing), JSON bodies validated by pydantic, cursor pages, the programme's versi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,6 +20,8 @@ from ..extensions import _
 from ..services import now, services
 from .models import Programme, Unmet
 
+#: a programme's ETag (``"7"``, or weak ``W/"7"``: a version is the same either way)
+ETAG = re.compile(r'(?:W/)?"([0-9]{1,10})"')
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 B = TypeVar("B", bound=BaseModel)
 
@@ -101,7 +104,7 @@ def expected_version() -> int:
     """The programme version the client saw, from ``If-Match`` (``"7"``, or weak ``W/"7"``).
 
     Raises:
-        ProblemRaised: 428 (missing, or ``*``, which guards nothing), 412 (not a version of the programme).
+        ProblemRaised: 428 (missing, or ``*``, which guards nothing), 400 (not an ETag of a programme).
     """
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
@@ -113,10 +116,10 @@ def expected_version() -> int:
                 kind="urn:banns:problem:precondition-required",
             )
         )
-    tag = header.split(",")[0].strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
-        raise ProblemRaised(_stale())
-    return int(tag)
+    match = ETAG.fullmatch(header)
+    if match is None:
+        raise ProblemRaised(problem(400, _('If-Match must be the programme\'s ETag, such as "7".')))
+    return int(match.group(1))
 
 
 def _stale() -> Response:

@@ -26,7 +26,7 @@ F = Callable[..., Any]
 
 #: what each refusal means, for the responses every operation may give
 STATUS_WORDS = {
-    400: "The request cannot be read",
+    400: "The request cannot be read: a query parameter, If-Match or the JSON body",
     401: "No token, or a token that is unknown, expired, revoked or of a deactivated account",
     403: "The token's person may not do this, or the token may only read",
     404: "No such programme",
@@ -63,13 +63,15 @@ class Operation:
         if self.query is not None:
             statuses.append(400)
         if self.changes:
-            statuses += [409, 412, 428]
+            statuses += [400, 409, 412, 428]
         if self.body is not None:
             statuses += [400, 415, 422]
         return sorted(set(statuses))
 
 
 OPERATIONS: list[Operation] = []
+#: a programme's ETag is its version in quotes (``"7"``; ``W/"7"`` is read the same)
+ETAG_PATTERN = r'^(W/)?"[0-9]{1,10}"$'
 
 
 def operation(
@@ -92,6 +94,15 @@ def operation(
         return view
 
     return decorate
+
+
+def unknown_query(endpoint: str | None, names: list[str]) -> list[str]:
+    """The query parameters of a request that its operation does not take (a typo is refused, not ignored)."""
+    found = next((op for op in OPERATIONS if op.endpoint == endpoint), None)
+    if found is None:
+        return []
+    known = set(found.query.model_fields) if found.query is not None else set()
+    return [name for name in names if name not in known]
 
 
 def document(prefix: str) -> dict[str, Any]:
@@ -161,7 +172,7 @@ def _operation(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) ->
                 "in": "header",
                 "required": True,
                 "description": "the programme's ETag, as read",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": ETAG_PATTERN},
             }
         )
     if parameters:

@@ -24,7 +24,7 @@ MAX_PAGE = 200
 class PageQuery(BaseModel):
     """A cursor page: what comes after ``after`` (an id, or an event's number), at most ``limit`` of it."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
 
     after: int = Field(
         default=0, ge=0, le=LARGEST_ID, description="the cursor: items after this one (0: from the start)"
