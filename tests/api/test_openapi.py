@@ -3,6 +3,7 @@ refusals, and every schema it points to defined; and what the API answers fits w
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -24,7 +25,7 @@ def test_the_description_lists_every_route_and_defines_every_schema(app: Flask, 
     routes = {
         (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi"
+        if rule.endpoint.startswith("api.") and rule.endpoint not in ("api.openapi", "api.reference")
         for method in rule.methods or ()
         if method not in ("HEAD", "OPTIONS")
     }
@@ -47,3 +48,15 @@ def test_answers_fit_their_models(client: FlaskClient, db: Database, sample: Pro
     one = Programme.model_validate(client.get(f"/api/v1/programmes/{sample.id}", headers=bearer(token)).get_json())
     assert one.id == sample.id and one.version == sample.version
     assert str(one.partners[0].net_budget) == f"{sample.partners[0].net_budget:.2f}"
+
+
+def test_the_reference_page_describes_every_operation_without_a_token(client: FlaskClient) -> None:
+    page = client.get("/api/v1/reference")
+    assert page.status_code == 200 and page.content_type.startswith("text/html")
+    words = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True))))
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for path, methods in doc["paths"].items():
+        for method, op in methods.items():
+            assert f"{method.upper()} {path}" in words and op["summary"] in words
+    assert "If-Match" in words and "list of Evidence" in words and "412" in words
+    assert "http://" not in page.get_data(as_text=True) and "https://" not in page.get_data(as_text=True)

@@ -2,8 +2,9 @@
 software. Personal API tokens only (``Authorization: Bearer``; never a session cookie, so no CSRF token
 either), deny by default: every operation needs a token, a change needs a write token, and the engine then
 applies exactly the UI's rules with the token's person as actor. Errors are RFC 9457 problems
-(:mod:`web.errors`); changes take ``If-Match``; the description is at ``/api/v1/openapi.json``
-(:mod:`.openapi`), generated from the pydantic models that shape every body (:mod:`.models`).
+(:mod:`web.errors`); changes take ``If-Match``. The description is at ``/api/v1/openapi.json``
+(:mod:`.openapi`), and as a page to read at ``/api/v1/reference``, generated from the pydantic models that
+shape every body (:mod:`.models`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from ..extensions import _, csrf
 from . import gate, moves, programmes
 from .http import ProblemRaised, authenticate
 from .openapi import document, unknown_query
+from .reference import render as reference_page
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
-#: the only operation open without a token: the description itself
-PUBLIC = frozenset({"api.openapi"})
+#: open without a token: the description itself, for programs and for people
+PUBLIC = frozenset({"api.openapi", "api.reference"})
 
 
 @bp.before_request
@@ -51,6 +53,12 @@ def _problem(exc: ProblemRaised) -> Response:
 def openapi() -> Any:
     """The OpenAPI 3.1 description of every operation."""
     return jsonify(document(PREFIX))
+
+
+@bp.get("/reference")
+def reference() -> Any:
+    """The same description as a page to read."""
+    return reference_page(document(PREFIX))
 
 
 PARTS = (programmes.bp, gate.bp, moves.bp)

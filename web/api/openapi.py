@@ -33,7 +33,7 @@ STATUS_WORDS = {
     409: "The move is refused now (reasons and unmet requirements), or conflicts with data saved meanwhile",
     412: "If-Match names a version that is no longer the programme's",
     415: "The body is not application/json",
-    422: "The body does not fit the request's schema",
+    422: "The body does not fit the request's schema, or names what the programme does not have",
     428: "If-Match is missing",
     429: "Too many bad tokens from this address (see Retry-After)",
 }
