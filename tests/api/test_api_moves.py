@@ -138,3 +138,30 @@ def test_bodies_are_checked_against_their_schema(
     unknown = client.post(path, json={"criterion": "no_such", "summary": "x"}, headers=headers)
     assert unknown.status_code == 422 and unknown.content_type == PROBLEM
     assert client.get("/api/v1/nothing", headers=bearer(priya)).content_type == PROBLEM
+
+
+def test_a_programme_manager_starts_a_programme_and_is_told_where_it_is(
+    client: FlaskClient, db: Database, sample: ProgrammeView, clock: Any
+) -> None:
+    spec = {
+        "name": "Westshire and Dale shared legal",
+        "definition": "shared-service",
+        "partners": [
+            {"name": "Westshire Council", "kind": "unitary_council", "population": 50000, "net_budget": "1000000.00"},
+            {"name": "Dale Council", "kind": "district_council", "population": 40000, "net_budget": "900000.00"},
+        ],
+        "people": [{"name": "Priya Shah", "email": "priya.shah@northbridge.example", "roles": ["programme_manager"]}],
+    }
+    priya = token_for(db, clock, "priya")
+    made = client.post("/api/v1/programmes", json=spec, headers=bearer(priya))
+    assert made.status_code == 201, made.get_json()
+    assert made.headers["Location"] == f"/api/v1/programmes/{made.get_json()['id']}"
+    assert client.get(made.headers["Location"], headers=bearer(priya)).get_json()["state"] == "courtship"
+    again = client.post("/api/v1/programmes", json=spec, headers=bearer(priya))
+    assert again.status_code == 422 and again.content_type == PROBLEM
+    unknown = client.post(
+        "/api/v1/programmes", json={**spec, "name": "Other", "definition": "nope"}, headers=bearer(priya)
+    )
+    assert unknown.status_code == 422 and unknown.get_json()["errors"][0]["loc"] == ["definition"]
+    tom = token_for(db, clock, "tom")
+    assert client.post("/api/v1/programmes", json={**spec, "name": "Tom's"}, headers=bearer(tom)).status_code == 403

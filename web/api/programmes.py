@@ -1,18 +1,23 @@
-"""``/api/v1/programmes``: the programmes the token's person may see, by id; one with its ETag; its event
-feed by cursor. Every call goes through the engine with the token's person as actor, so the API shows
-exactly what the UI shows them."""
+"""``/api/v1/programmes``: the programmes the token's person may see, by id; a new one (its body the import
+file's own model); one with its ETag; its event feed by cursor. Every call goes through the engine with the
+token's person as actor, so the API shows exactly what the UI shows them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g, request, url_for
 from pydantic import BaseModel, ConfigDict, Field
 
+from workflow.engine.errors import NotAllowedError, NotFoundError
+from workflow.engine.importer import ProgrammeFileError, ProgrammeSpec
 from workflow.engine.text import LARGEST_ID
 
+from ..errors import problem
+from ..extensions import _
+from ..portfolio import may_create
 from ..services import services
-from .http import page_link, programme_reply, reply, validated
+from .http import body, page_link, programme_reply, reply, validated
 from .models import Event as EventShape
 from .models import EventPage, Programme, ProgrammePage, ProgrammeSummary
 from .openapi import operation
@@ -51,6 +56,30 @@ def list_programmes() -> Any:
             next=page_link("api.programmes.list_programmes", items[-1].id, page.limit) if more else None,
         )
     )
+
+
+@operation(
+    bp,
+    "POST",
+    "/programmes",
+    "Start a programme (administrators and programme managers), as an import file does",
+    {201: Programme},
+    body=ProgrammeSpec,
+)
+def start_programme() -> Any:
+    if not may_create():
+        raise NotAllowedError(_("Only administrators and programme managers can create programmes"))
+    spec = body(ProgrammeSpec)
+    try:
+        view = services().programmes.start(spec, actor=g.actor)
+    except ProgrammeFileError as exc:
+        errors = [{"loc": [p.field], "msg": p.message, "type": "programme"} for p in exc.problems]
+        return problem(422, _("The programme does not fit its lifecycle: see errors."), errors=errors)
+    except NotFoundError as exc:  # no such lifecycle: a mistake in the body, not a missing address
+        return problem(422, str(exc), errors=[{"loc": ["definition"], "msg": str(exc), "type": "not_found"}])
+    response = programme_reply(view, 201)
+    response.headers["Location"] = url_for("api.programmes.get_programme", programme_id=view.id)
+    return response
 
 
 @operation(bp, "GET", "/programmes/<int:programme_id>", "A programme as it is now, with its ETag", {200: Programme})
