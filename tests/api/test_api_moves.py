@@ -28,6 +28,8 @@ def test_changes_need_the_current_etag(client: FlaskClient, db: Database, sample
     assert client.post(path, headers=bearer(priya, If_Match="*")).status_code == 428
     etag = _etag(client, priya, sample.id)
     assert etag == f'"{sample.version}"'
+    same = client.get(f"/api/v1/programmes/{sample.id}", headers=bearer(priya, If_None_Match=etag))
+    assert same.status_code == 304 and not same.get_data()
     evidence = {"criterion": "partners_named", "summary": "Named"}
     first = client.post(f"/api/v1/programmes/{sample.id}/evidence", json=evidence, headers=bearer(priya, If_Match=etag))
     assert first.status_code == 200
@@ -115,7 +117,17 @@ def test_programmes_come_in_pages_by_id(
         page = client.get(page["next"], headers=bearer(admin)).get_json()
         ids += [p["id"] for p in page["items"]]
     assert ids == [1, 2, 3, 4]
-    for bad in ("limit=0", "limit=201", "after=-1", "limit=lots"):
+    named = client.get("/api/v1/programmes?name=SERVICE%201", headers=bearer(admin)).get_json()
+    assert [p["name"] for p in named["items"]] == ["Shared service 1"]
+    running = client.get("/api/v1/programmes?ended=false&state=courtship&limit=1", headers=bearer(admin)).get_json()
+    assert "ended=false" in running["next"] and "state=courtship" in running["next"]
+    found = [p["id"] for p in running["items"]]
+    while running["next"]:
+        running = client.get(running["next"], headers=bearer(admin)).get_json()
+        found += [p["id"] for p in running["items"]]
+    assert found == [1, 2, 3, 4]
+    assert client.get("/api/v1/programmes?ended=true", headers=bearer(admin)).get_json()["items"] == []
+    for bad in ("limit=0", "limit=201", "after=-1", "limit=lots", "ended=perhaps", "colour=red"):
         wrong = client.get(f"/api/v1/programmes?{bad}", headers=bearer(admin))
         assert wrong.status_code == 400 and wrong.content_type == PROBLEM and wrong.get_json()["errors"]
 

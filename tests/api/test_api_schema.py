@@ -35,9 +35,12 @@ def test_every_operation_keeps_to_its_description(
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
     for operation in operations:
-
+        # derandomized: the same cases on every run, so that a red run can be repeated; raise max_examples (or
+        # drop derandomize) locally to explore further
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+        )
         def keeps_to_it(case: Any) -> None:
             case.call_and_validate(headers=auth)
 

@@ -146,6 +146,8 @@ def _operation(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) ->
         if model.__name__ == "Programme":
             answer["headers"] = {"ETag": {"description": "the programme's version", "schema": {"type": "string"}}}
         responses[str(status)] = answer
+    if op.method == "GET" and "Programme" in (m.__name__ for m in op.responses.values()):
+        responses["304"] = {"description": "Not modified: If-None-Match names the programme's current ETag"}
     for status in op.refusals:
         responses[str(status)] = {"description": STATUS_WORDS[status], "content": problem}
     found: dict[str, Any] = {"operationId": op.endpoint.split(".")[-1], "summary": op.summary, "responses": responses}

@@ -4,14 +4,16 @@ token's person as actor, so the API shows exactly what the UI shows them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, g, request, url_for
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from workflow.engine.errors import NotAllowedError, NotFoundError
 from workflow.engine.importer import ProgrammeFileError, ProgrammeSpec
 from workflow.engine.text import LARGEST_ID
+from workflow.engine.views import ProgrammeSummary as ProgrammeSummaryView
 
 from ..errors import problem
 from ..extensions import _
@@ -24,6 +26,7 @@ from .openapi import operation
 
 bp = Blueprint("programmes", __name__)
 MAX_PAGE = 200
+Q = TypeVar("Q", bound="PageQuery")
 
 
 class PageQuery(BaseModel):
@@ -37,23 +40,56 @@ class PageQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=MAX_PAGE, description=f"at most this many items (1 to {MAX_PAGE})")
 
 
-def _page() -> PageQuery:
-    return validated(PageQuery, request.args.to_dict(), 400)
+class ProgrammeQuery(PageQuery):
+    """A page of programmes, filtered: only those matching every filter given. (A filter is left out rather
+    than sent empty: the description has no null for them.)"""
+
+    state: str | SkipJsonSchema[None] = Field(
+        default=None, max_length=100, description="only programmes at this stage (its id)"
+    )
+    definition: str | SkipJsonSchema[None] = Field(
+        default=None, max_length=100, description="only programmes on this lifecycle"
+    )
+    ended: bool | SkipJsonSchema[None] = Field(
+        default=None, description="only ended programmes (true) or running ones (false)"
+    )
+    name: str | SkipJsonSchema[None] = Field(
+        default=None, max_length=200, description="only names containing this, any case"
+    )
+
+    def matches(self, p: ProgrammeSummaryView) -> bool:
+        return (
+            self.state in (None, p.state)
+            and self.definition in (None, p.definition_id)
+            and self.ended in (None, p.ended)
+            and (self.name is None or self.name.casefold() in p.name.casefold())
+        )
+
+
+def _page(model: type[Q]) -> Q:
+    return validated(model, request.args.to_dict(), 400)
 
 
 @operation(
-    bp, "GET", "/programmes", "The programmes the token's person may see, by id", {200: ProgrammePage}, query=PageQuery
+    bp,
+    "GET",
+    "/programmes",
+    "The programmes the token's person may see, by id, filtered",
+    {200: ProgrammePage},
+    query=ProgrammeQuery,
 )
 def list_programmes() -> Any:
-    page = _page()
+    page = _page(ProgrammeQuery)
     visible = sorted(services().programmes.list(g.actor), key=lambda p: p.id)
-    after = [p for p in visible if p.id > page.after]
+    after = [p for p in visible if p.id > page.after and page.matches(p)]
     items = after[: page.limit]
+    filters = {k: str(v).lower() if isinstance(v, bool) else v for k, v in page.model_dump(exclude_none=True).items()}
+    filters.pop("after"), filters.pop("limit")
     more = len(after) > page.limit
     return reply(
         ProgrammePage(
             items=[ProgrammeSummary.model_validate(p) for p in items],
-            next=page_link("api.programmes.list_programmes", items[-1].id, page.limit) if more else None,
+            next=page_link("api.programmes.list_programmes", items[-1].id, page.limit, **filters) if more else None,
         )
     )
 
@@ -84,7 +120,8 @@ def start_programme() -> Any:
 
 @operation(bp, "GET", "/programmes/<int:programme_id>", "A programme as it is now, with its ETag", {200: Programme})
 def get_programme(programme_id: int) -> Any:
-    return programme_reply(services().programmes.get(programme_id, g.actor))
+    """With If-None-Match naming its current ETag: 304, no body (a dashboard polls cheaply)."""
+    return programme_reply(services().programmes.get(programme_id, g.actor)).make_conditional(request)
 
 
 @operation(
@@ -96,7 +133,7 @@ def get_programme(programme_id: int) -> Any:
     query=PageQuery,
 )
 def list_events(programme_id: int) -> Any:
-    page = _page()
+    page = _page(PageQuery)
     events = [e for e in services().programmes.history(programme_id, g.actor) if e.seq > page.after]
     items = events[: page.limit]
     last = items[-1].seq if items else page.after
