@@ -66,8 +66,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """The extensions, the services and every blueprint."""
-    from web import about, errors, extensions, home, mail, notify, services, sso
+    from web import about, api, errors, extensions, home, mail, notify, services, sso
     from web.accounts import admin, auth
+    from web.accounts import tokens as account_tokens
     from web.gates import decisions, deputies, documents
     from web.gates import pages as gates
     from web.money import entry as money_entry
@@ -83,8 +84,9 @@ def _register(app: Flask) -> None:
     auth.init_app(app)
     sso.init_app(app)
     errors.init_app(app)
+    api.init_app(app)
     blueprints = (about, auth, home, programmes, gates, decisions, deputies, documents, money, money_entry, raid)
-    for module in (*blueprints, records, transfers, definitions, admin, mail, sso, notify):
+    for module in (*blueprints, records, transfers, definitions, admin, mail, sso, notify, account_tokens):
         app.register_blueprint(module.bp)
 
 

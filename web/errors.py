@@ -1,13 +1,13 @@
-"""Errors, mapped once: engine errors and HTTP errors become a page (or JSON for API clients) with the
-right status; anything unexpected is logged, rolled back (each engine call is its own transaction) and
-shown as a plain 500 page, never a traceback."""
+"""Errors, mapped once: engine errors and HTTP errors become a page (or, for API clients, an RFC 9457
+``application/problem+json`` body) with the right status; anything unexpected is logged, rolled back (each
+engine call is its own transaction) and shown as a plain 500 page, never a traceback."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from web.extensions import _
 from workflow.engine.errors import (
@@ -52,10 +52,39 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(status: int, message: str = "", title: str = "") -> Any:
+#: the problem types of RFC 9457 that banns names (``about:blank`` for any other: the status says it all)
+PROBLEM_TYPES = {
+    401: "urn:banns:problem:unauthenticated",
+    403: "urn:banns:problem:not-allowed",
+    404: "urn:banns:problem:not-found",
+    409: "urn:banns:problem:conflict",
+    422: "urn:banns:problem:invalid",
+    429: "urn:banns:problem:rate-limited",
+}
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, detail: str = "", title: str = "", kind: str = "", **extensions: Any) -> Response:
+    """An RFC 9457 problem: ``type`` (``kind``, else the status's own, else ``about:blank``), ``title``,
+    ``status``, ``detail``, and any extension members (``reasons``, ``unmet``, ``errors``)."""
+    body = {
+        "type": kind or PROBLEM_TYPES.get(status, "about:blank"),
+        "title": title or _(TITLES.get(status, "Error")),
+        "status": status,
+        "detail": detail,
+        **extensions,
+    }
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = PROBLEM_JSON
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_error(status: int, message: str = "", title: str = "", **extensions: Any) -> Any:
     title = title or _(TITLES.get(status, "Error"))
     if wants_json():
-        return jsonify({"status": status, "title": title, "detail": message}), status
+        return problem(status, message, title, **extensions)
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
@@ -69,6 +98,15 @@ def init_app(app: Flask) -> None:
                 "%(reason)s. Other programmes are not affected; an administrator needs to look at it.", reason=reason
             )
             return render_error(500, message, _("This programme's lifecycle cannot be read"))
+        if isinstance(error, MoveRefusedError):
+            return render_error(
+                409,
+                str(error),
+                kind="urn:banns:problem:move-refused",
+                move=error.move,
+                state=error.state,
+                reasons=list(error.reasons),
+            )
         return render_error(status_of(error), str(error))
 
     @app.errorhandler(HTTPException)
@@ -77,7 +115,10 @@ def init_app(app: Flask) -> None:
         message = (error.description or "") if code in (400, 405, 413, 429) else ""
         if code == 400 and "CSRF" in (error.description or ""):
             message = _("The form has expired. Go back, reload the page and try again.")
-        return render_error(code, message)
+        response = make_response(render_error(code, message))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:

@@ -90,8 +90,8 @@ def _no_store(response: Response) -> Response:
 def _load_actor() -> Response | None:
     g.actor = None
     g.session_secret = None
-    if request.endpoint == "static":
-        return None
+    if request.endpoint == "static" or "api" in request.blueprints:
+        return None  # the API reads no session cookie: its bearer tokens (web/api) say who acts
     secret = session.get("sid")
     if secret is not None:
         idle = current_app.permanent_session_lifetime

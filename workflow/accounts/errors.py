@@ -10,6 +10,9 @@ from ..engine.errors import BannsError, InvalidError
 #: why a sign-in is refused: a wrong email or password (never which), a limit reached, or (told only to
 #: someone who gave the right password) an account an admin deactivated
 SignInReason = Literal["wrong", "limited", "deactivated"]
+#: why an API token is refused: unknown (or malformed), expired, revoked, its person deactivated, or too many
+#: bad tokens from the address
+TokenReason = Literal["unknown", "expired", "revoked", "deactivated", "limited"]
 #: why a single-use link no longer works
 LinkReason = Literal["unknown", "used", "expired"]
 
@@ -22,6 +25,15 @@ class SignInError(BannsError):
         self.until = until
         words = {"limited": ": too many attempts", "deactivated": ": the account is deactivated"}
         super().__init__("sign-in refused" + words.get(reason, ""))
+
+
+class TokenError(BannsError):
+    """A refused API token. ``until``: when the limit lifts (``reason`` ``limited``)."""
+
+    def __init__(self, reason: TokenReason, until: datetime | None = None) -> None:
+        self.reason: TokenReason = reason
+        self.until = until
+        super().__init__(f"API token refused: {reason}")
 
 
 class InvitationError(BannsError):

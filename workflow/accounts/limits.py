@@ -32,7 +32,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, case, delete, update
+from sqlalchemy import Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,8 @@ CHANGE_LIMIT = 5
 #: password reset emails per email address, and reset requests per address, in a window
 RESET_EMAIL_LIMIT = 3
 RESET_ADDRESS_LIMIT = 20
+#: bad API tokens per address in a window (``token_address``: see :mod:`.tokens`)
+TOKEN_ADDRESS_LIMIT = 30
 #: the counters of the attempt's own address or browser, cleared when it succeeds
 OWN_SCOPES = frozenset({"pair", "device"})
 #: counters whose window closed longer ago than this are deleted
@@ -107,6 +109,15 @@ def charge(session: Session, keys: list[Key], now: datetime) -> tuple[list[Charg
             closes = window_start + WINDOW
             until = closes if until is None else max(until, closes)
     return charges, until
+
+
+def over(session: Session, keys: list[Key], now: datetime) -> datetime | None:
+    """When the latest window of any of these keys that is over its limit closes, or ``None`` if none is:
+    a read, for checks that charge only failures (bad API tokens)."""
+    rows = session.scalars(select(SignInLimit).where(SignInLimit.key.in_([k.digest for k in keys])))
+    limit_of = {k.digest: k.limit for k in keys}
+    closing = [r.window_start + WINDOW for r in rows if r.window_start > now - WINDOW and r.failures >= limit_of[r.key]]
+    return max(closing, default=None)
 
 
 def refund(session: Session, charges: list[Charge]) -> None:

@@ -1,5 +1,5 @@
-"""The accounts' tables: sign-in limit counters, single-use links (invitations and password resets) and
-server-side sessions. Tokens and session ids are random; only their SHA-256 is stored."""
+"""The accounts' tables: sign-in limit counters, single-use links (invitations and password resets),
+server-side sessions and personal API tokens. Tokens and session ids are random; only their SHA-256 is stored."""
 
 from __future__ import annotations
 
@@ -55,4 +55,25 @@ class WebSession(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+#: what a personal API token may do: ``read`` (GET only) or ``write`` (changes too)
+TOKEN_SCOPES = ("read", "write")
+
+
+class ApiToken(Base):
+    """A personal API token: a person's own key for the JSON API, with a name they choose, a scope, and an
+    optional expiry. The secret is shown once; only its SHA-256 is kept (see :mod:`.tokens`)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,10 +1,10 @@
 """People's accounts: passwords (argon2), rate-limited sign-in, server-side sessions, single-use links to set a
-password (invitations, resets), and admin rights. Every change to an account is an event on the site's log,
-with its actor, in the same transaction.
+password (invitations, resets), personal API tokens, and admin rights. Every change to an account is an event
+on the site's log, with its actor, in the same transaction.
 
 No Flask here: the web UI calls these, and so could an API or the command line. The use cases live by what
 they own: signing in and sessions (:mod:`.sign_in`), single sign-on (:mod:`.sso`), links (:mod:`.invitations`),
-people (here).
+API tokens (:mod:`.tokens`), people (here).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .invitations import InvitationUseCases
 from .passwords import MAX_PASSWORD, MIN_PASSWORD, hash_password, password_problem
 from .sign_in import SignInUseCases
 from .sso import SsoUseCases
+from .tokens import TokenUseCases
 
 
 def normalise_email(email: str) -> str:
@@ -39,7 +40,7 @@ def normalise_email(email: str) -> str:
         raise AccountInputError("email_invalid", "email", f"'{email}' is not a valid email address: {exc}") from None
 
 
-class Accounts(SignInUseCases, SsoUseCases, InvitationUseCases, DeactivationUseCases):
+class Accounts(SignInUseCases, SsoUseCases, InvitationUseCases, DeactivationUseCases, TokenUseCases):
     """Use cases on people and their sign-in."""
 
     def actor(self, person_id: int) -> Actor | None:

@@ -1,0 +1,187 @@
+"""The OpenAPI 3.1 description of ``/api/v1``, generated from the routes and the pydantic models that validate
+their bodies and build their answers, so it cannot drift from what is served.
+
+Why our own generation rather than flask-openapi3, apiflask or spectree: those replace Flask's blueprints or
+views with their own (and bring their own validation and error bodies), which would fight the app's
+Flask-WTF forms, its error mapping and its blueprint layout; what the API needs is small. Each view is
+declared once with :func:`operation` (its method, path, models, query and whether it changes anything), which
+both adds the Flask route and records the operation; :func:`document` turns the records into the document,
+the schemas coming from pydantic's own ``models_json_schema`` (JSON Schema 2020-12, which OpenAPI 3.1 uses).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from .models import Problem
+
+F = Callable[..., Any]
+
+#: what each refusal means, for the responses every operation may give
+STATUS_WORDS = {
+    400: "The request cannot be read: a query parameter, If-Match or the JSON body",
+    401: "No token, or a token that is unknown, expired, revoked or of a deactivated account",
+    403: "The token's person may not do this, or the token may only read",
+    404: "No such programme",
+    409: "The move is refused now (reasons and unmet requirements), or conflicts with data saved meanwhile",
+    412: "If-Match names a version that is no longer the programme's",
+    415: "The body is not application/json",
+    422: "The body does not fit the request's schema, or names what the programme does not have",
+    428: "If-Match is missing",
+    429: "Too many bad tokens from this address (see Retry-After)",
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    rule: str
+    endpoint: str
+    summary: str
+    responses: dict[int, type[BaseModel]]
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    changes: bool = False
+
+    @property
+    def path(self) -> str:
+        """The OpenAPI path: ``/programmes/{programme_id}`` for Flask's ``/programmes/<int:programme_id>``."""
+        return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", self.rule)
+
+    @property
+    def refusals(self) -> list[int]:
+        statuses = [401, 403, 429]
+        if "{" in self.path:
+            statuses.append(404)
+        if self.query is not None:
+            statuses.append(400)
+        if self.changes:
+            statuses += [400, 409, 412, 428]
+        if self.body is not None:
+            statuses += [400, 415, 422]
+        return sorted(set(statuses))
+
+
+OPERATIONS: list[Operation] = []
+#: a programme's ETag is its version in quotes (``"7"``; ``W/"7"`` is read the same)
+ETAG_PATTERN = r'^(W/)?"[0-9]{1,10}"$'
+
+
+def operation(
+    bp: Blueprint,
+    method: str,
+    rule: str,
+    summary: str,
+    responses: dict[int, type[BaseModel]],
+    *,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    changes: bool = False,
+) -> Callable[[F], F]:
+    """Add the view as ``method rule`` on ``bp`` and describe it in the OpenAPI document."""
+
+    def decorate(view: F) -> F:
+        endpoint = f"{bp.name}.{view.__name__}"
+        OPERATIONS.append(Operation(method, rule, endpoint, summary, responses, body, query, changes))
+        bp.add_url_rule(rule, view_func=view, methods=[method])
+        return view
+
+    return decorate
+
+
+def unknown_query(endpoint: str | None, names: list[str]) -> list[str]:
+    """The query parameters of a request that its operation does not take (a typo is refused, not ignored)."""
+    found = next((op for op in OPERATIONS if op.endpoint == endpoint), None)
+    if found is None:
+        return []
+    known = set(found.query.model_fields) if found.query is not None else set()
+    return [name for name in names if name not in known]
+
+
+def document(prefix: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every operation declared with :func:`operation`, under ``prefix``."""
+    wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [(Problem, "serialization")]
+    for op in OPERATIONS:
+        wanted += [(m, "serialization") for m in op.responses.values()]
+        if op.body is not None:
+            wanted.append((op.body, "validation"))
+    refs, schemas = models_json_schema(list(dict.fromkeys(wanted)), ref_template="#/components/schemas/{model}")
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(prefix + op.path, {})[op.method.lower()] = _operation(op, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "banns API",
+            "version": "1",
+            "description": "Programmes of shared-service partnerships, with exactly the rules of the banns UI. "
+            "Authenticate with a personal API token: Authorization: Bearer <token>. Errors are "
+            "application/problem+json (RFC 9457). Changes need If-Match with the programme's ETag.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerToken": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas.get("$defs", {}),
+            "securitySchemes": {"bearerToken": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def _operation(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) -> dict[str, Any]:
+    problem = {"application/problem+json": {"schema": refs[(Problem, "serialization")]}}
+    responses: dict[str, Any] = {}
+    for status, model in op.responses.items():
+        answer: dict[str, Any] = {
+            "description": "OK",
+            "content": {"application/json": {"schema": refs[(model, "serialization")]}},
+        }
+        if model.__name__ == "Programme":
+            answer["headers"] = {"ETag": {"description": "the programme's version", "schema": {"type": "string"}}}
+        responses[str(status)] = answer
+    if op.method == "GET" and "Programme" in (m.__name__ for m in op.responses.values()):
+        responses["304"] = {"description": "Not modified: If-None-Match names the programme's current ETag"}
+    for status in op.refusals:
+        responses[str(status)] = {"description": STATUS_WORDS[status], "content": problem}
+    found: dict[str, Any] = {"operationId": op.endpoint.split(".")[-1], "summary": op.summary, "responses": responses}
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        for name in re.findall(r"{(\w+)}", op.path)
+    ]
+    if op.query is not None:
+        fields = op.query.model_json_schema()["properties"]
+        parameters += [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": schema.pop("description", ""),
+                "schema": schema,
+            }
+            for name, schema in fields.items()
+        ]
+    if op.changes:
+        parameters.append(
+            {
+                "name": "If-Match",
+                "in": "header",
+                "required": True,
+                "description": "the programme's ETag, as read",
+                "schema": {"type": "string", "pattern": ETAG_PATTERN},
+            }
+        )
+    if parameters:
+        found["parameters"] = parameters
+    if op.body is not None:
+        found["requestBody"] = {
+            "required": False,
+            "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
+        }
+    return found

@@ -1,0 +1,145 @@
+"""``/api/v1/programmes``: the programmes the token's person may see, by id; a new one (its body the import
+file's own model); one with its ETag; its event feed by cursor. Every call goes through the engine with the
+token's person as actor, so the API shows exactly what the UI shows them."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import Blueprint, g, request, url_for
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from web.programmes.portfolio import may_create
+from workflow.engine.errors import NotAllowedError, NotFoundError
+from workflow.engine.importer import ProgrammeFileError, ProgrammeSpec
+from workflow.engine.text import LARGEST_ID
+from workflow.engine.views import ProgrammeSummary as ProgrammeSummaryView
+
+from ..errors import problem
+from ..extensions import _
+from ..services import services
+from .http import body, page_link, programme_reply, reply, validated
+from .models import Event as EventShape
+from .models import EventPage, Programme, ProgrammePage, ProgrammeSummary
+from .openapi import operation
+
+bp = Blueprint("programmes", __name__)
+MAX_PAGE = 200
+Q = TypeVar("Q", bound="PageQuery")
+
+
+class PageQuery(BaseModel):
+    """A cursor page: what comes after ``after`` (an id, or an event's number), at most ``limit`` of it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after: int = Field(
+        default=0, ge=0, le=LARGEST_ID, description="the cursor: items after this one (0: from the start)"
+    )
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE, description=f"at most this many items (1 to {MAX_PAGE})")
+
+
+class ProgrammeQuery(PageQuery):
+    """A page of programmes, filtered: only those matching every filter given. (A filter is left out rather
+    than sent empty: the description has no null for them.)"""
+
+    state: str | SkipJsonSchema[None] = Field(
+        default=None, max_length=100, description="only programmes at this stage (its id)"
+    )
+    definition: str | SkipJsonSchema[None] = Field(
+        default=None, max_length=100, description="only programmes on this lifecycle"
+    )
+    ended: bool | SkipJsonSchema[None] = Field(
+        default=None, description="only ended programmes (true) or running ones (false)"
+    )
+    name: str | SkipJsonSchema[None] = Field(
+        default=None, max_length=200, description="only names containing this, any case"
+    )
+
+    def matches(self, p: ProgrammeSummaryView) -> bool:
+        return (
+            self.state in (None, p.state)
+            and self.definition in (None, p.definition_id)
+            and self.ended in (None, p.ended)
+            and (self.name is None or self.name.casefold() in p.name.casefold())
+        )
+
+
+def _page(model: type[Q]) -> Q:
+    return validated(model, request.args.to_dict(), 400)
+
+
+@operation(
+    bp,
+    "GET",
+    "/programmes",
+    "The programmes the token's person may see, by id, filtered",
+    {200: ProgrammePage},
+    query=ProgrammeQuery,
+)
+def list_programmes() -> Any:
+    page = _page(ProgrammeQuery)
+    visible = sorted(services().programmes.list(g.actor), key=lambda p: p.id)
+    after = [p for p in visible if p.id > page.after and page.matches(p)]
+    items = after[: page.limit]
+    filters = {k: str(v).lower() if isinstance(v, bool) else v for k, v in page.model_dump(exclude_none=True).items()}
+    filters.pop("after"), filters.pop("limit")
+    more = len(after) > page.limit
+    return reply(
+        ProgrammePage(
+            items=[ProgrammeSummary.model_validate(p) for p in items],
+            next=page_link("api.programmes.list_programmes", items[-1].id, page.limit, **filters) if more else None,
+        )
+    )
+
+
+@operation(
+    bp,
+    "POST",
+    "/programmes",
+    "Start a programme (administrators and programme managers), as an import file does",
+    {201: Programme},
+    body=ProgrammeSpec,
+)
+def start_programme() -> Any:
+    if not may_create():
+        raise NotAllowedError(_("Only administrators and programme managers can create programmes"))
+    spec = body(ProgrammeSpec)
+    try:
+        view = services().programmes.start(spec, actor=g.actor)
+    except ProgrammeFileError as exc:
+        errors = [{"loc": [p.field], "msg": p.message, "type": "programme"} for p in exc.problems]
+        return problem(422, _("The programme does not fit its lifecycle: see errors."), errors=errors)
+    except NotFoundError as exc:  # no such lifecycle: a mistake in the body, not a missing address
+        return problem(422, str(exc), errors=[{"loc": ["definition"], "msg": str(exc), "type": "not_found"}])
+    response = programme_reply(view, 201)
+    response.headers["Location"] = url_for("api.programmes.get_programme", programme_id=view.id)
+    return response
+
+
+@operation(bp, "GET", "/programmes/<int:programme_id>", "A programme as it is now, with its ETag", {200: Programme})
+def get_programme(programme_id: int) -> Any:
+    """With If-None-Match naming its current ETag: 304, no body (a dashboard polls cheaply)."""
+    return programme_reply(services().programmes.get(programme_id, g.actor)).make_conditional(request)
+
+
+@operation(
+    bp,
+    "GET",
+    "/programmes/<int:programme_id>/events",
+    "The programme's events, oldest first, after a cursor",
+    {200: EventPage},
+    query=PageQuery,
+)
+def list_events(programme_id: int) -> Any:
+    page = _page(PageQuery)
+    events = [e for e in services().programmes.history(programme_id, g.actor) if e.seq > page.after]
+    items = events[: page.limit]
+    last = items[-1].seq if items else page.after
+    return reply(
+        EventPage(
+            items=[EventShape.model_validate(e) for e in items],
+            next=page_link("api.programmes.list_events", last, page.limit, programme_id=programme_id),
+        )
+    )

@@ -1,0 +1,75 @@
+"""``banns token``: a person's personal API tokens, created (the secret printed once), listed and revoked by
+the operator at the command line (logged as the system's act)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from .support import BannsGroup, Context, NotFoundExit, pass_context
+
+if TYPE_CHECKING:
+    from ..accounts.service import Accounts
+
+
+@click.group(cls=BannsGroup)
+def token() -> None:
+    """Personal API tokens: keys for the JSON API."""
+
+
+@token.command("create")
+@click.option("--as", "email", metavar="EMAIL", required=True, help="Whose token: it acts as this person.")
+@click.option("--scope", type=click.Choice(["read", "write"]), required=True, help="read: look only; write: change.")
+@click.option("--expires", "days", type=int, default=None, metavar="DAYS", help="Days until it expires (90; 1-366).")
+@click.option("--name", default="", help="What the token is for (a dashboard, a script).")
+@pass_context
+def create(ctx: Context, email: str, scope: str, days: int | None, name: str) -> None:
+    """A new token for EMAIL, printed once: keep it safe, it cannot be shown again."""
+    person = ctx.programmes.actor(email)
+    assert person.person_id is not None
+    made = _accounts(ctx).create_token(
+        person.person_id, name, scope, ctx.programmes.clock(), days=days, actor=ctx.actor(None)
+    )
+    click.echo(f"Token {made.token.id} ({made.token.scope}) for {person.name}, expires {_when(made.token.expires_at)}:")
+    click.echo(made.secret)
+    click.echo("It is shown this once only: store it now.", err=True)
+
+
+@token.command("list")
+@click.option("--as", "email", metavar="EMAIL", required=True, help="Whose tokens.")
+@pass_context
+def list_tokens(ctx: Context, email: str) -> None:
+    """EMAIL's tokens, newest first: id, scope, status, expiry, last use, name."""
+    person = ctx.programmes.actor(email)
+    assert person.person_id is not None
+    now = ctx.programmes.clock()
+    for t in _accounts(ctx).tokens_of(person.person_id):
+        click.echo(
+            f"{t.id:>4} {t.scope:5} {t.status(now):7} expires {_when(t.expires_at)}  "
+            f"last used {_when(t.last_used_at, 'never')}  {t.name}"
+        )
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int, metavar="ID")
+@pass_context
+def revoke(ctx: Context, token_id: int) -> None:
+    """Revoke token ID at once: it no longer works anywhere."""
+    from ..engine.text import is_id
+
+    if not is_id(token_id):
+        raise NotFoundExit(f"no token with id {token_id}")
+    done = _accounts(ctx).revoke_token(token_id, ctx.programmes.clock(), actor=ctx.actor(None))
+    click.echo(f"Token {done.id} ({done.name}) is revoked")
+
+
+def _when(at: datetime | None, missing: str = "never") -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC") if at else missing
+
+
+def _accounts(ctx: Context) -> Accounts:
+    from ..accounts.service import Accounts
+
+    return Accounts(ctx.programmes.db)
