@@ -332,6 +332,9 @@ class Event(Base):
             sqlite_where=text("programme_id IS NULL"),
             postgresql_where=text("programme_id IS NULL"),
         ),
+        # When each programme first entered a stage (the reminder scan asks when the review began), read from
+        # the index alone rather than by scanning every event of every programme.
+        Index("ix_events_to_state_programme_at", "to_state", "programme_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
