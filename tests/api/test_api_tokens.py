@@ -16,7 +16,7 @@ from workflow.accounts.models import ApiToken
 from workflow.accounts.service import Accounts
 from workflow.accounts.tokens import digest
 from workflow.engine.db import Database
-from workflow.engine.errors import NotFoundError
+from workflow.engine.errors import NotAllowedError, NotFoundError
 from workflow.engine.models import Event
 from workflow.engine.permissions import SYSTEM, Actor
 from workflow.engine.views import ProgrammeView
@@ -89,6 +89,9 @@ def test_only_the_owner_or_an_admin_revokes_and_bad_input_is_refused(
     priya = next(p for p in accounts.people() if p.email.startswith("priya"))
     with pytest.raises(NotFoundError):
         accounts.revoke_token(made.token.id, clock(), actor=Actor(priya.id, priya.name))
+    with pytest.raises(NotAllowedError):  # nor makes a key that acts for someone else
+        accounts.create_token(tom.person_id, "hers", "write", clock(), actor=Actor(priya.id, priya.name))
+    assert [t.name for t in accounts.tokens_of(tom.person_id)] == ["API token"]
     assert accounts.revoke_token(made.token.id, clock(), actor=SYSTEM).revoked_at == clock()
     for kwargs, code in (
         ({"scope": "admin"}, "token_scope"),

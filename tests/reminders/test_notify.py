@@ -215,6 +215,9 @@ def test_receipts_update_the_sent_mail_page_and_a_wrong_token_is_refused(
         assert statuses(db) == ["sent", "sent"]
 
         bearer = {"Authorization": f"Bearer {CALLBACK_TOKEN}"}
+        forged = {**receipt, "status": "permanent-failure", "id": "x\nmessage 1: delivered <b>ok</b>"}
+        assert client.post("/notify/callback", json=forged, headers=bearer).status_code == 400
+        assert statuses(db) == ["sent", "sent"], "a receipt whose id is not Notify's changes nothing"
         assert client.post("/notify/callback", json=receipt, headers=bearer).status_code == 200
         bounced = {"id": str(uuid.uuid4()), "reference": second, "status": "permanent-failure", "to": SAM}
         assert client.post("/notify/callback", json=bounced, headers=bearer).status_code == 200

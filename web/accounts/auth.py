@@ -185,6 +185,9 @@ def input_words(exc: AccountInputError) -> str:
         "password_limited": _("Too many wrong passwords. Wait 15 minutes, then try again."),
         "last_admin": _("There must always be at least one administrator"),
         "deactivate_self": _("You cannot deactivate your own account; ask another administrator"),
+        "token_name_long": _("Name the token in 100 characters or fewer"),
+        "token_scope": _("Choose whether the token may only read or may also change programmes"),
+        "token_expiry": _("A token lasts from 1 to 366 days"),
     }
     return str(words.get(exc.code, exc))  # password_weak: the reason as given
 

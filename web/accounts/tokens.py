@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from web.accounts.auth import input_words
 from web.extensions import _
 from web.forms import FlaskForm, Length, OneLine, options
 from web.services import now, services
@@ -59,7 +60,7 @@ def create() -> Any:
             g.actor.person_id, form.name.data or "", form.scope.data, now(), days=form.expires.data, actor=g.actor
         )
     except AccountInputError as exc:
-        getattr(form, exc.field or "name").errors = [str(exc)]
+        getattr(form, exc.field or "name").errors = [input_words(exc)]
         return _page(form, status=422)
     return _page(TokenForm(formdata=None), made=made)
 

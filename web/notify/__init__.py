@@ -9,6 +9,7 @@ token configured the endpoint answers 404, as if it were not there.
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Any
 
 from flask import Blueprint, abort, current_app, request
@@ -21,6 +22,8 @@ bp = Blueprint("notify", __name__)
 
 #: The endpoint, for the public endpoints of web/accounts/auth.py (it needs no signed-in person).
 CALLBACK = "notify.callback"
+#: A notification id as Notify writes it (a UUID).
+NOTIFICATION_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def _authorised() -> bool:
@@ -40,9 +43,11 @@ def callback() -> Any:
     receipt = request.get_json(silent=True)
     if not isinstance(receipt, dict) or not all(isinstance(receipt.get(k), str) for k in ("reference", "status")):
         return {"error": "expected JSON with reference and status"}, 400
-    outcome = record_receipt(
-        services().db, receipt["reference"], str(receipt.get("id") or ""), receipt["status"].strip().lower()
-    )
+    notification = str(receipt.get("id") or "")
+    if not NOTIFICATION_ID.fullmatch(notification) or len(receipt["reference"]) > 255:
+        # Notify's ids are UUIDs; anything else would only carry text into the log and the Sent mail page
+        return {"error": "id must be Notify's notification id (a UUID)"}, 400
+    outcome = record_receipt(services().db, receipt["reference"], notification, receipt["status"].strip().lower())
     if outcome == RECEIPT_UNKNOWN:
         return {"error": "no message has that reference"}, 404
     return {"result": outcome}, 200

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..engine.errors import NotFoundError
+from ..engine.errors import NotAllowedError, NotFoundError
 from ..engine.models import Person
 from ..engine.permissions import Actor
 from . import limits
@@ -118,8 +118,11 @@ class TokenUseCases(AccountsBase):
         ``api_token_created`` with ``actor``; its secret is returned this once.
 
         Raises:
+            NotAllowedError: the actor is neither the person nor an admin (the command line acts as an admin).
             NotFoundError: no such person (or deactivated). AccountInputError: see :func:`_checked`.
         """
+        if not (actor.is_admin or actor.person_id == person_id):
+            raise NotAllowedError(f"{actor.name} may not create API tokens for someone else")
         name, scope, days = _checked(name, scope, days)
         secret = PREFIX + secrets.token_urlsafe(32)
         with self.db.write() as session:
