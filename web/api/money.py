@@ -34,7 +34,10 @@ from .http import body, etag, expected_version, reply, stale, validated
 from .openapi import operation
 
 bp = Blueprint("money", __name__)
-MONEY = "/programmes/<int:programme_id>/money"
+#: Reads and changes share paths (GET and PUT): with the app's bounded ``int`` an id above any row's would match
+#: the GET's rule by path but fail its converter, which Werkzeug answers 405 for a PUT; unbounded, the engine
+#: answers 404 ("no programme with id ...") for both.
+MONEY = "/programmes/<int(max=None):programme_id>/money"
 
 
 def finances() -> Finances:

@@ -54,8 +54,9 @@ class Operation:
 
     @property
     def path(self) -> str:
-        """The OpenAPI path: ``/programmes/{programme_id}`` for Flask's ``/programmes/<int:programme_id>``."""
-        return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", self.rule)
+        """The OpenAPI path: ``/programmes/{programme_id}`` for Flask's ``/programmes/<int:programme_id>`` (or
+        ``<int(max=None):programme_id>``)."""
+        return re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", self.rule)
 
     @property
     def refusals(self) -> list[int]:
