@@ -5,6 +5,7 @@ actor and moves the programme's ETag on."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from api_support import PROBLEM, bearer, token_for
@@ -141,7 +142,7 @@ def test_basis_agreement_costs_and_what_if_agree_to_the_penny(
     what_if = client.get(f"{money}/what-if?partner_id={eastvale}", headers=bearer(priya)).get_json()
     owed = what_if["liability"]
     assert owed["share_of_costs"] == "333.33" and owed["fixed_sum"] == "25000.01" and owed["total"] == "25333.34"
-    assert sum(map(float, what_if["costs_to_date_split"].values())) == 1000.0
+    assert sum(map(Decimal, what_if["costs_to_date_split"].values())) == Decimal("1000.00")  # to the penny
     assert client.get(f"{money}/what-if?partner_id=999", headers=bearer(priya)).status_code == 404
     assert client.get(f"{money}/what-if?partner_id=x", headers=bearer(priya)).status_code == 400
     report = client.get(f"{money}/highlight?period=2026-27 Q4", headers=bearer(priya))
