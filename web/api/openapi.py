@@ -49,11 +49,14 @@ class Operation:
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     changes: bool = False
+    #: statuses it may also answer beyond those its shape implies (a read the programme's state refuses: 422)
+    also: tuple[int, ...] = ()
 
     @property
     def path(self) -> str:
-        """The OpenAPI path: ``/programmes/{programme_id}`` for Flask's ``/programmes/<int:programme_id>``."""
-        return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", self.rule)
+        """The OpenAPI path: ``/programmes/{programme_id}`` for Flask's ``/programmes/<int:programme_id>`` (or
+        ``<int(max=None):programme_id>``)."""
+        return re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", self.rule)
 
     @property
     def refusals(self) -> list[int]:
@@ -66,7 +69,7 @@ class Operation:
             statuses += [400, 409, 412, 428]
         if self.body is not None:
             statuses += [400, 415, 422]
-        return sorted(set(statuses))
+        return sorted({*statuses, *self.also})
 
 
 OPERATIONS: list[Operation] = []
@@ -84,12 +87,13 @@ def operation(
     body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
     changes: bool = False,
+    also: tuple[int, ...] = (),
 ) -> Callable[[F], F]:
     """Add the view as ``method rule`` on ``bp`` and describe it in the OpenAPI document."""
 
     def decorate(view: F) -> F:
         endpoint = f"{bp.name}.{view.__name__}"
-        OPERATIONS.append(Operation(method, rule, endpoint, summary, responses, body, query, changes))
+        OPERATIONS.append(Operation(method, rule, endpoint, summary, responses, body, query, changes, also))
         bp.add_url_rule(rule, view_func=view, methods=[method])
         return view
 
