@@ -82,12 +82,6 @@ class Operation:
     def operation_id(self) -> str:
         return self.endpoint.split(".")[-1]
 
-    @property
-    def introduces_programme(self) -> bool:
-        """Whether a success of this operation is a programme it does not change (its creation, its reading):
-        the answers that :func:`document` links to every operation on that programme."""
-        return not self.changes and any(m.__name__ == "Programme" for m in self.responses.values())
-
 
 OPERATIONS: list[Operation] = []
 #: a programme's ETag is its version in quotes (``"7"``; ``W/"7"`` is read the same)
@@ -138,10 +132,9 @@ def document(prefix: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         paths.setdefault(prefix + op.path, {})[op.method.lower()] = found = _operation(op, refs)
-        if op.introduces_programme and (links := _links(op)):
-            for status, model in op.responses.items():
-                if model.__name__ == "Programme":
-                    found["responses"][str(status)]["links"] = links
+        for status, model in op.responses.items():
+            if links := _links(op, model):
+                found["responses"][str(status)]["links"] = links
     return {
         "openapi": "3.1.0",
         "info": {
@@ -232,14 +225,22 @@ def _operation(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) ->
     return found
 
 
-def _links(source: Operation) -> dict[str, Any]:
-    """OpenAPI links from a programme's answer to every other operation on that programme (its id from the
-    answer's body, and If-Match from its ETag for a change), so that stateful tests follow them."""
+def _links(source: Operation, answer: type[BaseModel]) -> dict[str, Any]:
+    """OpenAPI links from an answer that names a programme to the operations on it, so that stateful tests
+    follow them with a real programme. A programme created or read (not the answer of a move) links to every
+    operation on it, its id from the body and If-Match from its ETag; a page of programmes links its first
+    programme to the operations that only read it."""
+    if answer.__name__ == "Programme" and not source.changes:
+        programme_id, reads_only = "$response.body#/id", False
+    elif answer.__name__ == "ProgrammePage":
+        programme_id, reads_only = "$response.body#/items/0/id", True
+    else:
+        return {}
     links: dict[str, Any] = {}
     for target in OPERATIONS:
-        if target is source or "{programme_id}" not in target.path:
+        if target is source or "{programme_id}" not in target.path or (reads_only and target.method != "GET"):
             continue
-        parameters = {"path.programme_id": "$response.body#/id"}
+        parameters = {"path.programme_id": programme_id}
         if target.changes:
             parameters["header.If-Match"] = "$response.header.ETag"
         links[target.operation_id] = {"operationId": target.operation_id, "parameters": parameters}
