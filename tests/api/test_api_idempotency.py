@@ -4,6 +4,7 @@ person's own, last 24 hours, and a refused request does not use its key up."""
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -13,6 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from web_support import EMAILS
 
+from workflow.accounts.idempotency import Fingerprint
 from workflow.accounts.models import IdempotencyKey
 from workflow.accounts.service import Accounts
 from workflow.engine.db import Database
@@ -146,6 +148,21 @@ def test_keys_that_cannot_be_keys_are_refused(
         client.post("/api/v1/programmes", json=spec(), headers=bearer(token, Idempotency_Key="x" * 255)).status_code
         == 201
     )
+
+
+def test_a_retry_while_the_first_request_runs_is_told_to_wait(
+    client: FlaskClient, db: Database, programmes: Programmes, accounts: Accounts, sample: ProgrammeView, clock: Any
+) -> None:
+    raw = json.dumps(spec()).encode()
+    person_id = next(p.id for p in accounts.people() if p.email == EMAILS["priya"])
+    running = accounts.reserve(person_id, "slow", Fingerprint.of("POST", "/api/v1/programmes", raw), clock())
+    headers = bearer(token_for(db, clock, "priya"), Idempotency_Key="slow", Content_Type="application/json")
+    waiting = client.post("/api/v1/programmes", data=raw, headers=headers)
+    assert waiting.status_code == 409 and waiting.content_type == PROBLEM and waiting.headers["Retry-After"]
+    assert waiting.get_json()["type"] == "urn:banns:problem:idempotency-key-in-use"
+    assert named(programmes, spec()["name"]) == []
+    accounts.complete(running.key_id, None)  # the first request failed: its key is free again
+    assert client.post("/api/v1/programmes", data=raw, headers=headers).status_code == 201
 
 
 def test_two_requests_at_once_with_one_key_run_once(
