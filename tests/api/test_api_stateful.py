@@ -32,6 +32,8 @@ def test_the_description_links_a_programme_to_every_operation_on_it(app: Flask) 
     on_programme = {
         op["operationId"]: op for path, ops in doc["paths"].items() if "{programme_id}" in path for op in ops.values()
     }
+    every = [op["operationId"] for ops in doc["paths"].values() for op in ops.values()]
+    assert len(every) == len(set(every)), "a link names its operation by operationId: each must be unique"
     created = doc["paths"]["/api/v1/programmes"]["post"]["responses"]["201"]["links"]
     read = doc["paths"]["/api/v1/programmes/{programme_id}"]["get"]["responses"]["200"]["links"]
     assert set(created) == set(on_programme) and set(read) == set(on_programme) - {"get_programme"}
@@ -39,6 +41,13 @@ def test_the_description_links_a_programme_to_every_operation_on_it(app: Flask) 
         assert link["operationId"] == name and link["parameters"]["path.programme_id"] == "$response.body#/id"
         changes = any(p["name"] == "If-Match" for p in on_programme[name].get("parameters", []))
         assert ("header.If-Match" in link["parameters"]) == changes
+    listed = doc["paths"]["/api/v1/programmes"]["get"]["responses"]["200"]["links"]
+    reads = {
+        ops["get"]["operationId"] for path, ops in doc["paths"].items() if "{programme_id}" in path and "get" in ops
+    }
+    assert set(listed) == reads and all(
+        link["parameters"] == {"path.programme_id": "$response.body#/items/0/id"} for link in listed.values()
+    )
 
 
 def restorer(app: Flask, db: Database, database_url: str, tmp_path: Path) -> Callable[[], None]:

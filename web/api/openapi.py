@@ -7,6 +7,10 @@ Flask-WTF forms, its error mapping and its blueprint layout; what the API needs 
 declared once with :func:`operation` (its method, path, models, query and whether it changes anything), which
 both adds the Flask route and records the operation; :func:`document` turns the records into the document,
 the schemas coming from pydantic's own ``models_json_schema`` (JSON Schema 2020-12, which OpenAPI 3.1 uses).
+
+What every operation of a kind shares is added here, so that an operation declared later gets it too: each
+POST takes an ``Idempotency-Key`` (:mod:`.idempotency`), and each answer that names a programme links to the
+operations on that programme (OpenAPI links, which schemathesis's stateful tests follow).
 """
 
 from __future__ import annotations
