@@ -165,6 +165,22 @@ def test_a_retry_while_the_first_request_runs_is_told_to_wait(
     assert client.post("/api/v1/programmes", data=raw, headers=headers).status_code == 201
 
 
+def test_a_first_request_that_never_finished_does_not_hold_its_key_for_a_day(
+    client: FlaskClient, db: Database, programmes: Programmes, accounts: Accounts, sample: ProgrammeView, clock: Any
+) -> None:
+    raw = json.dumps(spec()).encode()
+    person_id = next(p.id for p in accounts.people() if p.email == EMAILS["priya"])
+    accounts.reserve(person_id, "crashed", Fingerprint.of("POST", "/api/v1/programmes", raw), clock())  # never done
+    headers = bearer(token_for(db, clock, "priya"), Idempotency_Key="crashed", Content_Type="application/json")
+    clock.advance(minutes=9)
+    assert client.post("/api/v1/programmes", data=raw, headers=headers).status_code == 409
+    clock.advance(minutes=1)
+    taken_over = client.post("/api/v1/programmes", data=raw, headers=headers)
+    assert taken_over.status_code == 201 and "Idempotent-Replayed" not in taken_over.headers
+    assert client.post("/api/v1/programmes", data=raw, headers=headers).headers["Idempotent-Replayed"] == "true"
+    assert len(named(programmes, spec()["name"])) == 1
+
+
 def test_two_requests_at_once_with_one_key_run_once(
     app: Flask, db: Database, programmes: Programmes, sample: ProgrammeView, clock: Any
 ) -> None:

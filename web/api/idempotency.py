@@ -7,7 +7,8 @@ takes keys too. The keys, their fingerprints and stored answers are the accounts
 - a key that is empty, longer than 255 characters or not printable ASCII: 400;
 - the same key and request again: the first answer, replayed with ``Idempotent-Replayed: true``, the
   operation not run again;
-- the same key with another request (method, path or body): 422; while its first request runs: 409.
+- the same key with another request (method, path or body): 422; while its first request runs: 409 (for 10
+  minutes at most: one that has not finished by then died, and the retry runs in its place).
 
 Only 2xx answers are stored: a refused request (a stale ETag, a mistake in the body) releases its key, so the
 client may correct it and retry with the same key.

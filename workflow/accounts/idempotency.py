@@ -9,7 +9,8 @@ request (:meth:`IdempotencyUseCases.reserve`) and completes it afterwards
 
 - with the same request, once the first is done: its stored answer, replayed without running it again;
 - with a different request: refused (``mismatch``; the web answers 422);
-- while the first request still runs: refused (``running``; the web answers 409).
+- while the first request still runs: refused (``running``; the web answers 409), unless it has "run" for
+  :data:`ABANDONED` (its process died): then the retry runs in its place.
 
 Only successful (2xx) answers are stored: a refused or failed request releases its key, so the client may fix
 what was wrong (a stale ETag, a missing partner) and retry with the same key. Expired keys are purged on the
@@ -33,6 +34,9 @@ from .models import IdempotencyKey
 
 #: how long a key is kept (the draft suggests 24 hours as a sensible window)
 LIFETIME = timedelta(hours=24)
+#: a first request still "running" after this long died with its process (no request of the app runs for
+#: minutes): a retry with its key may run instead, rather than be told to wait for a day
+ABANDONED = timedelta(minutes=10)
 MAX_KEY = 255
 #: the headers of an answer that are stored and replayed with its body
 REPLAYED_HEADERS = ("Content-Type", "ETag", "Location")
@@ -132,16 +136,20 @@ class IdempotencyUseCases(AccountsBase):
             except IntegrityError:  # the key is taken (by an earlier request, or one running at this moment)
                 pass
             found = session.scalar(
-                select(IdempotencyKey).where(IdempotencyKey.person_id == person_id, IdempotencyKey.key == key)
+                select(IdempotencyKey)
+                .where(IdempotencyKey.person_id == person_id, IdempotencyKey.key == key)
+                .with_for_update()
             )
-        if found is None:  # taken, then released by its own request meanwhile: a new try will find it free
-            raise IdempotencyKeyError("running")
-        if Fingerprint(found.method, found.path, found.body_sha256) != request:
-            raise IdempotencyKeyError("mismatch")
-        answer = _answer(found)
-        if answer is None:
-            raise IdempotencyKeyError("running")
-        return Reservation(found.id, answer)
+            if found is None:  # taken, then released by its own request meanwhile: a new try will find it free
+                raise IdempotencyKeyError("running")
+            if Fingerprint(found.method, found.path, found.body_sha256) != request:
+                raise IdempotencyKeyError("mismatch")
+            answer = _answer(found)
+            if answer is None and found.created_at > now - ABANDONED:
+                raise IdempotencyKeyError("running")
+            if answer is None:  # abandoned: this request runs in its place
+                found.created_at, found.expires_at = now, now + LIFETIME
+            return Reservation(found.id, answer)
 
     def complete(self, key_id: int, answer: StoredAnswer | None) -> None:
         """Store the answer of the request the key was reserved for, if it succeeded (2xx); otherwise (a
