@@ -5,6 +5,11 @@ Visibility is the history's rule (:data:`.permissions.POLICY`): an admin sees ev
 else those of the programmes where they hold a role that may read the history. It is one query, the role
 filter a subquery, walked in the events' primary key order from the cursor: a page costs its own rows, not
 the log's length. The site's own events (accounts, admin rights) belong to no programme and are never in it.
+
+A limit, on PostgreSQL only: ids come from a sequence when the event is written, so a change to one programme
+that took a lower id but commits after a change to another (taken later, committed first) can appear behind a
+cursor already past it. Changes to one programme are serialised (its row is locked), so this needs two
+programmes changed in the same instant. SQLite writers are serialised, so ids commit in order there.
 """
 
 from __future__ import annotations
