@@ -160,28 +160,45 @@ def document(prefix: str) -> dict[str, Any]:
 
 
 def _operation(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "responses": _responses(op, refs)}
+    if parameters := _parameters(op):
+        found["parameters"] = parameters
+    if op.body is not None:
+        found["requestBody"] = {
+            "required": False,
+            "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
+        }
+    return found
+
+
+def _responses(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) -> dict[str, Any]:
     problem = {"application/problem+json": {"schema": refs[(Problem, "serialization")]}}
     responses: dict[str, Any] = {}
     for status, model in op.responses.items():
         answer: dict[str, Any] = {
             "description": "OK",
             "content": {"application/json": {"schema": refs[(model, "serialization")]}},
+            "headers": {},
         }
         if model.__name__ == "Programme":
-            answer["headers"] = {"ETag": {"description": "the programme's version", "schema": {"type": "string"}}}
-        responses[str(status)] = answer
-    if op.keyed:
-        for status in op.responses:
-            responses[str(status)].setdefault("headers", {})[REPLAYED] = {
+            answer["headers"]["ETag"] = {"description": "the programme's version", "schema": {"type": "string"}}
+        if op.keyed:
+            answer["headers"][REPLAYED] = {
                 "description": "true when this is the stored answer to an earlier request with the same "
                 "Idempotency-Key, replayed without running the operation again",
                 "schema": {"type": "string", "enum": ["true"]},
             }
+        if not answer["headers"]:
+            del answer["headers"]
+        responses[str(status)] = answer
     if op.method == "GET" and "Programme" in (m.__name__ for m in op.responses.values()):
         responses["304"] = {"description": "Not modified: If-None-Match names the programme's current ETag"}
     for status in op.refusals:
         responses[str(status)] = {"description": STATUS_WORDS[status], "content": problem}
-    found: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary, "responses": responses}
+    return responses
+
+
+def _parameters(op: Operation) -> list[dict[str, Any]]:
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
         for name in re.findall(r"{(\w+)}", op.path)
@@ -219,14 +236,7 @@ def _operation(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) ->
                 "schema": KEY_SCHEMA,
             }
         )
-    if parameters:
-        found["parameters"] = parameters
-    if op.body is not None:
-        found["requestBody"] = {
-            "required": False,
-            "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
-        }
-    return found
+    return parameters
 
 
 def _links(source: Operation, answer: type[BaseModel]) -> dict[str, Any]:
