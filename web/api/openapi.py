@@ -208,12 +208,13 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
         for name in re.findall(r"{(\w+)}", op.path)
     ]
     if op.query is not None:
-        fields = op.query.model_json_schema()["properties"]
+        described = op.query.model_json_schema()
+        fields, required = described["properties"], set(described.get("required", ()))
         parameters += [
             {
                 "name": name,
                 "in": "query",
-                "required": False,
+                "required": name in required,
                 "description": schema.pop("description", ""),
                 "schema": schema,
             }
