@@ -171,18 +171,8 @@ def _decision_rows(
 ) -> list[Row]:
     """Decisions given for a partner, on a visit that has an outcome; a decision in a round still open is not
     published until the gate is decided."""
-    rows = session.execute(
-        select(
-            SignOff.programme_id,
-            SignOff.stage,
-            SignOff.stage_visit,
-            SignOff.subject,
-            SignOff.round,
-            SignOff.partner_id,
-            SignOff.role,
-            SignOff.decision,
-            SignOff.decided_at,
-        )
+    found = session.scalars(
+        select(SignOff)
         .where(SignOff.programme_id.in_(ids), SignOff.partner_id.is_not(None))
         .order_by(
             SignOff.programme_id,
@@ -195,9 +185,21 @@ def _decision_rows(
         )
     )
     return [
-        (pid, stage, visit, subject, round_, partner, names.get(partner, ""), role, decision, _day(at))
-        for pid, stage, visit, subject, round_, partner, role, decision, at in rows
-        if (pid, visit) in outcomes and partner is not None
+        (
+            s.programme_id,
+            s.id,
+            s.stage,
+            s.stage_visit,
+            s.subject,
+            s.round,
+            s.partner_id,
+            names.get(s.partner_id or 0, ""),
+            s.role,
+            s.decision,
+            _day(s.decided_at),
+        )
+        for s in found
+        if (s.programme_id, s.stage_visit) in outcomes and s.partner_id is not None
     ]
 
 

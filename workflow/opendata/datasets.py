@@ -113,6 +113,12 @@ GATE_DECISIONS = Dataset(
     "Each partner's decision on a gate that has an outcome, in the capacity it was asked (no person named).",
     (
         PROGRAMME_ID,
+        Field(
+            "decision_id",
+            "integer",
+            "Decision",
+            "The decision's number in banns: a partner may decide more than once in a round, once a member.",
+        ),
         STAGE,
         VISIT,
         Field(
@@ -125,7 +131,7 @@ GATE_DECISIONS = Dataset(
         Field("decision", "string", "Decision", "approve or reject.", enum=("approve", "reject")),
         Field("date", "date", "Date", "The day of the decision (UTC)."),
     ),
-    ("programme_id", "visit", "subject", "round", "partner_id", "capacity"),
+    ("decision_id",),
 )
 
 BODY_DECISIONS = Dataset(
