@@ -34,7 +34,8 @@ def _tables(files: dict[str, bytes]) -> dict[str, list[dict[str, object]]]:
 def test_every_file_meets_its_schema_and_csv_and_json_agree(programmes: Programmes, walked: Walked) -> None:
     files = _files(programmes)
     package = json.loads(files[PACKAGE])
-    assert package["profile"] == "tabular-data-package"
+    assert package["profile"] == "data-package"
+    assert all(r["profile"] == "tabular-data-resource" for r in package["resources"] if r["format"] == "csv")
     assert package["licenses"][0]["title"] == "Open Government Licence v3.0"
     resources = {r["path"]: r for r in package["resources"]}
     assert set(files) == {PACKAGE, *resources, *(r["schema"] for r in resources.values() if r["format"] == "json")}

@@ -115,7 +115,7 @@ def data_package(changed_at: datetime | None) -> dict[str, Any]:
     JSON file with its JSON Schema by path. ``created`` is when the published data last changed, so the same
     data always makes the same files."""
     package: dict[str, Any] = {
-        "profile": "tabular-data-package",
+        "profile": "data-package",  # the CSV resources are tabular (Table Schema); the JSON ones are not
         "name": "banns-open-data",
         "title": "Shared-service partnership programmes",
         "description": (
