@@ -29,8 +29,8 @@ def test_exporting_again_replaces_the_folder_whole(
     cli: Any, programmes: Programmes, sample: ProgrammeView, tmp_path: Path
 ) -> None:
     out = tmp_path / "open"
-    out.mkdir()
-    (out / "stale.csv").write_text("old", encoding="utf-8")
+    cli("export", "open-data", out)
+    (out / "stale.csv").write_text("from an older export", encoding="utf-8")
     cli("export", "open-data", out)
     assert not (out / "stale.csv").exists() and (out / PACKAGE).exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".open")] == []  # no staging left behind
@@ -48,3 +48,17 @@ def test_a_folder_that_cannot_be_written_is_a_clear_error(
     assert result.exit_code == 2 and "is a file, not a folder" in result.output
     assert blocker.read_text(encoding="utf-8") == "not a folder"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left behind
+
+
+def test_a_folder_holding_other_files_is_never_replaced(
+    cli: Any, programmes: Programmes, sample: ProgrammeView, tmp_path: Path
+) -> None:
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "letter.odt").write_text("keep me", encoding="utf-8")
+    result = cli("export", "open-data", mine, ok=False)
+    assert result.exit_code == 2 and "holds other files" in result.output
+    assert [p.name for p in mine.iterdir()] == ["letter.odt"]
+    (mine / "letter.odt").unlink()
+    cli("export", "open-data", mine)  # an empty folder is fine
+    assert (mine / PACKAGE).exists()

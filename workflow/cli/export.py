@@ -19,7 +19,8 @@ def export() -> None:
 @pass_context
 def open_data(ctx: Context, folder: Path) -> None:
     """Write the open data (CSV, JSON, their schemas and datapackage.json) into DIR, all at once: nothing is
-    half-written, and what DIR held is replaced. Only programmes their managers published appear."""
+    half-written. DIR must be new, empty or an earlier export, which is replaced whole. Only programmes
+    their managers published appear."""
     from ..opendata.datasets import DATASETS
     from ..opendata.files import open_data_files, write_all
 

@@ -93,13 +93,23 @@ def digest(files: Mapping[str, bytes]) -> str:
     return h.hexdigest()
 
 
+def _replaceable(folder: Path) -> bool:
+    """Whether ``folder`` is empty or holds only what an export writes (so replacing it loses nothing else)."""
+    entries = list(folder.iterdir())
+    if not entries:
+        return True
+    names = {e.name for e in entries}
+    return PACKAGE in names and all(e.is_file() and e.suffix in (".csv", ".json") for e in entries)
+
+
 def write_all(files: Mapping[str, bytes], folder: Path) -> None:
     """Write the files into ``folder`` all at once: first into a new folder beside it, then renamed into
-    place, so that a reader never sees some files old and some new, or one half-written. What else
-    ``folder`` held is replaced.
+    place, so that a reader never sees some files old and some new, or one half-written. A folder that exists
+    is replaced whole, so it must be empty or hold only an earlier export (its files, nothing else).
 
     Raises:
-        InvalidError: the folder cannot be written (not a folder, no permission, disk full).
+        InvalidError: the folder cannot be written (not a folder, no permission, disk full), or it holds other
+            files than an export's.
     """
     folder = folder.absolute()
     parent = folder.parent
@@ -108,6 +118,10 @@ def write_all(files: Mapping[str, bytes], folder: Path) -> None:
             raise InvalidError(f"{folder} is a file, not a folder", field="dir")
         if folder.exists() and not os.access(folder, os.W_OK):
             raise InvalidError(f"cannot write to {folder}: permission denied", field="dir")
+        if folder.exists() and not _replaceable(folder):
+            raise InvalidError(
+                f"{folder} holds other files: give a new or empty folder, or one an export wrote before", field="dir"
+            )
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
     except OSError as exc:
         raise InvalidError(f"cannot write to {parent}: {exc.strerror or exc}", field="dir") from None
