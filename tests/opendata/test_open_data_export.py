@@ -7,8 +7,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from opendata_support import CALL_IN_NOTE, REJECTION, Walked, walk
+from opendata_support import CALL_IN_NOTE, MONEY, REJECTION, Walked, small_programme, walk
 from schema_checks import check_csv, check_json
+from sqlalchemy import event
 
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
@@ -102,3 +103,43 @@ def test_with_nothing_published_every_dataset_is_empty_but_described(
     assert "created" not in json.loads(files[PACKAGE])
     for d in DATASETS:
         assert check_json(files[f"{d.name}.json"], json.loads(files[f"{d.name}.schema.json"]))["rows"] == []
+
+
+SMALL_CASE = """case:
+  first_year: 2026-27
+  years: 3
+  investments:
+    - {year: 2026-27, category: it, amount: "1000.00"}
+  savings:
+    - {year: 2027-28, service: hr, amount: "2500.00"}
+"""
+
+
+def _statements(programmes: Programmes) -> list[str]:
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    event.listen(programmes.db.engine, "before_cursor_execute", count)
+    try:
+        _files(programmes)
+    finally:
+        event.remove(programmes.db.engine, "before_cursor_execute", count)
+    return seen
+
+
+def test_the_export_runs_the_same_statements_however_many_are_published(
+    programmes: Programmes, sample: ProgrammeView
+) -> None:
+    finances = Finances(programmes.db, programmes.registry, programmes.clock)
+    finances.import_figures(sample.id, MONEY.read_text(encoding="utf-8"), str(MONEY))
+    programmes.publish(sample.id, True)
+    _files(programmes)  # the lifecycle read once, as any process does
+    one = _statements(programmes)
+    for n in range(4):
+        pid = small_programme(programmes, f"Programme {n}")
+        finances.import_figures(pid, SMALL_CASE, "small.yaml")
+        programmes.publish(pid, True)
+    assert len(_statements(programmes)) == len(one), one
+    assert len(_tables(_files(programmes))["business_case"]) == 10 + 4 * 3

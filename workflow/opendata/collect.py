@@ -19,9 +19,9 @@ from ..engine.errors import BrokenDefinitionError
 from ..engine.models import Event, Programme, SignOff
 from ..engine.publication import UNPUBLISHED
 from ..engine.registry import Registry
-from ..money import store as money_store
 from ..money import years as fy
-from ..money.case import ZERO
+from ..money.case import ZERO, BusinessCase, Investment, Saving
+from ..money.models import MoneyCase, MoneyInvestment, MoneySaving
 from ..money.results import present_value
 from ..records.decision_models import DecisionCallIn, PartnerDecision
 from .datasets import DATASETS
@@ -65,6 +65,7 @@ def collect(session: Session, registry: Registry) -> Export:
     ):
         moves[e.programme_id or 0].append(e)
     tables: dict[str, list[Row]] = {d.name: [] for d in DATASETS}
+    cases = _cases(session, ids)
     for p in programmes:
         definition = _definition(session, registry, p)
         tables["programmes"].append(_programme_row(p, definition))
@@ -73,7 +74,7 @@ def collect(session: Session, registry: Registry) -> Export:
         )
         tables["stages"].extend(_stage_rows(p, definition, moves[p.id]))
         tables["gate_outcomes"].extend(_outcome_rows(p, moves[p.id]))
-        tables["business_case"].extend(_case_rows(session, p))
+        tables["business_case"].extend(_case_rows(p.id, cases.get(p.id, BusinessCase())))
     names = {x.id: x.name for p in programmes for x in p.partners}
     outcomes = {(row[0], row[2]) for row in tables["gate_outcomes"]}
     tables["gate_decisions"] = _decision_rows(session, ids, outcomes, names)
@@ -155,14 +156,39 @@ def _outcome_rows(p: Programme, events: Sequence[Event]) -> Iterable[Row]:
     return rows
 
 
-def _case_rows(session: Session, p: Programme) -> Iterable[Row]:
-    case = money_store.load_case(session, p)
+def _cases(session: Session, ids: list[int]) -> dict[int, BusinessCase]:
+    """Every published programme's business case, in three statements whatever their number."""
+    heads = {c.programme_id: c for c in session.scalars(select(MoneyCase).where(MoneyCase.programme_id.in_(ids)))}
+    investments: dict[int, list[Investment]] = defaultdict(list)
+    for i in session.scalars(
+        select(MoneyInvestment).where(MoneyInvestment.programme_id.in_(ids)).order_by(MoneyInvestment.id)
+    ):
+        investments[i.programme_id].append(Investment(i.year, i.category, i.amount, i.recurring))
+    savings: dict[int, list[Saving]] = defaultdict(list)
+    for x in session.scalars(select(MoneySaving).where(MoneySaving.programme_id.in_(ids)).order_by(MoneySaving.id)):
+        savings[x.programme_id].append(Saving(x.year, x.service, x.amount))
+    cases = {}
+    for pid in {*heads, *investments, *savings}:
+        head = heads.get(pid)
+        cases[pid] = BusinessCase(
+            investments=tuple(investments[pid]),
+            savings=tuple(savings[pid]),
+            first_year=head.first_year if head else None,
+            years=head.years if head else None,
+        )
+    return cases
+
+
+def _case_rows(programme_id: int, case: BusinessCase) -> Iterable[Row]:
+    """The case's headline figures per financial year: as the money's results appraise them (Green Book)."""
     invest, save = case.investment_by_year(), case.savings_by_year()
     cumulative, rows = ZERO, []
     for t, year in enumerate(case.period()):
         net = save[year] - invest[year]
         cumulative += net
-        rows.append((p.id, year, fy.label(year), invest[year], save[year], net, cumulative, present_value(net, t)))
+        rows.append(
+            (programme_id, year, fy.label(year), invest[year], save[year], net, cumulative, present_value(net, t))
+        )
     return rows
 
 
