@@ -55,10 +55,6 @@ def share(value: Decimal | str) -> str:
     return f"{Decimal(str(value)):.4f}"
 
 
-def shares(values: dict[str, Decimal]) -> dict[str, str]:
-    return {name: share(value) for name, value in values.items()}
-
-
 def partner_id(ctx: Context, programme_id: int, partner: str, actor: Actor = SYSTEM) -> int:
     view = ctx.programmes.get(programme_id, actor)
     for p in view.partners:
