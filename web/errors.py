@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from web.extensions import _
+from web.extensions import _, refused
 from workflow.engine.errors import (
     BannsError,
     BrokenDefinitionError,
@@ -19,6 +19,7 @@ from workflow.engine.errors import (
     NotAllowedError,
     NotFoundError,
 )
+from workflow.shapes.programmes import said
 
 STATUS: list[tuple[type[BannsError], int]] = [
     (BrokenDefinitionError, 500),
@@ -101,11 +102,11 @@ def init_app(app: Flask) -> None:
         if isinstance(error, MoveRefusedError):
             return render_error(
                 409,
-                str(error),
+                refused(error),
                 kind="urn:banns:problem:move-refused",
                 move=error.move,
                 state=error.state,
-                reasons=list(error.reasons),
+                reasons=[said(r, _).model_dump() for r in error.reasons],
             )
         return render_error(status_of(error), str(error))
 

@@ -10,6 +10,10 @@ from flask_babel import Babel, format_date, format_datetime
 from flask_babel import gettext as _
 from flask_wtf import CSRFProtect
 
+from workflow.engine.errors import MoveRefusedError
+from workflow.engine.reasons import Reason
+from workflow.words import describe, refusal
+
 csrf = CSRFProtect()
 babel = Babel()
 
@@ -38,6 +42,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["london_date"] = _london_date
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["capacity"] = lambda pair: capacity_label(*pair)
+    app.jinja_env.filters["describe"] = say
+    app.jinja_env.filters["sentence"] = sentence
     app.jinja_env.globals["state_tag"] = state_tag
     app.jinja_env.globals["confidence_tag"] = confidence_tag
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -47,6 +53,22 @@ def capacity_label(role_title: str, partner_name: str | None) -> str:
     """A capacity in which someone decides: "Signatory of Northbridge District Council", "Chair"."""
     title = role_title[:1].upper() + role_title[1:]
     return _("%(role)s of %(partner)s", role=title, partner=partner_name) if partner_name else title
+
+
+def say(reason: Reason) -> str:
+    """An engine's reason (a refusal, a requirement's label or detail) in the request's language."""
+    return describe(reason, _)
+
+
+def sentence(reason: Reason) -> str:
+    """:func:`say`, with a capital letter: a line of its own on a page."""
+    text = say(reason)
+    return text[:1].upper() + text[1:]
+
+
+def refused(error: MoveRefusedError) -> str:
+    """A refused move, which move and why, in the request's language (an error page's message)."""
+    return refusal(error, _)
 
 
 def _security_headers(response: Response) -> Response:

@@ -25,7 +25,7 @@ from flask import (
     url_for,
 )
 
-from web.extensions import _
+from web.extensions import _, sentence
 from web.forms import DecisionForm
 from web.services import now, services
 from workflow.engine.deputies import uk_today
@@ -90,7 +90,7 @@ def _sign_off(token: str) -> Any:
             )
         except (ConflictError, MoveRefusedError) as exc:
             form.form_errors.append(
-                str(exc)
+                " ".join(sentence(r) for r in exc.reasons)
                 if isinstance(exc, MoveRefusedError)
                 else _("The programme changed while you were deciding. Check the gate below, then decide again.")
             )

@@ -53,6 +53,11 @@ def test_a_refused_advance_names_the_unmet_criteria(
     problem = refused.get_json()
     assert problem["type"] == "urn:banns:problem:move-refused" and problem["move"] == "advance"
     assert problem["state"] == "courtship" and problem["reasons"]
+    # each reason is a code with its values, and its words (English, as no other language was asked for)
+    missing = next(r for r in problem["reasons"] if r["code"] == "evidence_missing")
+    assert missing["values"]["count"] == len(COURTSHIP) and missing["text"].startswith("evidence is missing for")
+    assert "cannot advance programme" in problem["detail"]
+    assert all(u["label"]["code"] in ("criterion", "partner_sign_off", "role_sign_off") for u in problem["unmet"])
     unmet = {u["criterion"] for u in problem["unmet"] if u["kind"] == "criterion"}
     assert unmet == set(COURTSHIP)
     assert any(u["kind"] == "sign_off" for u in problem["unmet"])

@@ -30,7 +30,13 @@ def test_a_partner_withdraws_and_the_programme_goes_on(
     assert not done.get_json()["ended"]
     again = _post(client, priya, sample.id, "withdrawals", {"partner_id": eastvale.id, "reason": "Twice"})
     assert again.status_code == 409 and again.content_type == PROBLEM
-    assert again.get_json()["reasons"] == [f"{eastvale.name} withdrew already"]
+    assert again.get_json()["reasons"] == [
+        {
+            "code": "partner_withdrew_already",
+            "values": {"partner": eastvale.name},
+            "text": f"{eastvale.name} withdrew already",
+        }
+    ]
     blank = _post(client, priya, sample.id, "withdrawals", {"partner_id": eastvale.id, "reason": ""})
     assert blank.status_code == 422
 
@@ -44,7 +50,8 @@ def test_a_programme_returns_to_an_earlier_stage_then_ends(
     assert back.status_code == 200 and back.get_json()["state"] == "courtship"
     waive = _post(client, priya, honest.id, "waive", {})
     assert waive.status_code == 409 and waive.get_json()["move"] == "waive"
-    assert "not an optional stage" in waive.get_json()["reasons"][0]
+    (reason,) = waive.get_json()["reasons"]
+    assert reason["code"] == "not_optional_stage" and "not an optional stage" in reason["text"]
     ended = _post(client, priya, honest.id, "end", {"move": "abandon", "reason": "No shared vision"})
     assert ended.status_code == 200 and ended.get_json()["ended"] and ended.get_json()["state"] == "abandoned"
     tom = token_for(db, clock, "tom")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.words_support import english
 from workflow.engine.errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from workflow.engine.importer import PartnerSpec
 from workflow.engine.permissions import SYSTEM, Actor
@@ -65,7 +66,7 @@ def honest(programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
 def unmet(programmes: Programmes, pid: int) -> str:
     view = programmes.get(pid)
     assert view.gate is not None
-    return " | ".join(view.gate.report.unmet)
+    return " | ".join(english(view.gate.report.unmet))
 
 
 def test_gate_is_refused_while_one_declaration_is_objected_to_naming_partner_and_item(

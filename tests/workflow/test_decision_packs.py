@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from test_concurrency import DEFINITION, counts, in_threads
 
+from tests.words_support import refused_saying
 from workflow.engine.db import Database
 from workflow.engine.errors import MoveRefusedError
 from workflow.engine.packs import pack_hash
@@ -67,7 +68,7 @@ def test_evidence_edited_between_page_load_and_decision_is_refused_with_the_reas
     with pytest.raises(MoveRefusedError) as refused:
         programmes.sign(sample.id, people["tom"], "approve", pack=page.gate.pack_hash, in_round=page.gate.round)
     assert "has closed" in str(refused.value)
-    with pytest.raises(MoveRefusedError, match="changed after you opened the page"):
+    with refused_saying("changed after you opened the page"):
         programmes.sign(sample.id, people["tom"], "approve", pack=page.gate.pack_hash, in_round=again.gate.round)
     view = programmes.get(sample.id)
     assert view.gate is not None and not view.gate.sign_offs  # nothing was recorded

@@ -9,6 +9,7 @@ import pytest
 from records_support import agree_register
 
 from tests.decisions_support import decide_all
+from tests.words_support import said
 from workflow.engine.definitions import DefinitionError, parse_definition
 from workflow.engine.errors import MoveRefusedError
 from workflow.engine.programmes import Programmes
@@ -55,9 +56,9 @@ def test_the_outline_case_gate_waits_for_the_business_case_figures(
     )
     view = programmes.request_sign_off(view.id)
     assert view.gate is not None
-    figures = {r.label: r for r in view.gate.report.requirements if r.kind == "criterion"}
-    assert figures["Payback year"].met and figures["Payback year"].detail.startswith("pays back in ")
-    assert figures["Savings by year"].met and "in total" in figures["Savings by year"].detail
+    figures = {said(r.label): r for r in view.gate.report.requirements if r.kind == "criterion"}
+    assert figures["Payback year"].met and said(figures["Payback year"].detail).startswith("pays back in ")
+    assert figures["Savings by year"].met and "in total" in said(figures["Savings by year"].detail)
 
 
 def test_a_definition_naming_an_unknown_figure_check_is_refused_with_its_line() -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.words_support import said
+from workflow.engine import reasons as R
 from workflow.engine.definitions import Criterion, load_definition
 from workflow.engine.gates import GateReport, Requirement
 from workflow.engine.next_steps import (
@@ -31,6 +33,7 @@ from workflow.engine.next_steps import (
     WAIVE,
     next_steps,
 )
+from workflow.engine.reasons import reason
 from workflow.engine.views import AskedView, GateView, PartnerView, ProgrammeView, RoleView, SignOffView
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,12 +64,16 @@ def sign_off(person: int, decision: str, subject: str = "gate", rev: int = 3) ->
 
 
 def report(criteria: list[Criterion], met: list[bool], signed: list[bool]) -> GateReport:
-    requirements = [Requirement("criterion", c.title, m, "", c.required) for c, m in zip(criteria, met, strict=True)]
+    requirements = [
+        Requirement("criterion", reason(R.CRITERION, title=c.title), m, None, c.required, criterion=c.id)
+        for c, m in zip(criteria, met, strict=True)
+    ]
     requirements += [
-        Requirement("sign_off", f"Signatory of {p.name}", s) for p, s in zip(PARTNERS, signed, strict=True)
+        Requirement("sign_off", reason(R.PARTNER_SIGN_OFF, role="Signatory", partner=p.name), s)
+        for p, s in zip(PARTNERS, signed, strict=True)
     ]
     passed = all(r.met for r in requirements if r.required)
-    return GateReport(passed, () if passed else ("unmet",), tuple(requirements))
+    return GateReport(passed, () if passed else (reason(R.QUORUM),), tuple(requirements))
 
 
 def programme(gate: GateView | None, ended: bool = False) -> ProgrammeView:
@@ -109,7 +116,7 @@ def test_missing_evidence_leads_the_manager_and_names_the_criteria() -> None:
     assert [c.id for c in steps[0].criteria] == ["firm_costs", "benefits_baselined"]  # not the optional one
     advance = next(s for s in steps if s.code == ADVANCE)
     assert not advance.possible
-    assert {r.label for r in advance.blockers} == {
+    assert {said(r.label) for r in advance.blockers} == {
         "Firm costs and final savings profile",
         "Benefits baselined",
         "Signatory of Northbridge",
@@ -118,11 +125,12 @@ def test_missing_evidence_leads_the_manager_and_names_the_criteria() -> None:
 
 
 def test_unmet_figures_are_their_own_step_with_the_check_that_reads_them() -> None:
-    requirements = (Requirement("criterion", "Savings by year", False, "no savings are planned"),)
-    view = programme(gate_view(GateReport(False, ("x",), requirements)))
+    label, why = reason(R.CRITERION, title="Savings by year"), reason(R.FIGURES_DETAIL, text="no savings are planned")
+    requirements = (Requirement("criterion", label, False, why, criterion=FIGURES[0].id),)
+    view = programme(gate_view(GateReport(False, (reason(R.QUORUM),), requirements)))
     (first, *_) = next_steps(view, FIGURES, MANAGER, manages=True)
     assert first.code == COMPLETE_FIGURES
-    assert (first.criteria[0].figures, first.criteria[0].detail) == ("savings_by_year", "no savings are planned")
+    assert (first.criteria[0].figures, said(first.criteria[0].detail)) == ("savings_by_year", "no savings are planned")
 
 
 def test_with_the_evidence_in_the_manager_requests_sign_off() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.words_support import english
 from workflow.engine.definitions import DefinitionError, SignOffRules, load_definition, parse_definition
 from workflow.engine.gates import Capacity, GateInputs, evaluate, required_capacities
 from workflow.engine.kinds import FAMILIES, PARTNER_KINDS
@@ -33,7 +34,7 @@ def test_each_partner_is_asked_for_the_officers_its_kind_has() -> None:
 def test_the_gate_waits_on_the_trusts_director_of_finance_not_a_section_151_officer() -> None:
     inputs = GateInputs(partners=PARTNERS, holders={}, evidenced=frozenset(), decisions=(), kinds=KINDS)
     report = evaluate(DEFINITION, SignOffRules(roles=["s151_officer", "director_of_finance"]), None, inputs)
-    unmet = " ".join(report.unmet)
+    unmet = " ".join(english(report.unmet))
     assert "Director of finance for Wye Valley NHS Trust" in unmet
     assert "Section 151 officer (chief finance officer) for Herefordshire Council" in unmet
     assert "Wye Valley" not in unmet.split("Director of finance")[0]  # no s151 officer asked of the trust

@@ -12,6 +12,7 @@ from records_support import agree_register
 from sqlalchemy import func, select
 
 from tests.decisions_support import decide_all
+from tests.words_support import english, refused_saying
 from workflow.engine.db import Database
 from workflow.engine.definitions import load_definition
 from workflow.engine.errors import InvalidError, MoveRefusedError, NotAllowedError
@@ -67,7 +68,7 @@ def walk_to(programmes: Programmes, pid: int, people: dict[str, int], stage: str
 
 def awaiting(view: ProgrammeView) -> list[str]:
     assert view.gate is not None
-    return [u for u in view.gate.report.unmet if u.startswith("awaiting")]
+    return [u for u in english(view.gate.report.unmet) if u.startswith("awaiting")]
 
 
 def partner_id(view: ProgrammeView, prefix: str) -> int:
@@ -94,7 +95,7 @@ def test_changed_evidence_asks_everyone_again(
         "awaiting sign-off from the signatory of Northbridge District Council, "
         "Southmoor District Council, Eastvale Borough Council"
     ]
-    assert not any("rejected" in u for u in view.gate.report.unmet)  # the old rejection is on old evidence
+    assert not any("rejected" in u for u in english(view.gate.report.unmet))  # the old rejection is on old evidence
     with pytest.raises(MoveRefusedError):
         programmes.advance(sample.id)
     assert everyone_approves(programmes, sample.id, people).gate.report.passed  # type: ignore[union-attr]
@@ -112,11 +113,11 @@ def test_resubmission_on_unchanged_evidence_keeps_approvals_and_needs_the_reject
     view = programmes.request_sign_off(sample.id, note="cabinet has now agreed the budget")
     assert view.gate is not None and view.gate.round == 2
     assert awaiting(view) == []
-    assert view.gate.report.unmet == (
+    assert english(view.gate.report.unmet) == (
         "rejected by Aisha Khan as signatory of Southmoor District Council: 'budget for the next stage is not "
         "agreed by our cabinet'; Aisha Khan must approve a resubmission",
     )
-    with pytest.raises(MoveRefusedError, match="rejected by Aisha Khan"):
+    with refused_saying("rejected by Aisha Khan"):
         programmes.advance(sample.id)
 
     view = programmes.sign(sample.id, people["aisha"], "approve", "agreed now")
@@ -131,7 +132,7 @@ def test_a_person_cannot_decide_twice_in_one_round(
     programmes.request_sign_off(sample.id)
     before = programmes.sign(sample.id, people["tom"], "approve")
     for decision, comment in (("approve", ""), ("reject", "changed my mind")):
-        with pytest.raises(MoveRefusedError, match="already decided in round 1"):
+        with refused_saying("already decided in round 1"):
             programmes.sign(sample.id, people["tom"], decision, comment)
     assert programmes.get(sample.id) == before
 
@@ -139,12 +140,12 @@ def test_a_person_cannot_decide_twice_in_one_round(
 def test_signing_before_a_request_is_refused(
     programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
 ) -> None:
-    with pytest.raises(MoveRefusedError, match="has not been requested"):
+    with refused_saying("has not been requested"):
         programmes.sign(sample.id, people["tom"], "approve")
     record_all(programmes, sample.id)
     programmes.request_sign_off(sample.id)
     programmes.record_evidence(sample.id, "partners_named", "Eastvale confirmed in writing")  # closes the request
-    with pytest.raises(MoveRefusedError, match="has not been requested"):
+    with refused_saying("has not been requested"):
         programmes.sign(sample.id, people["tom"], "approve")
     assert programmes.get(sample.id).gate.sign_offs == ()  # type: ignore[union-attr]
 
@@ -159,7 +160,7 @@ def test_returning_resets_sign_offs(programmes: Programmes, sample: ProgrammeVie
     assert (view.state, view.stage_visit) == ("courtship", 3)
     assert view.gate is not None and view.gate.sign_offs == () and not view.gate.request_open
     assert not view.gate.report.passed
-    with pytest.raises(MoveRefusedError, match="awaiting sign-off"):
+    with refused_saying("awaiting sign-off"):
         programmes.advance(sample.id)
 
     view = pass_gate(programmes, sample.id, people)
@@ -175,11 +176,11 @@ def test_returning_resets_sign_offs(programmes: Programmes, sample: ProgrammeVie
 def test_waiving_needs_the_waiver_approved_by_the_whole_steering_group(
     programmes: Programmes, sample: ProgrammeView, people: dict[str, int]
 ) -> None:
-    with pytest.raises(MoveRefusedError, match="not optional"):
+    with refused_saying("not optional"):
         programmes.request_sign_off(sample.id, waiver=True, note="we know each other well")
     walk_to(programmes, sample.id, people, "full_case")
 
-    with pytest.raises(MoveRefusedError, match="quorum not met: 0 of 4"):
+    with refused_saying("quorum not met: 0 of 4"):
         programmes.waive(sample.id, "clear agreed model")
     with pytest.raises(InvalidError, match="rationale"):
         programmes.request_sign_off(sample.id, waiver=True, note="  ")
@@ -188,7 +189,7 @@ def test_waiving_needs_the_waiver_approved_by_the_whole_steering_group(
     assert view.gate.request_note == "the Breckland model: clear and agreed"  # what the steering group sees
     for name in ("tom", "aisha", "gareth"):
         programmes.sign(sample.id, people[name], "approve")
-    with pytest.raises(MoveRefusedError, match="3 of 4 members approved, 4 needed"):
+    with refused_saying("3 of 4 members approved, 4 needed"):
         programmes.waive(sample.id, "clear agreed model")
     with pytest.raises(MoveRefusedError):
         programmes.advance(sample.id)  # waiver approvals are not gate approvals
@@ -250,10 +251,10 @@ def test_editing_the_file_does_not_change_a_running_programme(db: Database, cloc
 def test_migrating_refuses_the_same_or_an_unraised_version(db: Database, clock, own_definitions: Path) -> None:
     programmes = Programmes(db, Registry(own_definitions), clock=clock)
     started = programmes.start(*load_programme(EXAMPLE)).built()
-    with pytest.raises(MoveRefusedError, match="already runs on the file's content"):
+    with refused_saying("already runs on the file's content"):
         programmes.migrate_definition(started.id, "keep current")
     edit(own_definitions, version=1)
-    with pytest.raises(MoveRefusedError, match="version is still 1"):
+    with refused_saying("version is still 1"):
         programmes.migrate_definition(started.id, "adopt the risk register")
     assert programmes.get(started.id) == started
     assert [e.kind for e in programmes.history(started.id)] == ["programme_started"]
@@ -274,7 +275,7 @@ def test_migrating_adopts_a_newer_version_and_logs_it(db: Database, clock, own_d
     assert (event.data["from_version"], event.data["to_version"]) == (1, 2)
     assert (event.data["from_hash"], event.data["to_hash"]) == (started.definition_hash, view.definition_hash)
     record_all(programmes, started.id)  # the old criteria no longer suffice ...
-    with pytest.raises(MoveRefusedError, match="Joint risk register opened"):
+    with refused_saying("Joint risk register opened"):
         programmes.request_sign_off(started.id)
     programmes.record_evidence(started.id, "risk_register", "register opened 4 Jan")  # ... the new one does
     assert programmes.request_sign_off(started.id).gate.request_open  # type: ignore[union-attr]
@@ -309,7 +310,7 @@ def test_partners_may_join_only_until_the_outline_case(
         name="Northmoor District Council", kind="district_council", population=50000, net_budget="7000000.00"
     )
     before = programmes.get(sample.id)
-    with pytest.raises(MoveRefusedError, match="only up to 'Outline business case'"):
+    with refused_saying("only up to 'Outline business case'"):
         programmes.add_partner(sample.id, late)
     assert programmes.get(sample.id) == before
 

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from tests.words_support import said
 from workflow.engine.definitions import Quorum, SignOffRules, load_definition
 from workflow.engine.gates import APPROVE, Capacity, Decision, GateInputs, evaluate
 
@@ -40,7 +41,7 @@ def test_a_majority_of_fourteen_is_eight_not_seven() -> None:
     assert not judge(majority, first(7)).passed
     report = judge(majority, first(8))
     assert report.passed
-    assert "8 of 14 members approved, 8 needed (a majority)" in [r.detail for r in report.requirements]
+    assert "8 of 14 members approved, 8 needed (a majority)" in [said(r.detail) for r in report.requirements]
 
 
 def test_a_majority_adapts_when_a_partner_withdraws() -> None:

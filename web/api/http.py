@@ -14,6 +14,8 @@ from pydantic import BaseModel, ValidationError
 from workflow.accounts.errors import TokenError
 from workflow.engine.errors import ConflictError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
+from workflow.shapes.programmes import said
+from workflow.words import refusal
 
 from ..errors import problem
 from ..extensions import _
@@ -175,12 +177,12 @@ def refused(exc: MoveRefusedError, programme_id: int) -> Response:
         ]
     return problem(
         409,
-        str(exc),
+        refusal(exc, _),
         _("The move is not possible now"),
         kind="urn:banns:problem:move-refused",
         move=exc.move,
         state=exc.state,
-        reasons=list(exc.reasons),
+        reasons=[said(r, _).model_dump() for r in exc.reasons],
         unmet=unmet,
     )
 

@@ -28,7 +28,7 @@ from workflow.money.sharing import Basis
 from workflow.shapes import money as m
 
 from ..errors import problem
-from ..extensions import _
+from ..extensions import _, say
 from ..services import now, services
 from .http import body, etag, expected_version, reply, stale, validated
 from .openapi import operation
@@ -294,7 +294,7 @@ def get_highlight(programme_id: int) -> Any:
     asked = validated(m.HighlightQuery, request.args.to_dict(), 400)
     view = services().programmes.get(programme_id, g.actor)
     period = asked.period or periods.label(periods.of_day(now().date()))
-    unmet = view.gate.report.unmet if view.gate else ()
+    unmet = tuple(say(r) for r in view.gate.report.unmet) if view.gate else ()
     return _answer(
         programme_id,
         lambda money: m.Highlight.model_validate(money.highlight(programme_id, period, unmet, g.actor)),

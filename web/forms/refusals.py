@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from flask import flash, g
 
-from web.extensions import _
+from web.extensions import _, sentence
 from web.forms import VersionedForm
 from web.services import services
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
@@ -34,5 +34,5 @@ def show_refusal(
         flash(_("Someone else changed this programme meanwhile; what you typed is kept."), "conflict")
         form.version.data = str(services().programmes.get(programme_id, g.actor).version)
         return 409
-    form.form_errors.extend(r[:1].upper() + r[1:] for r in exc.reasons)
+    form.form_errors.extend(sentence(r) for r in exc.reasons)
     return 409

@@ -18,6 +18,7 @@ from web.programmes.access import access_to, capacities_asked
 from web.services import now, services
 from workflow.engine.deputies import NOT_SIGNING, REASON_KINDS, uk_today
 from workflow.engine.errors import InvalidError, MoveRefusedError
+from workflow.engine.reasons import Reason
 from workflow.engine.views import ProgrammeView
 
 bp = Blueprint("deputies", __name__, url_prefix="/programmes/<int:programme_id>")
@@ -128,7 +129,7 @@ def decide_for(programme_id: int, signatory_id: int) -> Any:
         abort(403)
     view = services().programmes.get(programme_id, g.actor)
     form = DecisionForm()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
     status = 200
     if request.method == "POST":
         status = 422

@@ -32,6 +32,7 @@ from web.programmes.next_steps import panel_for
 from web.services import services
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.next_steps import RECORD_EVIDENCE
+from workflow.engine.reasons import Reason
 from workflow.engine.views import ProgrammeView
 
 bp = Blueprint("gates", __name__, url_prefix="/programmes/<int:programme_id>")
@@ -85,7 +86,7 @@ def _page(
     view: ProgrammeView,
     template: str,
     status: int = 200,
-    reasons: tuple[str, ...] = (),
+    reasons: tuple[Reason, ...] = (),
     given: Mapping[str, VersionedForm] | None = None,
 ) -> Any:
     access = access_to(view)

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from web.extensions import _
+from web.extensions import _, sentence
 from web.forms import (
     AddPartnerForm,
     AddPersonForm,
@@ -205,7 +205,7 @@ def remove_role(programme_id: int) -> Any:
     except ConflictError:
         flash(_("Someone else changed this programme meanwhile; check the people below and try again."), "conflict")
     except MoveRefusedError as exc:
-        flash(" ".join(exc.reasons).capitalize(), "conflict")
+        flash(" ".join(sentence(r) for r in exc.reasons), "conflict")
     else:
         flash(_("Role removed"), "success")
     return redirect(url_for("programmes.people", programme_id=programme_id))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..engine.errors import InvalidError, NotFoundError
+from ..words import describe
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 
 if TYPE_CHECKING:
@@ -328,16 +329,16 @@ def _print_gate(view: ProgrammeView) -> None:
         click.echo(f"Decision pack: {gate.pack_hash} (sign with --pack {gate.pack_hash} --round {gate.round})")
     for req in gate.report.requirements:
         mark = "x" if req.met else " "
-        extra = f"  ({req.detail})" if req.detail else ""
+        extra = f"  ({describe(req.detail)})" if req.detail else ""
         optional = "" if req.required else " (optional)"
-        label = f"{req.criterion}: {req.label}" if req.criterion else req.label
+        label = f"{req.criterion}: {describe(req.label)}" if req.criterion else describe(req.label)
         click.echo(f"  [{mark}] {label}{optional}{extra}")
     if gate.report.passed:
         click.echo("Ready to advance.")
     else:
         click.echo("Not ready:")
         for reason in gate.report.unmet:
-            click.echo(f"  - {reason}")
+            click.echo(f"  - {describe(reason)}")
 
 
 #: Registered on the ``banns`` group by :mod:`workflow.cli`.

@@ -22,6 +22,7 @@ from ..money.pounds import parse_pounds
 from ..money.results import Results
 from ..money.service import Finances
 from ..records.raid import RaidLog
+from ..words import describe
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 
@@ -189,7 +190,8 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
     period = single_line(period, "period", "The period")
     actor = ctx.actor(by)
     view = ctx.programmes.get(programme_id, actor)
-    report = finances(ctx).highlight(programme_id, period, view.gate.report.unmet if view.gate else (), actor=actor)
+    unmet = tuple(describe(r) for r in view.gate.report.unmet) if view.gate else ()
+    report = finances(ctx).highlight(programme_id, period, unmet, actor=actor)
     risks = RaidLog(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock).top_risks(programme_id, actor)
     if as_json:
         emit({**asdict(report), "top_risks": [asdict(r) for r in risks]})

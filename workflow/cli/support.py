@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # the engine, SQLAlchemy and Alembic load when a command firs
     from ..engine.registry import Registry
     from ..settings import Settings
 
+from ..words import refusal
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES: list[tuple[type[BaseException], int]] = [
@@ -160,7 +162,7 @@ def friendly(command: F) -> F:
         except Exception as exc:
             code = _exit_code(exc)
             if code is not None:
-                click.echo(f"Error: {exc}", err=True)
+                click.echo(f"Error: {refusal(exc) if isinstance(exc, MoveRefusedError) else exc}", err=True)
                 sys.exit(code)
             if os.environ.get("BANNS_DEBUG"):
                 raise

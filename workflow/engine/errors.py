@@ -5,6 +5,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from .reasons import Reason
+
 
 class BannsError(Exception):
     """Base of every error the engine raises on purpose."""
@@ -51,19 +55,14 @@ class ConflictError(BannsError):
         )
 
 
-#: Verbs that take the programme as their object ("advance programme 1"); others act on it ("sign on").
-MOVES_WITH_OBJECT = frozenset({"advance", "return", "waive", "abandon", "dissolve", "end", "migrate", "withdraw"})
-
-
 class MoveRefusedError(BannsError):
-    """A move that is not possible now; ``reasons`` says why in a programme manager's words."""
+    """A move that is not possible now; ``reasons`` says why, as codes and values (:mod:`.reasons`), which
+    :mod:`workflow.words` renders in a person's language. Its text names the move and the codes, for logs."""
 
-    def __init__(self, programme_id: int, move: str, state: str, reasons: list[str]) -> None:
+    def __init__(self, programme_id: int, move: str, state: str, reasons: Iterable[Reason]) -> None:
         self.programme_id = programme_id
         self.move = move
         self.state = state
-        self.reasons = reasons
-        lines = "\n".join(f"  - {r}" for r in reasons)
-        verb = {"return_to": "return", "end_too_few": "end"}.get(move, move.replace("_", " "))
-        preposition = "" if verb in MOVES_WITH_OBJECT else " on"
-        super().__init__(f"cannot {verb}{preposition} programme {programme_id} from '{state}':\n{lines}")
+        self.reasons: tuple[Reason, ...] = tuple(reasons)
+        codes = ", ".join(r.code for r in self.reasons)
+        super().__init__(f"move refused: {move} programme={programme_id} state={state} reasons={codes}")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select, update
 
+from . import reasons as R
 from .definitions import Definition
 from .documents import DocumentRef
 from .errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
@@ -118,7 +119,7 @@ class EvidenceUseCases(ProgrammeChanges):
                     programme_id,
                     "withdraw evidence",
                     programme.state,
-                    [f"'{criterion}' ({title}) has no evidence to withdraw"],
+                    [R.reason(R.NO_EVIDENCE_TO_WITHDRAW, criterion=criterion, title=title)],
                 )
             closed = self._new_evidence(programme)
             self._log(

@@ -15,7 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from . import reasons as R
 from .definitions import Criterion, Definition, SignOffRules
+from .reasons import Reason, reason
 
 APPROVE = "approve"
 REJECT = "reject"
@@ -43,7 +45,9 @@ class Decision:
 COUNTS = "counts"
 AWAITING_DECISION = "awaiting_decision"
 #: a sign-off's detail when it was given but does not count yet (its partner's own decision holds it back)
-HELD = "approved, held until the partner's own decision counts"
+HELD = reason(R.SIGN_OFF_HELD)
+#: a sign-off's detail when it was rejected
+REJECTED = reason(R.SIGN_OFF_REJECTED)
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ class GateInputs:
     holders: Mapping[Capacity, frozenset[int]]
     evidenced: frozenset[str]
     decisions: tuple[Decision, ...]
-    #: results of the figure checks the criteria name: criterion id -> (met, why)
+    #: results of the figure checks the criteria name: criterion id -> (met, why: the check's own words)
     figures: Mapping[str, tuple[bool, str]] = field(default_factory=dict)
     #: each current partner's kind (id to kind), for roles limited to some kinds; empty: every role applies
     kinds: Mapping[int, str] = field(default_factory=dict)
@@ -81,12 +85,13 @@ class GateInputs:
 
 @dataclass(frozen=True)
 class Requirement:
-    """One line of a gate's task list: a criterion or a sign-off, met or not, with its detail."""
+    """One line of a gate's task list: a criterion or a sign-off, met or not, with its detail. ``label`` and
+    ``detail`` are reasons (:mod:`.reasons`): a code and its values, rendered by :mod:`workflow.words`."""
 
     kind: str  # "criterion" | "sign_off" | "decision" (of a partner's body, workflow/records)
-    label: str
+    label: Reason
     met: bool
-    detail: str = ""
+    detail: Reason | None = None
     required: bool = True
     #: the criterion's id, for a criterion (what the command line's ``evidence`` takes)
     criterion: str = ""
@@ -95,7 +100,7 @@ class Requirement:
 @dataclass(frozen=True)
 class GateReport:
     passed: bool
-    unmet: tuple[str, ...]
+    unmet: tuple[Reason, ...]
     requirements: tuple[Requirement, ...] = field(default=())
     #: the partners' decisions the gate asks for, and whether each partner's approval counts yet
     holds: tuple[ApprovalHold, ...] = ()
@@ -149,37 +154,39 @@ def evaluate(
 ) -> GateReport:
     """Judge a gate (or, with ``criteria=None``, a waiver) against its rules."""
     requirements: list[Requirement] = []
-    unmet: list[str] = []
+    unmet: list[Reason] = []
 
-    missing, short = [], []
+    missing: list[str] = []
+    short: list[Reason] = []
     for criterion in criteria or []:
+        why: Reason | None = None
         if criterion.figures:
-            met, why = inputs.figures.get(criterion.id, (False, "the figures have not been checked"))
+            checked = inputs.figures.get(criterion.id)
+            met = checked is not None and checked[0]
+            why = reason(R.FIGURES_DETAIL, text=checked[1]) if checked else reason(R.FIGURES_NOT_CHECKED)
         else:
-            met, why = criterion.id in inputs.evidenced, ""
+            met = criterion.id in inputs.evidenced
+        label = reason(R.CRITERION, title=criterion.title)
         requirements.append(
-            Requirement("criterion", criterion.title, met, why, required=criterion.required, criterion=criterion.id)
+            Requirement("criterion", label, met, why, required=criterion.required, criterion=criterion.id)
         )
         if criterion.required and not met:
-            (short.append(f"'{criterion.title}': {why}") if criterion.figures else missing.append(criterion.title))
+            if criterion.figures:
+                short.append(reason(R.FIGURES_SHORT_ITEM, title=criterion.title, why=why))
+            else:
+                missing.append(criterion.title)
     if short:
-        unmet.append("the figures do not yet meet " + "; ".join(short))
+        unmet.append(reason(R.FIGURES_SHORT, criteria=tuple(short)))
     if missing:
-        unmet.append(
-            f"evidence is missing for {_count(len(missing), 'criterion', 'criteria')}: "
-            + "; ".join(f"'{m}'" for m in missing)
-        )
+        unmet.append(reason(R.EVIDENCE_MISSING, count=len(missing), titles=tuple(missing)))
 
     wanted = set(required_capacities(definition, rules, inputs.partners, inputs.kinds))
     per_person = _per_person(inputs.decisions, wanted, inputs.holders)
     latest = _per_capacity(per_person)
     for d in latest.values():
         if d.decision == REJECT:
-            why = f": '{d.comment}'" if d.comment else ""
-            unmet.append(
-                f"rejected by {d.person_name} as {_capacity_label(definition, d.capacity, inputs)}"
-                f"{why}; {d.person_name} must approve a resubmission"
-            )
+            capacity = _capacity_label(definition, d.capacity, inputs)
+            unmet.append(reason(R.REJECTED_BY, person=d.person_name, capacity=capacity, comment=d.comment))
 
     held = _held(inputs, requirements, unmet)
     given = {c for c, d in latest.items() if d.decision == APPROVE}
@@ -194,28 +201,31 @@ def evaluate(
             cap = Capacity(role)
             met = cap in approvals
             holders = inputs.holders.get(cap, frozenset())
-            label = f"the {definition.role_title[role]}"
+            title = definition.role_title[role]
+            label = reason(R.ROLE_SIGN_OFF, role=title)
             requirements.append(Requirement("sign_off", label, met, _status(cap, holders, rejected)))
             if not met and cap not in rejected:
-                unmet.append(f"awaiting sign-off from {label}" if holders else f"nobody is named as {label}")
+                unmet.append(reason(R.AWAITING_ROLE if holders else R.NOBODY_NAMED, role=title))
     if rules.quorum:
         _quorum(rules, inputs, per_person, requirements, unmet)
     holds = tuple(h for h in inputs.holds if h.partner_id in inputs.partners)
     return GateReport(passed=not unmet, unmet=tuple(unmet), requirements=tuple(requirements), holds=holds)
 
 
-def _held(inputs: GateInputs, requirements: list[Requirement], unmet: list[str]) -> set[int]:
+def _held(inputs: GateInputs, requirements: list[Requirement], unmet: list[Reason]) -> set[int]:
     """The current partners whose approvals do not count yet, each with a line in the task list."""
     held: set[int] = set()
     for hold in inputs.holds:
         name = inputs.partners.get(hold.partner_id)
         if name is None:
             continue
-        body = hold.body.replace("_", " ")
-        requirements.append(Requirement("decision", f"Decision of the {body} of {name}", not hold.holds, hold.status))
+        body = reason(R.BODY, body=hold.body)
+        status = reason(R.HOLD_STATUS, status=hold.status)
+        label = reason(R.BODY_DECISION, body=body, partner=name)
+        requirements.append(Requirement("decision", label, not hold.holds, status))
         if hold.holds:
             held.add(hold.partner_id)
-            unmet.append(f"the approval of {name} does not count yet: its {body} decision is {hold.status}")
+            unmet.append(reason(R.APPROVAL_HELD, partner=name, body=body, status=status))
     return held
 
 
@@ -238,10 +248,10 @@ def _per_capacity(per_person: dict[tuple[int, Capacity], Decision]) -> dict[Capa
     return result
 
 
-def _status(cap: Capacity, holders: frozenset[int], rejected: set[Capacity]) -> str:
+def _status(cap: Capacity, holders: frozenset[int], rejected: set[Capacity]) -> Reason | None:
     if cap in rejected:
-        return "rejected"
-    return "" if holders else "nobody holds this role"
+        return REJECTED
+    return None if holders else reason(R.NOBODY_HOLDS_ROLE)
 
 
 def _per_partner(
@@ -251,7 +261,7 @@ def _per_partner(
     approved: tuple[set[Capacity], set[Capacity]],
     rejected: set[Capacity],
     requirements: list[Requirement],
-    unmet: list[str],
+    unmet: list[Reason],
 ) -> None:
     """``approved``: the approvals that count, and all given (some held back until a partner's own decision)."""
     approvals, given = approved
@@ -266,13 +276,13 @@ def _per_partner(
         holders = inputs.holders.get(cap, frozenset())
         held = not met and cap in given
         status = HELD if held else _status(cap, holders, rejected)
-        requirements.append(Requirement("sign_off", f"{title} of {name}", met, status))
+        requirements.append(Requirement("sign_off", reason(R.PARTNER_SIGN_OFF, role=title, partner=name), met, status))
         if not met and not held and cap not in rejected:
             (waiting if holders else nobody).append(name)
     if waiting:
-        unmet.append(f"awaiting sign-off from the {title} of " + ", ".join(waiting))
+        unmet.append(reason(R.AWAITING_PARTNERS, role=title, partners=tuple(waiting)))
     if nobody:
-        unmet.append(f"nobody is named as {title} for " + ", ".join(nobody))
+        unmet.append(reason(R.NOBODY_NAMED_FOR, role=title, partners=tuple(nobody)))
 
 
 def _quorum(
@@ -280,7 +290,7 @@ def _quorum(
     inputs: GateInputs,
     per_person: dict[tuple[int, Capacity], Decision],
     requirements: list[Requirement],
-    unmet: list[str],
+    unmet: list[Reason],
 ) -> None:
     quorum = rules.quorum
     assert quorum is not None
@@ -289,30 +299,25 @@ def _quorum(
     approving = {person for (person, _), d in steering.items() if d.decision == APPROVE}
     needed = quorum.needed(len(members))
     met = len(approving) >= needed
-    rule = {"majority": " (a majority)", "two_thirds": " (two thirds)", "all": " (all of them)"}.get(quorum.measure, "")
+    measure = reason(R.QUORUM_MEASURE, measure=quorum.measure) if quorum.measure in R.QUORUM_MEASURES else None
     if members:
-        detail = f"{len(approving)} of {len(members)} members approved, {needed} needed{rule}"
+        detail = reason(R.QUORUM_COUNT, approving=len(approving), members=len(members), needed=needed, measure=measure)
     else:
-        detail = "nobody is named as a steering group member"
-    requirements.append(Requirement("sign_off", "Steering group quorum", met, detail))
+        detail = reason(R.NO_STEERING_MEMBERS)
+    requirements.append(Requirement("sign_off", reason(R.QUORUM), met, detail))
     if not met:
-        unmet.append(f"steering group quorum not met: {detail}")
+        unmet.append(reason(R.QUORUM_NOT_MET, detail=detail))
     if quorum.each_partner_present:
         took_part = {cap.partner_id for (_, cap) in steering}
         absent = [name for p, name in inputs.partners.items() if p not in took_part]
-        requirements.append(
-            Requirement("sign_off", "A steering member of each partner has taken part", not absent, ", ".join(absent))
-        )
+        present = reason(R.ABSENT_PARTNERS, partners=tuple(absent)) if absent else None
+        requirements.append(Requirement("sign_off", reason(R.EACH_PARTNER_PRESENT), not absent, present))
         if absent:
-            unmet.append("no steering member has taken part for " + ", ".join(absent))
+            unmet.append(reason(R.NOT_PRESENT, partners=tuple(absent)))
 
 
-def _capacity_label(definition: Definition, cap: Capacity, inputs: GateInputs) -> str:
+def _capacity_label(definition: Definition, cap: Capacity, inputs: GateInputs) -> Reason:
     title = definition.role_title[cap.role]
     if cap.partner_id is None:
-        return title
-    return f"{title} of {inputs.partners.get(cap.partner_id, 'a former partner')}"
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+        return reason(R.CAPACITY, role=title)
+    return reason(R.CAPACITY_OF_PARTNER, role=title, partner=inputs.partners.get(cap.partner_id))

@@ -9,6 +9,7 @@ from typing import Any
 from .definitions import Definition
 from .errors import InvalidError, MoveRefusedError, NotFoundError
 from .models import Partner, Programme
+from .reasons import PROGRAMME_ENDED, reason
 
 
 def current_gate(programme: Programme, definition: Definition, doing: str) -> Any:
@@ -22,7 +23,7 @@ def not_ended(programme: Programme, definition: Definition, doing: str) -> None:
             programme.id,
             doing,
             programme.state,
-            [f"the programme has ended ({definition.state_title(programme.state)})"],
+            [reason(PROGRAMME_ENDED, state_title=definition.state_title(programme.state))],
         )
 
 

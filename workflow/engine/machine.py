@@ -19,9 +19,11 @@ from typing import Any
 
 from transitions import EventData, Machine, MachineError
 
+from . import reasons as R
 from .definitions import Definition
 from .errors import MoveRefusedError
 from .gates import GateReport
+from .reasons import Reason, reason
 
 #: The internal move that ends a programme when too few partners remain.
 END_TOO_FEW = "end_too_few"
@@ -34,7 +36,7 @@ class Move:
     programme_id: int
     state: str
     judge: Callable[[str, dict[str, Any]], GateReport] | None = None
-    refusals: list[str] = field(default_factory=list)
+    refusals: list[Reason] = field(default_factory=list)
 
     def passes(self, event: EventData) -> bool:
         """Condition of gated moves: ask the judge, keep its reasons if it says no."""
@@ -90,7 +92,7 @@ class Lifecycle:
         before = move.state
         if event is None:
             raise MoveRefusedError(
-                move.programme_id, trigger, before, [f"'{trigger}' is not a move of lifecycle '{self.definition.id}'"]
+                move.programme_id, trigger, before, [reason(R.NOT_A_MOVE, move=trigger, lifecycle=self.definition.id)]
             )
         try:
             moved = event.trigger(move, **kwargs)
@@ -101,23 +103,22 @@ class Lifecycle:
             raise MoveRefusedError(move.programme_id, trigger, before, reasons)
         return move.state
 
-    def _not_from(self, trigger: str, state: str) -> str:
+    def _not_from(self, trigger: str, state: str) -> Reason:
         d = self.definition
         title = d.state_title(state)
         if d.is_terminal(state):
-            return f"the programme has ended ({title}); no further moves are possible"
+            return reason(R.ENDED_NO_MOVES, state_title=title)
         if trigger == "waive":
-            return f"'{title}' is not an optional stage, so it cannot be waived"
+            return reason(R.NOT_OPTIONAL_STAGE, state_title=title)
         if trigger == "return_to":
-            return f"there is no earlier stage to return to from '{title}'"
-        allowed = ", ".join(self.moves_from(state)) or "none"
-        return f"'{trigger}' is not possible from '{title}'; possible moves: {allowed}"
+            return reason(R.NO_EARLIER_STAGE, state_title=title)
+        return reason(R.NOT_FROM_STATE, move=trigger, state_title=title, moves=tuple(self.moves_from(state)))
 
-    def _no_route(self, trigger: str, state: str, kwargs: dict[str, Any]) -> list[str]:
+    def _no_route(self, trigger: str, state: str, kwargs: dict[str, Any]) -> list[Reason]:
         if trigger == "return_to":
-            targets = ", ".join(self.definition.return_targets(state))
-            return [f"cannot return from '{state}' to '{kwargs.get('to')}'; earlier stages allowed: {targets}"]
-        return [f"'{trigger}' was refused from '{state}'"]
+            targets = tuple(self.definition.return_targets(state))
+            return [reason(R.NO_RETURN_ROUTE, state=state, to=kwargs.get("to"), targets=targets)]
+        return [reason(R.MOVE_REFUSED, move=trigger, state=state)]
 
 
 def _target_is(target: str) -> Callable[[EventData], bool]:

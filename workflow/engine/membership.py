@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from . import reasons as R
 from .errors import InvalidError, MoveRefusedError, NotFoundError
 from .guards import iso_day, not_ended, partner_of
 from .importer import PartnerSpec
 from .models import Person, Programme, RoleAssignment, StagePlan
 from .permissions import SYSTEM, Actor
 from .programme_spec import new_partner
+from .reasons import reason
 from .text import check_day, email_address, no_nul, single_line
 from .unit_of_work import ProgrammeChanges
 from .views import ProgrammeView
@@ -35,7 +37,7 @@ class MembershipUseCases(ProgrammeChanges):
                     programme_id,
                     "add_partner",
                     programme.state,
-                    [f"partners may join only up to '{definition.state_title(until)}'"],
+                    [reason(R.JOIN_CLOSED, state_title=definition.state_title(until))],
                 )
             if any(p.name == spec.name for p in programme.partners):
                 raise InvalidError(f"{spec.name} is a partner already", field="name")
@@ -189,7 +191,7 @@ class MembershipUseCases(ProgrammeChanges):
                     programme_id,
                     "remove the role",
                     programme.state,
-                    ["a programme needs a programme manager: add another before removing the last one"],
+                    [reason(R.LAST_PROGRAMME_MANAGER)],
                 )
             programme.roles.remove(held)
             session.delete(held)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import gates
+from . import reasons as R
 from .definitions import Definition
 from .errors import InvalidError, MoveRefusedError
 from .gate_inputs import read_gate_inputs
@@ -111,7 +112,12 @@ class MoveUseCases(ProgrammeChanges):
             not_ended(programme, definition, "withdraw a partner")
             partner = partner_of(programme, partner_id)
             if partner.withdrawn_at is not None:
-                raise MoveRefusedError(programme_id, "withdraw", programme.state, [f"{partner.name} withdrew already"])
+                raise MoveRefusedError(
+                    programme_id,
+                    "withdraw",
+                    programme.state,
+                    [R.reason(R.PARTNER_WITHDREW_ALREADY, partner=partner.name)],
+                )
             partner.withdrawn_at = self.clock()
             partner.withdrawal_reason = reason
             self._log(
@@ -154,14 +160,11 @@ class MoveUseCases(ProgrammeChanges):
             latest = self.registry.latest(programme.definition_id)
             refuse = []
             if latest.source_hash == current.source_hash:
-                refuse.append(f"the programme already runs on the file's content (version {current.version})")
+                refuse.append(R.reason(R.ALREADY_ON_VERSION, version=current.version))
             elif latest.version <= current.version:
-                refuse.append(
-                    f"the file changed but its version is still {latest.version}; raise the version "
-                    f"above {current.version} to adopt it"
-                )
+                refuse.append(R.reason(R.VERSION_NOT_RAISED, version=latest.version, current=current.version))
             elif programme.state not in latest.stage_by_id and programme.state not in latest.outcome_by_id:
-                refuse.append(f"version {latest.version} has no stage '{programme.state}'")
+                refuse.append(R.reason(R.VERSION_LACKS_STAGE, version=latest.version, state=programme.state))
             if refuse:
                 raise MoveRefusedError(programme_id, "migrate", programme.state, refuse)
             self.registry.store(session, latest, self.clock())

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .definitions import Criterion
 from .gates import REJECT, ApprovalHold, Requirement
+from .reasons import Reason
 from .views import AskedView, GateView, ProgrammeView, SignOffView
 
 DECIDE = "decide"
@@ -65,7 +66,7 @@ class CriterionToMeet:
     id: str
     title: str
     figures: str | None = None
-    detail: str = ""
+    detail: Reason | None = None
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ def _unmet_criteria(criteria: Sequence[Criterion], requirements: Iterable[Requir
     return tuple(
         CriterionToMeet(c.id, c.title, c.figures, r.detail)
         for c, r in zip(criteria, listed, strict=False)
-        if c.title == r.label and r.required and not r.met
+        if c.id == r.criterion and r.required and not r.met
     )
 
 

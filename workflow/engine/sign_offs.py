@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import gates
+from . import reasons as R
 from .definitions import Definition, SignOffRules
 from .deputies import signer_for, uk_today
 from .errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
@@ -17,6 +18,7 @@ from .guards import current_gate
 from .models import Person, Programme, SignOff
 from .packs import PackView, find_pack, freeze, pack_content, pack_hash
 from .permissions import SYSTEM, Actor
+from .reasons import reason
 from .views import ProgrammeView
 
 
@@ -51,14 +53,14 @@ class GateUseCases(DocumentUseCases):
                         programme_id,
                         "waive",
                         programme.state,
-                        [f"'{definition.state_title(programme.state)}' is not optional"],
+                        [reason(R.NOT_OPTIONAL, state_title=definition.state_title(programme.state))],
                     )
                 if not note.strip():
                     raise InvalidError("a waiver needs a recorded rationale", field="note")
             else:
                 inputs = read_gate_inputs(session, programme, definition, "gate", now=self.clock())
                 report = gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
-                not_ready = [r for r in report.unmet if r.startswith(("evidence is missing", "the figures"))]
+                not_ready = [r for r in report.unmet if r.code in (R.EVIDENCE_MISSING, R.FIGURES_SHORT)]
                 if not_ready:
                     raise MoveRefusedError(programme_id, "request sign-off", programme.state, not_ready)
             programme.sign_off_round += 1
@@ -211,7 +213,7 @@ def _open_request(programme: Programme, definition: Definition) -> tuple[str, Si
             programme.id,
             "sign",
             programme.state,
-            ["sign-off has not been requested on the current evidence; the programme manager must request it first"],
+            [reason(R.SIGN_OFF_NOT_REQUESTED)],
         )
     rules = gate.sign_off if subject == "gate" else gate.waiver
     assert rules is not None
@@ -250,10 +252,7 @@ def _refuse_repeat(
             programme.id,
             "sign",
             programme.state,
-            [
-                f"{person.name} has already decided in round {programme.sign_off_round}; a decision can be "
-                "changed only after the programme manager resubmits"
-            ],
+            [reason(R.DECIDED_ALREADY, person=person.name, round=programme.sign_off_round)],
         )
     return capacities
 
@@ -293,11 +292,8 @@ def _decisions(
 
 
 #: Why a decision is refused when what the person saw is no longer what they would decide on.
-PACK_CHANGED = (
-    "the evidence, figures or request changed after you opened the page; review the gate as it is now, "
-    "then decide again"
-)
-ROUND_CLOSED = "the request you were asked to decide has closed; it has been made again, so review it and decide"
+PACK_CHANGED = reason(R.PACK_CHANGED)
+ROUND_CLOSED = reason(R.ROUND_CLOSED)
 
 
 def _freeze_seen(

@@ -152,8 +152,8 @@ class BenefitsTracking(MoneyUnit):
     def highlight(
         self, programme_id: int, period: str, gate_unmet: tuple[str, ...] = (), actor: Actor = SYSTEM
     ) -> b.HighlightReport:
-        """The steering group's highlight report for ``period``; ``gate_unmet`` (from the programme's gate
-        report) says what waits on whom.
+        """The steering group's highlight report for ``period``; ``gate_unmet`` (the programme's gate report's
+        unmet requirements, in words: the caller renders them in its reader's language) says what waits on whom.
 
         Raises:
             InvalidError: ``period`` is not a reporting period like 2027-28 Q1.

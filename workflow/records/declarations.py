@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from ..engine import reasons as R
 from ..engine.db import Database
 from ..engine.errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from ..engine.models import Partner, Programme
@@ -199,7 +200,7 @@ class Declarations:
         checked per partner); the figures gates check change, so an open request on such a gate closes."""
         with self.changes.change(programme_id, actor, "view", kind, reason, figures=True) as change:
             if change.definition.is_terminal(change.programme.state):
-                raise MoveRefusedError(programme_id, kind, change.programme.state, ["the programme has ended"])
+                raise MoveRefusedError(programme_id, kind, change.programme.state, [R.reason(R.ENDED)])
             yield change
 
     def _name(self, programme_id: int, partner_id: int) -> str:

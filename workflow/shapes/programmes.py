@@ -10,7 +10,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..engine.reasons import Reason
+from ..words import as_data, describe, english
 
 
 class Shape(BaseModel):
@@ -25,6 +28,34 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# --- reasons ----------------------------------------------------------------------------------------------
+
+
+class Said(BaseModel):
+    """A reason, as data and in words: its ``code`` (``workflow/engine/reasons.py`` lists them), its ``values``
+    (names, ids, numbers; a value that is a code is itself a ``{code, values}``), and its ``text``, in English
+    (a refused move's problem: in the language the request's Accept-Language asks for)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    values: dict[str, Any] = {}
+    text: str
+
+
+def said(reason: Reason, gettext: Any = None) -> Said:
+    """``reason`` as a :class:`Said`, in English unless a ``gettext`` is given."""
+    return Said(code=reason.code, values=as_data(reason)["values"], text=describe(reason, gettext or english))
+
+
+def _said(value: Any) -> Any:
+    if isinstance(value, Reason):
+        return said(value)
+    if isinstance(value, (list, tuple)):
+        return [_said(v) for v in value]
+    return value
+
+
 # --- problems (RFC 9457) ----------------------------------------------------------------------------------
 
 
@@ -34,8 +65,10 @@ class Unmet(Shape):
 
     kind: Literal["criterion", "sign_off", "decision"]
     criterion: str = Field(description="the criterion's id; empty for a sign-off")
-    label: str
-    detail: str = ""
+    label: Said
+    detail: Said | None = None
+
+    _reasons = field_validator("label", "detail", mode="before")(_said)
 
 
 class Problem(BaseModel):
@@ -48,7 +81,7 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str = ""
-    reasons: list[str] | None = Field(default=None, description="why a move was refused, in the engine's words")
+    reasons: list[Said] | None = Field(default=None, description="why a move was refused: codes, values and words")
     unmet: list[Unmet] | None = Field(default=None, description="the gate's requirements not met")
     errors: list[dict[str, Any]] | None = Field(default=None, description="what is wrong with the request body")
 
@@ -124,17 +157,21 @@ class SignOff(Shape):
 
 class Requirement(Shape):
     kind: Literal["criterion", "sign_off", "decision"]
-    label: str
+    label: Said
     met: bool
-    detail: str = ""
+    detail: Said | None = None
     required: bool = True
     criterion: str = ""
+
+    _reasons = field_validator("label", "detail", mode="before")(_said)
 
 
 class GateReport(Shape):
     passed: bool
-    unmet: list[str]
+    unmet: list[Said]
     requirements: list[Requirement]
+
+    _reasons = field_validator("unmet", mode="before")(_said)
 
 
 class Asked(Shape):

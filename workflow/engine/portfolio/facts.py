@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ..reasons import Reason
 from .dashboard import Dashboard
 from .query import PortfolioQuery
 from .work import Paged
@@ -83,7 +84,8 @@ class ReadyGate:
     programme_name: str
     stage_title: str
     ready: bool
-    waiting_on: tuple[str, ...]
+    #: why not ready: the gate's unmet requirements
+    waiting_on: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..errors import BrokenDefinitionError
 from ..gate_inputs import figures_for, gate_inputs
 from ..models import DefinitionVersion, Evidence, Partner, Programme, RoleAssignment, SignOff, StagePlan
 from ..permissions import Actor
+from ..reasons import BROKEN_DEFINITION, reason
 from ..registry import Registry
 from ..views import ProgrammeView
 from .dashboard import dashboard
@@ -137,7 +138,7 @@ class Portfolio:
         for p in managed:
             d = self._pinned(session, p.definition_hash)
             if isinstance(d, BrokenDefinitionError):  # shown to its managers, with why; the rest go on
-                result.append(ReadyGate(p.id, p.name, p.state, False, (str(d),)))
+                result.append(ReadyGate(p.id, p.name, p.state, False, (reason(BROKEN_DEFINITION, reason=d.reason),)))
                 continue
             # figure checks (money) and decisions run only for gates whose criteria name them
             figures, holds = figures_for(session, p, d), holds_for(session, p, d, now)

@@ -1,0 +1,87 @@
+"""Every reason the engine can give has words: each code listed in workflow/engine/reasons.py renders in
+English with its values filled in, lists joined, and codes among its values (a body, a status) in words."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from workflow.engine import reasons as R
+from workflow.engine.errors import MoveRefusedError
+from workflow.engine.reasons import Reason, reason
+from workflow.words import TERMS, WORDS, describe, english, refusal
+
+
+def placeholders(code: str) -> set[str]:
+    words = WORDS[code]
+    msgids = [m for m in (words.msgid, words.one, words.without) if m]
+    return {name for m in msgids for _, name, _, _ in string.Formatter().parse(m) if name}
+
+
+def sample(code: str) -> Reason:
+    """``code`` with a value for every placeholder its words have: lists where the words join a list."""
+    words = WORDS[code]
+    values: dict[str, object] = {}
+    for name in placeholders(code):
+        values[name] = ("Northbridge", "Southmoor") if name in words.joins else f"<{name}>"
+    if "count" in values:
+        values["count"] = 2
+    return Reason(code, values)
+
+
+def test_every_code_has_words_or_is_a_term() -> None:
+    assert set(WORDS) | set(TERMS) == R.CODES
+    for code, terms in TERMS.items():
+        assert set(terms) >= set({R.BODY: R.BODIES, R.HOLD_STATUS: R.HOLD_STATUSES}.get(code, R.QUORUM_MEASURES))
+
+
+@pytest.mark.parametrize("code", sorted(WORDS))
+def test_every_code_renders_in_english_with_its_values(code: str) -> None:
+    text = describe(sample(code))
+    assert text and "{" not in text and "}" not in text
+    for name, value in sample(code).values.items():
+        if isinstance(value, str):
+            assert value in text or WORDS[code].optional == name
+
+
+def test_lists_are_joined_and_codes_among_values_are_words() -> None:
+    missing = reason(R.EVIDENCE_MISSING, count=2, titles=("Vision drafted", "Leaders met"))
+    assert describe(missing) == "evidence is missing for 2 criteria: 'Vision drafted'; 'Leaders met'"
+    assert describe(reason(R.EVIDENCE_MISSING, count=1, titles=("Vision drafted",))).endswith(
+        "1 criterion: 'Vision drafted'"
+    )
+    held = reason(
+        R.APPROVAL_HELD,
+        partner="Southmoor",
+        body=reason(R.BODY, body="full_council"),
+        status=reason(R.HOLD_STATUS, status="in_call_in"),
+    )
+    assert describe(held) == "the approval of Southmoor does not count yet: its full council decision is in_call_in"
+    quorum = reason(R.QUORUM_COUNT, approving=1, members=4, needed=3, measure=reason(R.QUORUM_MEASURE, measure="all"))
+    assert describe(quorum) == "1 of 4 members approved, 3 needed (all of them)"
+    assert describe(reason(R.QUORUM_COUNT, approving=1, members=4, needed=2, measure=None)).endswith("2 needed")
+
+
+def test_words_are_translated_by_the_gettext_given() -> None:
+    withdrew = reason(R.PARTNER_WITHDREW_ALREADY, partner="Eastvale")
+    shouting = describe(withdrew, lambda m: m.replace("withdrew", "WITHDREW"))
+    assert shouting == "Eastvale WITHDREW already"  # the msgid is translated, the value is not
+
+
+def test_a_refusal_reads_as_the_command_line_said_it_and_its_own_text_is_codes() -> None:
+    error = MoveRefusedError(7, "sign", "courtship", [reason(R.ROUND_CLOSED), reason(R.PACK_CHANGED)])
+    assert refusal(error, english).splitlines() == [
+        "cannot sign on programme 7 from 'courtship':",
+        "  - the request you were asked to decide has closed; it has been made again, so review it and decide",
+        "  - the evidence, figures or request changed after you opened the page; review the gate as it is now, "
+        "then decide again",
+    ]
+    assert "round_closed, pack_changed" in str(error) and "review" not in str(error)
+
+
+def test_a_code_without_words_is_an_error_not_a_silent_blank() -> None:
+    with pytest.raises(KeyError):
+        describe(Reason("no_such_code", {}))
+    with pytest.raises(KeyError):
+        describe(Reason(R.PARTNER_WITHDREW_ALREADY, {}))

@@ -1,0 +1,96 @@
+"""Words for the engine's reasons: one renderer for the web, the command line, the API and the emails.
+
+The engine says why as data (:class:`~workflow.engine.reasons.Reason`: a code and its values); here each code
+has its English msgid (:mod:`.catalogue`), and :func:`describe` translates it with the gettext it is given
+(the web's ``flask_babel.gettext``; :func:`english` on the command line) and fills in the values. Nothing
+here knows the request or the person: the caller picks the language by the gettext it passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ..engine.errors import MoveRefusedError
+from ..engine.reasons import Reason
+from .catalogue import N_, TERMS, WORDS, Words
+
+__all__ = ["N_", "TERMS", "WORDS", "Gettext", "as_data", "describe", "english", "refusal", "sentence"]
+
+Gettext = Callable[[str], str]
+
+
+def english(msgid: str) -> str:
+    """The identity gettext: the msgid is the English."""
+    return msgid
+
+
+def describe(reason: Reason, gettext: Gettext = english) -> str:
+    """``reason`` in words: its msgid translated by ``gettext``, its values filled in (codes among them
+    translated too). Raises KeyError for a code with no words or a placeholder with no value."""
+    if reason.code in TERMS:
+        value = str(next(iter(reason.values.values()), ""))
+        msgid = TERMS[reason.code].get(value)
+        return gettext(msgid) if msgid else value.replace("_", " ")
+    words = WORDS[reason.code]
+    msgid = _msgid(words, reason.values)
+    filled = {key: _value(value, words.joins.get(key), gettext) for key, value in reason.values.items()}
+    return gettext(msgid).format_map(filled)
+
+
+def sentence(reason: Reason, gettext: Gettext = english) -> str:
+    """:func:`describe`, with a capital letter: a line of its own on a page."""
+    text = describe(reason, gettext)
+    return text[:1].upper() + text[1:]
+
+
+def refusal(error: MoveRefusedError, gettext: Gettext = english) -> str:
+    """A refused move as the command line tells it: which move, from where, and each reason on a line."""
+    verb = {"return_to": "return", "end_too_few": "end"}.get(error.move, error.move.replace("_", " "))
+    header = gettext(N_("cannot {verb} programme {programme} from '{state}':"))
+    if verb not in MOVES_WITH_OBJECT:
+        header = gettext(N_("cannot {verb} on programme {programme} from '{state}':"))
+    lines = "\n".join(f"  - {describe(r, gettext)}" for r in error.reasons)
+    return header.format(verb=verb, programme=error.programme_id, state=error.state) + "\n" + lines
+
+
+#: Verbs that take the programme as their object ("advance programme 1"); others act on it ("sign on").
+MOVES_WITH_OBJECT = frozenset({"advance", "return", "waive", "abandon", "dissolve", "end", "migrate", "withdraw"})
+
+
+def as_data(reason: Reason) -> dict[str, Any]:
+    """``reason`` as JSON data: ``{"code": ..., "values": {...}}``, reasons among its values in turn."""
+    return {"code": reason.code, "values": {k: _data(v) for k, v in reason.values.items()}}
+
+
+def _msgid(words: Words, values: Mapping[str, Any]) -> str:
+    if words.optional and not values.get(words.optional):
+        assert words.without is not None
+        return words.without
+    if words.one is not None and values.get("count") == 1:
+        return words.one
+    return words.msgid
+
+
+def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext) -> str:
+    if isinstance(value, Reason):
+        return describe(value, gettext)
+    if isinstance(value, (list, tuple)):
+        separator, item = join or (", ", "{}")
+        return separator.join(item.format(_value(v, None, gettext)) for v in value)
+    return "" if value is None else str(value)
+
+
+def _data(value: Any) -> Any:
+    if isinstance(value, Reason):
+        return as_data(value)
+    if isinstance(value, (list, tuple)):
+        return [_data(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def codes_of(reasons: Iterable[Reason]) -> list[str]:
+    """The codes of ``reasons``, in order (for tests and logs)."""
+    return [r.code for r in reasons]
