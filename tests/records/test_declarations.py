@@ -16,6 +16,7 @@ from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
 from workflow.records.declarations import Declarations
 from workflow.records.register import AWAITING
+from workflow.words import refusal
 
 NORTHBRIDGE, SOUTHMOOR, EASTVALE = (
     "Northbridge District Council",
@@ -85,7 +86,7 @@ def test_gate_is_refused_while_one_declaration_is_objected_to_naming_partner_and
 
     with pytest.raises(MoveRefusedError) as refused:
         programmes.advance(honest.id)
-    assert f"Eastvale Borough Council objects to {NORTHBRIDGE}'s red line 'no job losses in year one'" in str(
+    assert f"Eastvale Borough Council objects to {NORTHBRIDGE}'s red line 'no job losses in year one'" in refusal(
         refused.value
     )
     state = register.register(honest.id, SYSTEM)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from tests.words_support import said
 from workflow.engine.db import Database
 from workflow.engine.errors import BrokenDefinitionError, NotFoundError
 from workflow.engine.importer import parse_programme
@@ -111,7 +112,7 @@ def test_my_work_tells_the_manager_why_and_shows_the_rest(
     priya = engine.actor("priya.shah@northbridge.example")
     work = Portfolio(db, engine.registry).my_work(priya)
     [gate] = [m for m in work.managed if m.programme_id == broken.id]
-    assert not gate.ready and "cannot be read" in gate.waiting_on[0]
+    assert not gate.ready and "cannot be read" in said(gate.waiting_on[0])
 
 
 def test_the_command_line_says_so_with_exit_2_and_lists_the_others(

@@ -15,6 +15,7 @@ from workflow.engine.errors import MoveRefusedError
 from workflow.engine.packs import pack_hash
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
+from workflow.words import refusal
 
 
 def _requested(programmes: Programmes, pid: int) -> ProgrammeView:
@@ -67,7 +68,7 @@ def test_evidence_edited_between_page_load_and_decision_is_refused_with_the_reas
     assert again.gate is not None and again.gate.pack_hash != page.gate.pack_hash
     with pytest.raises(MoveRefusedError) as refused:
         programmes.sign(sample.id, people["tom"], "approve", pack=page.gate.pack_hash, in_round=page.gate.round)
-    assert "has closed" in str(refused.value)
+    assert "has closed" in refusal(refused.value)
     with refused_saying("changed after you opened the page"):
         programmes.sign(sample.id, people["tom"], "approve", pack=page.gate.pack_hash, in_round=again.gate.round)
     view = programmes.get(sample.id)

@@ -15,6 +15,7 @@ from workflow.engine.errors import MoveRefusedError
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
 from workflow.money.service import Finances
+from workflow.words import refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 MONEY = ROOT / "examples" / "northbridge-southmoor-money.yaml"
@@ -48,8 +49,8 @@ def test_the_outline_case_gate_waits_for_the_business_case_figures(
 
     with pytest.raises(MoveRefusedError) as refused:
         programmes.request_sign_off(view.id)
-    assert "'Savings by year': no planned savings by year recorded" in str(refused.value)
-    assert "'Payback year': no business case figures recorded" in str(refused.value)
+    assert "'Savings by year': no planned savings by year recorded" in refusal(refused.value)
+    assert "'Payback year': no business case figures recorded" in refusal(refused.value)
 
     Finances(programmes.db, programmes.registry, programmes.clock).import_figures(
         view.id, MONEY.read_text(encoding="utf-8"), str(MONEY)
