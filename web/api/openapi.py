@@ -32,7 +32,8 @@ STATUS_WORDS = {
     404: "No such programme",
     409: "The move is refused now (reasons and unmet requirements), or conflicts with data saved meanwhile",
     412: "If-Match names a version that is no longer the programme's",
-    415: "The body is not application/json",
+    413: "The file is larger than documents may be",
+    415: "The body is not application/json (or, for a file, not a type of document banns takes)",
     422: "The body does not fit the request's schema, or names what the programme does not have",
     428: "If-Match is missing",
     429: "Too many bad tokens from this address (see Retry-After)",
@@ -49,6 +50,9 @@ class Operation:
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     changes: bool = False
+    #: the media types of a raw file the body may be (not JSON), and those of a file the 200 answer is
+    upload: tuple[str, ...] = ()
+    download: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -66,12 +70,19 @@ class Operation:
             statuses += [400, 409, 412, 428]
         if self.body is not None:
             statuses += [400, 415, 422]
+        if self.upload:
+            statuses += [400, 413, 415, 422]
         return sorted(set(statuses))
 
 
 OPERATIONS: list[Operation] = []
 #: a programme's ETag is its version in quotes (``"7"``; ``W/"7"`` is read the same)
 ETAG_PATTERN = r'^(W/)?"[0-9]{1,10}"$'
+#: a path parameter by its Flask converter: ``<int:id>`` a number, ``<name>`` plain text (a hash, an id)
+PATH_SCHEMAS: dict[str, dict[str, Any]] = {
+    "int": {"type": "integer", "minimum": 1},
+    "string": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"},
+}
 
 
 def operation(
@@ -84,12 +95,14 @@ def operation(
     body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
     changes: bool = False,
+    upload: tuple[str, ...] = (),
+    download: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """Add the view as ``method rule`` on ``bp`` and describe it in the OpenAPI document."""
 
     def decorate(view: F) -> F:
         endpoint = f"{bp.name}.{view.__name__}"
-        OPERATIONS.append(Operation(method, rule, endpoint, summary, responses, body, query, changes))
+        OPERATIONS.append(Operation(method, rule, endpoint, summary, responses, body, query, changes, upload, download))
         bp.add_url_rule(rule, view_func=view, methods=[method])
         return view
 
@@ -146,14 +159,17 @@ def _operation(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) ->
         if model.__name__ == "Programme":
             answer["headers"] = {"ETag": {"description": "the programme's version", "schema": {"type": "string"}}}
         responses[str(status)] = answer
+    if op.download:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        responses["200"] = {"description": "The file itself", "content": dict.fromkeys(op.download, binary)}
     if op.method == "GET" and "Programme" in (m.__name__ for m in op.responses.values()):
         responses["304"] = {"description": "Not modified: If-None-Match names the programme's current ETag"}
     for status in op.refusals:
         responses[str(status)] = {"description": STATUS_WORDS[status], "content": problem}
     found: dict[str, Any] = {"operationId": op.endpoint.split(".")[-1], "summary": op.summary, "responses": responses}
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
-        for name in re.findall(r"{(\w+)}", op.path)
+        {"name": name, "in": "path", "required": True, "schema": PATH_SCHEMAS.get(converter, PATH_SCHEMAS["string"])}
+        for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", op.rule)
     ]
     if op.query is not None:
         fields = op.query.model_json_schema()["properties"]
@@ -184,4 +200,7 @@ def _operation(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) ->
             "required": False,
             "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
         }
+    if op.upload:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        found["requestBody"] = {"required": True, "content": dict.fromkeys(op.upload, binary)}
     return found
