@@ -90,9 +90,25 @@ def _register(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
 
+def _at_most(largest: int) -> str:
+    """A regular expression of the whole numbers from 0 to ``largest`` (leading zeros allowed, as ``\\d+``)."""
+    digits = str(largest)
+    shorter = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    below = [
+        digits[:i] + f"[0-{int(d) - 1}]" + (rf"\d{{{len(digits) - i - 1}}}" if i < len(digits) - 1 else "")
+        for i, d in enumerate(digits)
+        if d != "0"
+    ]
+    return "0*(?:" + "|".join([*shorter, *below, digits]) + ")"
+
+
 class IdConverter(IntegerConverter):
     """``<int:...>`` in routes: a number no row can have (above PostgreSQL's integer) does not match, so it is
-    404 rather than an error of the database."""
+    404 rather than an error of the database. The bound is in the pattern too: werkzeug answers 405, not 404,
+    for a number its ``max`` refuses when another method has a rule on the same path (``GET`` and ``POST
+    /api/v1/programmes/<id>/partners``)."""
+
+    regex = _at_most(LARGEST_ID)
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", LARGEST_ID)
