@@ -120,7 +120,7 @@ def test_roles_are_given_and_taken_away_as_the_people_page_does(
     unknown = client.put(path, json={**new, "role": "wizard"}, headers=bearer(priya, If_Match=etag))
     assert unknown.status_code == 422 and _fields(unknown) == {("role",)}
     whole = client.put(path, json={**new, "role": "chair"}, headers=bearer(priya, If_Match=etag))
-    assert whole.status_code == 422 and _fields(whole) == {("partner",)}  # the chair is not held for a partner
+    assert whole.status_code == 422 and _fields(whole) == {("partner_id",)}  # the chair is not held for a partner
 
     remove = f"{path}/remove"
     taken = client.post(

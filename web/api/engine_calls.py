@@ -21,11 +21,14 @@ from ..services import services
 from .http import ProblemRaised, change, etag, expected_version, refused
 
 T = TypeVar("T")
+#: the engine's names of fields that the API's bodies send as ids
+BODY_NAMES = {"partner": "partner_id", "owner": "owner_id"}
 
 
 def invalid(exc: InvalidError) -> Response:
-    """The engine's refusal of what was sent, as a 422 problem naming the field (``body`` when it names none)."""
-    field = exc.field or "body"
+    """The engine's refusal of what was sent, as a 422 problem naming the body's member (``body`` when it names
+    none)."""
+    field = BODY_NAMES.get(exc.field or "body", exc.field or "body")
     return problem(422, str(exc), errors=[{"loc": [field], "msg": str(exc), "type": "invalid"}])
 
 

@@ -30,9 +30,10 @@ class Body(BaseModel):
 
 
 class Unmet(Shape):
-    """One requirement of the gate that is not met: a criterion (``criterion`` its id) or a sign-off."""
+    """One requirement of the gate that is not met: a criterion (``criterion`` its id), a sign-off, or a partner's
+    decision (a body's, such as its cabinet's)."""
 
-    kind: Literal["criterion", "sign_off"]
+    kind: Literal["criterion", "sign_off", "decision"]
     criterion: str = Field(description="the criterion's id; empty for a sign-off")
     label: str
     detail: str = ""
@@ -122,7 +123,7 @@ class SignOff(Shape):
 
 
 class Requirement(Shape):
-    kind: Literal["criterion", "sign_off"]
+    kind: Literal["criterion", "sign_off", "decision"]
     label: str
     met: bool
     detail: str = ""
