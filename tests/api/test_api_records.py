@@ -71,6 +71,31 @@ def test_a_partner_declares_a_red_line_and_the_register_shows_it(
     read = token_for(db, clock, "tom", "read")
     assert client.post(path, json=item, headers=bearer(read, If_Match=current)).status_code == 403
 
+    answers = f"{path}/{declared['id']}/answers"
+    aisha = token_for(db, clock, "aisha")  # Southmoor's signatory answers for Southmoor
+    objection = {"partner_id": southmoor.id, "answer": "objected"}
+    silent = client.post(answers, json=objection, headers=bearer(aisha, If_Match=current))
+    assert silent.status_code == 422 and _loc(silent) == [["comment"]]  # an objection says why
+    own = client.post(
+        answers, json={"partner_id": northbridge.id, "answer": "accepted"}, headers=bearer(tom, If_Match=current)
+    )
+    assert own.status_code == 422 and _loc(own) == [["partner_id"]]
+    accepted = client.post(
+        answers, json={"partner_id": southmoor.id, "answer": "accepted"}, headers=bearer(aisha, If_Match=current)
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    statuses = {a["partner_id"]: a["status"] for a in accepted.get_json()["answers"]}
+    assert statuses[southmoor.id] == "accepted"
+    missing = client.post(f"{path}/999/answers", json=objection, headers=bearer(aisha, If_Match=current))
+    assert missing.status_code == 404
+    gareth = token_for(db, clock, "gareth")
+    eastvale = sample.partners[2].id
+    none = client.post(
+        f"{path}/none", json={"partner_id": eastvale}, headers=bearer(gareth, If_Match=accepted.headers["ETag"])
+    )
+    assert none.status_code == 200
+    assert next(p for p in none.get_json()["partners"] if p["partner_id"] == eastvale)["status"] == "none"
+
     start_programme(programmes, "Westshire and Dale shared legal")
     owen = token_for(db, clock, OUTSIDER)
     assert client.get(path, headers=bearer(owen)).status_code == 404

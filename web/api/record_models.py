@@ -58,6 +58,16 @@ class DeclarationRequest(Body):
     reason: str = Field(min_length=1, max_length=4000)
 
 
+class NothingToDeclare(Body):
+    partner_id: int = Field(ge=1, description="the partner with nothing to declare (one the token's person speaks for)")
+
+
+class AnswerRequest(Body):
+    partner_id: int = Field(ge=1, description="the partner answering (not the one that declared)")
+    answer: str = Field(max_length=20, description="accepted, or objected (with a comment saying why)")
+    comment: str = Field(default="", max_length=4000)
+
+
 # --- scope ---------------------------------------------------------------------------------------------------
 
 

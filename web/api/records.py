@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
+from workflow.engine.errors import NotFoundError
 from workflow.records.decisions import DecisionInput
 from workflow.records.raid import RaidFields
 
@@ -23,12 +24,14 @@ from .engine_calls import guarded
 from .http import body, reply, validated
 from .openapi import operation
 from .record_models import (
+    AnswerRequest,
     DecisionBoard,
     DecisionRequest,
     Declaration,
     DeclarationRequest,
     Delegation,
     DelegationList,
+    NothingToDeclare,
     PartnerDecision,
     RaidEntry,
     RaidList,
@@ -78,6 +81,51 @@ def declare(programme_id: int) -> Any:
     )
     found = declarations().register(programme_id, g.actor).declaration(made)
     return _created(Declaration.model_validate(found), etag)
+
+
+@operation(
+    bp,
+    "POST",
+    "/programmes/<int:programme_id>/declarations/none",
+    "A partner records that it has nothing to declare; answers with the register",
+    {200: Register},
+    body=NothingToDeclare,
+    changes=True,
+)
+def declare_none(programme_id: int) -> Any:
+    asked = body(NothingToDeclare)
+    _done, etag = guarded(
+        programme_id, lambda: declarations().declare_none(programme_id, asked.partner_id, g.actor), hidden=True
+    )
+    response = reply(Register.model_validate(declarations().register(programme_id, g.actor)))
+    response.headers["ETag"] = etag
+    return response
+
+
+@operation(
+    bp,
+    "POST",
+    "/programmes/<int:programme_id>/declarations/<int:declaration_id>/answers",
+    "Another partner accepts a declaration, or objects to it saying why; answers with the declaration",
+    {200: Declaration},
+    body=AnswerRequest,
+    changes=True,
+)
+def answer(programme_id: int, declaration_id: int) -> Any:
+    asked = body(AnswerRequest)
+    if declarations().register(programme_id, g.actor).declaration(declaration_id) is None:
+        raise NotFoundError(f"no declaration {declaration_id} in programme {programme_id}")
+    _done, etag = guarded(
+        programme_id,
+        lambda: declarations().answer(
+            programme_id, declaration_id, asked.partner_id, asked.answer, asked.comment, g.actor
+        ),
+        hidden=True,
+    )
+    found = declarations().register(programme_id, g.actor).declaration(declaration_id)
+    response = reply(Declaration.model_validate(found))
+    response.headers["ETag"] = etag
+    return response
 
 
 @operation(
