@@ -159,6 +159,14 @@ def test_someone_not_on_the_programme_is_refused_as_on_its_pages(
     role = {"email": OUTSIDER, "role": "programme_manager"}
     assert client.put(f"{base}/roles", json=role, headers=bearer(owen, If_Match=etag)).status_code == 403
     assert client.get("/api/v1/programmes/999/partners", headers=bearer(owen)).status_code == 404
+    # an id no programme can have is 404 for every method, also where another method shares the path
+    beyond = "/api/v1/programmes/2147483648"
+    for answer in (
+        client.post(f"{beyond}/partners", json={}, headers=bearer(owen, If_Match=etag)),
+        client.put(f"{beyond}/roles", json=role, headers=bearer(owen, If_Match=etag)),
+        client.patch(beyond, json={}, headers=bearer(owen, If_Match=etag)),
+    ):
+        assert answer.status_code == 404 and answer.content_type == PROBLEM
 
 
 def test_only_administrators_see_everyone(client: FlaskClient, db: Database, sample: ProgrammeView, clock: Any) -> None:
