@@ -2,8 +2,10 @@
 quick run), shaped like the sample and scanned twenty days after they started: one reminder is due per
 programme (a chase where a sign-off request is open, on every other one; a stage-end notice elsewhere).
 
-- first: a scan that writes every due reminder to the outbox (the outbox emptied before each round);
-- repeat: the same scan again, nothing new (everything due is queued already). Target: <= 0.1x the first;
+- first: a scan that writes every due reminder to the outbox (the outbox emptied before each round, and the
+  scan's memory of what it saw forgotten, as in a new process: it reads every programme);
+- repeat: the same scan again, nothing new (everything due is queued already, no programme's version has
+  moved: it reads the versions only). Target: <= 0.1x the first;
 - the SELECT: one query through the bare driver reading the queued reminder rows, all columns, the rows a
   scan has to account for. Target: the repeat scan <= 3x that SELECT.
 """
@@ -18,7 +20,7 @@ from bench.context import Context
 from bench.report import Row, ratio_rounds
 from bench.site import Site
 from bench.targets import Target
-from workflow.reminders.scan import scan
+from workflow.reminders.scan import forget, scan
 
 REPEAT_GOAL, SELECT_GOAL = 0.1, 3.0
 
@@ -38,6 +40,7 @@ def _rounds(site: Site, target: Target, quick: bool) -> tuple[list[float], list[
         for table in ("sign_off_tokens", "outbox"):
             conn.execute(f"DELETE FROM {table}")
         conn.commit()
+        forget()  # the outbox was emptied behind the engine's back: scan as a new process would
 
     def select() -> None:
         conn.execute("SELECT * FROM outbox WHERE key LIKE 'rule:%'").fetchall()

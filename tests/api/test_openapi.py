@@ -23,7 +23,7 @@ def test_the_description_lists_every_route_and_defines_every_schema(app: Flask, 
     doc = json.loads(answer.get_data(as_text=True))
     assert doc["openapi"] == "3.1.0" and doc["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
     routes = {
-        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
+        (re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.") and rule.endpoint not in ("api.openapi", "api.reference")
         for method in rule.methods or ()

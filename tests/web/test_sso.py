@@ -137,6 +137,38 @@ def test_a_deactivated_person_is_refused(sso_app: Flask, idp: Provider, accounts
     assert not signed_in(client)
 
 
+def test_the_first_sign_in_links_the_subject_and_another_account_with_the_same_email_is_refused(
+    sso_app: Flask, idp: Provider, accounts: Accounts, clock: Any, db: Database, cli: Any
+) -> None:
+    idp.user = PRIYA
+    assert sign_in_with(sso_app.test_client(), idp).status_code == 302
+    [linked] = [e for e in site_events(db) if e.kind == "sso_linked"]
+    assert linked.actor == "Priya Shah" and linked.data["provider"] == "test-idp"
+
+    # her organisation renames her mailbox: the link, not the email, says who she is
+    idp.user = User("sub-priya", "p.shah@elsewhere.example", name="Priya Shah")
+    client = sso_app.test_client()
+    assert sign_in_with(client, idp).status_code == 302 and "Priya Shah" in text_of(client.get("/"))
+
+    # the provider gives her old address to another account: it cannot sign in as her
+    idp.user = User("sub-someone-else", EMAILS["priya"], name="Someone Else")
+    client = sso_app.test_client()
+    page = sign_in_with(client, idp)
+    assert page.status_code == 403 and "linked to a different Northbridge Council account" in text_of(page)
+    assert not signed_in(client)
+
+    # an admin unlinks the old account (logged), and the new one links at its next sign-in; nobody else may
+    refused = cli("people", "unlink-sso", EMAILS["priya"], "--provider", "test-idp", "--by", EMAILS["tom"], ok=False)
+    assert refused.exit_code != 0 and "only admins" in refused.output
+    accounts.add_person("Ada Admin", ADMIN_EMAIL, clock(), is_admin=True)
+    done = cli("people", "unlink-sso", EMAILS["priya"], "--provider", "test-idp", "--by", ADMIN_EMAIL)
+    assert "unlinked" in done.output
+    assert [e.kind for e in site_events(db)][-1] == "sso_unlinked"
+    assert sign_in_with(client, idp).status_code == 302 and "Priya Shah" in text_of(client.get("/"))
+    again = cli("people", "unlink-sso", EMAILS["tom"], "--provider", "test-idp", "--by", ADMIN_EMAIL)
+    assert "nothing to unlink" in again.output
+
+
 def test_an_email_the_provider_has_not_verified_is_refused(sso_app: Flask, idp: Provider) -> None:
     idp.user = User("sub-priya", EMAILS["priya"], email_verified=False)
     client = sso_app.test_client()

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 
 from ..errors import problem
 from ..extensions import _, csrf
-from . import evidence, gate, moves, partners, programmes, records
+from . import evidence, gate, money, moves, partners, programmes, records
 from .http import ProblemRaised, authenticate
 from .openapi import document, unknown_query
 from .reference import render as reference_page
@@ -65,6 +65,7 @@ PARTS = (
     programmes.bp,
     gate.bp,
     moves.bp,
+    money.bp,
     partners.bp,  # a programme's details, partners, roles; people
     evidence.bp,  # evidence listed and withdrawn, documents, sign-offs, packs
     records.bp,  # the register, scope, decisions, RAID, transfers, deputies

@@ -11,7 +11,7 @@ from typing import Any
 import filetype
 from flask import Blueprint, g, request, send_file
 
-from workflow.engine.documents import ACCEPTED, MAX_BYTES, checked
+from workflow.engine.documents import ACCEPTED, checked
 from workflow.engine.errors import NotAllowedError
 
 from ..errors import problem
@@ -86,8 +86,7 @@ def upload_document(programme_id: int) -> Any:
         raise NotAllowedError(_("Only people who record evidence on this programme can upload documents"))
     if request.mimetype not in UPLOAD_TYPES:
         return problem(415, _("Send the file itself, as its own type (application/pdf, image/png...)."))
-    request.max_content_length = MAX_BYTES
-    content = request.get_data(cache=False)
+    content = request.get_data(cache=False)  # at most MAX_BYTES (web.gates.documents.UPLOADS)
     with fields_named():
         ref = checked(content, "document")
     store().put(content)

@@ -131,6 +131,11 @@ def _stale() -> Response:
     )
 
 
+def stale() -> Response:
+    """412, for a view whose answer is not the programme itself (its money): see :func:`change`."""
+    return _stale()
+
+
 def etag(version: int) -> str:
     return f'"{version}"'
 

@@ -1,9 +1,11 @@
 """``/api/v1/programmes``: the programmes the token's person may see, by id; a new one (its body the import
-file's own model); one with its ETag; its event feed by cursor. Every call goes through the engine with the
+file's own model); one with its ETag; its event feed by cursor; and ``/api/v1/events``, one feed of the events
+of every programme the person may see, by a global cursor. Every call goes through the engine with the
 token's person as actor, so the API shows exactly what the UI shows them."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, TypeVar
 
 from flask import Blueprint, g, request, url_for
@@ -141,5 +143,41 @@ def list_events(programme_id: int) -> Any:
         EventPage(
             items=[EventShape.model_validate(e) for e in items],
             next=page_link("api.programmes.list_events", last, page.limit, programme_id=programme_id),
+        )
+    )
+
+
+class FeedEvent(EventShape):
+    """An event of the feed across programmes: ``id`` is its global number (the feed's cursor)."""
+
+    id: int = Field(description="the event's global number: the feed's cursor")
+    programme_id: int
+
+
+class FeedPage(BaseModel):
+    """One page of the feed; ``next`` is always there: at the end, where to ask for newer events (poll it)."""
+
+    items: list[FeedEvent]
+    next: str = Field(description="the next page's address; at the end, where to ask for newer events")
+
+
+@operation(
+    bp,
+    "GET",
+    "/events",
+    "The events of every programme the token's person may see, oldest first, after a global cursor",
+    {200: FeedPage},
+    query=PageQuery,
+)
+def feed() -> Any:
+    page = _page(PageQuery)
+    items = services().programmes.feed(g.actor, page.after, page.limit)
+    last = items[-1].id if items else page.after
+    return reply(
+        FeedPage(
+            items=[
+                FeedEvent.model_validate({"id": e.id, "programme_id": e.programme_id, **asdict(e.event)}) for e in items
+            ],
+            next=page_link("api.programmes.feed", last, page.limit),
         )
     )

@@ -124,6 +124,11 @@ def _refused(provider: SsoProvider, code: str, status: int) -> Any:
         "domain_not_served": _(
             "%(org)s cannot sign in people with your email address. Use your own organisation's sign-in.", org=org
         ),
+        "identity_mismatch": _(
+            "Your banns account is linked to a different %(org)s account. If your organisation gave you a new "
+            "account, ask an administrator to unlink the old one.",
+            org=org,
+        ),
         "tenant": _("Your organisation's directory is not one banns accepts for %(org)s.", org=org),
     }
     message = words.get(code) or _(

@@ -1,11 +1,12 @@
 """The accounts' tables: sign-in limit counters, single-use links (invitations and password resets),
-server-side sessions and personal API tokens. Tokens and session ids are random; only their SHA-256 is stored."""
+server-side sessions, personal API tokens, the API's idempotency keys and the identities single sign-on
+linked. Tokens and session ids are random; only their SHA-256 is stored."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..engine.models import Base, UTCDateTime
@@ -77,3 +78,41 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SsoIdentity(Base):
+    """A person's account at an identity provider, linked at their first single sign-on: the provider's id
+    (from ``[[sso.providers]]``) and the subject (``sub``) it gave, which the provider never reassigns. Later
+    sign-ins find the person by this link, so a mailbox that a provider later gives to someone else (the same
+    email, another subject) cannot sign in as them."""
+
+    __tablename__ = "sso_identities"
+    __table_args__ = (UniqueConstraint("provider", "subject"), UniqueConstraint("person_id", "provider"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    provider: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(255))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IdempotencyKey(Base):
+    """A client's ``Idempotency-Key`` on a POST, per person (see :mod:`.idempotency`): the request it came with
+    (method, path, SHA-256 of the body) and, once done, the answer to replay (``status`` is empty while the
+    first request still runs). Kept until ``expires_at``, then purged."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("person_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(2000))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    status: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON)

@@ -4,7 +4,7 @@ on the site's log, with its actor, in the same transaction.
 
 No Flask here: the web UI calls these, and so could an API or the command line. The use cases live by what
 they own: signing in and sessions (:mod:`.sign_in`), single sign-on (:mod:`.sso`), links (:mod:`.invitations`),
-API tokens (:mod:`.tokens`), people (here).
+API tokens (:mod:`.tokens`), the API's idempotency keys (:mod:`.idempotency`), people (here).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from . import sessions
 from .base import AccountMailer, PersonSummary, actor_of, default_mailers, log, summary
 from .deactivation import DeactivationUseCases, active_admins
 from .errors import AccountInputError, InvitationError, MailChannelMissingError, SignInError
+from .idempotency import IdempotencyUseCases
 from .invitations import InvitationUseCases
 from .passwords import MAX_PASSWORD, MIN_PASSWORD, hash_password, password_problem
 from .sign_in import SignInUseCases
@@ -40,7 +41,9 @@ def normalise_email(email: str) -> str:
         raise AccountInputError("email_invalid", "email", f"'{email}' is not a valid email address: {exc}") from None
 
 
-class Accounts(SignInUseCases, SsoUseCases, InvitationUseCases, DeactivationUseCases, TokenUseCases):
+class Accounts(
+    SignInUseCases, SsoUseCases, InvitationUseCases, DeactivationUseCases, TokenUseCases, IdempotencyUseCases
+):
     """Use cases on people and their sign-in."""
 
     def actor(self, person_id: int) -> Actor | None:

@@ -4,7 +4,10 @@
 The web checks the provider's answer (state, PKCE, the ID token's signature, issuer, audience, expiry and
 nonce); what comes here is an identity it vouches for. A person is found by their verified email and must
 have an active account: sign-in alone creates one only for a domain an admin listed in the provider's
-``allowed_domains``. Refusals are codes (:data:`SsoRefusal`); the web words them.
+``allowed_domains``. The first sign-in links the provider's subject (``sub``) to the person
+(:class:`.models.SsoIdentity`); from then on the link, not the email, says who they are, and the same email
+with another subject is refused until an admin unlinks the old one. Refusals are codes (:data:`SsoRefusal`);
+the web words them.
 
 A state (the random value that ties a provider's answer to the browser that asked) is used once: each use is
 counted in the sign-in limits' table under a hash of it (:mod:`.limits`, one use allowed per 15-minute
@@ -21,16 +24,20 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..engine.errors import BannsError
+from ..engine.errors import BannsError, NotAllowedError
 from ..engine.models import Person
 from ..engine.permissions import Actor
 from ..settings import SsoProvider, SsoSettings
 from . import limits
 from .base import AccountsBase, actor_of, log
+from .models import SsoIdentity
 
 #: why a provider's answer is not a sign-in: no email, an email the provider does not say is verified, a
-#: domain this provider may not vouch for, nobody invited with that email, or an account an admin deactivated
-SsoRefusal = Literal["email_missing", "email_unverified", "domain_not_served", "uninvited", "deactivated"]
+#: domain this provider may not vouch for, nobody invited with that email, an account an admin deactivated, or
+#: an account already linked to another subject at this provider (the mailbox is someone else's now)
+SsoRefusal = Literal[
+    "email_missing", "email_unverified", "domain_not_served", "uninvited", "deactivated", "identity_mismatch"
+]
 #: how long a sign-in started at a provider may take to come back (shorter than the limits' window)
 STATE_LIFETIME = timedelta(minutes=10)
 assert STATE_LIFETIME < limits.WINDOW
@@ -75,8 +82,9 @@ class SsoUseCases(AccountsBase):
             return over is None
 
     def sso_sign_in(self, identity: Identity, provider: SsoProvider, now: datetime) -> Actor:
-        """The person ``identity`` is, by verified email, with an active account; created first (logged) if
-        nobody has the email and its domain is in the provider's ``allowed_domains``. The sign-in is logged.
+        """The person ``identity`` is, with an active account: the one its subject was linked to at an earlier
+        sign-in; else the one of its verified email, linked now (created first, logged, if nobody has the email
+        and its domain is in the provider's ``allowed_domains``). The sign-in is logged.
 
         Raises:
             SsoRefusedError: see :data:`SsoRefusal`.
@@ -90,16 +98,64 @@ class SsoUseCases(AccountsBase):
         if provider.email_domains and domain not in provider.email_domains:
             raise SsoRefusedError("domain_not_served")
         with self.db.write() as session:
-            person = session.scalar(select(Person).where(Person.email == email))
-            if person is None:
-                if domain not in provider.allowed_domains:
-                    raise SsoRefusedError("uninvited")
-                person = self._create(session, identity, email, now)
+            link = session.scalar(
+                select(SsoIdentity).where(SsoIdentity.provider == provider.id, SsoIdentity.subject == identity.subject)
+            )
+            if link is not None:
+                person = session.get_one(Person, link.person_id)
+                link.last_used_at = now
+            else:
+                person = self._first_sign_in(session, identity, provider, email, now)
             if person.deactivated_at is not None:
                 raise SsoRefusedError("deactivated")
             actor = actor_of(person)
             log(session, actor, "signed_in", now, person_id=person.id, by="sso", provider=provider.id)
             return actor
+
+    def _first_sign_in(
+        self, session: Session, identity: Identity, provider: SsoProvider, email: str, now: datetime
+    ) -> Person:
+        """The person of ``email`` (created if the provider may add people of its domain), linked to the
+        identity's subject at this provider (logged); refused if they are linked to another subject there."""
+        person = session.scalar(select(Person).where(Person.email == email))
+        if person is None:
+            if domain_of(email) not in provider.allowed_domains:
+                raise SsoRefusedError("uninvited")
+            person = self._create(session, identity, email, now)
+        elif session.scalar(
+            select(SsoIdentity.id).where(SsoIdentity.person_id == person.id, SsoIdentity.provider == provider.id)
+        ):
+            raise SsoRefusedError("identity_mismatch")
+        if person.deactivated_at is not None:
+            raise SsoRefusedError("deactivated")
+        session.add(
+            SsoIdentity(
+                person_id=person.id, provider=provider.id, subject=identity.subject, linked_at=now, last_used_at=now
+            )
+        )
+        log(session, actor_of(person), "sso_linked", now, person_id=person.id, provider=provider.id)
+        session.flush()  # the sign-in's event follows it on the site's chain
+        return person
+
+    def unlink_sso(self, person_id: int, provider_id: str, now: datetime, *, actor: Actor) -> bool:
+        """Forget the person's account at ``provider_id`` (an admin's action, logged), so that their next single
+        sign-on links whichever account the provider then vouches for with their email. ``False`` if there was
+        no link.
+
+        Raises:
+            NotAllowedError: the actor is not an admin.
+        """
+        if not actor.is_admin:
+            raise NotAllowedError("only admins may unlink single sign-on")
+        with self.db.write() as session:
+            link = session.scalar(
+                select(SsoIdentity).where(SsoIdentity.person_id == person_id, SsoIdentity.provider == provider_id)
+            )
+            if link is None:
+                return False
+            session.delete(link)
+            log(session, actor, "sso_unlinked", now, person_id=person_id, provider=provider_id)
+            return True
 
     def _create(self, session: Session, identity: Identity, email: str, now: datetime) -> Person:
         """An account for someone of an allowed domain, at their first sign-in (logged as added by the

@@ -10,7 +10,6 @@ Other packages add commands through the ``banns.commands`` entry point group (th
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -253,22 +252,10 @@ def programme_list(ctx: Context, as_json: bool) -> None:
     """List programmes with their stage and partners."""
     rows = ctx.programmes.list()
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "definition": r.definition_id,
-                        "state": r.state,
-                        "stage_entered_at": r.stage_entered_at.isoformat(),
-                        "partners": list(r.partners),
-                    }
-                    for r in rows
-                ],
-                indent=2,
-            )
-        )
+        from ..shapes.programmes import ProgrammeSummary
+        from .shaped import echo_shaped_list
+
+        echo_shaped_list(ProgrammeSummary, rows)
         return
     for r in rows:
         click.echo(f"{r.id:>5}  {r.state_title:28} {r.name}  ({', '.join(r.partners)})")
@@ -284,7 +271,10 @@ def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
     """Show a programme: stage, partners, people, and the current gate's checklist."""
     view = ctx.programmes.get(programme_id)
     if as_json:
-        click.echo(json.dumps(view.to_json(), indent=2))
+        from ..shapes.programmes import Programme
+        from .shaped import echo_shaped
+
+        echo_shaped(Programme, view.built())
     else:
         print_programme(view)
 
@@ -370,7 +360,10 @@ def history(ctx: Context, programme_id: int | None, as_json: bool) -> None:
     else:
         events = ctx.programmes.history(programme_id)
     if as_json:
-        click.echo(json.dumps([e.to_json() for e in events], indent=2))
+        from ..shapes.programmes import Event
+        from .shaped import echo_shaped_list
+
+        echo_shaped_list(Event, events)
         return
     for e in events:
         move = f" {e.from_state + ' ' if e.from_state else ''}-> {e.to_state}" if e.to_state else ""

@@ -50,6 +50,21 @@ def reactivate(ctx: Context, email: str, by: str) -> None:
     click.echo(f"{done.name} <{done.email}> is active again and can sign in")
 
 
+@people.command("unlink-sso")
+@click.argument("email")
+@click.option("--provider", required=True, help="The provider's id in [[sso.providers]].")
+@click.option("--by", "by", metavar="ADMIN_EMAIL", required=True, help="The admin who unlinks (logged).")
+@pass_context
+def unlink_sso(ctx: Context, email: str, provider: str, by: str) -> None:
+    """Forget EMAIL's account at a single sign-on provider: their next sign-in there links whichever account
+    the provider vouches for with their email (when their organisation gave them a new one)."""
+    person, accounts = _person(ctx, email)
+    if accounts.unlink_sso(person, provider, ctx.programmes.clock(), actor=ctx.actor(by)):
+        click.echo(f"{email}'s account at {provider} is unlinked: their next sign-in there links again")
+    else:
+        click.echo(f"{email} has no account linked at {provider}: nothing to unlink")
+
+
 def _person(ctx: Context, email: str) -> tuple[int, Accounts]:
     """Raises: NotFoundError: nobody has the address."""
     from ..accounts.service import Accounts

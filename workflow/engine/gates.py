@@ -83,7 +83,7 @@ class GateInputs:
 class Requirement:
     """One line of a gate's task list: a criterion or a sign-off, met or not, with its detail."""
 
-    kind: str  # 'criterion' | 'sign_off'
+    kind: str  # "criterion" | "sign_off" | "decision" (of a partner's body, workflow/records)
     label: str
     met: bool
     detail: str = ""

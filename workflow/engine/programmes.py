@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from .deputies import DeputyUseCases
 from .errors import BrokenDefinitionError, InvalidError, NotFoundError
+from .feed import FeedEvent, feed
 from .importer import ProgrammeSpec
 from .membership import MembershipUseCases
 from .models import Event, Person, Programme, RoleAssignment
@@ -98,6 +99,12 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
             self._authorise(programme, actor, "history")
             rows = session.scalars(select(Event).where(Event.programme_id == programme_id).order_by(Event.seq))
             return [event_view(e) for e in rows]
+
+    def feed(self, actor: Actor, after: int = 0, limit: int = 50) -> builtins.list[FeedEvent]:
+        """The events of every programme whose history the actor may read, after the cursor ``after`` (an
+        event's global id), oldest first, at most ``limit`` (see :mod:`.feed`)."""
+        with self.db.read() as session:
+            return feed(session, actor, after, limit)
 
     # --- starting --------------------------------------------------------------------------------------
 

@@ -60,32 +60,49 @@ class Finances(BenefitsTracking):
         with self._read(programme_id, actor) as (session, prog):
             return store.load_case(session, prog)
 
-    def set_case(self, programme_id: int, case: BusinessCase, actor: Actor = SYSTEM) -> BusinessCase:
-        """Replace the business case's figures.
+    def set_case(
+        self, programme_id: int, case: BusinessCase, actor: Actor = SYSTEM, *, expected_version: int | None = None
+    ) -> BusinessCase:
+        """Replace the business case's figures (``expected_version``: the programme's version the caller saw).
 
         Raises:
-            InvalidError: a baseline names a body that is not a partner.
+            InvalidError: a baseline names a body that is not a partner. ConflictError: the programme changed
+            since ``expected_version``.
         """
-        with self._write(programme_id, actor, "figures_changed", "business case figures replaced", figures=True) as (
-            session,
-            prog,
-        ):
+        what = "business case figures replaced"
+        with self._write(
+            programme_id, actor, "figures_changed", what, figures=True, expected_version=expected_version
+        ) as (session, prog):
             store.save_case(session, prog, case)
             session.flush()
             return store.load_case(session, prog)
 
-    def set_basis(self, programme_id: int, basis: Basis, service: str = "", actor: Actor = SYSTEM) -> Split:
+    def set_basis(
+        self,
+        programme_id: int,
+        basis: Basis,
+        service: str = "",
+        actor: Actor = SYSTEM,
+        *,
+        expected_version: int | None = None,
+    ) -> Split:
         """Agree how costs (or one service's savings) are shared; the split among current partners is fixed
         now and stays in force until a re-true moves it or partners change.
 
         Raises:
-            InvalidError: a value is missing, or fixed percentages do not make 100%.
+            InvalidError: a value is missing, or fixed percentages do not make 100%. ConflictError: the
+            programme changed since ``expected_version``.
         """
         what = f"sharing basis set: {basis.describe()}"
-        with self._write(programme_id, actor, "figures_changed", what, figures=True, service=service) as (
-            session,
-            prog,
-        ):
+        with self._write(
+            programme_id,
+            actor,
+            "figures_changed",
+            what,
+            figures=True,
+            expected_version=expected_version,
+            service=service,
+        ) as (session, prog):
             partners = store.facts(store.current_partners(prog))
             problems = basis_problems(basis, partners)
             if problems:
@@ -150,16 +167,19 @@ class Finances(BenefitsTracking):
         with self._read(programme_id, actor) as (session, prog):
             return store.load_agreement(session, prog)
 
-    def set_agreement(self, programme_id: int, agreement: Agreement, actor: Actor = SYSTEM) -> Agreement:
+    def set_agreement(
+        self, programme_id: int, agreement: Agreement, actor: Actor = SYSTEM, *, expected_version: int | None = None
+    ) -> Agreement:
         """Record the pre-nup (replacing any earlier one).
 
         Raises:
-            InvalidError: a term names a stage the programme's lifecycle does not have.
+            InvalidError: a term names a stage the programme's lifecycle does not have. ConflictError: the
+            programme changed since ``expected_version``.
         """
-        with self._write(programme_id, actor, "figures_changed", "pre-nuptial agreement recorded", figures=True) as (
-            session,
-            prog,
-        ):
+        what = "pre-nuptial agreement recorded"
+        with self._write(
+            programme_id, actor, "figures_changed", what, figures=True, expected_version=expected_version
+        ) as (session, prog):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
             wrong = [p for p in agreement.problems(stages) if "unknown stage" in p or "two withdrawal" in p]
             if wrong:

@@ -26,12 +26,21 @@ class BenefitsTracking(MoneyUnit):
     """Use cases on what a programme actually spends and saves."""
 
     def record_cost(
-        self, programme_id: int, on: date, category: str, amount: Decimal, note: str = "", actor: Actor = SYSTEM
+        self,
+        programme_id: int,
+        on: date,
+        category: str,
+        amount: Decimal,
+        note: str = "",
+        actor: Actor = SYSTEM,
+        *,
+        expected_version: int | None = None,
     ) -> Decimal:
         """Record money spent; returns the costs incurred to date.
 
         Raises:
-            InvalidError: unknown category, or not whole pence.
+            InvalidError: unknown category, or not whole pence. ConflictError: the programme changed since
+            ``expected_version``.
         """
         if category not in CATEGORIES:
             raise InvalidError(
@@ -39,7 +48,10 @@ class BenefitsTracking(MoneyUnit):
             )
         _pence(amount)
         data: dict[str, Any] = {"on": on.isoformat(), "category": category, "amount": str(amount)}
-        with self._write(programme_id, actor, "cost_recorded", note, **data) as (session, prog):
+        with self._write(programme_id, actor, "cost_recorded", note, expected_version=expected_version, **data) as (
+            session,
+            prog,
+        ):
             session.add(
                 MoneyCostIncurred(programme_id=prog.id, incurred_on=on, category=category, amount=amount, note=note)
             )
@@ -47,12 +59,26 @@ class BenefitsTracking(MoneyUnit):
             return store.costs_to_date(session, prog.id, self.clock().date())
 
     def record_actual(
-        self, programme_id: int, year: int, service: str, amount: Decimal, actor: Actor = SYSTEM
+        self,
+        programme_id: int,
+        year: int,
+        service: str,
+        amount: Decimal,
+        actor: Actor = SYSTEM,
+        *,
+        expected_version: int | None = None,
     ) -> b.Variance:
-        """Record (or correct) the savings a service actually made in a financial year."""
+        """Record (or correct) the savings a service actually made in a financial year.
+
+        Raises:
+            ConflictError: the programme changed since ``expected_version``.
+        """
         _pence(amount)
         data: dict[str, Any] = {"year": year, "service": service, "amount": str(amount)}
-        with self._write(programme_id, actor, "actual_recorded", **data) as (session, prog):
+        with self._write(programme_id, actor, "actual_recorded", expected_version=expected_version, **data) as (
+            session,
+            prog,
+        ):
             row = session.scalar(select(MoneyActualSaving).filter_by(programme_id=prog.id, year=year, service=service))
             session.add(row or MoneyActualSaving(programme_id=prog.id, year=year, service=service, amount=amount))
             if row:

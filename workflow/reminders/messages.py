@@ -2,7 +2,8 @@
 
 A :class:`Mail` is facts: the template that words it (``templates/<name>.j2``), the values it shows and its
 one link. :func:`render` words it twice from the same template, into a text part and an HTML part, so they
-always agree. Values are never trusted: the HTML part escapes them, and both parts keep their braces apart,
+always agree, in the recipient's language (:mod:`.language`: the templates' words are msgids of its
+catalogue). Values are never trusted: the HTML part escapes them, and both parts keep their braces apart,
 so nothing a person typed (a name, a reason, a programme's name) can read as a link placeholder.
 
 A sign-off link is written into the stored bodies as ``{{sign_link:NONCE}}`` and replaced by the signed
@@ -13,6 +14,7 @@ dated deadline carries an all-day calendar event (.ics).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -28,7 +30,9 @@ import icalendar
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
+from . import language as lang
 from .headers import POLICY, set_boundaries
+from .language import MOVE_WORDS
 
 UK = ZoneInfo("Europe/London")
 PLACEHOLDER = re.compile(r"\{\{sign_link:([A-Za-z0-9_\-]+)\}\}")
@@ -37,13 +41,6 @@ ZWSP = "\u200b"
 #: Around a message's own words in the HTML part (a digest quotes them); escaped values cannot forge them.
 HTML_START, HTML_END = "<!-- message -->", "<!-- /message -->"
 TEXT_SIGNATURE = "\n-- \n"
-#: How a move is told (``templates/moved.j2``).
-MOVE_WORDS = {
-    "advanced": "moved on",
-    "waived": "skipped a stage (waiver)",
-    "returned": "was returned",
-    "ended": "has ended",
-}
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,29 @@ def _html_value(value: Any) -> Markup:
     return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
 
 
-def _environment(*, html_part: bool) -> Environment:
+def _neutral(value: Any, html_part: bool) -> Any:
+    """A value made safe before it reaches a template, where translated sentences take it as it is: text made
+    inert (and, for the HTML part, escaped, as ``Markup``); lists item by item; the rest unchanged."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return _html_value(value) if html_part else inert(value)
+    if isinstance(value, list | tuple):
+        return [_neutral(v, html_part) for v in value]
+    return value
+
+
+def _word(language: str, html_part: bool, value: Any) -> Any:
+    """A value that is one of the catalogue's words (a RAID entry's kind, a move) in ``language``; any other
+    value as it is (already made safe by :func:`_neutral`)."""
+    found = lang.translations(language).gettext(str(value))
+    if found == str(value):
+        return value
+    return _html_value(found) if html_part else inert(found)
+
+
+@functools.cache
+def _environment(language: str, *, html_part: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("workflow.reminders", "templates"),
         autoescape=html_part,
@@ -103,20 +122,22 @@ def _environment(*, html_part: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(lang.translations(language), newstyle=True)  # type: ignore[attr-defined]
     if html_part:
         env.filters["para"] = lambda words: Markup("<p>%s</p>\n") % escape(words).strip()
+        env.filters["names"] = lambda names: Markup(", ").join(names)
     else:
         env.filters["para"] = lambda words: str(words).strip() + "\n\n"
+        env.filters["names"] = lambda names: ", ".join(names)
+    env.filters["word"] = functools.partial(_word, language, html_part)
     env.globals["move_words"] = MOVE_WORDS
-    env.filters["day"] = lambda d: f"{d:%A %d %B %Y}"
-    env.filters["short_day"] = lambda d: f"{d:%d %B %Y}"
-    env.filters["uk_time"] = lambda moment: f"{moment.astimezone(UK):%H:%M on %d %B %Y}"
+    env.globals["language"] = language
+    env.filters["day"] = lambda d: lang.day(d, language)
+    env.filters["short_day"] = lambda d: lang.short_day(d, language)
+    env.filters["uk_time"] = lambda moment: lang.uk_time(moment, language)
     return env
-
-
-_TEXT = _environment(html_part=False)
-_HTML = _environment(html_part=True)
 
 
 def _block(template: Template, name: str, context: dict[str, Any]) -> str | None:
@@ -124,17 +145,22 @@ def _block(template: Template, name: str, context: dict[str, Any]) -> str | None
     return one_line("".join(block(template.new_context(context)))) if block else None
 
 
-def render(mail: Mail, greeting: str) -> Rendered:
-    """The message's subject and bodies, worded by its template for the person greeted."""
+def render(mail: Mail, greeting: str, language: str = lang.DEFAULT) -> Rendered:
+    """The message's subject and bodies, worded by its template for the person greeted, in ``language``."""
+    language = lang.language_of(language)
     context = {**mail.values, "greeting": one_line(greeting), "link": mail.link}
+    as_text = {k: _neutral(v, False) for k, v in context.items()}
+    as_html = {k: _neutral(v, True) for k, v in context.items()}
     name = f"{mail.template}.j2"
-    text = _TEXT.get_template(name)
-    subject = _block(text, "subject", context) or ""
+    text = _environment(language, html_part=False).get_template(name)
+    subject = _block(text, "subject", as_text) or ""
     return Rendered(
         subject=subject[:300],
-        text=text.render(context, layout="layout.txt.j2", format="text"),
-        html=_HTML.get_template(name).render(context, layout="layout.html.j2", format="html"),
-        deadline_title=_block(text, "calendar", context) if mail.deadline else None,
+        text=text.render(as_text, layout="layout.txt.j2", format="text"),
+        html=_environment(language, html_part=True)
+        .get_template(name)
+        .render(as_html, layout="layout.html.j2", format="html"),
+        deadline_title=_block(text, "calendar", as_text) if mail.deadline else None,
     )
 
 
@@ -142,16 +168,16 @@ def render(mail: Mail, greeting: str) -> Rendered:
 _GREETING = "\ue000greeting\ue000"
 
 
-def render_each(mail: Mail, greetings: Sequence[str]) -> list[Rendered]:
+def render_each(mail: Mail, greetings: Sequence[str], language: str = lang.DEFAULT) -> list[Rendered]:
     """:func:`render` for each of ``greetings``, the template rendered once: the greeting is put into each
     part as the template would have written it (the same words, byte for byte)."""
     names = [one_line(g) for g in greetings]
     values = (*mail.values.values(), mail.link)
     if len(names) < 2 or not all(names) or any(_GREETING in str(v) for v in values):
-        return [render(mail, g) for g in greetings]
-    shared = render(mail, _GREETING)
+        return [render(mail, g, language) for g in greetings]
+    shared = render(mail, _GREETING, language)
     if _GREETING in shared.subject + (shared.deadline_title or ""):  # one-line parts: per person, as ever
-        return [render(mail, g) for g in greetings]
+        return [render(mail, g, language) for g in greetings]
     found = []
     for name in names:
         text, html = _text_value(name), str(_html_value(name))

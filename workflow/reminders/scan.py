@@ -7,12 +7,23 @@ insert-if-absent statements. The number of statements does not grow with the num
 
 Each reminder is keyed by its occurrence, ``rule:<programme>:<rule>:<person>:<due date>``: scanning again
 (in a minute, or after a restart) writes nothing new; a person who has signed is no longer asked.
+
+A repeat scan reads only what changed. What is due depends on the day and on the facts above, and every change
+to those facts is an event: a programme's own (its moves, gate, people, plans, transfers, deputies, records,
+money) or the site's (an account deactivated or reactivated). So the scan remembers, per database and per
+process, the day, the site's last event, each programme's version and how many reminders each programme had
+due; the next scan on the same day, with no new site event, reads the facts of only the programmes whose
+version has moved since (every change to a programme moves its version in the change's own transaction, so no
+change committed late is missed), and one with nothing new reads only the versions. A new day, a new site
+event, or a new process scans everything again.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -44,15 +55,55 @@ _definitions: dict[str, Definition] = {}
 _lock = threading.Lock()
 
 
+@dataclass
+class _Seen:
+    """What the last scan of a database saw: its day, the site's last event, each programme's version (which
+    moves on with every change to it, in the change's own transaction), and each programme's due reminders."""
+
+    today: date
+    last_site_event: int
+    versions: dict[int, int] = field(default_factory=dict)
+    due: dict[int, int] = field(default_factory=dict)
+
+
+_seen: weakref.WeakKeyDictionary[Database, _Seen] = weakref.WeakKeyDictionary()
+_SITE_MARK = select(func.max(Event.seq)).where(Event.programme_id.is_(None))
+_VERSIONS = select(Programme.id, Programme.version_id)
+
+
 def scan(db: Database, now: datetime) -> int:
     """Write every reminder due at ``now`` that is not in the outbox yet; returns how many were due
     (written now or before)."""
     today = uk_date(now)
     with db.write() as session:
-        facts = load_facts(session, today=today)
+        site_mark = session.connection().execute(_SITE_MARK).scalar() or 0
+        versions: dict[int, int] = {pid: v for pid, v in session.connection().execute(_VERSIONS)}
+        with _lock:
+            seen = _seen.get(db)
+        if seen is None or seen.today != today or seen.last_site_event != site_mark:
+            seen, ids = _Seen(today, site_mark), None
+        else:
+            ids = sorted(pid for pid, version in versions.items() if seen.versions.get(pid) != version)
+            if not ids and len(versions) == len(seen.versions):
+                return sum(seen.due.values())
+        facts = load_facts(session, ids, today=today) if ids != [] else []
         dues = [(f, d) for f in facts for d in due_reminders(f, today)]
         _write(session, dues, now)
-    return len(dues)
+    counts = {pid: 0 for pid in (ids if ids is not None else versions)}
+    for f, _due in dues:
+        counts[f.id] += 1
+    seen.due = {pid: n for pid, n in {**seen.due, **counts}.items() if pid in versions}
+    seen.versions = versions
+    with _lock:
+        _seen[db] = seen
+    return sum(seen.due.values())
+
+
+def forget() -> None:
+    """Forget what earlier scans saw, as a new process starts: the next scan of each database reads
+    everything."""
+    with _lock:
+        _seen.clear()
 
 
 def load_facts(session: Session, programme_ids: list[int] | None = None, today: date | None = None) -> list[Facts]:
