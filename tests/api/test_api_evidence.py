@@ -156,3 +156,18 @@ def test_decisions_given_are_listed_with_the_pack_they_were_given_on(
     owen = token_for(db, clock, "owen.other@westshire.example")
     assert client.get(f"/api/v1/programmes/{pid}/packs/{given['pack_hash']}", headers=bearer(owen)).status_code == 403
     assert client.get(path, headers=bearer(owen)).status_code == 403
+
+
+def test_a_large_document_goes_up_with_an_idempotency_key_once(
+    client: FlaskClient, db: Database, sample: ProgrammeView, clock: Any
+) -> None:
+    """Larger than the site's limit on other requests, and read by the retry check before the view."""
+    priya = token_for(db, clock, "priya")
+    big = PDF + bytes(3 * 1024 * 1024)
+    headers = bearer(priya, Content_Type="application/pdf", Idempotency_Key="upload-1")
+    first = client.post(f"/api/v1/programmes/{sample.id}/documents", data=big, headers=headers)
+    assert first.status_code == 201, first.get_json()
+    assert first.get_json()["sha256"] == hashlib.sha256(big).hexdigest()
+    again = client.post(f"/api/v1/programmes/{sample.id}/documents", data=big, headers=headers)
+    assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.get_json() == first.get_json()
