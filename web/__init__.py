@@ -66,14 +66,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """The extensions, the services and every blueprint."""
-    from web import about, api, errors, extensions, home, mail, notify, services, sso
+    from web import about, api, errors, extensions, home, mail, notify, opendata, services, sso
     from web.accounts import admin, auth
     from web.accounts import tokens as account_tokens
     from web.gates import decisions, deputies, documents
     from web.gates import pages as gates
     from web.money import entry as money_entry
     from web.money import pages as money
-    from web.programmes import audit, definitions  # noqa: F401 - audit: the log's routes, on the programmes blueprint
+    from web.programmes import audit, definitions, publication  # noqa: F401 - audit, publication: on programmes' blueprint
     from web.programmes import pages as programmes
     from web.records import pages as records
     from web.records import raid, transfers
@@ -86,7 +86,7 @@ def _register(app: Flask) -> None:
     errors.init_app(app)
     api.init_app(app)
     blueprints = (about, auth, home, programmes, gates, decisions, deputies, documents, money, money_entry, raid)
-    for module in (*blueprints, records, transfers, definitions, admin, mail, sso, notify, account_tokens):
+    for module in (*blueprints, records, transfers, definitions, admin, mail, sso, notify, account_tokens, opendata):
         app.register_blueprint(module.bp)
 
 

@@ -49,3 +49,23 @@ def test_a_programme_returns_to_an_earlier_stage_then_ends(
     assert ended.status_code == 200 and ended.get_json()["ended"] and ended.get_json()["state"] == "abandoned"
     tom = token_for(db, clock, "tom")
     assert _post(client, tom, honest.id, "end", {"move": "abandon", "reason": "x"}).status_code == 403
+
+
+def test_a_manager_publishes_the_programme_as_open_data_and_a_signatory_may_not(
+    client: FlaskClient, db: Database, sample: ProgrammeView, clock: Any
+) -> None:
+    assert sample.name not in client.get("/open-data/programmes.csv").get_data(as_text=True)
+    tom = token_for(db, clock, "tom")
+    assert _post(client, tom, sample.id, "publication", {"public": True}).status_code == 403
+    priya = token_for(db, clock, "priya")
+    published = _post(client, priya, sample.id, "publication", {"public": True})
+    assert published.status_code == 200 and published.get_json()["published_at"] is not None
+    assert sample.name in client.get("/open-data/programmes.csv").get_data(as_text=True)
+    withdrawn = _post(client, priya, sample.id, "publication", {"public": False})
+    assert withdrawn.status_code == 200 and withdrawn.get_json()["published_at"] is None
+    assert sample.name not in client.get("/open-data/programmes.csv").get_data(as_text=True)
+    kinds = [
+        e["kind"]
+        for e in client.get(f"/api/v1/programmes/{sample.id}/events", headers=bearer(priya)).get_json()["items"]
+    ]
+    assert kinds[-2:] == ["published", "unpublished"]

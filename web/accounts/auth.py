@@ -48,6 +48,8 @@ PUBLIC = frozenset(
         "about.privacy",
         "about.cookies",
         "about.favicon",
+        "opendata.index",  # open data for transparency (web/opendata.py)
+        "opendata.file",
     }
 )
 DEVICE_COOKIE = "banns_device"

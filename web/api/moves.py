@@ -1,6 +1,7 @@
 """Moves of a programme through the API: advance, return to an earlier stage, waive an optional stage, a
-partner's withdrawal, and the end (abandon, dissolve). Each takes ``If-Match``; a move the lifecycle refuses is
-a 409 problem with the engine's reasons and the gate's unmet requirements (:func:`.http.refused`)."""
+partner's withdrawal, the end (abandon, dissolve), and publication as open data. Each takes ``If-Match``; a
+move the lifecycle refuses is a 409 problem with the engine's reasons and the gate's unmet requirements
+(:func:`.http.refused`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from flask import Blueprint, g
 
 from ..services import services
 from .http import body, change
-from .models import AdvanceRequest, EndRequest, Programme, ReturnRequest, WaiveRequest, WithdrawRequest
+from .models import (
+    AdvanceRequest,
+    EndRequest,
+    Programme,
+    PublicationRequest,
+    ReturnRequest,
+    WaiveRequest,
+    WithdrawRequest,
+)
 from .openapi import operation
 
 bp = Blueprint("moves", __name__)
@@ -106,4 +115,21 @@ def end(programme_id: int) -> Any:
         lambda version: services().programmes.end(
             programme_id, asked.move, asked.reason, g.actor, expected_version=version
         ),
+    )
+
+
+@operation(
+    bp,
+    "POST",
+    "/programmes/<int:programme_id>/publication",
+    "Publish the programme as open data, or withdraw its publication (its managers and admins)",
+    {200: Programme},
+    body=PublicationRequest,
+    changes=True,
+)
+def publish(programme_id: int) -> Any:
+    asked = body(PublicationRequest)
+    return change(
+        programme_id,
+        lambda version: services().programmes.publish(programme_id, asked.public, g.actor, expected_version=version),
     )

@@ -227,8 +227,8 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
         for converter, name in re.findall(r"<(?:(\w*)[^:<>]*:)?(\w+)>", op.rule)
     ]
     if op.query is not None:
-        query = op.query.model_json_schema()
-        fields, required = query["properties"], set(query.get("required", ()))
+        described = op.query.model_json_schema()
+        fields, required = described["properties"], set(described.get("required", ()))
         parameters += [
             {
                 "name": name,

@@ -235,6 +235,12 @@ def _partner_added(event: EventView, data: dict[str, Any], names: Names) -> str:
     return _("%(partner)s joined", partner=data.get("partner") or names.partner(data.get("partner_id")))
 
 
+def _publication(event: EventView, data: dict[str, Any], names: Names) -> str:
+    if event.kind == "published":
+        return _("Published the programme as open data")
+    return _("Withdrew the programme's publication as open data")
+
+
 _LINES: dict[str, Callable[[EventView, dict[str, Any], Names], str]] = {
     "signed": _signed,
     "sign_off_requested": _requested,
@@ -247,5 +253,7 @@ _LINES: dict[str, Callable[[EventView, dict[str, Any], Names], str]] = {
     "role_removed": _role,
     "deputy_named": _deputy,
     "deputy_revoked": _deputy,
+    "published": _publication,
+    "unpublished": _publication,
     **{kind: _move(kind) for kind in ("advanced", "waived", "returned", "ended")},
 }

@@ -145,7 +145,7 @@ def edit(programme_id: int) -> Any:
             return redirect(url_for("programmes.show", programme_id=programme_id))
     elif form.is_submitted():
         status = 422
-    return render_template("programmes/edit.html", view=view, form=form), status
+    return render_template("programmes/edit.html", view=view, form=form, access=access_to(view)), status
 
 
 @bp.route("/<int:programme_id>/people", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..engine.errors import BannsError, InvalidError
+from .export import export
 from .gate import COMMANDS, by_option, expect_option, print_programme
 from .support import PROGRAMME_ID, BannsGroup, ConfigFileError, Context, RootGroup, pass_context
 from .transfers import transfer
@@ -373,5 +374,5 @@ def history(ctx: Context, programme_id: int | None, as_json: bool) -> None:
         click.echo("The site's log is empty.")
 
 
-for _command in [*COMMANDS, transfer]:
+for _command in [*COMMANDS, transfer, export]:
     main.add_command(_command)

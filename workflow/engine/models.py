@@ -125,6 +125,8 @@ class Programme(Base):
     log_head: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When its managers last published it as open data (``None``: not published); who did it is in the log.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     partners: Mapped[list[Partner]] = relationship(back_populates="programme", order_by="Partner.id")

@@ -19,6 +19,7 @@ POLICY: dict[str, frozenset[str]] = {
     VIEW: EVERYONE,
     "history": EVERYONE,
     "edit": MANAGE,
+    "publish": MANAGE,  # as open data (workflow.engine.publication)
     "record_evidence": MANAGE,
     "request_sign_off": MANAGE,
     "advance": MANAGE,

@@ -4,7 +4,8 @@ Every change follows the same path (:mod:`.unit_of_work`): lock and load the pro
 act and saw the current version, let the lifecycle machine judge the move against the pre-read gate inputs,
 write the change and exactly one event, commit. The use cases live by what they own: the gate
 (:mod:`.sign_offs`), moves (:mod:`.moves`), partners and people (:mod:`.membership`), staff transfers
-(:mod:`.transfers`). The CLI, the web UI and the scheduler call these; nothing else opens a write transaction.
+(:mod:`.transfers`), publication as open data (:mod:`.publication`). The CLI, the web UI and the scheduler call
+these; nothing else opens a write transaction.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .models import Event, Person, Programme, RoleAssignment
 from .moves import MoveUseCases
 from .permissions import SYSTEM, Actor
 from .programme_spec import check_spec, new_partner, plan_stages
+from .publication import PublicationUseCases
 from .sign_offs import GateUseCases
 from .text import email_address
 from .transfers import TransferUseCases
@@ -31,7 +33,7 @@ from .views import EventView, ProgrammeSummary, ProgrammeView
 from .yamlsource import Located
 
 
-class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCases, DeputyUseCases):
+class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCases, DeputyUseCases, PublicationUseCases):
     """Use cases on partnership programmes."""
 
     # --- reading ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from .errors import InvalidError
 
@@ -177,6 +177,11 @@ MultiLine = Annotated[str, BeforeValidator(_pydantic(nul_problem, str))]
 #: An email address, lower-cased.
 EmailAddress = Annotated[str, AfterValidator(_email)]
 #: A date from 2000 to 2100.
-Day = Annotated[date, AfterValidator(_pydantic(day_problem, date))]
+#: A date from 2000 to 2100 (its description says so too, so that a client can know before it asks).
+Day = Annotated[
+    date,
+    AfterValidator(_pydantic(day_problem, date)),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"}),
+]
 #: A finite amount of whole pence, at most £100bn either way.
 Amount = Annotated[Decimal, AfterValidator(_pydantic(amount_problem, Decimal))]

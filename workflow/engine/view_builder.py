@@ -64,6 +64,7 @@ def build_view(
         if definition.is_terminal(programme.state)
         else tuple(definition.return_targets(programme.state)),
         outcome_moves=tuple((m, o) for m, o, sources in definition.outcome_moves() if programme.state in sources),
+        published_at=programme.published_at,
     )
 
 

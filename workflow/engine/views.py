@@ -153,6 +153,8 @@ class ProgrammeView:
     #: (``(move, outcome)``), so that no client works out the lifecycle for itself.
     return_targets: tuple[str, ...] = ()
     outcome_moves: tuple[tuple[str, str], ...] = ()
+    #: When the programme was published as open data (``None``: not published).
+    published_at: datetime | None = None
 
     @property
     def current_partners(self) -> tuple[PartnerView, ...]:
@@ -191,7 +193,7 @@ class ProgrammeView:
 
 # A view returned by a change is built on demand (ProgrammeView.on_demand): a field left unset must not be
 # found on the class as its default, so the defaults live only in the generated __init__.
-for _name in ("moves", "return_targets", "outcome_moves"):
+for _name in ("moves", "return_targets", "outcome_moves", "published_at"):
     delattr(ProgrammeView, _name)
 
 

@@ -182,6 +182,7 @@ class Programme(Shape):
     version: int = Field(description="the programme's version: its ETag, and what If-Match must carry")
     created_at: datetime
     updated_at: datetime
+    published_at: datetime | None = Field(default=None, description="when it was published as open data; none: not")
     partners: list[Partner]
     roles: list[Role]
     plan: list[StagePlan]
@@ -248,6 +249,12 @@ class WaiveRequest(Body):
 class WithdrawRequest(Body):
     partner_id: int = Field(ge=1, description="the id of a current partner")
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class PublicationRequest(Body):
+    """Publish the programme as open data (``true``: its open facts appear under /open-data) or withdraw it."""
+
+    public: bool
 
 
 class EndRequest(Body):

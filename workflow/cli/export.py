@@ -1,0 +1,33 @@
+"""``banns export``: the data published for transparency, written to a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .support import BannsGroup, Context, pass_context
+
+
+@click.group(cls=BannsGroup)
+def export() -> None:
+    """Export data: the open data of published programmes."""
+
+
+@export.command("open-data")
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@pass_context
+def open_data(ctx: Context, folder: Path) -> None:
+    """Write the open data (CSV, JSON, their schemas and datapackage.json) into DIR, all at once: nothing is
+    half-written. DIR must be new, empty or an earlier export, which is replaced whole. Only programmes
+    their managers published appear."""
+    from ..opendata.datasets import DATASETS
+    from ..opendata.files import open_data_files, write_all
+
+    programmes = ctx.programmes
+    export_, files = open_data_files(programmes.db, programmes.registry)
+    write_all(files, folder)
+    published = len(export_.tables["programmes"])
+    click.echo(
+        f"Wrote {len(files)} files for {len(DATASETS)} datasets ({published} published programme(s)) to {folder}"
+    )
