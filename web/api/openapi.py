@@ -104,6 +104,8 @@ PATH_SCHEMAS: dict[str, dict[str, Any]] = {
     "int": {"type": "integer", "minimum": 1},
     "string": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"},
 }
+#: text in a query string: the app refuses a NUL character in any web address (400)
+NO_NUL = {"pattern": "^[^\\x00]*$"}
 #: a raw file, as a body or an answer
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
@@ -235,7 +237,7 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
                 "in": "query",
                 "required": name in required,
                 "description": schema.pop("description", ""),
-                "schema": schema,
+                "schema": {**NO_NUL, **schema} if schema.get("type") == "string" else schema,
             }
             for name, schema in fields.items()
         ]

@@ -3,9 +3,11 @@ views, as :mod:`.models` does; request bodies refuse unknown members."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, Field
+
+from workflow.engine.text import Day
 
 from .models import Body, Partner, Role, Shape
 
@@ -39,8 +41,8 @@ class PeopleList(BaseModel):
 class PlanDates(Body):
     """A stage's planned dates; a member left out keeps its date, ``null`` clears it."""
 
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
 
 class ProgrammeEdit(Body):

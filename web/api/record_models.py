@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from workflow.engine.text import Day
+
 from .models import Body, Shape
 
 # --- the honest conversation --------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ class PartnerDecision(Shape):
     partner_id: int
     stage: str
     body: str
-    meeting_on: date
+    meeting_on: Day
     key_decision: bool
     forward_plan_on: date | None
     clear_days: int | None
@@ -162,7 +164,7 @@ class DecisionRequest(Body):
     body: str = Field(min_length=1, max_length=30, description="the body the gate asks of the partner (cabinet...)")
     meeting_on: date
     key_decision: bool = False
-    forward_plan_on: date | None = Field(default=None, description="when a key decision was first published")
+    forward_plan_on: Day | None = Field(default=None, description="when a key decision was first published")
     minutes: str = Field(default="", max_length=2000, description="a link to the minutes")
     outcome: str = Field(default="pending", max_length=20, description="pending, approved or rejected")
     call_in_days: int | None = Field(default=None, description="the call-in period in days, if not the body's usual")
@@ -213,7 +215,7 @@ class RaidRequest(Body):
     impact: int = Field(description="1 (negligible) to 5 (severe)")
     description: str = Field(default="", max_length=4000)
     mitigation: str = Field(default="", max_length=4000)
-    review_on: date | None = None
+    review_on: Day | None = None
 
 
 # --- staff transfers and deputies ------------------------------------------------------------------------------
