@@ -89,7 +89,7 @@ def test_money_commands_print_figures_and_json(banns_money, sample, tmp_path) ->
         "Imported figures.yaml (changed only what it names)" in banns_money("money", "import", sample.id, path).output
     )
     results = json.loads(banns_money("money", "results", sample.id, "--json").output)
-    assert results["total_investment"] == "1200000.00" and results["payback_year_label"] == "2029-30"
+    assert results["total_investment"] == "1200000.00" and results["payback_year"] == "2029-30"
     assert results["discount_rate"] == "0.035"
     shares = json.loads(banns_money("money", "shares", sample.id, "--json").output)
     assert sum(D(v) for v in shares[0]["shares"].values()) == 100

@@ -25,11 +25,11 @@ from workflow.money.case import Baseline, BusinessCase, Investment, Saving
 from workflow.money.prenup import Agreement, WithdrawalTerm
 from workflow.money.service import Finances
 from workflow.money.sharing import Basis
+from workflow.shapes import money as m
 
 from ..errors import problem
 from ..extensions import _
 from ..services import now, services
-from . import money_models as m
 from .http import body, etag, expected_version, reply, stale, validated
 from .openapi import operation
 

@@ -55,10 +55,6 @@ def share(value: Decimal | str) -> str:
     return f"{Decimal(str(value)):.4f}"
 
 
-def shares(values: dict[str, Decimal]) -> dict[str, str]:
-    return {name: share(value) for name, value in values.items()}
-
-
 def partner_id(ctx: Context, programme_id: int, partner: str, actor: Actor = SYSTEM) -> int:
     view = ctx.programmes.get(programme_id, actor)
     for p in view.partners:
@@ -83,7 +79,10 @@ def results_command(ctx: Context, programme_id: int, as_json: bool, by: str | No
     """Costs, savings, net and cumulative position by year; payback; NPV at 3.5%; sensitivity."""
     r = finances(ctx).results(programme_id, actor=ctx.actor(by))
     if as_json:
-        click.echo(json.dumps(r.to_json(), indent=2))
+        from ..shapes.money import Results as Shaped
+        from .shaped import echo_shaped
+
+        echo_shaped(Shaped, r)
         return
     _print_results(r)
 
@@ -97,7 +96,10 @@ def shares_command(ctx: Context, programme_id: int, as_json: bool, by: str | Non
     """The splits in force: each partner's share of costs, and of each service's savings."""
     splits = finances(ctx).splits(programme_id, actor=ctx.actor(by))
     if as_json:
-        emit([{**asdict(s), "shares": shares(s.shares)} for s in splits])
+        from ..shapes.money import Split
+        from .shaped import echo_shaped_list
+
+        echo_shaped_list(Split, splits)
         return
     for s in splits:
         click.echo(f"{s.service or 'Programme costs'} ({s.basis}; re-true above {s.threshold} points)")
@@ -118,13 +120,10 @@ def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_j
     actor = ctx.actor(by)
     result = finances(ctx).what_if(programme_id, partner_id(ctx, programme_id, partner, actor), day, actor=actor)
     if as_json:
-        emit(
-            {
-                **asdict(result),
-                "shares_before": shares(result.shares_before),
-                "shares_after": shares(result.shares_after),
-            }
-        )
+        from ..shapes.money import WhatIf
+        from .shaped import echo_shaped
+
+        echo_shaped(WhatIf, result)
         return
     owed = result.liability
     click.echo(f"If {owed.partner} withdrew at '{owed.stage}' it would owe £{owed.total:,.2f}:")
@@ -164,7 +163,10 @@ def benefits_command(ctx: Context, programme_id: int, as_json: bool, by: str | N
     """Actual savings against plan by year, with variance, and delivery confidence."""
     report = finances(ctx).benefits(programme_id, actor=ctx.actor(by))
     if as_json:
-        emit(report)
+        from ..shapes.money import Actuals
+        from .shaped import echo_shaped
+
+        echo_shaped(Actuals, report)
         return
     for v in report.by_year:
         actual = f"£{v.actual:>14,.2f}" if v.actual is not None else f"{'not recorded':>15}"

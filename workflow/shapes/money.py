@@ -1,8 +1,8 @@
-"""The API's shapes of a programme's money, as pydantic models (see :mod:`.models`): every amount is pounds and
-pence as text (``"1234.57"``), exact both ways, never a binary fraction. A request's amount must be text too,
-and is read as the money forms read it: £0 or more, whole pence, at most £100bn. Financial years are written
-as the import file writes them (``"2027-28"``). Answers are read from the money engine's frozen results
-(``from_attributes``), adding no rule of their own.
+"""A programme's money as the API and ``banns money ... --json`` show it, as pydantic models (see
+:mod:`.programmes`): every amount is pounds and pence as text (``"1234.57"``), exact both ways, never a binary
+fraction. A request's amount must be text too, and is read as the money forms read it: £0 or more, whole pence,
+at most £100bn. Financial years are written as the import file writes them (``"2027-28"``). Answers are read
+from the money engine's frozen results (``from_attributes``), adding no rule of their own.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from workflow.money import years as fy
 from workflow.money.case import CATEGORIES
 from workflow.money.sharing import BasisKind
 
-from .models import Body, Shape
+from .programmes import Body, Shape
 
 # --- money, numbers and years as text -------------------------------------------------------------------------
 
