@@ -12,9 +12,9 @@ from api_support import bearer, token_for
 from flask import Flask
 from flask.testing import FlaskClient
 
-from web.api.models import Programme, ProgrammePage
 from workflow.engine.db import Database
 from workflow.engine.views import ProgrammeView
+from workflow.shapes.programmes import Programme, ProgrammePage
 
 
 def test_the_description_lists_every_route_and_defines_every_schema(app: Flask, client: FlaskClient) -> None:

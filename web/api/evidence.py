@@ -13,14 +13,7 @@ from flask import Blueprint, g, request, send_file
 
 from workflow.engine.documents import ACCEPTED, checked
 from workflow.engine.errors import NotAllowedError
-
-from ..errors import problem
-from ..extensions import _
-from ..gates.documents import store
-from ..programmes.access import access_to
-from ..services import services
-from .engine_calls import changed, fields_named
-from .evidence_models import (
+from workflow.shapes.evidence import (
     Document,
     DocumentEvidence,
     EvidenceItem,
@@ -29,8 +22,15 @@ from .evidence_models import (
     Pack,
     SignOffList,
 )
+from workflow.shapes.programmes import Programme, SignOff
+
+from ..errors import problem
+from ..extensions import _
+from ..gates.documents import store
+from ..programmes.access import access_to
+from ..services import services
+from .engine_calls import changed, fields_named
 from .http import body, reply
-from .models import Programme, SignOff
 from .openapi import operation
 
 bp = Blueprint("evidence", __name__)

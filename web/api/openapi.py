@@ -24,8 +24,9 @@ from flask import Blueprint
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from workflow.shapes.programmes import Problem
+
 from .idempotency import HEADER, KEY_SCHEMA, REPLAYED, idempotent
-from .models import Problem
 
 F = Callable[..., Any]
 

@@ -13,14 +13,22 @@ from flask import Blueprint, g
 from workflow.engine.errors import InvalidError, NotAllowedError, NotFoundError
 from workflow.engine.importer import PartnerSpec
 from workflow.engine.views import ProgrammeView
+from workflow.shapes.partners import (
+    PartnerList,
+    PeopleList,
+    Person,
+    ProgrammeEdit,
+    RoleAssignment,
+    RoleList,
+    RoleRemoval,
+)
+from workflow.shapes.programmes import Partner, Programme, Role
 
 from ..extensions import _
 from ..services import services
 from .engine_calls import changed, guarded
 from .http import body, programme_reply, reply
-from .models import Partner, Programme, Role
 from .openapi import operation
-from .partner_models import PartnerList, PeopleList, Person, ProgrammeEdit, RoleAssignment, RoleList, RoleRemoval
 
 bp = Blueprint("partners", __name__)
 

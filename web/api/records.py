@@ -12,18 +12,11 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
+from workflow.engine.deputies import uk_today
 from workflow.engine.errors import NotFoundError
 from workflow.records.decisions import DecisionInput
 from workflow.records.raid import RaidFields
-
-from ..gates.decisions import decisions
-from ..records.pages import declarations, scope
-from ..records.raid import raid_log
-from ..services import services
-from .engine_calls import guarded
-from .http import body, reply, validated
-from .openapi import operation
-from .record_models import (
+from workflow.shapes.records import (
     AnswerRequest,
     DecisionBoard,
     DecisionRequest,
@@ -42,6 +35,14 @@ from .record_models import (
     StaffTransfer,
     TransferList,
 )
+
+from ..gates.decisions import decisions
+from ..records.pages import declarations, scope
+from ..records.raid import raid_log
+from ..services import now, services
+from .engine_calls import guarded
+from .http import body, reply, validated
+from .openapi import operation
 
 bp = Blueprint("records_api", __name__)
 
@@ -236,7 +237,8 @@ def add_raid(programme_id: int) -> Any:
 )
 def list_transfers(programme_id: int) -> Any:
     found = services().programmes.staff_transfers(programme_id, g.actor)
-    return reply(TransferList(items=[StaffTransfer.model_validate(t) for t in found]))
+    today = {"today": uk_today(now())}
+    return reply(TransferList(items=[StaffTransfer.model_validate(t, context=today) for t in found]))
 
 
 @operation(

@@ -1,5 +1,5 @@
 """The shapes of the API's partners, people and roles, and of a programme's own details: read from the engine's
-views, as :mod:`.models` does; request bodies refuse unknown members."""
+views, as :mod:`.programmes` does; request bodies refuse unknown members."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from workflow.engine.text import Day
 
-from .models import Body, Partner, Role, Shape
+from .programmes import Body, Partner, Role, Shape
 
 
 class PartnerList(BaseModel):

@@ -1,5 +1,5 @@
 """The shapes of the API's evidence, uploaded documents, decisions given and decision packs: read from the
-engine's views, as :mod:`.models` does; request bodies refuse unknown members."""
+engine's views, as :mod:`.programmes` does; request bodies refuse unknown members."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .models import Body, Evidence, Shape, SignOff
+from .programmes import Body, Evidence, Shape, SignOff
 
 
 class EvidenceItem(Evidence):

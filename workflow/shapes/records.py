@@ -5,13 +5,13 @@ records' own views (:mod:`workflow.records`); request bodies refuse unknown memb
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from workflow.engine.text import Day
 
-from .models import Body, Shape
+from .programmes import Body, Shape
 
 # --- the honest conversation --------------------------------------------------------------------------------
 
@@ -225,6 +225,16 @@ class Duty(Shape):
     code: str = Field(description="employee_liability_information or collective_consultation")
     due: date
     done_on: date | None
+    status: str = Field(default="", description="done, late (done after its day), overdue or due, as of today")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _status_today(cls, duty: Any, info: ValidationInfo) -> Any:
+        """The duty's status on the day given as ``context={"today": ...}`` (an engine view words it)."""
+        today = (info.context or {}).get("today")
+        if today is None or not callable(getattr(duty, "status", None)):
+            return duty
+        return {"code": duty.code, "due": duty.due, "done_on": duty.done_on, "status": duty.status(today)}
 
 
 class StaffTransfer(Shape):
