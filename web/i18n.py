@@ -70,6 +70,11 @@ def write_catalogue(catalogue: Catalog, path: Path) -> None:
     path.write_text("".join(kept), encoding="utf-8")
 
 
+def compile_catalogues(translations: Path = TRANSLATIONS) -> None:
+    """Build each language's ``messages.mo`` from its ``.po`` (``make setup`` does this; tests may too)."""
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(translations), "-D", "messages"])  # type: ignore[no-untyped-call]
+
+
 def _ids(catalog: Catalog) -> set[object]:
     return {message.id for message in catalog if message.id}
 
