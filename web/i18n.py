@@ -67,7 +67,7 @@ def write_catalogue(catalogue: Catalog, path: Path) -> None:
     kept = [line for line in kept if not any(line.startswith(f'"{field}') for field in dated)]
     kept = [PLURALS if line.startswith('"Plural-Forms') else line for line in kept]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(kept), encoding="utf-8")
+    path.write_text("".join(kept).lstrip("\n"), encoding="utf-8")
 
 
 def compile_catalogues(translations: Path = TRANSLATIONS) -> None:

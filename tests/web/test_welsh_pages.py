@@ -55,14 +55,14 @@ def test_the_sign_in_page_switches_to_welsh_and_back(app: Flask, client: FlaskCl
     english = client.get("/sign-in")
     assert lang_of(english) == "en" and "Sign in to banns" in text_of(english)
     page = english.get_data(as_text=True)
-    assert '<span aria-current="true">English</span>' in page and 'hreflang="cy">Cymraeg</a>' in page
+    assert '<span aria-current="true" lang="en">English</span>' in page and 'hreflang="cy">Cymraeg</a>' in page
 
     switched = client.get("/language/cy?next=/sign-in")
     assert switched.status_code == 302 and switched.headers["Location"] == "/sign-in"
     welsh = client.get("/sign-in")
     assert_welsh(welsh, "Mewngofnodi i banns", "Cyfeiriad e-bost", "Cyfrinair", english=[*ENGLISH_LAYOUT, "Sign in"])
     page = welsh.get_data(as_text=True)
-    assert '<span aria-current="true">Cymraeg</span>' in page and 'hreflang="en">English</a>' in page
+    assert '<span aria-current="true" lang="cy">Cymraeg</span>' in page and 'hreflang="en">English</a>' in page
 
     client.get("/language/en?next=/sign-in")
     assert lang_of(client.get("/sign-in")) == "en"
