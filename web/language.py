@@ -34,21 +34,24 @@ def select_locale() -> str:
 
 
 def _stored_language() -> str | None:
-    """The signed-in person's stored language, read once per request."""
+    """The signed-in person's stored language, read once a session (kept in it as ``account_locale``, "" for
+    none; signing in starts a new session, so it is read again then)."""
     actor = g.get("actor")
     if actor is None:
         return None
-    if "stored_language" not in g:
+    if not isinstance(session.get("account_locale"), str):
         from web.services import services
 
-        g.stored_language = services().accounts.person(actor.person_id).language
-    return g.stored_language  # type: ignore[no-any-return]
+        session["account_locale"] = services().accounts.person(actor.person_id).language or ""
+    return str(session["account_locale"]) or None
 
 
 def _remember_query_choice() -> None:
     """``?lang=cy`` on any page: the choice holds for the rest of the session (and the person's account)."""
+    if request.endpoint == "static" or "api" in request.blueprints or request.method != "GET":
+        return  # the API keeps no session, and a choice is made by following a link
     chosen = request.args.get("lang")
-    if chosen in current_app.config["LANGUAGES"] and request.method == "GET":
+    if chosen in current_app.config["LANGUAGES"]:
         _remember(str(chosen))
 
 
@@ -59,7 +62,7 @@ def _remember(code: str) -> None:
         from web.services import now, services
 
         services().accounts.set_language(actor.person_id, code, now(), actor=actor)
-        g.stored_language = code
+        session["account_locale"] = code
 
 
 @bp.get("/language/<code>")

@@ -64,8 +64,9 @@ class Length(_Length):
 
     def __call__(self, form: Any, field: Any) -> None:
         if self.message is None and self.max != -1 and len(field.data or "") > self.max:
+            most = f"{self.max:,}"
             raise WTFValidationError(
-                _l("%(label)s must be %(most)s characters or fewer", label=field.label.text, most=f"{self.max:,}")
+                _l("%(label)s must be %(most)s characters or fewer", label=field.label.text, most=most)
             )
         super().__call__(form, field)
 
@@ -132,10 +133,11 @@ class WholeNumberField(IntegerField):
         raise ValueError(_l("%(label)s must be a whole number, like 12,000", label=self.label.text))
 
 
+_LARGEST_POPULATION_WORDS = f"{LARGEST_POPULATION:,}"
 POPULATION = NumberRange(
     min=0,
     max=LARGEST_POPULATION,
-    message=_l("Population must be a whole number from 0 to %(max)s", max=f"{LARGEST_POPULATION:,}"),
+    message=_l("Population must be a whole number from 0 to %(max)s", max=_LARGEST_POPULATION_WORDS),
 )
 EMAIL = EmailAddress(_l("Enter an email address in the correct format, like name@example.com"))
 

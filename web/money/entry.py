@@ -275,7 +275,8 @@ def record_cost(programme_id: int) -> Any:
         entry().record_cost(
             programme_id, form.on.data, form.category.data, amount, (form.note.data or "").strip(), g.actor
         )
-        return _done(_("Cost of £%(amount)s recorded", amount=f"{amount:,.2f}"), "money_entry.actuals", programme_id)
+        words = f"{amount:,.2f}"
+        return _done(_("Cost of £%(amount)s recorded", amount=words), "money_entry.actuals", programme_id)
     return _actuals_page(programme_id, 422, cost=form)
 
 
