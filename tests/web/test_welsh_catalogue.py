@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from flask import Flask
 
-from web.i18n import ROOT, check, main, update, write_catalogue
+from web.i18n import ROOT, check, compile_catalogues, main, update, write_catalogue
 
 
 def copy_of_the_project(tmp_path: Path) -> Path:
@@ -65,3 +66,25 @@ def test_a_string_no_longer_marked_makes_the_template_stale(tmp_path: Path, caps
     template.write_text(template.read_text().replace('_("Essential cookies")', '"Essential cookies"'))
     assert check(root) == ["in messages.pot but no longer marked in the code: 'Essential cookies'"]
     assert main(["i18n", "bogus"]) == 2
+
+
+def test_every_code_the_engine_names_in_english_has_words_in_the_catalogue(app: Flask) -> None:
+    """The money's categories and recompute rules and the RAID bands come from workflow/ as codes; the web
+    words each (web/money/words.py, web/records/raid.py), so a code added there without words fails here."""
+    from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS
+    from web.records.raid import BAND_WORDS
+    from workflow.money.case import CATEGORY_TITLES
+    from workflow.money.prenup import RECOMPUTE_TITLES
+    from workflow.records.raid import BANDS
+
+    assert set(CATEGORY_WORDS) == set(CATEGORY_TITLES)
+    assert set(RECOMPUTE_WORDS) == set(RECOMPUTE_TITLES)
+    assert set(BAND_WORDS) == {name for _lowest, name in BANDS}
+    every = [*CATEGORY_WORDS.values(), *RECOMPUTE_WORDS.values(), *BAND_WORDS.values()]
+    compile_catalogues()
+    with app.test_request_context("/?lang=en"):
+        english = [str(words) for words in every]
+    with app.test_request_context("/?lang=cy"):
+        welsh = [str(words) for words in every]
+    assert english[:2] == ["Set-up", "IT"] and welsh[:2] == ["Sefydlu", "TG"]
+    assert not set(english) & set(welsh), "each has a Welsh translation"

@@ -15,13 +15,13 @@ from wtforms.validators import DataRequired, Length, StopValidation
 
 from web.forms import FlaskForm, NoNul, OneLine, options
 from web.forms.dates import DateInput
+from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS
 from workflow.engine.errors import InvalidError
 from workflow.money import entered
-from workflow.money.case import CATEGORIES, CATEGORY_TITLES
-from workflow.money.prenup import RECOMPUTE_TITLES
+from workflow.money.case import CATEGORIES
 from workflow.money.sharing import BasisKind
 
-CATEGORY_CHOICES = options((c, CATEGORY_TITLES[c]) for c in CATEGORIES)
+CATEGORY_CHOICES = options((c, CATEGORY_WORDS[c]) for c in CATEGORIES)
 YES_NO = options([("no", _l("No")), ("yes", _l("Yes"))])
 #: Exit costs the pre-nup may price, as the pamphlet names them.
 EXIT_COSTS = ("set_up", "redundancy", "pension_strain")
@@ -161,7 +161,7 @@ class TermsForm(FlaskForm):
     starts_on = DateInput("Date the agreement starts")
     recompute = RadioField(
         _l("How the remaining partners share after one leaves"),
-        choices=options(RECOMPUTE_TITLES.items()),
+        choices=options(RECOMPUTE_WORDS.items()),
         default="basis",
         validate_choice=False,
         validators=[Chosen(_l("Select how the remaining partners share"))],

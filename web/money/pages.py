@@ -22,6 +22,7 @@ from web.forms import FlaskForm, Length, NoNul, OneLine, options
 from web.money.charts import chart_svg
 from web.money.forms import Entered, amount_field, at_most, parsed
 from web.money.report_pdf import highlight_pdf
+from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS
 from web.programmes.access import Access, access_to
 from web.programmes.lifecycle import stage_timeline
 from web.records.raid import raid_log
@@ -32,8 +33,7 @@ from workflow.engine.views import ProgrammeView
 from workflow.money import periods
 from workflow.money import years as fy
 from workflow.money.benefits import SCALES, HighlightReport
-from workflow.money.case import CATEGORIES, CATEGORY_TITLES, ZERO, BusinessCase
-from workflow.money.prenup import RECOMPUTE_TITLES
+from workflow.money.case import CATEGORIES, ZERO, BusinessCase
 from workflow.money.service import Finances
 
 bp = Blueprint("money", __name__, url_prefix="/programmes/<int:programme_id>/money")
@@ -116,7 +116,7 @@ def summary(programme_id: int) -> Any:
         tables=case_tables(case),
         splits=money.splits(programme_id, g.actor),
         agreement=money.agreement(programme_id, g.actor),
-        recompute_titles=RECOMPUTE_TITLES,
+        recompute_titles=RECOMPUTE_WORDS,
         label=fy.label,
         stage_title=services().portfolio.definition_of(view).state_title,
     )
@@ -144,7 +144,7 @@ def case_tables(case: BusinessCase) -> CaseTables:
         saved = {s: case.savings_by_service()[s][year] for s in services_}
         rows.append((fy.label(year), invested, saved))
     one_off, recurring = case.one_off_and_recurring()
-    return CaseTables([(c, CATEGORY_TITLES[c]) for c in used], services_, rows, one_off, recurring)
+    return CaseTables([(c, str(CATEGORY_WORDS[c])) for c in used], services_, rows, one_off, recurring)
 
 
 @bp.route("/import", methods=["GET", "POST"])
