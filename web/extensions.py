@@ -22,6 +22,7 @@ CSP = (
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     from web.language import select_locale
+    from web.money.words import rating_words
 
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(_security_headers)
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["london_date"] = _london_date
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["capacity"] = lambda pair: capacity_label(*pair)
+    app.jinja_env.filters["rating_words"] = rating_words
     app.jinja_env.globals["state_tag"] = state_tag
     app.jinja_env.globals["confidence_tag"] = confidence_tag
     app.jinja_env.add_extension("jinja2.ext.do")

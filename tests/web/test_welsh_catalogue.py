@@ -69,10 +69,12 @@ def test_a_string_no_longer_marked_makes_the_template_stale(tmp_path: Path, caps
 
 
 def test_every_code_the_engine_names_in_english_has_words_in_the_catalogue(app: Flask) -> None:
-    """The money's categories and recompute rules and the RAID bands come from workflow/ as codes; the web
-    words each (web/money/words.py, web/records/raid.py), so a code added there without words fails here."""
-    from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS
+    """The money's categories, recompute rules and delivery-confidence ratings and the RAID bands come from
+    workflow/ as codes; the web words each (web/money/words.py, web/records/raid.py), so a code added there
+    without words fails here."""
+    from web.money.words import CATEGORY_WORDS, RATING_WORDS, RECOMPUTE_WORDS
     from web.records.raid import BAND_WORDS
+    from workflow.money.benefits import SCALES
     from workflow.money.case import CATEGORY_TITLES
     from workflow.money.prenup import RECOMPUTE_TITLES
     from workflow.records.raid import BANDS
@@ -80,7 +82,8 @@ def test_every_code_the_engine_names_in_english_has_words_in_the_catalogue(app: 
     assert set(CATEGORY_WORDS) == set(CATEGORY_TITLES)
     assert set(RECOMPUTE_WORDS) == set(RECOMPUTE_TITLES)
     assert set(BAND_WORDS) == {name for _lowest, name in BANDS}
-    every = [*CATEGORY_WORDS.values(), *RECOMPUTE_WORDS.values(), *BAND_WORDS.values()]
+    assert set(RATING_WORDS) == {rating for scale in SCALES.values() for rating in scale}
+    every = [*CATEGORY_WORDS.values(), *RECOMPUTE_WORDS.values(), *BAND_WORDS.values(), *RATING_WORDS.values()]
     compile_catalogues()
     with app.test_request_context("/?lang=en"):
         english = [str(words) for words in every]

@@ -21,3 +21,19 @@ RECOMPUTE_WORDS = {
     "pro_rata": _l("pro rata to the shares the remaining partners had"),
     "equal": _l("equally between the partners who remain"),
 }
+
+#: Delivery-confidence ratings (workflow.money.benefits.SCALES), shown with the ``rating_words`` filter
+RATING_WORDS = {
+    "Green": _l("Green"),
+    "Amber/Green": _l("Amber/Green"),
+    "Amber": _l("Amber"),
+    "Amber/Red": _l("Amber/Red"),
+    "Red": _l("Red"),
+}
+
+
+def rating_words(rating: str | None) -> str:
+    """A delivery-confidence rating in the page's language (a rating banns does not know, as it is)."""
+    if not rating:
+        return ""
+    return str(RATING_WORDS.get(rating, rating))
