@@ -127,6 +127,13 @@ def test_the_choice_stays_with_the_person_across_sessions_and_browsers(
     assert len(site_events(db)) == before + 1, "choosing the language one has already is not an event"
 
 
+def test_an_error_page_in_welsh(app: Flask, client: FlaskClient, sample: ProgrammeView) -> None:
+    session_as(client, app, EMAILS["priya"])
+    missing = client.get("/programmes/999?lang=cy")
+    assert missing.status_code == 404 and lang_of(missing) == "cy"
+    assert "Heb ddod o hyd i'r dudalen" in text_of(missing) and "Page not found" not in text_of(missing)
+
+
 def test_welsh_forms_still_post(app: Flask, client: FlaskClient, with_passwords: ProgrammeView) -> None:
     client.get("/sign-in?lang=cy")
     wrong = post(client, "/sign-in", {"email": EMAILS["tom"], "password": "not the password at all"}, "/sign-in")
