@@ -21,6 +21,7 @@ CSP = (
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    from web import code_words
     from web.language import select_locale
     from web.money.words import rating_words
 
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["capacity"] = lambda pair: capacity_label(*pair)
     app.jinja_env.filters["rating_words"] = rating_words
+    code_words.init_app(app.jinja_env.filters)
     app.jinja_env.globals["state_tag"] = state_tag
     app.jinja_env.globals["confidence_tag"] = confidence_tag
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -7,6 +7,7 @@ has other placeholders than its English. Comparisons ignore the header, dates an
 from __future__ import annotations
 
 import io
+import os
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +73,19 @@ def write_catalogue(catalogue: Catalog, path: Path) -> None:
 
 
 def compile_catalogues(translations: Path = TRANSLATIONS) -> None:
-    """Build each language's ``messages.mo`` from its ``.po`` (``make setup`` does this; tests may too)."""
-    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", str(translations), "-D", "messages"])  # type: ignore[no-untyped-call]
+    """Build each language's ``messages.mo`` from its ``.po`` where it is missing or older (``make setup``
+    does this with pybabel; tests call this). Written beside it and renamed, so a running app never reads
+    half a file."""
+    for locale in LOCALES:
+        po = translations / locale / "LC_MESSAGES" / "messages.po"
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        catalogue = _load(po)
+        with tempfile.NamedTemporaryFile(dir=mo.parent, suffix=".mo.tmp", delete=False) as file:
+            write_mo(file, catalogue)
+        os.chmod(file.name, 0o644)
+        os.replace(file.name, mo)
 
 
 def _ids(catalog: Catalog) -> set[object]:

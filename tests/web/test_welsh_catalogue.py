@@ -69,21 +69,27 @@ def test_a_string_no_longer_marked_makes_the_template_stale(tmp_path: Path, caps
 
 
 def test_every_code_the_engine_names_in_english_has_words_in_the_catalogue(app: Flask) -> None:
-    """The money's categories, recompute rules and delivery-confidence ratings and the RAID bands come from
-    workflow/ as codes; the web words each (web/money/words.py, web/records/raid.py), so a code added there
-    without words fails here."""
+    """The money's categories, recompute rules and delivery-confidence ratings, the RAID bands, partners'
+    kinds and nations and emails' statuses come from workflow/ as codes; the web words each
+    (web/money/words.py, web/records/raid.py, web/code_words.py), so a code added there without words fails
+    here."""
+    from web.code_words import MAIL_STATUS_WORDS, NATION_WORDS, PARTNER_KIND_WORDS
     from web.money.words import CATEGORY_WORDS, RATING_WORDS, RECOMPUTE_WORDS
     from web.records.raid import BAND_WORDS
+    from workflow.engine.kinds import PARTNER_KINDS
     from workflow.money.benefits import SCALES
     from workflow.money.case import CATEGORY_TITLES
     from workflow.money.prenup import RECOMPUTE_TITLES
     from workflow.records.raid import BANDS
+    from workflow.reminders.models import STATUSES as MAIL_STATUSES
 
     assert set(CATEGORY_WORDS) == set(CATEGORY_TITLES)
     assert set(RECOMPUTE_WORDS) == set(RECOMPUTE_TITLES)
     assert set(BAND_WORDS) == {name for _lowest, name in BANDS}
     assert set(RATING_WORDS) == {rating for scale in SCALES.values() for rating in scale}
+    assert set(PARTNER_KIND_WORDS) == set(PARTNER_KINDS) and set(MAIL_STATUS_WORDS) == set(MAIL_STATUSES)
     every = [*CATEGORY_WORDS.values(), *RECOMPUTE_WORDS.values(), *BAND_WORDS.values(), *RATING_WORDS.values()]
+    every += [*PARTNER_KIND_WORDS.values(), *NATION_WORDS.values(), *MAIL_STATUS_WORDS.values()]
     compile_catalogues()
     with app.test_request_context("/?lang=en"):
         english = [str(words) for words in every]

@@ -28,6 +28,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Op
 from wtforms.validators import Length as _Length
 from wtforms.validators import ValidationError as WTFValidationError
 
+from web.code_words import NATION_WORDS, PARTNER_KIND_WORDS
 from web.forms.dates import DateInput
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import LARGEST_POPULATION
@@ -141,15 +142,8 @@ POPULATION = NumberRange(
 )
 EMAIL = EmailAddress(_l("Enter an email address in the correct format, like name@example.com"))
 
-KIND_CHOICES = options((k, k.replace("_", " ").capitalize()) for k in PARTNER_KINDS)
-NATION_CHOICES = options(
-    [
-        ("england", _l("England")),
-        ("wales", _l("Wales")),
-        ("scotland", _l("Scotland")),
-        ("northern_ireland", _l("Northern Ireland")),
-    ]
-)
+KIND_CHOICES = options((k, PARTNER_KIND_WORDS.get(k, k)) for k in PARTNER_KINDS)
+NATION_CHOICES = options(NATION_WORDS.items())
 
 
 class SignInForm(FlaskForm):
