@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "web" / "translations"
 TEMPLATE = TRANSLATIONS / "messages.pot"
-KEYWORDS = ("_", "_l", "lazy_gettext", "gettext", "ngettext")
+KEYWORDS = ("_l", "lazy_gettext")  # besides Babel's own: _, gettext, ngettext (singular and plural), N_, ...
 LOCALES = ("cy",)
 PLURALS = '"Plural-Forms: nplurals=6; plural=(n==0) ? 0 : (n==1) ? 1 : (n==2) ? 2 : (n==3) ? 3 :(n==6) ? 4 : 5;\\n"\n'
 FIX = "Run `make i18n`, then translate the new strings in web/translations/cy/LC_MESSAGES/messages.po."

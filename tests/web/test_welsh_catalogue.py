@@ -33,6 +33,8 @@ def test_the_committed_catalogue_is_complete_and_up_to_date(capsys) -> None:
     assert catalogue["Sign in"].string == "Mewngofnodi"
     assert catalogue["Continue"] is None or catalogue["Continue"].string == "Parhau"
     assert catalogue["There is a problem"].string == "Mae problem wedi codi"
+    plural = catalogue["%(num)s programme"]
+    assert plural.pluralizable and len(plural.string) == 6 and all(plural.string)
 
 
 def test_a_new_marked_string_fails_the_check_until_it_is_extracted_and_translated(tmp_path: Path, capsys) -> None:

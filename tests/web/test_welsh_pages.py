@@ -95,6 +95,7 @@ def test_my_work_and_a_programme_page_in_welsh(
     assert "4 Ionawr 2027 am 09:00" in text_of(programme), "the stage's start, with the Welsh month"
     assert "Cyngor dosbarth, Lloegr" in text_of(programme), "a partner's kind and nation"
     assert_welsh(client.get("/"), "Fy ngwaith", "Rhaglenni", english=[*ENGLISH_LAYOUT, *SIGNED_IN_ENGLISH])
+    assert "1 rhaglen" in text_of(client.get("/programmes")), "a plural form of the Welsh catalogue"
     chosen = [e for e in site_events(db) if e.kind == "language_set"]
     assert [(e.actor, e.data["person_id"], e.data["language"]) for e in chosen] == [
         ("Priya Shah", people["priya"], "cy")
