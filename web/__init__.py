@@ -21,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "Europe/London",
-    "LANGUAGES": ["en"],  # Welsh ("cy") joins when its translations land
+    "LANGUAGES": ["en", "cy"],  # English and Welsh (web/translations; `make i18n`)
     "PORTFOLIO_PAGE_SIZE": 25,
     "MAIL_PAGE_SIZE": 50,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -66,7 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """The extensions, the services and every blueprint."""
-    from web import about, api, errors, extensions, home, mail, notify, opendata, services, sso
+    from web import about, api, errors, extensions, home, language, mail, notify, opendata, services, sso
     from web.accounts import admin, auth
     from web.accounts import tokens as account_tokens
     from web.gates import decisions, deputies, documents
@@ -82,11 +82,13 @@ def _register(app: Flask) -> None:
     extensions.init_app(app)
     services.init_app(app)
     auth.init_app(app)
+    language.init_app(app)  # after auth: a choice is stored on the signed-in person's account
     sso.init_app(app)
     errors.init_app(app)
     api.init_app(app)
     blueprints = (about, auth, home, programmes, gates, decisions, deputies, documents, money, money_entry, raid)
-    for module in (*blueprints, records, transfers, definitions, admin, mail, sso, notify, account_tokens, opendata):
+    others = (records, transfers, definitions, admin, mail, sso, notify, account_tokens, opendata, language)
+    for module in (*blueprints, *others):
         app.register_blueprint(module.bp)
 
 
