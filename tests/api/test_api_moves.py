@@ -10,6 +10,7 @@ from api_support import PROBLEM, bearer, token_for
 from flask.testing import FlaskClient
 from web_support import COURTSHIP, start_programme
 
+from web.i18n import compile_catalogues
 from workflow.engine.db import Database
 from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
@@ -62,6 +63,15 @@ def test_a_refused_advance_names_the_unmet_criteria(
     assert unmet == set(COURTSHIP)
     assert any(u["kind"] == "sign_off" for u in problem["unmet"])
     assert _etag(client, priya, sample.id) == etag  # nothing changed
+    compile_catalogues()  # the Welsh, as `make setup` builds it
+    in_welsh = client.post(
+        f"/api/v1/programmes/{sample.id}/advance",
+        json={"reason": "ready?"},
+        headers=bearer(priya, If_Match=etag, Accept_Language="cy"),
+    ).get_json()
+    said = {r["code"]: r for r in in_welsh["reasons"]}
+    assert said["evidence_missing"]["text"].startswith("mae tystiolaeth ar goll ar gyfer")
+    assert said["evidence_missing"]["values"] == missing["values"]  # the same facts, whatever the language
 
 
 def test_a_gate_is_passed_through_the_api_alone_and_the_feed_follows_it(

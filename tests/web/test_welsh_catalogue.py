@@ -14,12 +14,14 @@ from web.i18n import ROOT, check, compile_catalogues, main, update, write_catalo
 
 
 def copy_of_the_project(tmp_path: Path) -> Path:
-    """What the check reads: babel.cfg, the web package's code and templates, and the catalogues."""
+    """What the check reads: babel.cfg, the web package's code and templates, the words for the engine's
+    reasons (workflow/words), and the catalogues."""
     root = tmp_path / "banns"
     root.mkdir()
     shutil.copy(ROOT / "babel.cfg", root / "babel.cfg")
     skip = shutil.ignore_patterns("static", "__pycache__", "*.mo")
     shutil.copytree(ROOT / "web", root / "web", ignore=skip)
+    shutil.copytree(ROOT / "workflow" / "words", root / "workflow" / "words", ignore=skip)
     return root
 
 

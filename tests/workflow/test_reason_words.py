@@ -4,13 +4,18 @@ English with its values filled in, lists joined, and codes among its values (a b
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from workflow.engine import reasons as R
 from workflow.engine.errors import MoveRefusedError
 from workflow.engine.reasons import Reason, reason
 from workflow.words import TERMS, WORDS, describe, english, refusal
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def placeholders(code: str) -> set[str]:
@@ -85,3 +90,38 @@ def test_a_code_without_words_is_an_error_not_a_silent_blank() -> None:
         describe(Reason("no_such_code", {}))
     with pytest.raises(KeyError):
         describe(Reason(R.PARTNER_WITHDREW_ALREADY, {}))
+
+
+def welsh() -> Callable[[str], str]:
+    """The web's Welsh catalogue as a gettext that fails on a msgid with no translation."""
+    with (ROOT / "web/translations/cy/LC_MESSAGES/messages.po").open("rb") as po:
+        catalogue = read_po(po)
+
+    def gettext(msgid: str) -> str:
+        message = catalogue.get(msgid)
+        assert message is not None and message.string, f"no Welsh for {msgid!r}"
+        return str(message.string)
+
+    return gettext
+
+
+@pytest.mark.parametrize("code", sorted(WORDS))
+def test_every_code_renders_in_welsh_with_its_values(code: str) -> None:
+    text = describe(sample(code), welsh())
+    assert text and "{" not in text and "}" not in text
+
+
+def test_every_term_has_welsh() -> None:
+    cy = welsh()
+    for code, terms in TERMS.items():
+        for value in terms:
+            assert describe(Reason(code, {"value": value}), cy)
+    held = reason(
+        R.APPROVAL_HELD,
+        partner="Cyngor Sir Ddinbych",
+        body=reason(R.BODY, body="full_council"),
+        status=reason(R.HOLD_STATUS, status="in_call_in"),
+    )
+    assert describe(held, cy) == (
+        "nid yw cymeradwyaeth Cyngor Sir Ddinbych yn cyfrif eto (penderfyniad cyngor llawn: yn y cyfnod galw i mewn)"
+    )

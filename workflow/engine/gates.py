@@ -155,30 +155,7 @@ def evaluate(
     """Judge a gate (or, with ``criteria=None``, a waiver) against its rules."""
     requirements: list[Requirement] = []
     unmet: list[Reason] = []
-
-    missing: list[str] = []
-    short: list[Reason] = []
-    for criterion in criteria or []:
-        why: Reason | None = None
-        if criterion.figures:
-            checked = inputs.figures.get(criterion.id)
-            met = checked is not None and checked[0]
-            why = reason(R.FIGURES_DETAIL, text=checked[1]) if checked else reason(R.FIGURES_NOT_CHECKED)
-        else:
-            met = criterion.id in inputs.evidenced
-        label = reason(R.CRITERION, title=criterion.title)
-        requirements.append(
-            Requirement("criterion", label, met, why, required=criterion.required, criterion=criterion.id)
-        )
-        if criterion.required and not met:
-            if criterion.figures:
-                short.append(reason(R.FIGURES_SHORT_ITEM, title=criterion.title, why=why))
-            else:
-                missing.append(criterion.title)
-    if short:
-        unmet.append(reason(R.FIGURES_SHORT, criteria=tuple(short)))
-    if missing:
-        unmet.append(reason(R.EVIDENCE_MISSING, count=len(missing), titles=tuple(missing)))
+    _criteria(criteria or [], inputs, requirements, unmet)
 
     wanted = set(required_capacities(definition, rules, inputs.partners, inputs.kinds))
     per_person = _per_person(inputs.decisions, wanted, inputs.holders)
@@ -210,6 +187,35 @@ def evaluate(
         _quorum(rules, inputs, per_person, requirements, unmet)
     holds = tuple(h for h in inputs.holds if h.partner_id in inputs.partners)
     return GateReport(passed=not unmet, unmet=tuple(unmet), requirements=tuple(requirements), holds=holds)
+
+
+def _criteria(
+    criteria: list[Criterion], inputs: GateInputs, requirements: list[Requirement], unmet: list[Reason]
+) -> None:
+    """The criteria's lines of the task list; the evidence missing and the figures short, as two reasons."""
+    missing: list[str] = []
+    short: list[Reason] = []
+    for criterion in criteria:
+        why: Reason | None = None
+        if criterion.figures:
+            checked = inputs.figures.get(criterion.id)
+            met = checked is not None and checked[0]
+            why = reason(R.FIGURES_DETAIL, text=checked[1]) if checked else reason(R.FIGURES_NOT_CHECKED)
+        else:
+            met = criterion.id in inputs.evidenced
+        label = reason(R.CRITERION, title=criterion.title)
+        requirements.append(
+            Requirement("criterion", label, met, why, required=criterion.required, criterion=criterion.id)
+        )
+        if criterion.required and not met:
+            if criterion.figures:
+                short.append(reason(R.FIGURES_SHORT_ITEM, title=criterion.title, why=why))
+            else:
+                missing.append(criterion.title)
+    if short:
+        unmet.append(reason(R.FIGURES_SHORT, criteria=tuple(short)))
+    if missing:
+        unmet.append(reason(R.EVIDENCE_MISSING, count=len(missing), titles=tuple(missing)))
 
 
 def _held(inputs: GateInputs, requirements: list[Requirement], unmet: list[Reason]) -> set[int]:
