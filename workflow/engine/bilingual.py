@@ -44,6 +44,26 @@ class Text(str):
         wanted = str(language or "en").replace("-", "_").split("_")[0].lower()
         return self.cy if wanted == "cy" and self.cy else self.en
 
+    # What templates and code do to a title before printing it ("the first letter in capitals") keeps both
+    # languages, so the printed text is still in the reader's language.
+    def __getitem__(self, key: Any) -> Text:  # type: ignore[override]
+        return self._both(lambda s: s[key])
+
+    def capitalize(self) -> Text:
+        return self._both(str.capitalize)
+
+    def upper(self) -> Text:
+        return self._both(str.upper)
+
+    def lower(self) -> Text:
+        return self._both(str.lower)
+
+    def strip(self, chars: str | None = None) -> Text:
+        return self._both(lambda s: s.strip(chars))
+
+    def _both(self, change: Any) -> Text:
+        return Text(change(self.en), change(self.cy) if self.cy else None)
+
     def __repr__(self) -> str:
         return f"Text({self.en!r}, cy={self.cy!r})" if self.cy else f"Text({self.en!r})"
 
