@@ -46,7 +46,7 @@ class Text(str):
 
     # What templates and code do to a title before printing it ("the first letter in capitals") keeps both
     # languages, so the printed text is still in the reader's language.
-    def __getitem__(self, key: Any) -> Text:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Text:
         return self._both(lambda s: s[key])
 
     def capitalize(self) -> Text:
