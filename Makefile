@@ -4,16 +4,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ASSETS := web/static/vendor/.built
+TRANSLATIONS := web/translations
+CATALOGUE := $(TRANSLATIONS)/cy/LC_MESSAGES/messages.mo
 INSTANCE ?= instance
 export BANNS_INSTANCE := $(abspath $(INSTANCE))
 
-.PHONY: run test setup assets browser serve scheduler sample bench lint migration clean help
+.PHONY: run test setup assets browser serve scheduler sample bench lint migration clean help i18n i18n-check
 
 help:
 	@echo "make run    set up, load the sample programme into a new database, serve the UI and the scheduler"
 	@echo "make test   set up and run every test (PostgreSQL too when BANNS_TEST_DATABASE_URL is set)"
 	@echo "make bench  every figure of issue 12 against its target, a table and the machine (BENCH_ARGS=--quick: CI)"
-	@echo "make lint   ruff, the format check, mypy and the import layers"
+	@echo "make lint   ruff, the format check, mypy, the import layers and the Welsh catalogue's check"
+	@echo "make i18n   extract the marked strings into web/translations and merge them into the Welsh catalogue"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +24,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(STAMP) assets
+setup: $(STAMP) assets $(CATALOGUE)
+
+# The Welsh catalogue, compiled (the .mo is built, never committed); `make i18n` updates the .po.
+$(CATALOGUE): $(TRANSLATIONS)/cy/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS) -D messages
+
+i18n: $(STAMP)
+	$(BIN)/python -m web.i18n update
+
+# Fails, saying what to do, when a marked string is missing from messages.pot or has no Welsh translation.
+i18n-check: $(STAMP)
+	$(BIN)/python -m web.i18n check
 
 # The GOV.UK Frontend styles, fonts-free build and axe-core come from npm; copied into web/static/vendor.
 $(ASSETS): package.json $(wildcard web/static/src/*)
@@ -62,6 +76,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m web.i18n check
 
 migration: $(STAMP)
 	$(BIN)/python -c "from workflow.engine import schema; from workflow.engine.db import Database; from workflow.settings import load_settings; schema.revise(Database(load_settings().database_url), '$(m)')"

@@ -21,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "Europe/London",
-    "LANGUAGES": ["en"],  # Welsh ("cy") joins when its translations land
+    "LANGUAGES": ["en", "cy"],  # English and Welsh (web/translations; `make i18n`)
     "PORTFOLIO_PAGE_SIZE": 25,
     "MAIL_PAGE_SIZE": 50,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
@@ -66,7 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     """The extensions, the services and every blueprint."""
-    from web import about, api, errors, extensions, home, mail, notify, opendata, services, sso
+    from web import about, api, errors, extensions, home, language, mail, notify, opendata, services, sso
     from web.accounts import admin, auth
     from web.accounts import tokens as account_tokens
     from web.gates import decisions, deputies, documents
@@ -82,17 +82,35 @@ def _register(app: Flask) -> None:
     extensions.init_app(app)
     services.init_app(app)
     auth.init_app(app)
+    language.init_app(app)  # after auth: a choice is stored on the signed-in person's account
     sso.init_app(app)
     errors.init_app(app)
     api.init_app(app)
     blueprints = (about, auth, home, programmes, gates, decisions, deputies, documents, money, money_entry, raid)
-    for module in (*blueprints, records, transfers, definitions, admin, mail, sso, notify, account_tokens, opendata):
+    others = (records, transfers, definitions, admin, mail, sso, notify, account_tokens, opendata, language)
+    for module in (*blueprints, *others):
         app.register_blueprint(module.bp)
+
+
+def _at_most(largest: int) -> str:
+    """A regular expression of the whole numbers from 0 to ``largest`` (leading zeros allowed, as ``\\d+``)."""
+    digits = str(largest)
+    shorter = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    below = [
+        digits[:i] + f"[0-{int(d) - 1}]" + (rf"\d{{{len(digits) - i - 1}}}" if i < len(digits) - 1 else "")
+        for i, d in enumerate(digits)
+        if d != "0"
+    ]
+    return "0*(?:" + "|".join([*shorter, *below, digits]) + ")"
 
 
 class IdConverter(IntegerConverter):
     """``<int:...>`` in routes: a number no row can have (above PostgreSQL's integer) does not match, so it is
-    404 rather than an error of the database."""
+    404 rather than an error of the database. The bound is in the pattern too: werkzeug answers 405, not 404,
+    for a number its ``max`` refuses when another method has a rule on the same path (``GET`` and ``POST
+    /api/v1/programmes/<id>/partners``)."""
+
+    regex = _at_most(LARGEST_ID)
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", LARGEST_ID)

@@ -29,19 +29,27 @@ STATUS: list[tuple[type[BannsError], int]] = [
     (InvalidError, 422),
 ]
 
+
+def N_(text: str) -> str:
+    """Marks ``text`` for the catalogue (gettext's name for it); it is translated where it is shown."""
+    return text
+
+
+#: Each status's title, in English; marked with ``N_`` for the catalogue and translated where shown.
 TITLES = {
-    400: "Bad request",
-    401: "You need to sign in",
-    403: "You do not have permission to do this",
-    404: "Page not found",
-    405: "That action is not available here",
-    409: "This programme has changed",
-    410: "This link can no longer be used",
-    413: "The file is too large",
-    422: "There is a problem with what you entered",
-    429: "Too many requests",
-    500: "Sorry, there is a problem with the service",
+    400: N_("Bad request"),
+    401: N_("You need to sign in"),
+    403: N_("You do not have permission to do this"),
+    404: N_("Page not found"),
+    405: N_("That action is not available here"),
+    409: N_("This programme has changed"),
+    410: N_("This link can no longer be used"),
+    413: N_("The file is too large"),
+    422: N_("There is a problem with what you entered"),
+    429: N_("Too many requests"),
+    500: N_("Sorry, there is a problem with the service"),
 }
+OTHER_TITLE = N_("Error")
 
 
 def status_of(error: BannsError) -> int:
@@ -69,7 +77,7 @@ def problem(status: int, detail: str = "", title: str = "", kind: str = "", **ex
     ``status``, ``detail``, and any extension members (``reasons``, ``unmet``, ``errors``)."""
     body = {
         "type": kind or PROBLEM_TYPES.get(status, "about:blank"),
-        "title": title or _(TITLES.get(status, "Error")),
+        "title": title or _(TITLES.get(status, OTHER_TITLE)),
         "status": status,
         "detail": detail,
         **extensions,
@@ -82,7 +90,7 @@ def problem(status: int, detail: str = "", title: str = "", kind: str = "", **ex
 
 
 def render_error(status: int, message: str = "", title: str = "", **extensions: Any) -> Any:
-    title = title or _(TITLES.get(status, "Error"))
+    title = title or _(TITLES.get(status, OTHER_TITLE))
     if wants_json():
         return problem(status, message, title, **extensions)
     return render_template("errors/error.html", status=status, title=title, message=message), status

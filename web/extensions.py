@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
-from flask_babel import Babel, format_date, format_datetime
+from flask import Flask, Response, g
+from flask_babel import Babel, format_currency, format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from flask_wtf import CSRFProtect
 
@@ -21,19 +21,12 @@ CSP = (
 )
 
 
-def select_locale() -> str:
-    """Welsh or English: the user's choice in the session, else the browser's preference."""
-    from flask import session
-
-    chosen = session.get("locale")
-    languages = current_app.config["LANGUAGES"]
-    if chosen in languages:
-        return str(chosen)
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    from web import code_words
+    from web.language import select_locale
+    from web.money.words import rating_words
+
     babel.init_app(app, locale_selector=select_locale)
     titles.init_app(app)  # after babel: it wraps the gettext babel installs
     app.after_request(_security_headers)
@@ -41,6 +34,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["london_date"] = _london_date
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["capacity"] = lambda pair: capacity_label(*pair)
+    app.jinja_env.filters["rating_words"] = rating_words
+    code_words.init_app(app.jinja_env.filters)
     app.jinja_env.globals["state_tag"] = state_tag
     app.jinja_env.globals["confidence_tag"] = confidence_tag
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -63,20 +58,27 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _london(value: datetime | None, fmt: str = "d MMMM yyyy 'at' HH:mm") -> str:
-    """A UTC time shown in Europe/London (the app's BABEL_DEFAULT_TIMEZONE)."""
-    return format_datetime(value, fmt) if value else ""
+def _london(value: datetime | None, fmt: str | None = None) -> str:
+    """A UTC time shown in Europe/London (the app's BABEL_DEFAULT_TIMEZONE) in the current language: "29
+    November 2026 at 14:05", "29 Tachwedd 2026 am 14:05"."""
+    if not value:
+        return ""
+    if fmt is not None:
+        return str(format_datetime(value, fmt))
+    return str(_("%(date)s at %(time)s", date=format_datetime(value, "d MMMM yyyy"), time=format_time(value, "HH:mm")))
 
 
 def _london_date(value: Any, fmt: str = "d MMMM yyyy") -> str:
-    return format_date(value, fmt) if value else ""
+    """A date with the month's name in the current language: "29 November 2026", "29 Tachwedd 2026"."""
+    return str(format_date(value, fmt)) if value else ""
 
 
 def _money(value: Any) -> str:
-    """Pounds and pence as people write them: £1,250.00, and -£17,500.00 for a negative amount."""
+    """Pounds and pence as people write them, by Babel in the current language: £1,250.00, and -£17,500.00
+    for a negative amount."""
     if value is None:
         return ""
-    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
+    return str(format_currency(value, "GBP"))
 
 
 def state_tag(state: str, ended: bool) -> dict[str, str]:

@@ -113,7 +113,8 @@ def test_the_command_line_keeps_both_registers(cli, sample: ProgrammeView) -> No
     assert wrong.exit_code == 2 and "Say why the partner objects" in wrong.output
     cli("records", "answer", pid, item, "Southmoor District Council", "object", "--comment", "In scope")
     shown = json.loads(cli("records", "show", pid, "--json").output)
-    assert shown["objections"][0]["objector_name"] == "Southmoor District Council"
+    answers = [a for side in shown["partners"] for d in side["declarations"] for a in d["answers"]]
+    assert [a["partner_name"] for a in answers if a["status"] == "objected"] == ["Southmoor District Council"]
     assert (
         "Southmoor District Council objects to Eastvale Borough Council's red line 'Planning stays local'"
         in cli("records", "show", pid).output

@@ -49,6 +49,16 @@ def test_the_gate_page_in_welsh_shows_the_welsh_gate_and_criteria(
     assert "Gweledigaeth a rennir" not in english
 
 
+def test_the_language_switch_shows_the_welsh_titles(app: Flask, client: FlaskClient, sample: ProgrammeView) -> None:
+    session_as(client, in_welsh(app), EMAILS["priya"])
+    welsh = text_of(client.get(f"/programmes/{sample.id}/gate?lang=cy"))
+    assert "Porth 0 - asesiad strategol" in welsh and "Partneriaid wedi'u henwi" in welsh
+    programme = text_of(client.get(f"/programmes/{sample.id}"))  # the choice is remembered
+    assert "Carwriaeth" in programme and "Achos busnes llawn" in programme
+    english = text_of(client.get(f"/programmes/{sample.id}?lang=en"))
+    assert "Full business case" in english and "Achos busnes llawn" not in english
+
+
 def test_a_title_printed_or_formatted_in_a_template_follows_the_locale(app: Flask) -> None:
     title = Text("Courtship", "Carwriaeth")
     source = '{{ t }}|{{ _("Stage %(s)s", s=t) }}|{{ t == "Courtship" }}|{{ t | length }}'

@@ -50,6 +50,7 @@ PUBLIC = frozenset(
         "about.favicon",
         "opendata.index",  # open data for transparency (web/opendata.py)
         "opendata.file",
+        "language.choose",
     }
 )
 DEVICE_COOKIE = "banns_device"
@@ -101,9 +102,9 @@ def _load_actor() -> Response | None:
         if actor is not None and session.get("person_id", actor.person_id) == actor.person_id:
             g.actor, g.session_secret = actor, str(secret)
         else:
-            session.clear()
+            _clear_session()
     elif "person_id" in session:
-        session.clear()
+        _clear_session()
     if g.actor is None and request.endpoint not in PUBLIC and request.endpoint is not None:
         if request.method != "GET":
             abort(401)
@@ -115,13 +116,22 @@ def start_session(person_id: int, email: str, target: str) -> Response:
     """A new session (never the one the browser came with, which ends) and a browser now known for ``email``."""
     if g.get("session_secret"):
         services().accounts.end_session(g.session_secret, now())
-    session.clear()
+    _clear_session()
     session.permanent = True
     session["sid"] = services().accounts.start_session(person_id, now())
     session["person_id"] = person_id
     response = redirect(target)
     _remember_device(response, email)
     return response
+
+
+def _clear_session() -> None:
+    """Empty the session but keep the language chosen in this browser (it is no secret, and the page after
+    signing in or out should stay in it)."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 def _devices() -> URLSafeTimedSerializer:
@@ -242,7 +252,7 @@ def sign_out() -> Response:
     """End this session on the server too, so that a copy of the cookie no longer works."""
     if g.session_secret:
         services().accounts.end_session(g.session_secret, now())
-    session.clear()
+    _clear_session()
     flash(_("You have signed out"), "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -369,6 +379,6 @@ def change_password() -> Any:
 def sign_out_everywhere() -> Response:
     """End every session of the person, this one too."""
     services().accounts.sign_out_everywhere(g.actor.person_id, now(), actor=g.actor)
-    session.clear()
+    _clear_session()
     flash(_("You have signed out everywhere, on this device and all others"), "success")
     return redirect(url_for("auth.sign_in"))

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 
 from ..errors import problem
 from ..extensions import _, csrf
-from . import gate, money, moves, programmes
+from . import evidence, gate, money, moves, partners, programmes, records
 from .http import ProblemRaised, authenticate
 from .openapi import document, unknown_query
 from .reference import render as reference_page
@@ -61,7 +61,15 @@ def reference() -> Any:
     return reference_page(document(PREFIX))
 
 
-PARTS = (programmes.bp, gate.bp, moves.bp, money.bp)
+PARTS = (
+    programmes.bp,
+    gate.bp,
+    moves.bp,
+    money.bp,
+    partners.bp,  # a programme's details, partners, roles; people
+    evidence.bp,  # evidence listed and withdrawn, documents, sign-offs, packs
+    records.bp,  # the register, scope, decisions, RAID, transfers, deputies
+)
 for part in PARTS:
     bp.register_blueprint(part)
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from flask import Blueprint, g
 
+from workflow.shapes.programmes import EvidenceRequest, Programme, SignOffRequest, SignOffRequestBody
+
 from ..services import services
 from .http import body, change
-from .models import EvidenceRequest, Programme, SignOffRequest, SignOffRequestBody
 from .openapi import operation
 
 bp = Blueprint("gate", __name__)

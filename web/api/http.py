@@ -14,11 +14,11 @@ from pydantic import BaseModel, ValidationError
 from workflow.accounts.errors import TokenError
 from workflow.engine.errors import ConflictError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
+from workflow.shapes.programmes import Programme, Unmet
 
 from ..errors import problem
 from ..extensions import _
 from ..services import now, services
-from .models import Programme, Unmet
 
 #: a programme's ETag (``"7"``, or weak ``W/"7"``: a version is the same either way)
 ETAG = re.compile(r'(?:W/)?"([0-9]{1,10})"')

@@ -26,9 +26,11 @@ from workflow.money.prenup import Agreement, WithdrawalTerm
 from workflow.money.service import Finances
 from workflow.money.sharing import Basis
 from workflow.shapes import money as m
+from workflow.shapes.programmes import fields_of
 
 from ..errors import problem
 from ..extensions import _
+from ..records.raid import raid_log
 from ..services import now, services
 from .http import body, etag, expected_version, reply, stale, validated
 from .openapi import operation
@@ -295,7 +297,10 @@ def get_highlight(programme_id: int) -> Any:
     view = services().programmes.get(programme_id, g.actor)
     period = asked.period or periods.label(periods.of_day(now().date()))
     unmet = view.gate.report.unmet if view.gate else ()
+    risks = raid_log().top_risks(programme_id, g.actor)
     return _answer(
         programme_id,
-        lambda money: m.Highlight.model_validate(money.highlight(programme_id, period, unmet, g.actor)),
+        lambda money: m.Highlight.model_validate(
+            {**fields_of(money.highlight(programme_id, period, unmet, g.actor)), "top_risks": risks}
+        ),
     )

@@ -9,9 +9,7 @@ from typing import Any
 
 from flask import Blueprint, g
 
-from ..services import services
-from .http import body, change
-from .models import (
+from workflow.shapes.programmes import (
     AdvanceRequest,
     EndRequest,
     Programme,
@@ -20,6 +18,9 @@ from .models import (
     WaiveRequest,
     WithdrawRequest,
 )
+
+from ..services import services
+from .http import body, change
 from .openapi import operation
 
 bp = Blueprint("moves", __name__)

@@ -24,8 +24,9 @@ from flask import Blueprint
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from workflow.shapes.programmes import Problem
+
 from .idempotency import HEADER, KEY_SCHEMA, REPLAYED, idempotent
-from .models import Problem
 
 F = Callable[..., Any]
 
@@ -38,7 +39,8 @@ STATUS_WORDS = {
     409: "The move is refused now (reasons and unmet requirements), or conflicts with data saved meanwhile, or "
     "the first request with this Idempotency-Key is still being processed",
     412: "If-Match names a version that is no longer the programme's",
-    415: "The body is not application/json",
+    413: "The file is larger than documents may be",
+    415: "The body is not application/json (or, for a file, not a type of document banns takes)",
     422: "The body does not fit the request's schema, or names what the programme does not have, or the "
     "Idempotency-Key was used with a different request",
     428: "If-Match is missing",
@@ -58,6 +60,9 @@ class Operation:
     changes: bool = False
     #: statuses it may also answer beyond those its shape implies (a read the programme's state refuses: 422)
     also: tuple[int, ...] = ()
+    #: the media types of a raw file the body may be (not JSON), and those of a file the 200 answer is
+    upload: tuple[str, ...] = ()
+    download: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -78,6 +83,8 @@ class Operation:
             statuses += [400, 415, 422]
         if self.keyed:
             statuses += [400, 409, 422]
+        if self.upload:
+            statuses += [400, 413, 415, 422]
         return sorted({*statuses, *self.also})
 
     @property
@@ -93,6 +100,15 @@ class Operation:
 OPERATIONS: list[Operation] = []
 #: a programme's ETag is its version in quotes (``"7"``; ``W/"7"`` is read the same)
 ETAG_PATTERN = r'^(W/)?"[0-9]{1,10}"$'
+#: a path parameter by its Flask converter: ``<int:id>`` a number, ``<name>`` plain text (a hash, an id)
+PATH_SCHEMAS: dict[str, dict[str, Any]] = {
+    "int": {"type": "integer", "minimum": 1},
+    "string": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"},
+}
+#: text in a query string: the app refuses a NUL character in any web address (400)
+NO_NUL = {"pattern": "^[^\\x00]*$"}
+#: a raw file, as a body or an answer
+BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 def operation(
@@ -106,13 +122,15 @@ def operation(
     query: type[BaseModel] | None = None,
     changes: bool = False,
     also: tuple[int, ...] = (),
+    upload: tuple[str, ...] = (),
+    download: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """Add the view as ``method rule`` on ``bp`` and describe it in the OpenAPI document. A POST takes an
     ``Idempotency-Key`` (the view is wrapped in :func:`.idempotency.idempotent`)."""
 
     def decorate(view: F) -> F:
         endpoint = f"{bp.name}.{view.__name__}"
-        declared = Operation(method, rule, endpoint, summary, responses, body, query, changes, also)
+        declared = Operation(method, rule, endpoint, summary, responses, body, query, changes, also, upload, download)
         OPERATIONS.append(declared)
         bp.add_url_rule(rule, view_func=idempotent(view) if declared.keyed else view, methods=[method])
         return view
@@ -172,6 +190,8 @@ def _operation(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) ->
             "required": False,
             "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
         }
+    if op.upload:
+        found["requestBody"] = {"required": True, "content": dict.fromkeys(op.upload, BINARY)}
     return found
 
 
@@ -195,6 +215,8 @@ def _responses(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) ->
         if not answer["headers"]:
             del answer["headers"]
         responses[str(status)] = answer
+    if op.download:
+        responses["200"] = {"description": "The file itself", "content": dict.fromkeys(op.download, BINARY)}
     if op.method == "GET" and "Programme" in (m.__name__ for m in op.responses.values()):
         responses["304"] = {"description": "Not modified: If-None-Match names the programme's current ETag"}
     for status in op.refusals:
@@ -204,8 +226,8 @@ def _responses(op: Operation, refs: Mapping[tuple[Any, JsonSchemaMode], Any]) ->
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
-        for name in re.findall(r"{(\w+)}", op.path)
+        {"name": name, "in": "path", "required": True, "schema": PATH_SCHEMAS.get(converter, PATH_SCHEMAS["string"])}
+        for converter, name in re.findall(r"<(?:(\w*)[^:<>]*:)?(\w+)>", op.rule)
     ]
     if op.query is not None:
         described = op.query.model_json_schema()
@@ -216,7 +238,7 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
                 "in": "query",
                 "required": name in required,
                 "description": schema.pop("description", ""),
-                "schema": schema,
+                "schema": {**NO_NUL, **schema} if schema.get("type") == "string" else schema,
             }
             for name, schema in fields.items()
         ]

@@ -17,13 +17,13 @@ from workflow.engine.errors import NotAllowedError, NotFoundError
 from workflow.engine.importer import ProgrammeFileError, ProgrammeSpec
 from workflow.engine.text import LARGEST_ID
 from workflow.engine.views import ProgrammeSummary as ProgrammeSummaryView
+from workflow.shapes.programmes import Event as EventShape
+from workflow.shapes.programmes import EventPage, Programme, ProgrammePage, ProgrammeSummary
 
 from ..errors import problem
 from ..extensions import _
 from ..services import services
 from .http import body, page_link, programme_reply, reply, validated
-from .models import Event as EventShape
-from .models import EventPage, Programme, ProgrammePage, ProgrammeSummary
 from .openapi import operation
 
 bp = Blueprint("programmes", __name__)

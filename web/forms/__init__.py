@@ -28,6 +28,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, NumberRange, Op
 from wtforms.validators import Length as _Length
 from wtforms.validators import ValidationError as WTFValidationError
 
+from web.code_words import NATION_WORDS, PARTNER_KIND_WORDS
 from web.forms.dates import DateInput
 from web.titles import local
 from workflow.engine.errors import InvalidError
@@ -65,8 +66,9 @@ class Length(_Length):
 
     def __call__(self, form: Any, field: Any) -> None:
         if self.message is None and self.max != -1 and len(field.data or "") > self.max:
+            most = f"{self.max:,}"
             raise WTFValidationError(
-                _l("%(label)s must be %(most)s characters or fewer", label=field.label.text, most=f"{self.max:,}")
+                _l("%(label)s must be %(most)s characters or fewer", label=field.label.text, most=most)
             )
         super().__call__(form, field)
 
@@ -133,22 +135,16 @@ class WholeNumberField(IntegerField):
         raise ValueError(_l("%(label)s must be a whole number, like 12,000", label=self.label.text))
 
 
+_LARGEST_POPULATION_WORDS = f"{LARGEST_POPULATION:,}"
 POPULATION = NumberRange(
     min=0,
     max=LARGEST_POPULATION,
-    message=_l("Population must be a whole number from 0 to %(max)s", max=f"{LARGEST_POPULATION:,}"),
+    message=_l("Population must be a whole number from 0 to %(max)s", max=_LARGEST_POPULATION_WORDS),
 )
 EMAIL = EmailAddress(_l("Enter an email address in the correct format, like name@example.com"))
 
-KIND_CHOICES = options((k, k.replace("_", " ").capitalize()) for k in PARTNER_KINDS)
-NATION_CHOICES = options(
-    [
-        ("england", _l("England")),
-        ("wales", _l("Wales")),
-        ("scotland", _l("Scotland")),
-        ("northern_ireland", _l("Northern Ireland")),
-    ]
-)
+KIND_CHOICES = options((k, PARTNER_KIND_WORDS.get(k, k)) for k in PARTNER_KINDS)
+NATION_CHOICES = options(NATION_WORDS.items())
 
 
 class SignInForm(FlaskForm):

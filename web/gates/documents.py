@@ -17,7 +17,7 @@ bp = Blueprint("documents", __name__, url_prefix="/programmes/<int:programme_id>
 
 
 #: Endpoints that take a document, and the most a request to them may carry (the document and its form).
-UPLOADS = {"gates.evidence": MAX_BYTES + 256 * 1024}
+UPLOADS = {"gates.evidence": MAX_BYTES + 256 * 1024, "api.evidence.upload_document": MAX_BYTES}
 
 
 def init_app(app: Flask) -> None:

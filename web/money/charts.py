@@ -38,6 +38,7 @@ def chart_svg(rows: Sequence[Variance], width: int = 640, height: int = 240) -> 
         parts.append(
             f'<text x="{x + slot // 2}" y="{base + 18}" font-size="11" text-anchor="middle">{escape(r.label)}</text>'
         )
-    legend = _("Plan (outline) and actual (filled); top £%(top)s", top=f"{top:,.0f}")
+    top_words = f"{top:,.0f}"
+    legend = _("Plan (outline) and actual (filled); top £%(top)s", top=top_words)
     parts.append(f'<text x="{pad}" y="14" font-size="11">{escape(legend)}</text></svg>')
     return "".join(parts)

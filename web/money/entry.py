@@ -26,14 +26,14 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from web.extensions import _
 from web.forms import options
 from web.money import forms as mf
+from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS
 from web.programmes.access import access_to
 from web.services import services
 from web.titles import local
 from workflow.engine.errors import InvalidError
 from workflow.money import years as fy
-from workflow.money.case import CATEGORY_TITLES
 from workflow.money.entry import MoneyEntry
-from workflow.money.prenup import RECOMPUTE_TITLES, WithdrawalTerm
+from workflow.money.prenup import WithdrawalTerm
 from workflow.money.sharing import Basis, BasisKind
 from workflow.money.sheet_changes import from_data, to_data
 from workflow.money.spreadsheet import FORMATS, MIMETYPES, SpreadsheetError, kind_of
@@ -76,7 +76,7 @@ def _case_page(programme_id: int, status: int = 200, **given: Any) -> Any:
     forms["baseline"].partner.choices = options((p.name, p.name) for p in view.partners)
     case = entry().case(programme_id, g.actor)
     return render_template(
-        "money/enter_case.html", view=view, case=case, forms=forms, titles=CATEGORY_TITLES, label=fy.label
+        "money/enter_case.html", view=view, case=case, forms=forms, titles=CATEGORY_WORDS, label=fy.label
     ), status
 
 
@@ -198,9 +198,9 @@ def _agreement_page(programme_id: int, status: int = 200, **given: Any) -> Any:
         agreement=agreement,
         terms_form=terms,
         term_form=term,
-        recompute_titles=RECOMPUTE_TITLES,
+        recompute_titles=RECOMPUTE_WORDS,
         stage_title=definition.state_title,
-        titles=CATEGORY_TITLES,
+        titles=CATEGORY_WORDS,
     ), status
 
 
@@ -276,7 +276,8 @@ def record_cost(programme_id: int) -> Any:
         entry().record_cost(
             programme_id, form.on.data, form.category.data, amount, (form.note.data or "").strip(), g.actor
         )
-        return _done(_("Cost of £%(amount)s recorded", amount=f"{amount:,.2f}"), "money_entry.actuals", programme_id)
+        words = f"{amount:,.2f}"
+        return _done(_("Cost of £%(amount)s recorded", amount=words), "money_entry.actuals", programme_id)
     return _actuals_page(programme_id, 422, cost=form)
 
 

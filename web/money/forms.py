@@ -11,17 +11,17 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from web.forms import FlaskForm, NoNul, OneLine, options
 from web.forms.dates import DateInput
+from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS
 from workflow.engine.errors import InvalidError
 from workflow.money import entered
-from workflow.money.case import CATEGORIES, CATEGORY_TITLES
-from workflow.money.prenup import RECOMPUTE_TITLES
+from workflow.money.case import CATEGORIES
 from workflow.money.sharing import BasisKind
 
-CATEGORY_CHOICES = options((c, CATEGORY_TITLES[c]) for c in CATEGORIES)
+CATEGORY_CHOICES = options((c, CATEGORY_WORDS[c]) for c in CATEGORIES)
 YES_NO = options([("no", _l("No")), ("yes", _l("Yes"))])
 #: Exit costs the pre-nup may price, as the pamphlet names them.
 EXIT_COSTS = ("set_up", "redundancy", "pension_strain")
@@ -57,26 +57,41 @@ class Chosen:
             raise StopValidation(str(self.message))
 
 
-def at_most(label: str, most: int) -> Length:
-    return Length(max=most, message=f"{label} must be {most} characters or fewer")
+def at_most(label: Any, most: int) -> Length:
+    """At most ``most`` characters, the message naming ``label`` (in the page's language)."""
+    return _AtMost(label, most)
 
 
-def amount_field(label: str, required: bool = True) -> StringField:
+class _AtMost(Length):
+    def __init__(self, label: Any, most: int) -> None:
+        super().__init__(max=most)
+        self.label = label
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if len(field.data or "") > self.max:
+            words = _l("%(label)s must be %(most)s characters or fewer", label=str(self.label), most=str(self.max))
+            raise ValidationError(str(words))
+
+
+def amount_field(label: Any, required: bool = True) -> StringField:
     return StringField(label, validators=[at_most(label, 30), Entered(lambda t, lab: entered.pounds(t, lab), required)])
 
 
-def year_field(label: str = "Financial year") -> StringField:
+FINANCIAL_YEAR = _l("Financial year")
+
+
+def year_field(label: Any = FINANCIAL_YEAR) -> StringField:
     return StringField(label, validators=[at_most(label, 20), Entered(lambda t, lab: entered.financial_year(t, lab))])
 
 
-def months_field(label: str) -> StringField:
+def months_field(label: Any) -> StringField:
     return StringField(
         label,
         validators=[at_most(label, 10), Entered(lambda t, lab: entered.whole(t, lab, "months", largest=1200))],
     )
 
 
-def text_field(label: str, missing: str, most: int = 100) -> StringField:
+def text_field(label: Any, missing: Any, most: int = 100) -> StringField:
     return StringField(label, validators=[DataRequired(missing), at_most(label, most), OneLine()])
 
 
@@ -95,14 +110,14 @@ class InvestmentForm(FlaskForm):
         validate_choice=False,
         validators=[Chosen(_l("Select yes or no"))],
     )
-    amount = amount_field("Amount")
-    note = StringField(_l("Note (optional)"), validators=[at_most("Note", 400), OneLine()])
+    amount = amount_field(_l("Amount"))
+    note = StringField(_l("Note (optional)"), validators=[at_most(_l("Note"), 400), OneLine()])
 
 
 class SavingForm(FlaskForm):
     year = year_field()
-    service = text_field("Service", "Enter the service, like revenues and benefits")
-    amount = amount_field("Planned savings")
+    service = text_field(_l("Service"), _l("Enter the service, like revenues and benefits"))
+    amount = amount_field(_l("Planned savings"))
 
 
 class BaselineForm(FlaskForm):
@@ -111,8 +126,8 @@ class BaselineForm(FlaskForm):
         validate_choice=False,
         validators=[DataRequired(_l("Select the partner")), Chosen(_l("Select one of the programme's partners"))],
     )
-    service = text_field("Service", "Enter the service, like revenues and benefits")
-    amount = amount_field("Baseline cost a year")
+    service = text_field(_l("Service"), _l("Enter the service, like revenues and benefits"))
+    amount = amount_field(_l("Baseline cost a year"))
 
 
 def basis_form(partners: Sequence[str], formdata: Any = None, **kwargs: Any) -> Any:
@@ -144,31 +159,31 @@ class BasisFormBase(FlaskForm):
         validate_choice=False,
         validators=[Chosen(_l("Select how costs are shared"))],
     )
-    service = StringField(_l("Service (optional)"), validators=[at_most("Service", 100), OneLine()])
-    driver = StringField(_l("Driver (for a driver basis)"), validators=[at_most("Driver", 100), OneLine()])
+    service = StringField(_l("Service (optional)"), validators=[at_most(_l("Service"), 100), OneLine()])
+    driver = StringField(_l("Driver (for a driver basis)"), validators=[at_most(_l("Driver"), 100), OneLine()])
     threshold = StringField(
         _l("Re-true threshold, in percentage points (optional)"),
         validators=[
-            at_most("Re-true threshold", 20),
+            at_most(_l("Re-true threshold"), 20),
             Entered(lambda t, lab: entered.number(t, lab, "threshold", largest=Decimal(100)), required=False),
         ],
     )
 
 
 class TermsForm(FlaskForm):
-    notice_months = months_field("Notice period, in months")
-    minimum_term_months = months_field("Minimum term, in months")
+    notice_months = months_field(_l("Notice period, in months"))
+    minimum_term_months = months_field(_l("Minimum term, in months"))
     starts_on = DateInput("Date the agreement starts")
     recompute = RadioField(
         _l("How the remaining partners share after one leaves"),
-        choices=options(RECOMPUTE_TITLES.items()),
+        choices=options(RECOMPUTE_WORDS.items()),
         default="basis",
         validate_choice=False,
         validators=[Chosen(_l("Select how the remaining partners share"))],
     )
-    exit_set_up = amount_field("Set-up costs a leaver pays in full", required=False)
-    exit_redundancy = amount_field("Redundancy costs a leaver pays in full", required=False)
-    exit_pension_strain = amount_field("Pension-strain costs a leaver pays in full", required=False)
+    exit_set_up = amount_field(_l("Set-up costs a leaver pays in full"), required=False)
+    exit_redundancy = amount_field(_l("Redundancy costs a leaver pays in full"), required=False)
+    exit_pension_strain = amount_field(_l("Pension-strain costs a leaver pays in full"), required=False)
 
 
 class TermForm(FlaskForm):
@@ -177,7 +192,7 @@ class TermForm(FlaskForm):
         validate_choice=False,
         validators=[DataRequired(_l("Select the stage")), Chosen(_l("Select one of the lifecycle's stages"))],
     )
-    fixed_sum = amount_field("Fixed sum", required=False)
+    fixed_sum = amount_field(_l("Fixed sum"), required=False)
     share_of_costs = RadioField(
         _l("Does the leaver pay its share of the costs incurred to date?"),
         choices=YES_NO,
@@ -202,14 +217,14 @@ class CostForm(FlaskForm):
         validate_choice=False,
         validators=[DataRequired(_l("Select a category")), Chosen(_l("Select a category from the list"))],
     )
-    amount = amount_field("Amount spent")
-    note = TextAreaField(_l("Note (optional)"), validators=[at_most("Note", 4000), NoNul()])
+    amount = amount_field(_l("Amount spent"))
+    note = TextAreaField(_l("Note (optional)"), validators=[at_most(_l("Note"), 4000), NoNul()])
 
 
 class ActualSavingForm(FlaskForm):
     year = year_field()
-    service = text_field("Service", "Enter the service, like revenues and benefits")
-    amount = amount_field("Savings actually made")
+    service = text_field(_l("Service"), _l("Enter the service, like revenues and benefits"))
+    amount = amount_field(_l("Savings actually made"))
 
 
 class UploadForm(FlaskForm):

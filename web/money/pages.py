@@ -22,6 +22,7 @@ from web.forms import FlaskForm, Length, NoNul, OneLine, options
 from web.money.charts import chart_svg
 from web.money.forms import Entered, amount_field, at_most, parsed
 from web.money.report_pdf import highlight_pdf
+from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS, rating_words
 from web.programmes.access import Access, access_to
 from web.programmes.lifecycle import stage_timeline
 from web.records.raid import raid_log
@@ -32,8 +33,7 @@ from workflow.engine.views import ProgrammeView
 from workflow.money import periods
 from workflow.money import years as fy
 from workflow.money.benefits import SCALES, HighlightReport
-from workflow.money.case import CATEGORIES, CATEGORY_TITLES, ZERO, BusinessCase
-from workflow.money.prenup import RECOMPUTE_TITLES
+from workflow.money.case import CATEGORIES, ZERO, BusinessCase
 from workflow.money.service import Finances
 
 bp = Blueprint("money", __name__, url_prefix="/programmes/<int:programme_id>/money")
@@ -59,14 +59,14 @@ class ActualForm(FlaskForm):
     year = SelectField(_l("Financial year"), validators=[DataRequired(_l("Select the financial year"))])
     service = SelectField(_l("Service"), validators=[DataRequired(_l("Select the service"))])
     #: Read as every money form reads pounds (:mod:`workflow.money.entered`): 12,000 and £ fine, 5e9 not.
-    amount = amount_field("Savings actually made")
+    amount = amount_field(_l("Savings actually made"))
 
 
 class ConfidenceForm(FlaskForm):
     period = StringField(
         _l("Reporting period"),
         validators=[
-            at_most("Reporting period", 40),
+            at_most(_l("Reporting period"), 40),
             OneLine(),
             Entered(lambda text, _label: periods.normal(text)),
         ],
@@ -116,7 +116,7 @@ def summary(programme_id: int) -> Any:
         tables=case_tables(case),
         splits=money.splits(programme_id, g.actor),
         agreement=money.agreement(programme_id, g.actor),
-        recompute_titles=RECOMPUTE_TITLES,
+        recompute_titles=RECOMPUTE_WORDS,
         label=fy.label,
         stage_title=services().portfolio.definition_of(view).state_title,
     )
@@ -144,7 +144,7 @@ def case_tables(case: BusinessCase) -> CaseTables:
         saved = {s: case.savings_by_service()[s][year] for s in services_}
         rows.append((fy.label(year), invested, saved))
     one_off, recurring = case.one_off_and_recurring()
-    return CaseTables([(c, CATEGORY_TITLES[c]) for c in used], services_, rows, one_off, recurring)
+    return CaseTables([(c, str(CATEGORY_WORDS[c])) for c in used], services_, rows, one_off, recurring)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -280,7 +280,7 @@ def _benefit_forms(
     actual.year.choices = options([(fy.label(y), fy.label(y)) for y in case.period()])
     actual.service.choices = options([(s, s) for s in case.services()])
     scale = yaml.safe_load(finances().export_figures(programme_id, g.actor)).get("confidence_scale", "gateway")
-    confidence.rating.choices = options([(r, r) for r in SCALES.get(scale, SCALES["gateway"])])
+    confidence.rating.choices = options([(r, rating_words(r)) for r in SCALES.get(scale, SCALES["gateway"])])
     return actual, confidence
 
 

@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from web.extensions import _
 from web.titles import local
 from workflow.engine.definitions import Definition
 from workflow.engine.views import EventView, ProgrammeView
@@ -56,9 +57,15 @@ def path_taken(events: list[EventView]) -> list[tuple[str, str]]:
     return [(e.to_state, e.kind) for e in events if e.kind in STAGE_MOVES and e.to_state]
 
 
+def _how(kind: str) -> str:
+    """How the programme came to a stage, in words (a move other than advancing)."""
+    words = {"waived": _("waived"), "returned": _("returned"), "ended": _("ended")}
+    return str(words.get(kind, kind.replace("_", " ")))
+
+
 def lifecycle_diagram(d: Definition, view: ProgrammeView, events: list[EventView]) -> Diagram:
     path = path_taken(events)
-    visited = {state for state, _ in path}
+    visited = {state for state, _how_ in path}
     waived = {e.from_state for e in events if e.kind == "waived"}
     final = d.next_of(d.stage_ids[-1])
     states = [*d.stage_ids, final]
@@ -68,13 +75,13 @@ def lifecycle_diagram(d: Definition, view: ProgrammeView, events: list[EventView
         col = col if row % 2 == 0 else PER_ROW - 1 - col  # snake, so arrows stay short
         x, y = 10 + col * (BOX_W + GAP), 10 + row * (BOX_H + GAP)
         if state == view.state:
-            status, text = "current", "current stage"
+            status, text = "current", _("current stage")
         elif state in waived:
-            status, text = "waived", "waived"
+            status, text = "waived", _("waived")
         elif state in visited:
-            status, text = "done", "done"
+            status, text = "done", _("done")
         else:
-            status, text = ("outcome" if state == final else "upcoming"), "not started"
+            status, text = ("outcome" if state == final else "upcoming"), _("not started")
         boxes.append(Box(x, y, local(d.state_title(state)), status, text))
     for a, b in itertools.pairwise(boxes):
         if a.y == b.y:
@@ -85,7 +92,8 @@ def lifecycle_diagram(d: Definition, view: ProgrammeView, events: list[EventView
             arrows.append(Arrow(a.x + BOX_W // 2, a.y + BOX_H, b.x + BOX_W // 2, b.y))
     rows = (len(states) + PER_ROW - 1) // PER_ROW
     titles = tuple(
-        local(d.state_title(s)) + ("" if how in ("advanced", "programme_started") else f" ({how})") for s, how in path
+        local(d.state_title(s)) + ("" if how in ("advanced", "programme_started") else f" ({_how(how)})")
+        for s, how in path
     )
     return Diagram(
         20 + PER_ROW * BOX_W + (PER_ROW - 1) * GAP,

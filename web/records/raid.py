@@ -18,6 +18,10 @@ from workflow.engine.errors import InvalidError
 from workflow.engine.views import ProgrammeView
 from workflow.records.raid import KINDS, SORTS, STATUSES, RaidEntryView, RaidFields, RaidLog
 
+#: A RAID entry's band (workflow.records.raid.BANDS), in words: the templates show ``_(band)``, so each is
+#: marked here for the catalogue.
+BAND_WORDS = {"low": _l("low"), "medium": _l("medium"), "high": _l("high"), "very high": _l("very high")}
+
 bp = Blueprint("raid", __name__, url_prefix="/programmes/<int:programme_id>/raid")
 
 KIND_LABELS = {

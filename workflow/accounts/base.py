@@ -41,13 +41,21 @@ class PersonSummary:
     has_password: bool
     #: when an admin deactivated the account (``None``: active)
     deactivated_at: datetime | None = None
+    #: the language they chose ("en" or "cy"; ``None``: not chosen)
+    language: str | None = None
 
 
 def summary(person: Person | None) -> PersonSummary:
     """A person as plain data."""
     assert person is not None
     return PersonSummary(
-        person.id, person.name, person.email, person.is_admin, person.password_hash is not None, person.deactivated_at
+        person.id,
+        person.name,
+        person.email,
+        person.is_admin,
+        person.password_hash is not None,
+        person.deactivated_at,
+        person.language,
     )
 
 

@@ -46,7 +46,8 @@ class InvitationError(BannsError):
 
 class AccountInputError(InvalidError):
     """Input refused: ``code`` says what (``name_missing``, ``email_invalid``, ``email_taken``, ``password_weak``,
-    ``password_wrong``, ``password_limited``, ``last_admin``, ``deactivate_self``), ``field`` where; the message
+    ``password_wrong``, ``password_limited``, ``last_admin``, ``deactivate_self``, ``language_unknown``),
+    ``field`` where; the message
     is for the command line (the web words the code, and shows a weak password's reason as given)."""
 
     def __init__(self, code: str, field: str, message: str) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
-from ..engine.errors import NotFoundError
+from ..engine.errors import NotAllowedError, NotFoundError
 from ..engine.models import Person
 from ..engine.permissions import SYSTEM, Actor
 from . import sessions
@@ -27,6 +27,9 @@ from .passwords import MAX_PASSWORD, MIN_PASSWORD, hash_password, password_probl
 from .sign_in import SignInUseCases
 from .sso import SsoUseCases
 from .tokens import TokenUseCases
+
+#: The languages a person may choose: English and Welsh (the Welsh Language Standards).
+LANGUAGES = ("en", "cy")
 
 
 def normalise_email(email: str) -> str:
@@ -124,6 +127,37 @@ class Accounts(
             log(session, actor, kind, now, person_id=person.id, person=person.name)
             return summary(person)
 
+    def set_language(self, person_id: int, language: str, now: datetime, *, actor: Actor) -> PersonSummary:
+        """Remember the language a person reads banns in (one of :data:`LANGUAGES`), logged as
+        ``language_set``; nothing changes (or is logged) if it is theirs already. A person sets their own;
+        an admin may set anyone's.
+
+        Raises:
+            AccountInputError: ``language_unknown`` (``language``). NotAllowedError: the actor is someone
+                else and not an admin. NotFoundError: no such person.
+        """
+        if language not in LANGUAGES:
+            raise AccountInputError("language_unknown", "language", f"'{language}' is not a language banns offers")
+        if actor.person_id != person_id and not actor.is_admin:
+            raise NotAllowedError(f"{actor.name} may not choose another person's language")
+        with self.db.write() as session:
+            person = session.get(Person, person_id, with_for_update=True)
+            if person is None:
+                raise NotFoundError(f"no person with id {person_id}")
+            if person.language != language:
+                before, person.language = person.language, language
+                log(
+                    session,
+                    actor,
+                    "language_set",
+                    now,
+                    person_id=person.id,
+                    person=person.name,
+                    language=language,
+                    before=before,
+                )
+            return summary(person)
+
     def set_password_for_development(self, email: str, password: str) -> None:
         """Give an existing person a password directly (ending their sessions). Only ``banns dev sample`` and
         tests call this."""
@@ -136,6 +170,7 @@ class Accounts(
 
 
 __all__ = [
+    "LANGUAGES",
     "MAX_PASSWORD",
     "MIN_PASSWORD",
     "AccountInputError",

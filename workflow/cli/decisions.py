@@ -4,15 +4,12 @@ periods. Registered through the ``banns.commands`` entry point group."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 import click
 
 from ..engine.text import check_day
-from ..engine.views import _jsonable
 from ..records.decisions import DecisionInput, Decisions
 from .gate import by_option
 from .money import partner_id
@@ -44,9 +41,10 @@ def show(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None
     """What the current gate asks of each partner's body, and whether its approval counts yet."""
     board = _decisions(ctx).board(programme_id, ctx.actor(by))
     if as_json:
-        data = asdict(board)
-        data["may_record_for"] = sorted(board.may_record_for)
-        click.echo(json.dumps(_jsonable(data), indent=2))
+        from ..shapes.records import DecisionBoard
+        from .shaped import echo_shaped
+
+        echo_shaped(DecisionBoard, {**vars(board), "may_record_for": sorted(board.may_record_for)})
         return
     if not board.asked:
         click.echo("The current gate asks no partner for a decision of its own body.")

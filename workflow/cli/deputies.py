@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 
 import click
 
-from ..engine.views import _jsonable
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 
@@ -73,9 +71,10 @@ def list_(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> Non
     """The programme's delegations, newest first."""
     found = ctx.programmes.delegations(programme_id, ctx.actor(by))
     if as_json:
-        import json
+        from ..shapes.records import Delegation
+        from .shaped import echo_shaped_list
 
-        click.echo(json.dumps(_jsonable([asdict(d) for d in found]), indent=2))
+        echo_shaped_list(Delegation, found)
         return
     for d in found:
         state = f"revoked by {d.revoked_by or 'the system'}" if d.revoked_at else d.reason_kind.replace("_", " ")

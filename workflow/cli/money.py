@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ import click
 from ..engine.errors import InvalidError
 from ..engine.permissions import SYSTEM, Actor
 from ..engine.text import check_day, single_line
-from ..engine.views import _jsonable
 from ..engine.yamlsource import read_source
 from ..money import years as fy
 from ..money.figures import REQUIREMENTS
@@ -44,10 +42,6 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print as JSO
 
 def finances(ctx: Context) -> Finances:
     return Finances(ctx.programmes.db, ctx.programmes.registry)
-
-
-def emit(data: Any) -> None:
-    click.echo(json.dumps(_jsonable(asdict(data) if hasattr(data, "__dataclass_fields__") else data), indent=2))
 
 
 def share(value: Decimal | str) -> str:
@@ -192,7 +186,11 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
     report = finances(ctx).highlight(programme_id, period, view.gate.report.unmet if view.gate else (), actor=actor)
     risks = RaidLog(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock).top_risks(programme_id, actor)
     if as_json:
-        emit({**asdict(report), "top_risks": [asdict(r) for r in risks]})
+        from ..shapes.money import Highlight
+        from ..shapes.programmes import fields_of
+        from .shaped import echo_shaped
+
+        echo_shaped(Highlight, {**fields_of(report), "top_risks": risks})
         return
     rating = report.confidence.rating if report.confidence else "not rated"
     click.echo(

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from datetime import datetime
 
 import click
 
-from ..engine.views import _jsonable
 from ..records.raid import KINDS, SORTS, STATUSES, RaidEntryView, RaidFields, RaidLog
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
@@ -42,7 +39,10 @@ def list_(ctx: Context, programme_id: int, status: str, sort: str, as_json: bool
     """The entries, highest rating first (or --sort review, title, newest)."""
     found = raid_log(ctx).entries(programme_id, ctx.actor(by), status=status, sort=sort)
     if as_json:
-        click.echo(json.dumps(_jsonable([asdict(e) for e in found]), indent=2))
+        from ..shapes.records import RaidEntry
+        from .shaped import echo_shaped_list
+
+        echo_shaped_list(RaidEntry, found)
         return
     for e in found:
         click.echo(_line(e))

@@ -3,14 +3,9 @@ through the ``banns.commands`` entry point group. Partners are named by id or by
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
-from typing import Any
-
 import click
 
 from ..engine.permissions import Actor
-from ..engine.views import _jsonable
 from ..records.declarations import Declarations
 from ..records.register import Register, item
 from ..records.scope import Scope
@@ -39,10 +34,6 @@ def partner_id(ctx: Context, programme_id: int, partner: str, actor: Actor) -> i
     )
 
 
-def emit(data: Any) -> None:
-    click.echo(json.dumps(_jsonable(asdict(data)), indent=2))
-
-
 @click.group(cls=BannsGroup)
 def records() -> None:
     """The honest conversation (preconditions, red lines) and the scope (services in, kept local)."""
@@ -57,7 +48,10 @@ def show(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None
     """Each partner's declarations and the others' answers; what is still open."""
     register = declarations(ctx).register(programme_id, ctx.actor(by))
     if as_json:
-        emit(register)
+        from ..shapes.records import Register
+        from .shaped import echo_shaped
+
+        echo_shaped(Register, register)
         return
     _print_register(register)
 
@@ -163,7 +157,10 @@ def show_scope(ctx: Context, programme_id: int, as_json: bool, by: str | None) -
     """The services in scope and those each partner keeps local."""
     view = scope(ctx).view(programme_id, ctx.actor(by))
     if as_json:
-        emit(view)
+        from ..shapes.records import ScopeRegister
+        from .shaped import echo_shaped
+
+        echo_shaped(ScopeRegister, view)
         return
     click.echo("In scope: " + (", ".join(s.name for s in view.services) or "none recorded"))
     for pid, name in view.partners:

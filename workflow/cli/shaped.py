@@ -16,7 +16,7 @@ def echo_shaped(shape: type[BaseModel], value: Any) -> None:
     click.echo(shape.model_validate(value).model_dump_json(indent=2))
 
 
-def echo_shaped_list(shape: type[BaseModel], values: Iterable[Any]) -> None:
-    """Print ``values`` as a JSON list of ``shape``."""
-    items = [shape.model_validate(v) for v in values]
+def echo_shaped_list(shape: type[BaseModel], values: Iterable[Any], **context: Any) -> None:
+    """Print ``values`` as a JSON list of ``shape`` (``context``: what the shape asks, e.g. ``today``)."""
+    items = [shape.model_validate(v, context=context or None) for v in values]
     click.echo(TypeAdapter(list[shape]).dump_json(items, indent=2).decode())  # type: ignore[valid-type]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -80,7 +79,10 @@ def list_(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> Non
     today = ctx.programmes.clock().date()
     views = ctx.programmes.staff_transfers(programme_id, ctx.actor(by))
     if as_json:
-        click.echo(json.dumps([_data(v, today) for v in views], indent=2))
+        from ..shapes.records import StaffTransfer
+        from .shaped import echo_shaped_list
+
+        echo_shaped_list(StaffTransfer, views, today=today)
         return
     if not views:
         click.echo("No staff transfer recorded.")
@@ -90,27 +92,6 @@ def list_(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> Non
 
 def _day(value: Any) -> date | None:
     return value.date() if value else None
-
-
-def _data(v: StaffTransferView, today: date) -> dict[str, Any]:
-    days = ("transfer_date", "eli_given_on", "consultation_began_on", "consultation_ended_on")
-    return {
-        "partner_id": v.partner_id,
-        "partner": v.partner,
-        "headcount": v.headcount,
-        "roles": list(v.roles),
-        "redundancies": v.redundancies,
-        **{k: (getattr(v, k).isoformat() if getattr(v, k) else None) for k in days},
-        "duties": [
-            {
-                "duty": d.code,
-                "due": d.due.isoformat(),
-                "done_on": d.done_on.isoformat() if d.done_on else None,
-                "status": d.status(today),
-            }
-            for d in v.duties
-        ],
-    }
 
 
 def _print(v: StaffTransferView, today: date) -> None:

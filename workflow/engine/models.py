@@ -179,6 +179,8 @@ class Person(Base):
     #: When an admin deactivated the account (``None``: active): no sign-in, no sessions, no reminders.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deactivated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    #: The language the person chose for the web pages ("en" or "cy"; ``None``: not chosen, the browser's).
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class RoleAssignment(Base):

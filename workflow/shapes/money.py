@@ -22,6 +22,7 @@ from workflow.money.case import CATEGORIES
 from workflow.money.sharing import BasisKind
 
 from .programmes import Body, Shape
+from .records import RaidEntry
 
 # --- money, numbers and years as text -------------------------------------------------------------------------
 
@@ -387,3 +388,4 @@ class Highlight(Shape):
     actual_savings_to_date: Money
     savings: list[Variance]
     waiting_on: list[str]
+    top_risks: list[RaidEntry] = Field(default=[], description="the open risks with the highest ratings")

@@ -6,6 +6,7 @@ same models (``web/api/openapi.py``), so the description cannot drift from what 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -17,6 +18,12 @@ class Shape(BaseModel):
     """A response shape, read from the engine's views."""
 
     model_config = ConfigDict(from_attributes=True, frozen=True)
+
+
+def fields_of(view: Any) -> dict[str, Any]:
+    """A view's fields by name, one level deep (its own values kept as they are, for a shape to read), so that
+    a shape can be given a view with some fields added."""
+    return {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
 
 
 class Body(BaseModel):

@@ -1,7 +1,7 @@
 """sso_identities: the account at an identity provider each person signed in with, by its subject
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import workflow.engine.models
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
