@@ -1,5 +1,6 @@
-"""The Welsh catalogue's upkeep: ``python -m web.i18n update`` (``make i18n``) extracts every marked string
-into ``web/translations/messages.pot`` and merges it into the Welsh ``messages.po``; ``python -m web.i18n
+"""The Welsh catalogues' upkeep, the web's (``web/translations``, domain ``messages``) and the emails'
+(``workflow/reminders/translations``, domain ``emails``): ``python -m web.i18n update`` (``make i18n``)
+extracts every marked string into each domain's template and merges it into its Welsh catalogue; ``python -m web.i18n
 check`` (``make i18n-check``, run by ``make lint``) fails when the committed template is stale (a string is
 marked in the code but missing from it, or no longer used) or when a Welsh translation is missing, fuzzy or
 has other placeholders than its English. Comparisons ignore the header, dates and line numbers."""
@@ -11,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -24,26 +26,47 @@ TEMPLATE = TRANSLATIONS / "messages.pot"
 KEYWORDS = ("_l", "lazy_gettext")  # besides Babel's own: _, gettext, ngettext (singular and plural), N_, ...
 LOCALES = ("cy",)
 PLURALS = '"Plural-Forms: nplurals=6; plural=(n==0) ? 0 : (n==1) ? 1 : (n==2) ? 2 : (n==3) ? 3 :(n==6) ? 4 : 5;\\n"\n'
-FIX = "Run `make i18n`, then translate the new strings in web/translations/cy/LC_MESSAGES/messages.po."
+FIX = "Run `make i18n`, then translate the new strings in the Welsh catalogues (cy/LC_MESSAGES/*.po) it names."
 
 
-def extract(target: Path, root: Path = ROOT) -> None:
-    """Every string marked in ``root``'s web package (``babel.cfg``) into the template ``target``: sorted, no
-    line numbers and no header, so that the committed file changes only when a marked string does."""
-    args = ["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "--no-location", "--omit-header"]
+@dataclass(frozen=True)
+class Domain:
+    """One catalogue: its name (the template's and catalogues' file name), its extraction config and its
+    folder, both relative to the project's root, and the extra keywords that mark its strings."""
+
+    name: str
+    config: str
+    folder: str
+    keywords: tuple[str, ...] = ()
+
+    def root_of(self, translations: Path) -> Path:
+        """The project's root, given this domain's translations folder."""
+        return translations.parents[len(Path(self.folder).parts) - 1]
+
+
+WEB = Domain("messages", "babel.cfg", "web/translations", KEYWORDS)
+EMAILS = Domain("emails", "workflow/reminders/translations/babel.cfg", "workflow/reminders/translations")
+DOMAINS = (WEB, EMAILS)
+
+
+def extract(target: Path, root: Path = ROOT, domain: Domain = WEB) -> None:
+    """Every string marked in ``root``'s sources of ``domain`` (its config) into the template ``target``:
+    sorted, no line numbers and no header, so that the committed file changes only when a marked string does."""
+    args = ["pybabel", "-q", "extract", "-F", str(root / domain.config), "--no-location", "--omit-header"]
     args += ["--sort-output", "--no-wrap", "-o", str(target)]
-    for keyword in KEYWORDS:
+    for keyword in domain.keywords:
         args += ["-k", keyword]
     CommandLineInterface().run([*args, str(root)])  # type: ignore[no-untyped-call]
 
 
-def update(translations: Path = TRANSLATIONS) -> None:
+def update(translations: Path = TRANSLATIONS, domain: Domain = WEB) -> None:
     """Extract, then merge the template into each language's catalogue: new strings empty, strings no longer
     marked dropped, no fuzzy guesses (a translator fills each new one)."""
-    extract(translations / "messages.pot", translations.parent.parent)
-    template = _load(translations / "messages.pot")
+    template_path = translations / f"{domain.name}.pot"
+    extract(template_path, domain.root_of(translations), domain)
+    template = _load(template_path)
     for locale in LOCALES:
-        path = translations / locale / "LC_MESSAGES" / "messages.po"
+        path = translations / locale / "LC_MESSAGES" / f"{domain.name}.po"
         catalogue = _load(path) if path.exists() else Catalog(locale=locale)
         catalogue.update(template, no_fuzzy_matching=True)
         write_catalogue(catalogue, path)
@@ -97,30 +120,31 @@ def _load(path: Path) -> Catalog:
         return read_po(file)
 
 
-def stale(root: Path = ROOT) -> list[str]:
+def stale(root: Path = ROOT, domain: Domain = WEB) -> list[str]:
     """What differs between the strings marked in the code and the committed template, in words."""
-    template = root / "web" / "translations" / "messages.pot"
+    template = root / domain.folder / f"{domain.name}.pot"
     if not template.exists():
         return [f"{template.relative_to(root)} is missing"]
+    pot = template.name
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "messages.pot"
-        extract(fresh, root)
+        fresh = Path(tmp) / pot
+        extract(fresh, root, domain)
         marked, committed = _ids(_load(fresh)), _ids(_load(template))
-    problems = [f"marked in the code but missing from messages.pot: {_show(i)}" for i in marked - committed]
-    problems += [f"in messages.pot but no longer marked in the code: {_show(i)}" for i in committed - marked]
+    problems = [f"marked in the code but missing from {pot}: {_show(i)}" for i in marked - committed]
+    problems += [f"in {pot} but no longer marked in the code: {_show(i)}" for i in committed - marked]
     return sorted(problems)
 
 
-def untranslated(root: Path = ROOT, locale: str = "cy") -> list[str]:
+def untranslated(root: Path = ROOT, locale: str = "cy", domain: Domain = WEB) -> list[str]:
     """Each string of the template whose ``locale`` translation is missing, empty, fuzzy or has other
     placeholders than the English, in words."""
-    translations = root / "web" / "translations"
-    catalogue_path = translations / locale / "LC_MESSAGES" / "messages.po"
+    translations = root / domain.folder
+    catalogue_path = translations / locale / "LC_MESSAGES" / f"{domain.name}.po"
     if not catalogue_path.exists():
         return [f"{catalogue_path.relative_to(root)} is missing"]
     catalogue = _load(catalogue_path)
     problems = []
-    for message in _load(translations / "messages.pot"):
+    for message in _load(translations / f"{domain.name}.pot"):
         if not message.id:
             continue
         found = catalogue.get(message.id)
@@ -141,14 +165,19 @@ def _show(message_id: object) -> str:
 
 
 def check(root: Path = ROOT) -> list[str]:
-    """Every problem with the catalogues (none: they are complete and up to date)."""
-    return stale(root) + [problem for locale in LOCALES for problem in untranslated(root, locale)]
+    """Every problem with the catalogues of ``root`` (none: they are complete and up to date)."""
+    problems = []
+    for domain in DOMAINS:
+        if (root / domain.config).exists():
+            problems += stale(root, domain)
+            problems += [problem for locale in LOCALES for problem in untranslated(root, locale, domain)]
+    return problems
 
 
 def _report(problems: Iterable[str]) -> int:
     problems = list(problems)
     if not problems:
-        print("The Welsh catalogue is complete and up to date.")
+        print("The Welsh catalogues are complete and up to date.")
         return 0
     print(f"The translations need work ({len(problems)} problems):", file=sys.stderr)
     for problem in problems:
@@ -160,7 +189,8 @@ def _report(problems: Iterable[str]) -> int:
 def main(argv: list[str]) -> int:
     """``update`` or ``check``."""
     if argv[1:] == ["update"]:
-        update()
+        for domain in DOMAINS:
+            update(ROOT / domain.folder, domain)
         return 0
     if argv[1:] == ["check"]:
         return _report(check())

@@ -85,6 +85,8 @@ class Holder:
     email: str
     role: str
     partner_id: int | None
+    #: the language of their emails: the one they chose for the pages ("en" or "cy"), English if none
+    language: str = "en"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from workflow.engine.models import Delegation, Event, Person, Programme, SignOff
 from . import tokens
 from .duties import Deputy, Facts, Holder, asked, holder, uk_date
 from .inserts import insert_as_preferred, insert_if_absent
+from .language import language_of
 from .messages import Mail, Rendered, message_id_local, one_line, render, render_each, sign_placeholder
 from .models import PENDING, OutboxMessage, SignOffToken
 
@@ -51,7 +52,7 @@ def message_row(
 ) -> dict[str, Any]:
     """A row for the outbox table, rendered now from the mail's template (unless ``words`` were). Names go
     into headers on one line, so a name typed with a line break cannot make the message unsendable."""
-    words = words or render(mail, person.name)
+    words = words or render(mail, person.name, person.language)
     return {
         "key": key,
         "message_id": message_id_local(key),
@@ -107,7 +108,7 @@ def facts_of(session: Session, programme: Programme, definition: Definition, *, 
     holders: nothing is sent to them."""
     partners = {p.id: p.nation for p in programme.partners if p.withdrawn_at is None}
     holders = [
-        Holder(r.person_id, r.person.name, r.person.email, r.role, r.partner_id)
+        Holder(r.person_id, r.person.name, r.person.email, r.role, r.partner_id, language_of(r.person.language))
         for r in programme.roles
         if (with_leavers or r.partner_id is None or r.partner_id in partners) and r.person.deactivated_at is None
     ]
@@ -206,14 +207,15 @@ def _words(outgoing: list[Outgoing]) -> list[Rendered | None]:
     """The words of each message without a sign-off link, rendered once for everyone sent the same mail (a
     move tells the whole programme); a message with a link has its own, rendered with its nonce."""
     found: list[Rendered | None] = [None] * len(outgoing)
-    same: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, (_, mail, link) in enumerate(outgoing):
+    same: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+    for i, (person, mail, link) in enumerate(outgoing):
         if not link and mail.link is None:
-            same[(mail.template, id(mail.values))].append(i)
-    for indexes in same.values():
+            same[(mail.template, id(mail.values), person.language)].append(i)
+    for (_, _, language), indexes in same.items():
         first = outgoing[indexes[0]][1]
         if all(outgoing[i][1] == first for i in indexes):
-            for i, words in zip(indexes, render_each(first, [outgoing[i][0].name for i in indexes]), strict=True):
+            names = [outgoing[i][0].name for i in indexes]
+            for i, words in zip(indexes, render_each(first, names, language), strict=True):
                 found[i] = words
     return found
 
@@ -334,7 +336,7 @@ def _queue_account_mail(
 ) -> None:
     """One account email, keyed by person and link: queuing it again does nothing."""
     key = f"{kind}:" + hashlib.sha256(f"{person.id}:{mail.link}".encode()).hexdigest()[:32]
-    recipient = Holder(person.id, person.name, person.email, "", None)
+    recipient = Holder(person.id, person.name, person.email, "", None, language_of(person.language))
     insert_if_absent(
         session,
         OutboxMessage.__table__,  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from workflow.engine.errors import InvalidError, NotFoundError
 from workflow.engine.models import Person, RoleAssignment
 
 from .duties import UK, Holder, deadlines, uk_date
+from .language import language_of
 from .messages import Mail, calendar_shell, ics_event, inner_html, inner_text
 from .models import DAILY, DIGESTED, HELD, INDIVIDUAL, MODES, PENDING, CalendarFeed, MailPreference, OutboxMessage
 from .outbox import message_row
@@ -91,7 +92,11 @@ def assemble_digests(db: Database, now: datetime, *, hour: int = DIGEST_HOUR) ->
             if mode != INDIVIDUAL and period is not None and message.person_id is not None:
                 by_person[message.person_id].append(message)
                 periods[message.person_id] = (mode, period)
-        rows = [_digest_row(items, *periods[pid], now) for pid, items in by_person.items()]
+        chosen = session.execute(select(Person.id, Person.language).where(Person.id.in_(list(by_person))))
+        languages = {pid: language for pid, language in chosen}
+        rows = [
+            _digest_row(items, *periods[pid], now, language_of(languages.get(pid))) for pid, items in by_person.items()
+        ]
         written = _insert_returning_keys(session, rows)
         for row in rows:
             if row["key"] in written:
@@ -104,11 +109,11 @@ def assemble_digests(db: Database, now: datetime, *, hour: int = DIGEST_HOUR) ->
         return len(written)
 
 
-def _digest_row(items: list[OutboxMessage], mode: str, period: date, now: datetime) -> dict[str, object]:
+def _digest_row(items: list[OutboxMessage], mode: str, period: date, now: datetime, language: str) -> dict[str, object]:
     """One digest of ``items``, quoting each held message's own words (with its link placeholder, which the
     relay fills because that message's token is the digest reader's)."""
     first = items[0]
-    person = Holder(first.person_id or 0, first.to_name, first.to_addr, "", None)
+    person = Holder(first.person_id or 0, first.to_name, first.to_addr, "", None, language)
     quoted = [{"subject": m.subject, "text": inner_text(m.body_text), "html": inner_html(m.body_html)} for m in items]
     mail = Mail("digest", {"mode": mode, "period": period, "items": quoted})
     key = f"digest:{mode}:{person.person_id}:{period.isoformat()}"

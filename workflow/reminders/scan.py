@@ -48,6 +48,7 @@ from workflow.engine.notices import DatedNotice, notice_sources
 
 from .decision_duties import load_decision_dates
 from .duties import REVIEW_STAGE, TRANSFER_STAGE, Due, Facts, Holder, Transfer, due_reminders, uk_date
+from .language import language_of
 from .models import HELD, INDIVIDUAL, PENDING, MailPreference, OutboxMessage
 from .outbox import deputies_of, insert_all, rows_for
 
@@ -206,12 +207,14 @@ def _holders(session: Session, ids: list[int] | None) -> dict[int, list[Holder]]
         Person.email,
         RoleAssignment.role,
         RoleAssignment.partner_id,
+        Person.language,
     ).join(Person, and_(Person.id == RoleAssignment.person_id, Person.deactivated_at.is_(None)))
     if ids is not None:
         stmt = stmt.where(RoleAssignment.programme_id.in_(ids))
     found: dict[int, list[Holder]] = defaultdict(list)
-    for pid, person_id, name, email, role, partner_id in session.connection().execute(stmt.order_by(RoleAssignment.id)):
-        found[pid].append(Holder(person_id, name, email, role, partner_id))
+    rows = session.connection().execute(stmt.order_by(RoleAssignment.id))
+    for pid, person_id, name, email, role, partner_id, language in rows:
+        found[pid].append(Holder(person_id, name, email, role, partner_id, language_of(language)))
     return found
 
 
