@@ -10,6 +10,8 @@ from flask_babel import Babel, format_currency, format_date, format_datetime, fo
 from flask_babel import gettext as _
 from flask_wtf import CSRFProtect
 
+from web import titles
+
 csrf = CSRFProtect()
 babel = Babel()
 
@@ -26,6 +28,7 @@ def init_app(app: Flask) -> None:
     from web.money.words import rating_words
 
     babel.init_app(app, locale_selector=select_locale)
+    titles.init_app(app)  # after babel: it wraps the gettext babel installs
     app.after_request(_security_headers)
     app.jinja_env.filters["london"] = _london
     app.jinja_env.filters["london_date"] = _london_date
@@ -40,6 +43,7 @@ def init_app(app: Flask) -> None:
 
 def capacity_label(role_title: str, partner_name: str | None) -> str:
     """A capacity in which someone decides: "Signatory of Northbridge District Council", "Chair"."""
+    role_title = titles.local(role_title)
     title = role_title[:1].upper() + role_title[1:]
     return _("%(role)s of %(partner)s", role=title, partner=partner_name) if partner_name else title
 

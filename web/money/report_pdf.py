@@ -16,6 +16,7 @@ from fpdf.fonts import FontFace
 
 from web.extensions import _
 from web.money.charts import chart_svg
+from web.titles import local
 from workflow.money.benefits import HighlightReport
 from workflow.records.raid import RaidEntryView
 
@@ -128,7 +129,7 @@ def _status(pdf: FPDF, report: HighlightReport) -> None:
 def _time(pdf: FPDF, report: HighlightReport, time: dict[str, Any]) -> None:
     _section(pdf, _("Time"))
     rows = [
-        (_("Stage"), report.stage_title),
+        (_("Stage"), local(report.stage_title)),
         (_("In this stage since"), f"{time['entered']:%-d %B %Y} ({_('%(n)s days', n=time['days_in_stage'])})"),
         (
             _("Planned end of stage"),
@@ -151,7 +152,7 @@ def _time(pdf: FPDF, report: HighlightReport, time: dict[str, Any]) -> None:
             planned = f"{_day(r.planned_start)} - {_day(r.planned_end)}" if r.planned_start or r.planned_end else ""
             actual = f"{_day(r.actual_start)} - {_day(r.actual_end) or _('now')}" if r.actual_start else ""
             late = f"{r.variance_days:+d}" if r.variance_days is not None else ""
-            table.row([_text(r.title), _text(planned), _text(actual), late])
+            table.row([_text(local(r.title)), _text(planned), _text(actual), late])
 
 
 def _day(value: Any) -> str:
