@@ -36,6 +36,9 @@ def build() -> None:
     shutil.copy(govuk / "govuk-frontend.min.js", VENDOR / "govuk-frontend.min.js")
     shutil.copytree(govuk / "assets" / "images", VENDOR / "assets" / "images", dirs_exist_ok=True)
     shutil.copy(MODULES / "axe-core" / "axe.min.js", VENDOR / "axe.min.js")
+    (VENDOR / "fonts").mkdir(exist_ok=True)
+    for face in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):  # the PDF report's font: it draws ŵ and ŷ
+        shutil.copy(MODULES / "dejavu-fonts-ttf" / "ttf" / face, VENDOR / "fonts" / face)
     print(f"Built assets into {VENDOR.relative_to(ROOT)}")
 
 

@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, g
-from flask_babel import Babel, format_currency, format_date, format_datetime, format_time
+from flask_babel import Babel, format_currency, format_date, format_datetime, format_time, get_locale
 from flask_babel import gettext as _
 from flask_wtf import CSRFProtect
 
+from web import titles
 from workflow.engine.errors import MoveRefusedError
 from workflow.engine.reasons import Reason
 from workflow.words import describe, refusal
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     from web.money.words import rating_words
 
     babel.init_app(app, locale_selector=select_locale)
+    titles.init_app(app)  # after babel: it wraps the gettext babel installs
     app.after_request(_security_headers)
     app.jinja_env.filters["london"] = _london
     app.jinja_env.filters["london_date"] = _london_date
@@ -46,13 +48,14 @@ def init_app(app: Flask) -> None:
 
 def capacity_label(role_title: str, partner_name: str | None) -> str:
     """A capacity in which someone decides: "Signatory of Northbridge District Council", "Chair"."""
+    role_title = titles.local(role_title)
     title = role_title[:1].upper() + role_title[1:]
     return _("%(role)s of %(partner)s", role=title, partner=partner_name) if partner_name else title
 
 
 def say(reason: Reason) -> str:
     """An engine's reason (a refusal, a requirement's label or detail) in the request's language."""
-    return describe(reason, _)
+    return describe(reason, _, get_locale())
 
 
 def sentence(reason: Reason) -> str:
@@ -63,7 +66,7 @@ def sentence(reason: Reason) -> str:
 
 def refused(error: MoveRefusedError) -> str:
     """A refused move, which move and why, in the request's language (an error page's message)."""
-    return refusal(error, _)
+    return refusal(error, _, get_locale())
 
 
 def _security_headers(response: Response) -> Response:

@@ -142,7 +142,20 @@ def test_programmes_come_in_pages_by_id(
         found += [p["id"] for p in running["items"]]
     assert found == [1, 2, 3, 4]
     assert client.get("/api/v1/programmes?ended=true", headers=bearer(admin)).get_json()["items"] == []
-    for bad in ("limit=0", "limit=201", "after=-1", "limit=lots", "ended=perhaps", "colour=red"):
+
+    def every(query: str) -> list[str]:
+        page = client.get(f"/api/v1/programmes?{query}", headers=bearer(admin)).get_json()
+        names = [p["name"] for p in page["items"]]
+        while page["next"]:
+            page = client.get(page["next"], headers=bearer(admin)).get_json()
+            names += [p["name"] for p in page["items"]]
+        return names
+
+    by_name = sorted((p.name for p in programmes.list()), key=str.casefold)
+    assert every("sort=name&limit=1") == every("sort=name") == by_name, "each once, by name, page after page"
+    by_time = [p.name for p in sorted(programmes.list(), key=lambda p: (p.stage_entered_at, p.id))]
+    assert every("sort=stage_entered_at&limit=3") == by_time
+    for bad in ("limit=0", "limit=201", "after=-1", "limit=lots", "ended=perhaps", "colour=red", "sort=colour"):
         wrong = client.get(f"/api/v1/programmes?{bad}", headers=bearer(admin))
         assert wrong.status_code == 400 and wrong.content_type == PROBLEM and wrong.get_json()["errors"]
 

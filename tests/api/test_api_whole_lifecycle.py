@@ -73,7 +73,9 @@ def _pass_gate(api: Api, stage: str, people: dict[int, str]) -> dict[str, Any]:
     """Evidence for every required criterion, a request, and a decision from everyone the gate waits on."""
     for criterion in GATES[stage]["criteria"]:
         if criterion.get("required", True):
-            api.change("POST", "/evidence", {"criterion": criterion["id"], "summary": f"{criterion['title']}: done"})
+            api.change(
+                "POST", "/evidence", {"criterion": criterion["id"], "summary": f"{criterion['title']['en']}: done"}
+            )
     view = api.change("POST", "/sign-off-requests", {"note": f"Please decide on {stage}"})
     asked = {a["person_id"] for a in view["gate"]["waiting_on"]}
     assert asked, view["gate"]

@@ -41,7 +41,7 @@ def test_a_person_who_chose_welsh_gets_their_emails_in_welsh(
 
     received = run_days(db, clock, smtp, relay_config, date(2027, 1, 13))
     assert [s for _, s in received["aisha"]] == [
-        f"Nodyn atgoffa: mae eich cymeradwyaeth yn cael ei disgwyl: {northbridge.name}, Courtship"
+        f"Nodyn atgoffa: mae eich cymeradwyaeth yn cael ei disgwyl: {northbridge.name}, Carwriaeth"
     ]
     reminder = smtp.inbox.to("aisha.khan")[-1].get_body(("plain",)).get_content()
     assert "Dydd Llun 04 Ionawr 2027" in reminder, "the date in Welsh"

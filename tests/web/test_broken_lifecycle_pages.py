@@ -71,7 +71,7 @@ def test_the_portfolio_lists_everything_and_names_the_unreadable_lifecycle(
     assert page.status_code == 200
     text = text_of(page)
     assert broken.name in text and fine.name in text
-    assert "Lifecycle cannot be read Courtship: its stored text (shared-service version 1) no longer reads" in text
+    assert "Lifecycle cannot be read Courtship: its stored text (shared-service version 2) no longer reads" in text
     assert client.get("/").status_code == 200  # my work, too
 
 

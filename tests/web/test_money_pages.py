@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from web_support import EMAILS, post, session_as, text_of
+from web_support import EMAILS, pdf_text, post, session_as, text_of
 
 from workflow.accounts.service import Accounts
 from workflow.engine.db import Database
@@ -162,12 +162,17 @@ def test_highlight_report_and_pdf_carry_the_same_figures(
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     body = pdf.get_data()
     assert body.startswith(b"%PDF")
-    assert money.name.encode() in body
-    for figure in (b"37,500.00", b"930,000.00", b"924,400.00", b"Amber/Green"):
-        assert figure in body, figure
-    assert b"Plan \\(outline\\) and actual \\(filled\\)" in body  # the chart, drawn from the engine's SVG
+    words = pdf_text(body)
+    assert money.name in words
+    for figure in ("37,500.00", "930,000.00", "924,400.00", "Amber/Green"):
+        assert figure in words, figure
+    assert "Plan (outline) and actual (filled)" in words  # the chart, drawn from the engine's SVG
     assert b"0 0.4392 0.2353 rg" in body  # with its actual savings filled in green (#00703c)
-    assert b"Evidence is missing for 5 criteria" in body
+    assert "Evidence is missing for 5 criteria" in words
+
+    welsh = pdf_text(client.get(base(money) + "/report.pdf?period=2026-27+Q4&lang=cy").get_data())
+    assert "Adroddiad uchafbwyntiau ar gyfer y grŵp llywio" in welsh, "ŵ drawn, not a question mark"
+    assert "?" not in welsh.replace("?period", "")
 
 
 def test_the_manager_records_confidence_and_savings(

@@ -1,5 +1,5 @@
 """A refusal in Welsh: the engine gives codes and values, and the gate page words them in the reader's language
-(the lifecycle's own titles and the partners' names stay as they are written)."""
+(the lifecycle's titles in Welsh where the file gives them; the partners' names as they are written)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def test_a_refused_advance_gives_its_reasons_in_welsh_on_the_gate_page(
     assert response.status_code == 409
     text = text_of(response)
     assert "Ni ellir gwneud hyn eto" in text
-    assert "Mae tystiolaeth ar goll ar gyfer" in text and "'Shared vision drafted'" in text
+    # the criteria by the lifecycle's own Welsh titles
+    assert "Mae tystiolaeth ar goll ar gyfer" in text and "'Gweledigaeth a rennir wedi'i drafftio'" in text
+    assert "'Shared vision drafted'" not in text
     assert "Yn aros am gymeradwyaeth" in text  # the signatories, by the lifecycle's role title
     for english in ("Evidence is missing", "Awaiting sign-off", "criteria:"):
         assert english not in text, english

@@ -4,6 +4,7 @@ the sample programme's people; an admin; and helpers to sign in and to post form
 from __future__ import annotations
 
 import html
+import io
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -210,3 +211,10 @@ def day(name: str, iso: str) -> dict[str, str]:
         return {f"{name}_day": iso, f"{name}_month": "", f"{name}_year": ""}
     year, month, dd = parts
     return {f"{name}_day": str(int(dd)), f"{name}_month": str(int(month)), f"{name}_year": year}
+
+
+def pdf_text(body: bytes) -> str:
+    """The text a PDF shows, page after page (read with pypdf, as a reader's copy and paste would)."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)

@@ -83,7 +83,7 @@ def test_the_broken_programme_is_named_and_the_others_work(
         engine.get(broken.id)
     message = str(caught.value)
     assert "lifecycle this programme runs on cannot be read" in message
-    assert "shared-service version 1" in message and "stages" in message
+    assert "shared-service version 2" in message and "stages" in message
     assert engine.get(fine.id).name == fine.name
     criterion = engine.registry.latest("shared-management").gates[fine.state].criteria[0].id
     assert engine.record_evidence(fine.id, criterion, "In the minutes").version > fine.version  # changes work too
@@ -133,7 +133,7 @@ def test_lifecycles_in_use_name_the_unreadable_one_and_a_missing_file(
     shutil.copy(DEFINITIONS / "shared-service.yaml", folder)  # shared-management's file has gone
     engine = fresh(db, folder)
     in_use = {u.definition_id: u for u in Portfolio(db, engine.registry).lifecycles_in_use()}
-    assert "no longer reads" in in_use["shared-service"].problem and in_use["shared-service"].file_version == 1
+    assert "no longer reads" in in_use["shared-service"].problem and in_use["shared-service"].file_version == 2
     assert in_use["shared-management"].problem == "" and in_use["shared-management"].file_version is None
     assert in_use["shared-management"].programmes == 1
 
@@ -193,6 +193,6 @@ def test_an_edited_file_is_read_again(tmp_path: Path) -> None:
     path = tmp_path / "shared-service.yaml"
     shutil.copy(DEFINITIONS / "shared-service.yaml", path)
     registry = Registry(tmp_path)
-    assert registry.latest("shared-service").version == 1
-    path.write_text(path.read_text(encoding="utf-8").replace("version: 1", "version: 2", 1), encoding="utf-8")
     assert registry.latest("shared-service").version == 2
+    path.write_text(path.read_text(encoding="utf-8").replace("version: 2", "version: 3", 1), encoding="utf-8")
+    assert registry.latest("shared-service").version == 3

@@ -294,7 +294,7 @@ def test_checking_a_folder_reports_each_file(cli: Any, tmp_path: Path) -> None:
         cli("definitions", "check", tmp_path, ok=False),
         2,
         "1 of 2 definitions valid",
-        f"ok     {tmp_path / 'good.yaml'}: shared-service version 1",
+        f"ok     {tmp_path / 'good.yaml'}: shared-service version 2",
         f"{tmp_path / 'bad.yaml'}:7: ",
     )
     assert "titel" in out

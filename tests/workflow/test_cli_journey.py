@@ -66,7 +66,7 @@ def record_evidence(cli: Any, pid: int, stage: str) -> None:
     """The programme manager records evidence for every required criterion of ``stage``'s gate."""
     for criterion in GATES[stage]["criteria"]:
         if criterion.get("required", True):
-            cli("evidence", pid, criterion["id"], f"{criterion['title']}: see the board papers", "--by", PRIYA)
+            cli("evidence", pid, criterion["id"], f"{criterion['title']['en']}: see the board papers", "--by", PRIYA)
 
 
 def signers(view: dict[str, Any], stage: str, subject: str = "gate") -> list[str]:
@@ -112,7 +112,7 @@ def advance(cli: Any, pid: int, to_title: str) -> None:
 def courtship_refuses_early_moves(cli: Any, pid: int) -> None:
     out = refused(cli, "advance", pid)
     for criterion in GATES["courtship"]["criteria"]:
-        assert f"'{criterion['title']}'" in out
+        assert f"'{criterion['title']['en']}'" in out
     assert f"awaiting sign-off from the signatory of {NORTHBRIDGE}, {SOUTHMOOR}, {EASTVALE}" in out
 
     out = refused(cli, "request", pid, "--by", PRIYA)

@@ -221,8 +221,10 @@ def edit(folder: Path, version: int) -> None:
     """Change the courtship gate: a new title and a new required criterion."""
     path = folder / "shared-service.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("version: 1\n", f"version: {version}\n", 1)
-    old = "    title: Gateway 0 - strategic assessment\n    criteria:\n"
+    text = text.replace(f"version: {DEFINITION.version}\n", f"version: {version}\n", 1)
+    old = (
+        "    title:\n      en: Gateway 0 - strategic assessment\n      cy: Porth 0 - asesiad strategol\n    criteria:\n"
+    )
     assert old in text
     text = text.replace(
         old,
@@ -236,13 +238,13 @@ def edit(folder: Path, version: int) -> None:
 def test_editing_the_file_does_not_change_a_running_programme(db: Database, clock, own_definitions: Path) -> None:
     programmes = Programmes(db, Registry(own_definitions), clock=clock)
     started = programmes.start(*load_programme(EXAMPLE)).built()
-    edit(own_definitions, version=2)
+    edit(own_definitions, version=DEFINITION.version + 1)
     assert load_definition(own_definitions / "shared-service.yaml").gates["courtship"].criteria[0].id == "risk_register"
 
     for engine in (programmes, Programmes(db, Registry(own_definitions), clock=clock)):  # cached and fresh
         view = engine.get(started.id)
         assert view == started
-        assert (view.definition_version, view.definition_hash) == (1, started.definition_hash)
+        assert (view.definition_version, view.definition_hash) == (DEFINITION.version, started.definition_hash)
         assert view.gate is not None and view.gate.title == "Gateway 0 - strategic assessment"
     record_all(programmes, started.id)  # the old criteria, without the new one, are enough to ask
     assert programmes.request_sign_off(started.id).gate.request_open  # type: ignore[union-attr]
@@ -253,8 +255,8 @@ def test_migrating_refuses_the_same_or_an_unraised_version(db: Database, clock, 
     started = programmes.start(*load_programme(EXAMPLE)).built()
     with refused_saying("already runs on the file's content"):
         programmes.migrate_definition(started.id, "keep current")
-    edit(own_definitions, version=1)
-    with refused_saying("version is still 1"):
+    edit(own_definitions, version=DEFINITION.version)
+    with refused_saying(f"version is still {DEFINITION.version}"):
         programmes.migrate_definition(started.id, "adopt the risk register")
     assert programmes.get(started.id) == started
     assert [e.kind for e in programmes.history(started.id)] == ["programme_started"]
@@ -263,16 +265,16 @@ def test_migrating_refuses_the_same_or_an_unraised_version(db: Database, clock, 
 def test_migrating_adopts_a_newer_version_and_logs_it(db: Database, clock, own_definitions: Path) -> None:
     programmes = Programmes(db, Registry(own_definitions), clock=clock)
     started = programmes.start(*load_programme(EXAMPLE)).built()
-    edit(own_definitions, version=2)
+    edit(own_definitions, version=DEFINITION.version + 1)
     with pytest.raises(InvalidError, match="give a reason"):
         programmes.migrate_definition(started.id, "")
     view = programmes.migrate_definition(started.id, "adopt the joint risk register criterion")
-    assert view.definition_version == 2 and view.definition_hash != started.definition_hash
+    assert view.definition_version == DEFINITION.version + 1 and view.definition_hash != started.definition_hash
     assert view.gate is not None and view.gate.title == "Gateway 0 - strategic assessment (revised)"
     assert programmes.get(started.id) == view
     event = programmes.history(started.id)[-1]
     assert event.kind == "definition_migrated" and event.reason == "adopt the joint risk register criterion"
-    assert (event.data["from_version"], event.data["to_version"]) == (1, 2)
+    assert (event.data["from_version"], event.data["to_version"]) == (DEFINITION.version, DEFINITION.version + 1)
     assert (event.data["from_hash"], event.data["to_hash"]) == (started.definition_hash, view.definition_hash)
     record_all(programmes, started.id)  # the old criteria no longer suffice ...
     with refused_saying("Joint risk register opened"):

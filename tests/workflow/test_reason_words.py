@@ -11,6 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from workflow.engine import reasons as R
+from workflow.engine.bilingual import Text
 from workflow.engine.errors import MoveRefusedError
 from workflow.engine.reasons import Reason, reason
 from workflow.words import TERMS, WORDS, describe, english, refusal
@@ -125,3 +126,11 @@ def test_every_term_has_welsh() -> None:
     assert describe(held, cy) == (
         "nid yw cymeradwyaeth Cyngor Sir Ddinbych yn cyfrif eto (penderfyniad cyngor llawn: yn y cyfnod galw i mewn)"
     )
+
+
+def test_a_lifecycle_title_is_given_in_the_language_asked_where_the_file_has_it() -> None:
+    ended = reason(R.PROGRAMME_ENDED, state_title=Text("Abandoned", "Wedi'i adael"))
+    assert describe(ended) == "the programme has ended (Abandoned)"
+    assert describe(ended, welsh(), "cy") == "mae'r rhaglen wedi dod i ben (Wedi'i adael)"
+    untitled = reason(R.PROGRAMME_ENDED, state_title=Text("Abandoned"))
+    assert describe(untitled, welsh(), "cy") == "mae'r rhaglen wedi dod i ben (Abandoned)"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Response, g, request, url_for
+from flask_babel import get_locale
 from pydantic import BaseModel, ValidationError
 
 from workflow.accounts.errors import TokenError
@@ -176,12 +177,12 @@ def refused(exc: MoveRefusedError, programme_id: int) -> Response:
         ]
     return problem(
         409,
-        refusal(exc, _),
+        refusal(exc, _, get_locale()),
         _("The move is not possible now"),
         kind="urn:banns:problem:move-refused",
         move=exc.move,
         state=exc.state,
-        reasons=[said(r, _).model_dump() for r in exc.reasons],
+        reasons=[said(r, _, get_locale()).model_dump() for r in exc.reasons],
         unmet=unmet,
     )
 

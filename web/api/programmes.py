@@ -6,7 +6,7 @@ token's person as actor, so the API shows exactly what the UI shows them."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from flask import Blueprint, g, request, url_for
 from pydantic import BaseModel, ConfigDict, Field
@@ -58,6 +58,30 @@ class ProgrammeQuery(PageQuery):
     name: str | SkipJsonSchema[None] = Field(
         default=None, max_length=200, description="only names containing this, any case"
     )
+    sort: Literal["id", "name", "stage_entered_at"] = Field(
+        default="id", description="the order: by id, by name, or by when each entered its stage (longest first)"
+    )
+    after_key: str | SkipJsonSchema[None] = Field(
+        default=None,
+        max_length=300,
+        pattern=r"^[^\x00]*$",
+        description="with a sort other than id, the sort key of the item after which the page starts (the next "
+        "link carries it, with that item's id as after)",
+    )
+
+    def key(self, p: ProgrammeSummaryView) -> str:
+        """The programme's sort key as text (ids sort by ``after`` alone)."""
+        if self.sort == "name":
+            return p.name.casefold()
+        if self.sort == "stage_entered_at":
+            return p.stage_entered_at.isoformat()
+        return ""
+
+    def comes_after(self, p: ProgrammeSummaryView) -> bool:
+        """Whether ``p`` is after the cursor, in the order asked (by sort key, then id)."""
+        if self.sort == "id" or self.after_key is None:
+            return p.id > self.after
+        return (self.key(p), p.id) > (self.after_key, self.after)
 
     def matches(self, p: ProgrammeSummaryView) -> bool:
         return (
@@ -76,17 +100,21 @@ def _page(model: type[Q]) -> Q:
     bp,
     "GET",
     "/programmes",
-    "The programmes the token's person may see, by id, filtered",
+    "The programmes the token's person may see, filtered, by id, name or time at their stage",
     {200: ProgrammePage},
     query=ProgrammeQuery,
 )
 def list_programmes() -> Any:
     page = _page(ProgrammeQuery)
-    visible = sorted(services().programmes.list(g.actor), key=lambda p: p.id)
-    after = [p for p in visible if p.id > page.after and page.matches(p)]
+    visible = sorted(services().programmes.list(g.actor), key=lambda p: (page.key(p), p.id))
+    after = [p for p in visible if page.comes_after(p) and page.matches(p)]
     items = after[: page.limit]
     filters = {k: str(v).lower() if isinstance(v, bool) else v for k, v in page.model_dump(exclude_none=True).items()}
-    filters.pop("after"), filters.pop("limit")
+    filters.pop("after"), filters.pop("limit"), filters.pop("after_key", None)
+    if page.sort == "id":
+        filters.pop("sort")
+    elif items:
+        filters["after_key"] = page.key(items[-1])
     more = len(after) > page.limit
     return reply(
         ProgrammePage(

@@ -30,6 +30,7 @@ from wtforms.validators import ValidationError as WTFValidationError
 
 from web.code_words import NATION_WORDS, PARTNER_KIND_WORDS
 from web.forms.dates import DateInput
+from web.titles import local
 from workflow.engine.errors import InvalidError
 from workflow.engine.importer import LARGEST_POPULATION
 from workflow.engine.kinds import PARTNER_KINDS
@@ -309,8 +310,8 @@ def edit_programme_form(plan: Sequence[Any], **kwargs: Any) -> EditProgrammeForm
     """The edit form with a planned start and end (GOV.UK date inputs) per stage: ``start_<stage>``, ``end_<stage>``."""
     fields: dict[str, DateInput] = {}
     for stage in plan:
-        fields[f"start_{stage.stage}"] = DateInput(_l("Planned start of %(stage)s", stage=stage.title))
-        fields[f"end_{stage.stage}"] = DateInput(_l("Planned end of %(stage)s", stage=stage.title))
+        fields[f"start_{stage.stage}"] = DateInput(_l("Planned start of %(stage)s", stage=local(stage.title)))
+        fields[f"end_{stage.stage}"] = DateInput(_l("Planned end of %(stage)s", stage=local(stage.title)))
     form_class = type("EditPlanForm", (EditProgrammeForm,), fields)
     return form_class(**kwargs)  # type: ignore[no-any-return]
 

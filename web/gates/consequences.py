@@ -13,6 +13,7 @@ from flask import g
 from web.extensions import _
 from web.money.pages import finances
 from web.services import services
+from web.titles import local
 from workflow.engine.errors import BannsError
 from workflow.engine.views import ProgrammeView
 from workflow.money.prenup import WhatIf
@@ -72,7 +73,7 @@ def withdraw(view: ProgrammeView, partner_id: int, reason: str) -> Consequences:
 
 def end(view: ProgrammeView, move: str, reason: str) -> Consequences:
     outcome = dict(view.outcome_moves).get(move, move)
-    title = services().portfolio.definition_of(view).state_title(outcome)
+    title = local(services().portfolio.definition_of(view).state_title(outcome))
     found = Consequences([(_("Outcome"), title), (_("Reason"), reason)], moves_to=title, ends=True)
     found.notes.append(_("The programme ends: no further evidence, decisions or moves can be recorded."))
     found.lapse, found.emailed = _decisions(view), _everyone(view)
@@ -83,10 +84,12 @@ def return_to(view: ProgrammeView, stage: str, reason: str) -> Consequences:
     definition = services().portfolio.definition_of(view)
     ids = definition.stage_ids
     again = (
-        [definition.state_title(s) for s in ids[ids.index(stage) : ids.index(view.state) + 1]] if stage in ids else []
+        [local(definition.state_title(s)) for s in ids[ids.index(stage) : ids.index(view.state) + 1]]
+        if stage in ids
+        else []
     )
-    found = Consequences([(_("Return to"), definition.state_title(stage)), (_("Reason"), reason)])
-    found.moves_to = definition.state_title(stage)
+    found = Consequences([(_("Return to"), local(definition.state_title(stage))), (_("Reason"), reason)])
+    found.moves_to = local(definition.state_title(stage))
     if again:
         found.notes.append(_("These gates must be passed again: %(stages)s.", stages=", ".join(again)))
     found.lapse, found.emailed = _decisions(view), _everyone(view)
@@ -100,7 +103,7 @@ def waive(view: ProgrammeView, note: str) -> Consequences:
     answers = [(_("Rationale approved by the steering group"), view.gate.request_note if view.gate else "")]
     if note:
         answers.append((_("Added to it"), note))
-    found = Consequences(answers, moves_to=definition.state_title(following) if following else None)
+    found = Consequences(answers, moves_to=local(definition.state_title(following)) if following else None)
     found.notes.append(_("The stage is skipped; its gate is not passed, and the waiver is recorded in the log."))
     found.emailed = _everyone(view)
     return found

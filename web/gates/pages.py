@@ -30,6 +30,7 @@ from web.gates import consequences, documents
 from web.programmes.access import Access, access_to, capacities_asked
 from web.programmes.next_steps import panel_for
 from web.services import services
+from web.titles import local
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.next_steps import RECORD_EVIDENCE
 from workflow.engine.reasons import Reason
@@ -64,14 +65,16 @@ def _forms(view: ProgrammeView, given: Mapping[str, VersionedForm]) -> dict[str,
         decision.pack.data, decision.round.data = view.gate.pack_hash, str(view.gate.round)
     if view.gate:
         evidence_form = cast(EvidenceForm, forms["evidence"])
-        evidence_form.criterion.choices = options([(c.id, c.title) for c in definition.gates[view.state].criteria])
+        evidence_form.criterion.choices = options(
+            [(c.id, local(c.title)) for c in definition.gates[view.state].criteria]
+        )
     if not view.ended:
         return_form = cast(ReturnForm, forms["return_to"])
-        return_form.stage.choices = options([(s, definition.state_title(s)) for s in view.return_targets])
+        return_form.stage.choices = options([(s, local(definition.state_title(s))) for s in view.return_targets])
     withdraw_form = cast(WithdrawForm, forms["withdraw"])
     withdraw_form.partner.choices = options([(p.id, p.name) for p in view.current_partners])
     end_form = cast(EndForm, forms["end"])
-    end_form.move.choices = options([(m, definition.state_title(o)) for m, o in view.outcome_moves])
+    end_form.move.choices = options([(m, local(definition.state_title(o))) for m, o in view.outcome_moves])
     return forms
 
 

@@ -29,6 +29,7 @@ from web.money import forms as mf
 from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS
 from web.programmes.access import access_to
 from web.services import services
+from web.titles import local
 from workflow.engine.errors import InvalidError
 from workflow.money import years as fy
 from workflow.money.entry import MoneyEntry
@@ -190,7 +191,7 @@ def _agreement_page(programme_id: int, status: int = 200, **given: Any) -> Any:
         terms = mf.TermsForm(formdata=None, prefix="terms", data=data)
     term = given.get("term") or mf.TermForm(formdata=None, prefix="term")
     definition = services().portfolio.definition_of(view)
-    term.stage.choices = options((s.id, s.title) for s in definition.stages)
+    term.stage.choices = options((s.id, local(s.title)) for s in definition.stages)
     return render_template(
         "money/enter_agreement.html",
         view=view,
@@ -231,7 +232,7 @@ def set_terms(programme_id: int) -> Any:
 def set_term(programme_id: int) -> Any:
     view = _editable(programme_id)
     form = mf.TermForm(prefix="term")
-    form.stage.choices = options((s.id, s.title) for s in services().portfolio.definition_of(view).stages)
+    form.stage.choices = options((s.id, local(s.title)) for s in services().portfolio.definition_of(view).stages)
     if form.validate_on_submit():
         current = entry().agreement(programme_id, g.actor)
         exits = tuple(current.exit_costs) if current and form.exit_costs.data == "yes" else ()

@@ -1,28 +1,33 @@
 """The steering group's highlight report as a PDF, drawn with fpdf2 (pure Python, no network): the same
-figures as the report page, with the plan-against-actual chart embedded as SVG."""
+figures as the report page, with the plan-against-actual chart embedded as SVG, in the page's language. The
+text is set in DejaVu Sans (embedded, from the npm package ``dejavu-fonts-ttf``, copied by ``make setup``),
+which draws every letter of Welsh (ŵ, ŷ) as well as £ and dashes: the PDF core fonts cannot."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
+from flask_babel import format_date, get_locale
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from web.extensions import _
 from web.money.charts import chart_svg
+from web.titles import local
 from workflow.money.benefits import HighlightReport
 from workflow.records.raid import RaidEntryView
 
-ENCODING = "windows-1252"  # the core fonts' range: £, en dashes and curly quotes, not every Unicode character
+FONT = "DejaVu"
+FONTS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts"
 INK = (11, 12, 12)
 GREY = (80, 90, 95)
 
 
 def _text(value: Any) -> str:
-    """``value`` as text the core fonts can draw (anything outside Windows-1252 becomes ``?``)."""
-    return str(value).encode(ENCODING, "replace").decode(ENCODING)
+    return str(value)
 
 
 def _money(value: Any) -> str:
@@ -34,7 +39,7 @@ def _money(value: Any) -> str:
 class _Report(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("helvetica", size=8)
+        self.set_font(FONT, size=8)
         self.set_text_color(*GREY)
         self.cell(0, 6, _text(_("Page %(n)s", n=self.page_no())), align="C")
 
@@ -45,12 +50,13 @@ def highlight_pdf(
     """The report as PDF bytes; ``time`` holds ``entered``, ``days_in_stage`` and ``timeline`` rows as the
     page shows them. ``compress=False`` leaves the page text readable in the file (for tests)."""
     pdf = _Report(format="A4")
-    pdf.core_fonts_encoding = ENCODING
+    pdf.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
+    pdf.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
     pdf.set_compression(compress)
     pdf.set_title(
         _text(_("%(programme)s: highlight report %(period)s", programme=report.programme, period=report.period))
     )
-    pdf.set_lang("en-GB")
+    pdf.set_lang("cy-GB" if str(get_locale()) == "cy" else "en-GB")
     pdf.set_creator("banns")
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
@@ -65,16 +71,18 @@ def highlight_pdf(
 
 def _heading(pdf: FPDF, report: HighlightReport) -> None:
     pdf.set_text_color(*GREY)
-    pdf.set_font("helvetica", size=11)
+    pdf.set_font(FONT, size=11)
     pdf.cell(0, 6, _text(_("Highlight report for the steering group")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
-    pdf.set_font("helvetica", "B", 16)
+    pdf.set_font(FONT, "B", 16)
     pdf.multi_cell(0, 8, _text(report.programme), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", size=11)
+    pdf.set_font(FONT, size=11)
     pdf.cell(
         0,
         6,
-        _text(_("Period %(period)s, as of %(day)s", period=report.period, day=report.as_of.strftime("%-d %B %Y"))),
+        _text(
+            _("Period %(period)s, as of %(day)s", period=report.period, day=format_date(report.as_of, "d MMMM yyyy"))
+        ),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -83,9 +91,9 @@ def _heading(pdf: FPDF, report: HighlightReport) -> None:
 
 def _section(pdf: FPDF, title: str) -> None:
     pdf.ln(2)
-    pdf.set_font("helvetica", "B", 13)
+    pdf.set_font(FONT, "B", 13)
     pdf.cell(0, 8, _text(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", size=10)
+    pdf.set_font(FONT, size=10)
 
 
 def _pairs(pdf: FPDF, rows: Sequence[tuple[str, str]]) -> None:
@@ -121,7 +129,7 @@ def _status(pdf: FPDF, report: HighlightReport) -> None:
 def _time(pdf: FPDF, report: HighlightReport, time: dict[str, Any]) -> None:
     _section(pdf, _("Time"))
     rows = [
-        (_("Stage"), report.stage_title),
+        (_("Stage"), local(report.stage_title)),
         (_("In this stage since"), f"{time['entered']:%-d %B %Y} ({_('%(n)s days', n=time['days_in_stage'])})"),
         (
             _("Planned end of stage"),
@@ -144,7 +152,7 @@ def _time(pdf: FPDF, report: HighlightReport, time: dict[str, Any]) -> None:
             planned = f"{_day(r.planned_start)} - {_day(r.planned_end)}" if r.planned_start or r.planned_end else ""
             actual = f"{_day(r.actual_start)} - {_day(r.actual_end) or _('now')}" if r.actual_start else ""
             late = f"{r.variance_days:+d}" if r.variance_days is not None else ""
-            table.row([_text(r.title), _text(planned), _text(actual), late])
+            table.row([_text(local(r.title)), _text(planned), _text(actual), late])
 
 
 def _day(value: Any) -> str:
@@ -191,7 +199,7 @@ def _cost_and_benefits(pdf: FPDF, report: HighlightReport) -> None:
         pdf.add_page()
     pdf.ln(3)
     pdf.image(BytesIO(chart_svg(report.savings).encode("utf-8")), w=pdf.epw)
-    pdf.set_font("helvetica", size=9)
+    pdf.set_font(FONT, size=9)
     pdf.cell(0, 5, _text(_("Plan is outlined in blue; actual is filled in green.")), new_x="LMARGIN", new_y="NEXT")
 
 

@@ -17,6 +17,7 @@ from flask import g
 from web.extensions import _ as gettext
 from web.extensions import _london_date, _money
 from web.services import services
+from web.titles import local
 from workflow.engine.definitions import Definition
 from workflow.engine.errors import BrokenDefinitionError
 from workflow.engine.views import EventView, ProgrammeView
@@ -40,20 +41,20 @@ class Names:
             return ""
         d = self.definition
         found = d and (d.stage_by_id.get(stage_id) or d.outcome_by_id.get(stage_id))
-        return found.title if found else stage_id.replace("_", " ").capitalize()
+        return local(found.title) if found else stage_id.replace("_", " ").capitalize()
 
     def gate(self, stage_id: str | None) -> str:
         gate = self.definition.gates.get(stage_id or "") if self.definition else None
-        return gate.title if gate else _("the %(stage)s gate", stage=self.stage(stage_id))
+        return local(gate.title) if gate else _("the %(stage)s gate", stage=self.stage(stage_id))
 
     def criterion(self, stage_id: str | None, criterion_id: str) -> str:
         gate = self.definition.gates.get(stage_id or "") if self.definition else None
         found = next((c for c in gate.criteria if c.id == criterion_id), None) if gate else None
-        return found.title if found else criterion_id.replace("_", " ")
+        return local(found.title) if found else criterion_id.replace("_", " ")
 
     def role(self, role_id: str) -> str:
         titles = self.definition.role_title if self.definition else {}
-        return str(titles.get(role_id, role_id.replace("_", " ")))
+        return str(local(titles.get(role_id, role_id.replace("_", " "))))
 
     def partner(self, partner_id: Any) -> str:
         return self.partners.get(int(partner_id), _("partner %(id)s", id=partner_id)) if partner_id else ""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from web.extensions import _
+from web.titles import local
 from workflow.engine.definitions import Definition
 from workflow.engine.views import EventView, ProgrammeView
 
@@ -81,7 +82,7 @@ def lifecycle_diagram(d: Definition, view: ProgrammeView, events: list[EventView
             status, text = "done", _("done")
         else:
             status, text = ("outcome" if state == final else "upcoming"), _("not started")
-        boxes.append(Box(x, y, d.state_title(state), status, text))
+        boxes.append(Box(x, y, local(d.state_title(state)), status, text))
     for a, b in itertools.pairwise(boxes):
         if a.y == b.y:
             left, right = (a, b) if a.x < b.x else (b, a)
@@ -91,7 +92,8 @@ def lifecycle_diagram(d: Definition, view: ProgrammeView, events: list[EventView
             arrows.append(Arrow(a.x + BOX_W // 2, a.y + BOX_H, b.x + BOX_W // 2, b.y))
     rows = (len(states) + PER_ROW - 1) // PER_ROW
     titles = tuple(
-        d.state_title(s) + ("" if how in ("advanced", "programme_started") else f" ({_how(how)})") for s, how in path
+        local(d.state_title(s)) + ("" if how in ("advanced", "programme_started") else f" ({_how(how)})")
+        for s, how in path
     )
     return Diagram(
         20 + PER_ROW * BOX_W + (PER_ROW - 1) * GAP,
@@ -123,7 +125,7 @@ def stage_timeline(d: Definition, view: ProgrammeView, events: list[EventView]) 
         status = "current" if stage == view.state else ("done" if end else "not started")
         rows.append(
             TimelineRow(
-                d.state_title(stage),
+                local(d.state_title(stage)),
                 plan.planned_start if plan else None,
                 plan.planned_end if plan else None,
                 start,

@@ -25,6 +25,7 @@ from web.programmes.lifecycle import lifecycle_diagram, stage_timeline
 from web.programmes.next_steps import panel_for
 from web.programmes.portfolio import may_create, portfolio
 from web.services import services
+from web.titles import local
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from workflow.engine.importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, parse_programme
 from workflow.engine.yamlsource import Located, Problem, pydantic_problems
@@ -42,7 +43,7 @@ def create() -> Any:
         raise NotAllowedError(_("Only administrators and programme managers can create programmes"))
     form = ProgrammeForm()
     catalogue = services().registry.catalogue()
-    form.definition.choices = options([(d.id, d.title) for d in catalogue.definitions.values()])
+    form.definition.choices = options([(d.id, local(d.title)) for d in catalogue.definitions.values()])
     status = 200
     if form.add_partner.data:
         form.partners.append_entry()
@@ -154,7 +155,7 @@ def people(programme_id: int) -> Any:
     access = access_to(view)
     definition = services().portfolio.definition_of(view)
     form = AddPersonForm()
-    form.role.choices = options([(r, definition.role_title[r].capitalize()) for r in definition.role_scope])
+    form.role.choices = options([(r, local(definition.role_title[r]).capitalize()) for r in definition.role_scope])
     form.partner.choices = options(
         [("", _("Not for a partner"))] + [(str(p.id), p.name) for p in view.current_partners]
     )
@@ -178,7 +179,11 @@ def people(programme_id: int) -> Any:
                 status = 422
             else:
                 flash(
-                    _("%(email)s added as %(role)s", email=form.email.data, role=definition.role_title[form.role.data]),
+                    _(
+                        "%(email)s added as %(role)s",
+                        email=form.email.data,
+                        role=local(definition.role_title[form.role.data]),
+                    ),
                     "success",
                 )
                 return redirect(url_for("programmes.people", programme_id=programme_id))

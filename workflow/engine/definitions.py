@@ -20,16 +20,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from .bilingual import DescriptionText, TitleText
 from .errors import BannsError
 from .kinds import expand
-from .text import MultiLine, SingleLine
 from .yamlsource import SourceError, load_yaml, pydantic_problems, read_source
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 DefinitionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
 PositiveInt = Annotated[int, Field(gt=0, strict=True)]
-Title = Annotated[SingleLine, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
-Text = Annotated[MultiLine, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+#: Titles and descriptions: English text, or ``{en: ..., cy: ...}`` (see :mod:`workflow.engine.bilingual`).
+Title = TitleText
+Description = DescriptionText
 
 #: Roles every programme has, whatever its definition. ``partner`` roles are held for one partner.
 BUILT_IN_ROLES: dict[str, Literal["partner", "programme"]] = {
@@ -70,7 +71,7 @@ class PartnerRules(_Spec):
 class Stage(_Spec):
     id: Id
     title: Title
-    description: Text | None = None
+    description: Description | None = None
     planned_days: PositiveInt | None = None
     optional: bool = False
     next: Id | None = None
@@ -80,7 +81,7 @@ class Stage(_Spec):
 class Outcome(_Spec):
     id: Id
     title: Title
-    description: Text | None = None
+    description: Description | None = None
     move: Id | None = None
     from_: list[Id] | Literal["all"] = Field(default_factory=list, alias="from")
 
@@ -243,7 +244,7 @@ class Definition(_Spec):
     id: DefinitionId
     version: PositiveInt
     title: Title
-    description: Text | None = None
+    description: Description | None = None
     roles: list[Role] = Field(default_factory=list)
     partners: PartnerRules = PartnerRules()
     stages: list[Stage] = Field(min_length=1)
@@ -273,6 +274,7 @@ class Definition(_Spec):
 
     @cached_property
     def role_title(self) -> dict[str, str]:
+        """Each role's title (a :class:`~workflow.engine.bilingual.Text` for roles the file names)."""
         titles = {k: k.replace("_", " ") for k in BUILT_IN_ROLES}
         return {**titles, **{r.id: r.title for r in self.roles}}
 

@@ -336,6 +336,8 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> Path_:
         in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
         if in_dict or in_list:
             current = current[part]
+        elif isinstance(part, str) and part.startswith("<"):
+            continue  # a tag of the form a bilingual text took (see workflow.engine.bilingual)
         elif isinstance(current, dict) and part in current.values():
             continue  # a discriminated union's tag
         elif isinstance(current, dict):

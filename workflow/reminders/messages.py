@@ -30,6 +30,8 @@ import icalendar
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
+from workflow.engine.bilingual import Text
+
 from . import language as lang
 from .headers import POLICY, set_boundaries
 from .language import MOVE_WORDS
@@ -91,15 +93,18 @@ def _html_value(value: Any) -> Markup:
     return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
 
 
-def _neutral(value: Any, html_part: bool) -> Any:
+def _neutral(value: Any, html_part: bool, language: str) -> Any:
     """A value made safe before it reaches a template, where translated sentences take it as it is: text made
-    inert (and, for the HTML part, escaped, as ``Markup``); lists item by item; the rest unchanged."""
+    inert (and, for the HTML part, escaped, as ``Markup``), a lifecycle's title in ``language`` where it gives
+    one; lists item by item; the rest unchanged."""
     if isinstance(value, Markup):
         return value
+    if isinstance(value, Text):
+        value = value.in_(language)
     if isinstance(value, str):
         return _html_value(value) if html_part else inert(value)
     if isinstance(value, list | tuple):
-        return [_neutral(v, html_part) for v in value]
+        return [_neutral(v, html_part, language) for v in value]
     return value
 
 
@@ -149,8 +154,8 @@ def render(mail: Mail, greeting: str, language: str = lang.DEFAULT) -> Rendered:
     """The message's subject and bodies, worded by its template for the person greeted, in ``language``."""
     language = lang.language_of(language)
     context = {**mail.values, "greeting": one_line(greeting), "link": mail.link}
-    as_text = {k: _neutral(v, False) for k, v in context.items()}
-    as_html = {k: _neutral(v, True) for k, v in context.items()}
+    as_text = {k: _neutral(v, False, language) for k, v in context.items()}
+    as_html = {k: _neutral(v, True, language) for k, v in context.items()}
     name = f"{mail.template}.j2"
     text = _environment(language, html_part=False).get_template(name)
     subject = _block(text, "subject", as_text) or ""

@@ -50,9 +50,11 @@ class Said(BaseModel):
     text: str
 
 
-def said(reason: Reason, gettext: Any = None) -> Said:
-    """``reason`` as a :class:`Said`, in English unless a ``gettext`` is given."""
-    return Said(code=reason.code, values=as_data(reason)["values"], text=describe(reason, gettext or english))
+def said(reason: Reason, gettext: Any = None, language: object = None) -> Said:
+    """``reason`` as a :class:`Said`, in English unless a ``gettext`` (and the ``language`` for the lifecycle's
+    own titles) is given."""
+    text = describe(reason, gettext or english, language)
+    return Said(code=reason.code, values=as_data(reason)["values"], text=text)
 
 
 def _said(value: Any) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from ..engine.bilingual import Text
 from ..engine.errors import MoveRefusedError
 from ..engine.reasons import Reason
 from .catalogue import N_, TERMS, WORDS, Words
@@ -25,16 +26,17 @@ def english(msgid: str) -> str:
     return msgid
 
 
-def describe(reason: Reason, gettext: Gettext = english) -> str:
+def describe(reason: Reason, gettext: Gettext = english, language: object = None) -> str:
     """``reason`` in words: its msgid translated by ``gettext``, its values filled in (codes among them
-    translated too). Raises KeyError for a code with no words or a placeholder with no value."""
+    translated too; a lifecycle's title in ``language`` where the file gives it in that language, else in
+    English). Raises KeyError for a code with no words or a placeholder with no value."""
     if reason.code in TERMS:
         value = str(next(iter(reason.values.values()), ""))
         msgid = TERMS[reason.code].get(value)
         return gettext(msgid) if msgid else value.replace("_", " ")
     words = WORDS[reason.code]
     msgid = _msgid(words, reason.values)
-    filled = {key: _value(value, words.joins.get(key), gettext) for key, value in reason.values.items()}
+    filled = {key: _value(value, words.joins.get(key), gettext, language) for key, value in reason.values.items()}
     return gettext(msgid).format_map(filled)
 
 
@@ -44,13 +46,13 @@ def sentence(reason: Reason, gettext: Gettext = english) -> str:
     return text[:1].upper() + text[1:]
 
 
-def refusal(error: MoveRefusedError, gettext: Gettext = english) -> str:
+def refusal(error: MoveRefusedError, gettext: Gettext = english, language: object = None) -> str:
     """A refused move as the command line tells it: which move, from where, and each reason on a line."""
     verb = {"return_to": "return", "end_too_few": "end"}.get(error.move, error.move.replace("_", " "))
     header = gettext(N_("cannot {verb} programme {programme} from '{state}':"))
     if verb not in MOVES_WITH_OBJECT:
         header = gettext(N_("cannot {verb} on programme {programme} from '{state}':"))
-    lines = "\n".join(f"  - {describe(r, gettext)}" for r in error.reasons)
+    lines = "\n".join(f"  - {describe(r, gettext, language)}" for r in error.reasons)
     return header.format(verb=verb, programme=error.programme_id, state=error.state) + "\n" + lines
 
 
@@ -72,12 +74,14 @@ def _msgid(words: Words, values: Mapping[str, Any]) -> str:
     return words.msgid
 
 
-def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext) -> str:
+def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext, language: object) -> str:
     if isinstance(value, Reason):
-        return describe(value, gettext)
+        return describe(value, gettext, language)
     if isinstance(value, (list, tuple)):
         separator, item = join or (", ", "{}")
-        return separator.join(item.format(_value(v, None, gettext)) for v in value)
+        return separator.join(item.format(_value(v, None, gettext, language)) for v in value)
+    if isinstance(value, Text):
+        return value.in_(language) if language is not None else value.en
     return "" if value is None else str(value)
 
 
