@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from .bilingual import DescriptionText, TitleText
+from .bilingual import DescriptionText, Text, TitleText
 from .errors import BannsError
 from .kinds import expand
 from .yamlsource import SourceError, load_yaml, pydantic_problems, read_source
@@ -40,6 +40,16 @@ BUILT_IN_ROLES: dict[str, Literal["partner", "programme"]] = {
     "chair": "programme",
     "observer": "programme",
 }
+
+#: The built-in roles' titles, in English and Welsh (a lifecycle's own roles have the titles its file gives).
+BUILT_IN_TITLES: dict[str, Text] = {
+    "programme_manager": Text("programme manager", "rheolwr rhaglen"),
+    "steering_member": Text("steering member", "aelod o'r grŵp llywio"),
+    "signatory": Text("signatory", "llofnodwr"),
+    "chair": Text("chair", "cadeirydd"),
+    "observer": Text("observer", "sylwedydd"),
+}
+assert BUILT_IN_TITLES.keys() == BUILT_IN_ROLES.keys()
 
 #: Verbs the engine owns; an outcome's ``move`` may not take one of them.
 ENGINE_MOVES = frozenset({"advance", "return_to", "waive", "withdraw", "add_partner"})
@@ -274,9 +284,8 @@ class Definition(_Spec):
 
     @cached_property
     def role_title(self) -> dict[str, str]:
-        """Each role's title (a :class:`~workflow.engine.bilingual.Text` for roles the file names)."""
-        titles = {k: k.replace("_", " ") for k in BUILT_IN_ROLES}
-        return {**titles, **{r.id: r.title for r in self.roles}}
+        """Each role's title (each a :class:`~workflow.engine.bilingual.Text`, in English and, where given, Welsh)."""
+        return {**BUILT_IN_TITLES, **{r.id: r.title for r in self.roles}}
 
     @cached_property
     def role_kinds(self) -> dict[str, frozenset[str]]:
