@@ -191,8 +191,8 @@ def test_the_shipped_lifecycles_are_welsh_throughout() -> None:
 def test_views_keep_the_welsh(sample: ProgrammeView) -> None:
     assert isinstance(sample.state_title, Text) and sample.state_title.in_("cy") == "Carwriaeth"
     assert sample.gate is not None and sample.gate.title.in_("cy") == "Porth 0 - asesiad strategol"  # type: ignore[attr-defined]
-    labels = [r.label for r in sample.gate.report.requirements if r.kind == "criterion"]
-    assert labels[0] == "Partners named" and labels[0].in_("cy") == "Partneriaid wedi'u henwi"  # type: ignore[attr-defined]
+    titles = [r.label.values["title"] for r in sample.gate.report.requirements if r.kind == "criterion"]
+    assert titles[0] == "Partners named" and titles[0].in_("cy") == "Partneriaid wedi'u henwi"
     assert all(isinstance(p.title, Text) for p in sample.plan)
     assert dataclasses.asdict(sample)["state_title"].in_("cy") == "Carwriaeth"
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 
@@ -22,10 +21,10 @@ class Reason:
     """One reason: ``code`` (one of :data:`CODES`) and the facts its words are filled with."""
 
     code: str
-    values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    values: Mapping[str, Any] = field(default_factory=lambda: _Values())
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        object.__setattr__(self, "values", _Values(self.values))
 
     def __hash__(self) -> int:
         return hash((self.code, tuple(sorted((k, repr(v)) for k, v in self.values.items()))))
@@ -35,6 +34,22 @@ class Reason:
 
     def __repr__(self) -> str:
         return f"Reason({self.code!r}, {dict(self.values)!r})"
+
+
+class _Values(dict[str, Any]):
+    """A reason's values: read-only, yet a plain mapping to copy, compare, pickle and serialise (a view's
+    ``dataclasses.asdict`` and ``copy.deepcopy`` rebuild it as they would a dict)."""
+
+    def _read_only(self, *_: Any, **__: Any) -> None:
+        raise TypeError("a reason's values are read-only")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Values, (dict(self),))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Values:
+        return self
 
 
 def reason(code: str, **values: Any) -> Reason:
