@@ -2,7 +2,12 @@
 person, on their account (through :meth:`workflow.accounts.service.Accounts.set_language`, an account event).
 
 The locale of a request (:func:`select_locale`): a ``?lang=`` just chosen, then the session's, then the
-signed-in person's stored language, then the browser's Accept-Language, then English.
+signed-in person's stored language, then the browser's Accept-Language, then English. The API, which keeps no
+session, answers in the language its client's Accept-Language asks for.
+
+Only the switch's own link changes the person's account, and only with the session's CSRF token in it (a GET
+that changes something must not be forgeable by another site's image or link); ``?lang=`` and a link without
+the token change the session alone.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from werkzeug.wrappers import Response
+from wtforms import ValidationError
 
 bp = Blueprint("language", __name__)
 
@@ -21,6 +27,8 @@ NAMES = {"en": "English", "cy": "Cymraeg"}
 def select_locale() -> str:
     """The locale of this request (the order is in the module's docstring); an unknown code is ignored."""
     languages = current_app.config["LANGUAGES"]
+    if "api" in request.blueprints:
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang")
     if chosen in languages:
         return str(chosen)
@@ -47,18 +55,18 @@ def _stored_language() -> str | None:
 
 
 def _remember_query_choice() -> None:
-    """``?lang=cy`` on any page: the choice holds for the rest of the session (and the person's account)."""
+    """``?lang=cy`` on any page: the choice holds for the rest of the session (not the person's account)."""
     if request.endpoint == "static" or "api" in request.blueprints or request.method != "GET":
         return  # the API keeps no session, and a choice is made by following a link
     chosen = request.args.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
-        _remember(str(chosen))
+        _remember(str(chosen), on_account=False)
 
 
-def _remember(code: str) -> None:
+def _remember(code: str, on_account: bool) -> None:
     session["locale"] = code
     actor = g.get("actor")
-    if actor is not None and _stored_language() != code:
+    if on_account and actor is not None and _stored_language() != code:
         from web.services import now, services
 
         services().accounts.set_language(actor.person_id, code, now(), actor=actor)
@@ -69,25 +77,34 @@ def _remember(code: str) -> None:
 def choose(code: str) -> Response:
     """Switch to ``code`` and go back to the page the switch was on (a path on this site only); an unknown
     code changes nothing."""
+    from flask_wtf.csrf import CSRFError, validate_csrf
+
     from web.accounts.auth import safe_next
 
     if code in current_app.config["LANGUAGES"]:
-        _remember(code)
+        try:
+            validate_csrf(request.args.get("csrf"))
+            own_link = True
+        except (CSRFError, ValidationError):
+            own_link = False
+        _remember(code, on_account=own_link)
     return redirect(safe_next(request.args.get("next")))
 
 
 def switch_links() -> list[dict[str, Any]]:
     """The switch's entries: each language's name, whether it is the current one, and where its link goes."""
     from flask import url_for
+    from flask_wtf.csrf import generate_csrf
 
     current = page_language()
+    token = generate_csrf() if g.get("actor") is not None else None
     here = request.full_path if request.query_string else request.path
     return [
         {
             "code": code,
             "name": NAMES.get(code, code),
             "current": code == current,
-            "href": url_for("language.choose", code=code, next=here),
+            "href": url_for("language.choose", code=code, next=here, csrf=token),
         }
         for code in current_app.config["LANGUAGES"]
     ]

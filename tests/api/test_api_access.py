@@ -98,3 +98,14 @@ def test_bad_tokens_from_one_address_are_limited(
     limited = client.get("/api/v1/programmes", headers=bearer(good))
     assert limited.status_code == 429 and limited.content_type == PROBLEM
     assert int(limited.headers["Retry-After"]) == 15 * 60
+
+
+def test_only_those_who_give_roles_see_the_holders_email_addresses(
+    client: FlaskClient, db: Database, sample: ProgrammeView, clock: Any
+) -> None:
+    observer = token_for(db, clock, "sam", "read")
+    for path in (f"/api/v1/programmes/{sample.id}", f"/api/v1/programmes/{sample.id}/roles"):
+        seen = client.get(path, headers=bearer(observer)).get_json()
+        assert {r["email"] for r in seen.get("roles", seen.get("items", []))} == {None}, path
+    manager = client.get(f"/api/v1/programmes/{sample.id}", headers=bearer(token_for(db, clock, "priya"))).get_json()
+    assert EMAILS["tom"] in {r["email"] for r in manager["roles"]}

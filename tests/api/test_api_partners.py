@@ -137,7 +137,7 @@ def test_roles_are_given_and_taken_away_as_the_people_page_does(
     )
     assert last.status_code == 409 and last.content_type == PROBLEM
     assert last.get_json()["type"] == "urn:banns:problem:move-refused"
-    assert any("programme manager" in reason for reason in last.get_json()["reasons"])
+    assert any("programme manager" in reason["text"] for reason in last.get_json()["reasons"])
     assert client.post(remove, json={"role": "chair"}, headers=bearer(priya, If_Match=etag)).status_code == 422
     etag = _etag(client, priya, sample.id)
     read = token_for(db, clock, "priya", "read")

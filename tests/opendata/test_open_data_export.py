@@ -143,3 +143,13 @@ def test_the_export_runs_the_same_statements_however_many_are_published(
         programmes.publish(pid, True)
     assert len(_statements(programmes)) == len(one), one
     assert len(_tables(_files(programmes))["business_case"]) == 10 + 4 * 3
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(programmes: Programmes, sample: ProgrammeView) -> None:
+    formula = '=HYPERLINK("https://evil.example","Click")'
+    pid = small_programme(programmes, name=formula)
+    programmes.publish(pid, True)
+    files = _files(programmes)
+    csv_text = files["programmes.csv"].decode()
+    assert f"'{formula}" in csv_text.replace('""', '"') and "\n=" not in csv_text and ",=" not in csv_text
+    assert formula in files["programmes.json"].decode().replace('\\"', '"'), "the JSON keeps the name as it is"

@@ -4,6 +4,8 @@ and money formatted by Babel in the page's language."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -85,11 +87,22 @@ def test_an_unknown_language_or_an_outside_address_is_ignored(app: Flask, client
     assert lang_of(client.get("/sign-in")) == "cy", "only the valid choice before it counted"
 
 
+def follow_switch(client: FlaskClient, code: str, page: str = "/") -> TestResponse:
+    """Press the switch's link to ``code`` on ``page``, as a person does (the link carries the CSRF token)."""
+    found = re.search(rf'href="(/language/{code}\?[^"]+)"', client.get(page).get_data(as_text=True))
+    assert found, f"no switch to {code} on {page}"
+    return client.get(html.unescape(found.group(1)))
+
+
 def test_my_work_and_a_programme_page_in_welsh(
     app: Flask, client: FlaskClient, sample: ProgrammeView, db: Database, people: dict[str, int]
 ) -> None:
     session_as(client, app, EMAILS["priya"])
-    assert client.get(f"/language/cy?next=/programmes/{sample.id}").headers["Location"] == f"/programmes/{sample.id}"
+    forged = client.get(f"/language/cy?next=/programmes/{sample.id}")  # another site's link: no token
+    assert forged.headers["Location"] == f"/programmes/{sample.id}"
+    assert not [e for e in site_events(db) if e.kind == "language_set"], "a forged link changes no account"
+    client.get("/language/en?next=/")  # (the session's language is back to English)
+    assert follow_switch(client, "cy", f"/programmes/{sample.id}").headers["Location"] == f"/programmes/{sample.id}"
     programme = client.get(f"/programmes/{sample.id}")
     assert_welsh(programme, "Allgofnodi", "Fy ngwaith", "Eich cyfrif", english=[*ENGLISH_LAYOUT, *SIGNED_IN_ENGLISH])
     assert "4 Ionawr 2027 am 09:00" in text_of(programme), "the stage's start, with the Welsh month"
@@ -106,7 +119,7 @@ def test_the_choice_stays_with_the_person_across_sessions_and_browsers(
     app: Flask, client: FlaskClient, with_passwords: ProgrammeView, db: Database
 ) -> None:
     login(client, EMAILS["tom"])
-    client.get("/?lang=cy")
+    follow_switch(client, "cy")
     assert lang_of(client.get("/")) == "cy"
     signed_out = client.post("/sign-out", data={"csrf_token": csrf_token(client)}, follow_redirects=True)
     assert lang_of(signed_out) == "cy" and "Rydych wedi allgofnodi" in text_of(signed_out)
@@ -117,12 +130,14 @@ def test_the_choice_stays_with_the_person_across_sessions_and_browsers(
     login(elsewhere, EMAILS["tom"], PASSWORD)
     assert lang_of(elsewhere.get("/", headers={"Accept-Language": "en"})) == "cy", "the account's language"
     before = len(site_events(db))
-    elsewhere.get("/language/en?next=/")
+    follow_switch(elsewhere, "en")
     assert lang_of(elsewhere.get("/")) == "en"
     assert [(e.kind, e.actor, e.data["language"], e.data["before"]) for e in site_events(db)[before:]] == [
         ("language_set", "Tom Hardy", "en", "cy")
     ]
-    elsewhere.get("/language/en?next=/")
+    to_welsh = re.search(r'href="(/language/cy\?[^"]+)"', elsewhere.get("/").get_data(as_text=True))
+    assert to_welsh
+    elsewhere.get(html.unescape(to_welsh.group(1)).replace("/language/cy", "/language/en"))  # English again
     assert len(site_events(db)) == before + 1, "choosing the language one has already is not an event"
 
 

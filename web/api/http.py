@@ -15,11 +15,12 @@ from pydantic import BaseModel, ValidationError
 from workflow.accounts.errors import TokenError
 from workflow.engine.errors import ConflictError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
-from workflow.shapes.programmes import Programme, Unmet, said
+from workflow.shapes.programmes import Programme, Role, Unmet, said
 from workflow.words import refusal
 
 from ..errors import problem
 from ..extensions import _
+from ..programmes.access import access_to
 from ..services import now, services
 
 #: a programme's ETag (``"7"``, or weak ``W/"7"``: a version is the same either way)
@@ -142,9 +143,20 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+def roles_seen(view: ProgrammeView) -> list[Role]:
+    """The programme's roles as the token's person may see them: with each holder's email address only for
+    those who may give roles (its managers and admins), as only their pages show addresses."""
+    roles = [Role.model_validate(r) for r in view.roles]
+    if access_to(view).can("assign_role"):
+        return roles
+    return [r.model_copy(update={"email": None}) for r in roles]
+
+
 def programme_reply(view: ProgrammeView, status: int = 200) -> Response:
     """The programme as :class:`.models.Programme`, with its ETag."""
-    response = reply(Programme.model_validate(view.built()), status)
+    built = view.built()
+    shape = Programme.model_validate(built).model_copy(update={"roles": roles_seen(built)})
+    response = reply(shape, status)
     response.headers["ETag"] = etag(view.version)
     return response
 

@@ -22,12 +22,12 @@ from workflow.shapes.partners import (
     RoleList,
     RoleRemoval,
 )
-from workflow.shapes.programmes import Partner, Programme, Role
+from workflow.shapes.programmes import Partner, Programme
 
 from ..extensions import _
 from ..services import services
 from .engine_calls import changed, guarded
-from .http import body, programme_reply, reply
+from .http import body, programme_reply, reply, roles_seen
 from .openapi import operation
 
 bp = Blueprint("partners", __name__)
@@ -98,7 +98,7 @@ def add_partner(programme_id: int) -> Any:
 @operation(bp, "GET", "/programmes/<int:programme_id>/roles", "Who holds which role in the programme", {200: RoleList})
 def list_roles(programme_id: int) -> Any:
     view = services().programmes.get(programme_id, g.actor)
-    return reply(RoleList(items=[Role.model_validate(r) for r in view.roles]))
+    return reply(RoleList(items=roles_seen(view)))
 
 
 @operation(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
@@ -112,7 +113,7 @@ def _choices(board: DecisionBoard, forms: dict[str, Any]) -> None:
     )
     open_calls = [(s, c) for s in mine if s.decision for c in s.decision.call_ins if c.resolved_on is None]
     forms["resolve"].call_in.choices = options(
-        (c.id, f"{s.partner_name}: {_('called in on %(day)s', day=c.called_in_on.strftime('%-d %B %Y'))}")
+        (c.id, f"{s.partner_name}: {_('called in on %(day)s', day=format_date(c.called_in_on, 'd MMMM yyyy'))}")
         for s, c in open_calls
     )
     names = {s.partner_id: s.partner_name for s in board.asked}

@@ -10,7 +10,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -128,12 +128,13 @@ def _status(pdf: FPDF, report: HighlightReport) -> None:
 
 def _time(pdf: FPDF, report: HighlightReport, time: dict[str, Any]) -> None:
     _section(pdf, _("Time"))
+    days_in_stage = _("%(n)s days", n=time["days_in_stage"])
     rows = [
         (_("Stage"), local(report.stage_title)),
-        (_("In this stage since"), f"{time['entered']:%-d %B %Y} ({_('%(n)s days', n=time['days_in_stage'])})"),
+        (_("In this stage since"), f"{format_datetime(time['entered'], 'd MMMM yyyy')} ({days_in_stage})"),
         (
             _("Planned end of stage"),
-            f"{report.stage_planned_end:%-d %B %Y}" if report.stage_planned_end else _("Not planned"),
+            format_date(report.stage_planned_end, "d MMMM yyyy") if report.stage_planned_end else _("Not planned"),
         ),
     ]
     if report.days_late:
@@ -156,7 +157,7 @@ def _time(pdf: FPDF, report: HighlightReport, time: dict[str, Any]) -> None:
 
 
 def _day(value: Any) -> str:
-    return f"{value:%-d %b %Y}" if value else ""
+    return format_date(value, "d MMM yyyy") if value else ""
 
 
 def _cost_and_benefits(pdf: FPDF, report: HighlightReport) -> None:

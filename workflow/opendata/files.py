@@ -35,7 +35,12 @@ def _csv_value(value: Any) -> str:
         return decimal_text(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if not isinstance(value, str):
+        return str(value)
+    text = value
+    # a name that begins like a formula (=, +, -, @, or a tab or carriage return) would run as one when the
+    # file is opened in a spreadsheet: a leading apostrophe keeps it text (OWASP's advice on CSV injection)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _json_value(value: Any) -> Any:

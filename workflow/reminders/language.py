@@ -51,6 +51,13 @@ VALUE_WORDS = (
     N_("low"),
     N_("Employee liability information must reach the new employer"),
     N_("Collective consultation on the transfer must end"),
+    # the bodies that take a partner's decision (workflow/engine/definitions.py, a gate's decisions)
+    N_("cabinet"),
+    N_("full council"),
+    N_("executive"),
+    N_("trust board"),
+    N_("joint committee"),
+    N_("board"),
 )
 
 

@@ -10,7 +10,8 @@ Each reminder is keyed by its occurrence, ``rule:<programme>:<rule>:<person>:<du
 
 A repeat scan reads only what changed. What is due depends on the day and on the facts above, and every change
 to those facts is an event: a programme's own (its moves, gate, people, plans, transfers, deputies, records,
-money) or the site's (an account deactivated or reactivated). So the scan remembers, per database and per
+money) or the site's own (an account deactivated or reactivated; a sign-in or a language chosen changes
+nothing that is due). So the scan remembers, per database and per
 process, the day, the site's last event, each programme's version and how many reminders each programme had
 due; the next scan on the same day, with no new site event, reads the facts of only the programmes whose
 version has moved since (every change to a programme moves its version in the change's own transaction, so no
@@ -68,7 +69,9 @@ class _Seen:
 
 
 _seen: weakref.WeakKeyDictionary[Database, _Seen] = weakref.WeakKeyDictionary()
-_SITE_MARK = select(func.max(Event.seq)).where(Event.programme_id.is_(None))
+#: the site's events that change what is due: an account deactivated (its holder drops out) or reactivated
+_WHO_MAY_BE_SENT = ("person_deactivated", "person_reactivated")
+_SITE_MARK = select(func.max(Event.seq)).where(Event.programme_id.is_(None), Event.kind.in_(_WHO_MAY_BE_SENT))
 _VERSIONS = select(Programme.id, Programme.version_id)
 
 
@@ -91,8 +94,8 @@ def scan(db: Database, now: datetime) -> int:
         dues = [(f, d) for f in facts for d in due_reminders(f, today)]
         _write(session, dues, now)
     counts = {pid: 0 for pid in (ids if ids is not None else versions)}
-    for f, _due in dues:
-        counts[f.id] += 1
+    for f, _due in dues:  # (a programme committed after the versions were read counts at the next scan too)
+        counts[f.id] = counts.get(f.id, 0) + 1
     seen.due = {pid: n for pid, n in {**seen.due, **counts}.items() if pid in versions}
     seen.versions = versions
     with _lock:

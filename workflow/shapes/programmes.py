@@ -132,7 +132,11 @@ class Partner(Shape):
 class Role(Shape):
     person_id: int
     person_name: str
-    email: str = Field(description="the person's work address, as the programme's people page shows it")
+    email: str | None = Field(
+        default=None,
+        description="the person's work address: shown to those who may give roles on the programme (its "
+        "managers, and admins); null for everyone else",
+    )
     role: str
     role_title: str
     partner_id: int | None

@@ -114,22 +114,14 @@ def managed_by(person_id: int | None, ended: Iterable[str]) -> Select[int]:
 def page_of(
     session: Session, ids: Select[int], order: Sequence[Any], page: int, per_page: int
 ) -> tuple[list[Programme], Paged]:
-    """One page of the programmes ``ids`` selects, in ``order``, with their partners and people: the page's ids
-    are chosen first (the database sorts only the keys, not every programme's whole row), then their rows."""
+    """One page of the programmes ``ids`` selects, in ``order``, with their partners and people."""
     counted = paged(session.scalar(select(func.count()).select_from(ids.subquery())) or 0, page, per_page)
-    chosen = list(
-        session.scalars(
-            select(Programme.id)
-            .where(Programme.id.in_(ids))
-            .order_by(*order, Programme.id)
-            .limit(per_page)
-            .offset((counted.page - 1) * per_page)
-        )
-    )
-    rows = session.scalars(
+    programmes = session.scalars(
         select(Programme)
-        .where(Programme.id.in_(chosen))
+        .where(Programme.id.in_(ids))
         .options(selectinload(Programme.partners), selectinload(Programme.roles))
+        .order_by(*order, Programme.id)
+        .limit(per_page)
+        .offset((counted.page - 1) * per_page)
     ).all()
-    by_id = {p.id: p for p in rows}
-    return [by_id[i] for i in chosen], counted
+    return list(programmes), counted
