@@ -10,7 +10,7 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from web.extensions import _, refused
+from web.extensions import _, refused, words
 from workflow.engine.errors import (
     BannsError,
     BrokenDefinitionError,
@@ -115,7 +115,7 @@ def init_app(app: Flask) -> None:
                 kind="urn:banns:problem:move-refused",
                 move=error.move,
                 state=error.state,
-                reasons=[said(r, _, get_locale()).model_dump() for r in error.reasons],
+                reasons=[said(r, words(), get_locale()).model_dump() for r in error.reasons],
             )
         return render_error(status_of(error), str(error))
 

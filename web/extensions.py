@@ -11,9 +11,11 @@ from flask_babel import gettext as _
 from flask_wtf import CSRFProtect
 
 from web import titles
-from workflow.engine.errors import MoveRefusedError
+from workflow.engine.errors import BannsError, MoveRefusedError
 from workflow.engine.reasons import Reason
-from workflow.words import describe, refusal
+from workflow.words import Gettext, capital, describe, refusal
+from workflow.words import say as say_error
+from workflow.words.language import gettext_for
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -39,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["capacity"] = lambda pair: capacity_label(*pair)
     app.jinja_env.filters["describe"] = say
     app.jinja_env.filters["sentence"] = sentence
+    app.jinja_env.filters["error_text"] = error_text
     app.jinja_env.filters["rating_words"] = rating_words
     code_words.init_app(app.jinja_env.filters)
     app.jinja_env.globals["state_tag"] = state_tag
@@ -53,20 +56,31 @@ def capacity_label(role_title: str, partner_name: str | None) -> str:
     return _("%(role)s of %(partner)s", role=title, partner=partner_name) if partner_name else title
 
 
+def words() -> Gettext:
+    """The engine's catalogue in the request's language: the words of its reasons and errors."""
+    return gettext_for(get_locale())
+
+
 def say(reason: Reason) -> str:
     """An engine's reason (a refusal, a requirement's label or detail) in the request's language."""
-    return describe(reason, _, get_locale())
+    return describe(reason, words(), get_locale())
 
 
 def sentence(reason: Reason) -> str:
     """:func:`say`, with a capital letter: a line of its own on a page."""
-    text = say(reason)
-    return text[:1].upper() + text[1:]
+    return capital(say(reason))
 
 
 def refused(error: MoveRefusedError) -> str:
     """A refused move, which move and why, in the request's language (an error page's message)."""
-    return refusal(error, _, get_locale())
+    return refusal(error, words(), get_locale())
+
+
+def error_text(error: BannsError, *, capitalised: bool = False) -> str:
+    """What an engine's error says, in the request's language; ``capitalised``: as a sentence of its own (a
+    form's error summary), else as it stands (beside a field)."""
+    text = say_error(error, words(), get_locale())
+    return capital(text) if capitalised else text
 
 
 def _security_headers(response: Response) -> Response:

@@ -1,5 +1,6 @@
-"""The Welsh catalogues' upkeep, the web's (``web/translations``, domain ``messages``) and the emails'
-(``workflow/reminders/translations``, domain ``emails``): ``python -m web.i18n update`` (``make i18n``)
+"""The Welsh catalogues' upkeep, the web's (``web/translations``, domain ``messages``), the emails'
+(``workflow/reminders/translations``, domain ``emails``) and the engine's and command line's
+(``workflow/words/translations``, domain ``workflow``): ``python -m web.i18n update`` (``make i18n``)
 extracts every marked string into each domain's template and merges it into its Welsh catalogue; ``python -m web.i18n
 check`` (``make i18n-check``, run by ``make lint``) fails when the committed template is stale (a string is
 marked in the code but missing from it, or no longer used) or when a Welsh translation is missing, fuzzy or
@@ -46,7 +47,8 @@ class Domain:
 
 WEB = Domain("messages", "babel.cfg", "web/translations", KEYWORDS)
 EMAILS = Domain("emails", "workflow/reminders/translations/babel.cfg", "workflow/reminders/translations")
-DOMAINS = (WEB, EMAILS)
+WORKFLOW = Domain("workflow", "workflow/words/translations/babel.cfg", "workflow/words/translations")
+DOMAINS = (WEB, EMAILS, WORKFLOW)
 
 
 def extract(target: Path, root: Path = ROOT, domain: Domain = WEB) -> None:

@@ -21,7 +21,7 @@ def copy_of_the_project(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "babel.cfg", root / "babel.cfg")
     skip = shutil.ignore_patterns("static", "__pycache__", "*.mo")
     shutil.copytree(ROOT / "web", root / "web", ignore=skip)
-    shutil.copytree(ROOT / "workflow" / "words", root / "workflow" / "words", ignore=skip)
+    shutil.copytree(ROOT / "workflow", root / "workflow", ignore=skip)
     return root
 
 

@@ -23,6 +23,7 @@ from workflow.engine.portfolio import Portfolio, PortfolioQuery
 from workflow.engine.programmes import Programmes
 from workflow.engine.registry import Registry
 from workflow.engine.views import ProgrammeView
+from workflow.words import describe, say
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "definitions"
@@ -81,7 +82,7 @@ def test_the_broken_programme_is_named_and_the_others_work(
     engine = fresh(db)
     with pytest.raises(BrokenDefinitionError) as caught:
         engine.get(broken.id)
-    message = str(caught.value)
+    message = say(caught.value)
     assert "lifecycle this programme runs on cannot be read" in message
     assert "shared-service version 2" in message and "stages" in message
     assert engine.get(fine.id).name == fine.name
@@ -100,8 +101,9 @@ def test_the_portfolio_page_lists_every_programme_with_the_problem(
     page = Portfolio(db, engine.registry).page(ADMIN, PortfolioQuery(), datetime(2027, 1, 5, tzinfo=UTC))
     rows = {r.id: r for r in page.rows}
     assert set(rows) == {broken.id, fine.id}
-    assert "no longer reads" in rows[broken.id].problem and rows[broken.id].state_title == "Courtship"
-    assert rows[fine.id].problem == ""
+    problem = rows[broken.id].problem
+    assert problem is not None and "no longer reads" in describe(problem) and rows[broken.id].state_title == "Courtship"
+    assert rows[fine.id].problem is None
 
 
 def test_my_work_tells_the_manager_why_and_shows_the_rest(
@@ -133,8 +135,9 @@ def test_lifecycles_in_use_name_the_unreadable_one_and_a_missing_file(
     shutil.copy(DEFINITIONS / "shared-service.yaml", folder)  # shared-management's file has gone
     engine = fresh(db, folder)
     in_use = {u.definition_id: u for u in Portfolio(db, engine.registry).lifecycles_in_use()}
-    assert "no longer reads" in in_use["shared-service"].problem and in_use["shared-service"].file_version == 2
-    assert in_use["shared-management"].problem == "" and in_use["shared-management"].file_version is None
+    problem = in_use["shared-service"].problem
+    assert problem is not None and "no longer reads" in describe(problem) and in_use["shared-service"].file_version == 2
+    assert in_use["shared-management"].problem is None and in_use["shared-management"].file_version is None
     assert in_use["shared-management"].programmes == 1
 
 

@@ -94,8 +94,8 @@ def test_a_code_without_words_is_an_error_not_a_silent_blank() -> None:
 
 
 def welsh() -> Callable[[str], str]:
-    """The web's Welsh catalogue as a gettext that fails on a msgid with no translation."""
-    with (ROOT / "web/translations/cy/LC_MESSAGES/messages.po").open("rb") as po:
+    """The engine's Welsh catalogue as a gettext that fails on a msgid with no translation."""
+    with (ROOT / "workflow/words/translations/cy/LC_MESSAGES/workflow.po").open("rb") as po:
         catalogue = read_po(po)
 
     def gettext(msgid: str) -> str:

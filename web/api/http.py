@@ -16,10 +16,10 @@ from workflow.accounts.errors import TokenError
 from workflow.engine.errors import ConflictError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
 from workflow.shapes.programmes import Programme, Role, Unmet, said
-from workflow.words import refusal
 
 from ..errors import problem
-from ..extensions import _
+from ..extensions import _, words
+from ..extensions import refused as refused_text
 from ..programmes.access import access_to
 from ..services import now, services
 
@@ -189,12 +189,12 @@ def refused(exc: MoveRefusedError, programme_id: int) -> Response:
         ]
     return problem(
         409,
-        refusal(exc, _, get_locale()),
+        refused_text(exc),
         _("The move is not possible now"),
         kind="urn:banns:problem:move-refused",
         move=exc.move,
         state=exc.state,
-        reasons=[said(r, _, get_locale()).model_dump() for r in exc.reasons],
+        reasons=[said(r, words(), get_locale()).model_dump() for r in exc.reasons],
         unmet=unmet,
     )
 

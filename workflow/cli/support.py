@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the engine, SQLAlchemy and Alembic load when a command firs
     from ..engine.registry import Registry
     from ..settings import Settings
 
-from ..words import refusal
+from .words import _, error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -162,7 +162,7 @@ def friendly(command: F) -> F:
         except Exception as exc:
             code = _exit_code(exc)
             if code is not None:
-                click.echo(f"Error: {refusal(exc) if isinstance(exc, MoveRefusedError) else exc}", err=True)
+                click.echo(_("Error: {message}", message=_said(exc)), err=True)
                 sys.exit(code)
             if os.environ.get("BANNS_DEBUG"):
                 raise
@@ -172,6 +172,16 @@ def friendly(command: F) -> F:
             sys.exit(70)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _said(exc: Exception) -> str:
+    """An engine's error in words; a wrong file's problems, one to a line."""
+    from ..engine.errors import BannsError
+    from ..engine.yamlsource import SourceError
+
+    if isinstance(exc, SourceError):
+        return str(exc)
+    return error(exc) if isinstance(exc, BannsError) else str(exc)
 
 
 class BannsGroup(click.Group):

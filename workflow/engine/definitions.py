@@ -58,6 +58,8 @@ ENGINE_MOVES = frozenset({"advance", "return_to", "waive", "withdraw", "add_part
 class DefinitionError(BannsError, SourceError):
     """A definition file is wrong; ``problems`` lists every mistake with file, line and field."""
 
+    __init__ = SourceError.__init__
+
 
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

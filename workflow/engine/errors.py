@@ -1,17 +1,58 @@
 """The engine's errors: one base, subclasses that carry what a person needs to act on them.
 
 ``web/`` and the command line map these once: not found, not allowed, conflict, invalid, refused.
+
+An error says what is wrong as data, never as a sentence: ``message`` is an English msgid with named
+placeholders (``"no partner with id {partner_id}"``), marked with :func:`N_` where it is raised so that
+``make i18n`` extracts it into the catalogue, and ``values`` fill it. :func:`workflow.words.say` renders it
+in a person's language; ``str()`` of an error is its English, for logs and tests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from .reasons import Reason
 
 
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for the catalogue without translating it here: it is translated where it is shown
+    (:func:`workflow.words.say`)."""
+    return msgid
+
+
+class Word(str):
+    """A value that is itself words to translate (a kind, a field's name), not a name or a number:
+    ``kind=Word(N_("risk"))``. Rendered through the catalogue like the message around it."""
+
+    __slots__ = ()
+
+
 class BannsError(Exception):
-    """Base of every error the engine raises on purpose."""
+    """Base of every error the engine raises on purpose: ``message`` (a msgid with ``{placeholders}``) and
+    ``values`` to fill it."""
+
+    def __init__(self, message: str = "", /, **values: Any) -> None:
+        self.message = message
+        self.values: dict[str, Any] = values
+        super().__init__(english(message, values))
+
+
+def english(message: str, values: dict[str, Any]) -> str:
+    """``message`` filled with ``values`` as they stand: the English an error's ``str()`` gives (logs, tests)."""
+    if not values:
+        return message
+    shown = {key: _english(value) for key, value in values.items()}
+    return message.format_map(shown)
+
+
+def _english(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_english(v)) for v in value)
+    if isinstance(value, Reason):
+        return value.code
+    return "" if value is None else value
 
 
 class NotFoundError(BannsError):
@@ -19,11 +60,11 @@ class NotFoundError(BannsError):
 
 
 class InvalidError(BannsError):
-    """Input that is wrong: says which field and why."""
+    """Input that is wrong: says which field (``field``, a form's or file's name for it) and why."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, /, field: str | None = None, **values: Any) -> None:
         self.field = field
-        super().__init__(message)
+        super().__init__(message, **values)
 
 
 class BrokenDefinitionError(BannsError):
@@ -31,10 +72,10 @@ class BrokenDefinitionError(BannsError):
     (a figure check it names is not installed, or a newer banns reads it differently). Only the programmes
     pinned to it are affected."""
 
-    def __init__(self, source_hash: str, reason: str) -> None:
+    def __init__(self, source_hash: str, reason: Reason) -> None:
         self.source_hash = source_hash
-        self.reason = reason
-        super().__init__(f"the lifecycle this programme runs on cannot be read: {reason}")
+        self.reason = reason  # DEFINITION_TEXT_MISSING or DEFINITION_UNREADABLE
+        super().__init__(N_("the lifecycle this programme runs on cannot be read: {reason}"), reason=reason)
 
 
 class NotAllowedError(BannsError):
@@ -44,15 +85,13 @@ class NotAllowedError(BannsError):
 class ConflictError(BannsError):
     """Someone else changed the programme since it was read; reload and try again."""
 
-    def __init__(self, programme_id: int, message: str | None = None) -> None:
+    def __init__(self, programme_id: int, message: str | None = None, /, **values: Any) -> None:
         self.programme_id = programme_id
-        super().__init__(
-            message
-            or (
-                f"programme {programme_id} was changed by someone else meanwhile; nothing was saved. "
-                "Reload it and try again."
-            )
+        message = message or N_(
+            "programme {programme_id} was changed by someone else meanwhile; nothing was saved. Reload it and "
+            "try again."
         )
+        super().__init__(message, **{"programme_id": programme_id, **values})
 
 
 class MoveRefusedError(BannsError):

@@ -27,6 +27,8 @@ Nation = Literal["england", "wales", "scotland", "northern_ireland"]
 class ProgrammeFileError(BannsError, SourceError):
     """A programme file is wrong; ``problems`` lists every mistake with file, line and field."""
 
+    __init__ = SourceError.__init__
+
 
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -100,8 +100,12 @@ ROUND_CLOSED = "round_closed"
 JOIN_CLOSED = "join_closed"
 #: the last programme manager cannot be removed
 LAST_PROGRAMME_MANAGER = "last_programme_manager"
-#: the programme's lifecycle cannot be read (values: reason, in the reader's words)
+#: the programme's lifecycle cannot be read (values: reason, a DEFINITION_TEXT_MISSING or DEFINITION_UNREADABLE)
 BROKEN_DEFINITION = "broken_definition"
+#: a pinned lifecycle's text is not in the database (values: hash, its first 12 characters)
+DEFINITION_TEXT_MISSING = "definition_text_missing"
+#: a pinned lifecycle's stored text no longer reads (values: lifecycle, version, detail: its first problems)
+DEFINITION_UNREADABLE = "definition_unreadable"
 
 # --- a gate's unmet requirements ------------------------------------------------------------------------------
 #: figure checks not met (values: criteria: tuple of FIGURES_SHORT_ITEM reasons)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from .definitions import Definition, DefinitionError, definition_files, parse_definition
 from .errors import BrokenDefinitionError, NotFoundError
 from .models import DefinitionVersion
+from .reasons import DEFINITION_TEXT_MISSING, DEFINITION_UNREADABLE, reason
 from .yamlsource import Problem, SourceError, read_source
 
 
@@ -100,13 +101,13 @@ class Registry:
         row = session.get(DefinitionVersion, source_hash)
         try:
             if row is None:
-                raise BrokenDefinitionError(source_hash, f"its text ({source_hash[:12]}) is not in the database")
+                raise BrokenDefinitionError(source_hash, reason(DEFINITION_TEXT_MISSING, hash=source_hash[:12]))
             definition = parse_definition(row.source_text, row.source_file)
         except DefinitionError as exc:
             assert row is not None
             detail = "; ".join(str(p) for p in exc.problems[:3]) + ("; ..." if len(exc.problems) > 3 else "")
-            what = f"{row.definition_id} version {row.version}"
-            broken = BrokenDefinitionError(source_hash, f"its stored text ({what}) no longer reads: {detail}")
+            why = reason(DEFINITION_UNREADABLE, lifecycle=row.definition_id, version=row.version, detail=detail)
+            broken = BrokenDefinitionError(source_hash, why)
             self._broken[source_hash] = broken
             raise broken from None
         self._remember(definition)

@@ -40,7 +40,8 @@ class SourceError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.message, self.values = "{problems}", {"problems": tuple(problems)}  # as a BannsError says it
+        Exception.__init__(self, "\n".join(str(p) for p in problems))
 
 
 def dotted(path: Path_) -> str:

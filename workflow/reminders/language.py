@@ -10,15 +10,14 @@ a staff transfer's duty, a move) are msgids marked here with :func:`N_` and tran
 from __future__ import annotations
 
 import functools
-import io
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
+
+from workflow.words.language import read_catalogue
 
 UK = ZoneInfo("Europe/London")
 LANGUAGES = ("en", "cy")
@@ -69,15 +68,7 @@ def language_of(chosen: str | None) -> str:
 @functools.cache
 def translations(language: str) -> NullTranslations:
     """The catalogue of ``language`` (none for English: the msgids are the English)."""
-    po = CATALOGUE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if language == DEFAULT or not po.exists():
-        return NullTranslations()
-    with po.open("rb") as text:
-        catalogue = read_po(text, locale=language, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return read_catalogue(CATALOGUE, language, DOMAIN)
 
 
 def day(value: date, language: str) -> str:

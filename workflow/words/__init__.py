@@ -12,11 +12,23 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..engine.bilingual import Text
-from ..engine.errors import MoveRefusedError
+from ..engine.errors import BannsError, MoveRefusedError, Word
 from ..engine.reasons import Reason
 from .catalogue import N_, TERMS, WORDS, Words
 
-__all__ = ["N_", "TERMS", "WORDS", "Gettext", "as_data", "describe", "english", "refusal", "sentence"]
+__all__ = [
+    "N_",
+    "TERMS",
+    "WORDS",
+    "Gettext",
+    "as_data",
+    "capital",
+    "describe",
+    "english",
+    "refusal",
+    "say",
+    "sentence",
+]
 
 Gettext = Callable[[str], str]
 
@@ -40,9 +52,24 @@ def describe(reason: Reason, gettext: Gettext = english, language: object = None
     return gettext(msgid).format_map(filled)
 
 
-def sentence(reason: Reason, gettext: Gettext = english) -> str:
+def sentence(reason: Reason, gettext: Gettext = english, language: object = None) -> str:
     """:func:`describe`, with a capital letter: a line of its own on a page."""
-    text = describe(reason, gettext)
+    return capital(describe(reason, gettext, language))
+
+
+def say(error: BannsError, gettext: Gettext = english, language: object = None) -> str:
+    """What ``error`` says, in words: its message translated by ``gettext`` and filled with its values
+    (words among them translated, lifecycle titles in ``language``); a refused move with its reasons."""
+    if isinstance(error, MoveRefusedError):
+        return refusal(error, gettext, language)
+    if not error.message:
+        return gettext(N_("something went wrong"))
+    filled = {key: _value(value, None, gettext, language) for key, value in error.values.items()}
+    return gettext(error.message).format_map(filled)
+
+
+def capital(text: str) -> str:
+    """``text`` with a capital first letter (an error or reason that stands as a sentence of its own)."""
     return text[:1].upper() + text[1:]
 
 
@@ -77,6 +104,10 @@ def _msgid(words: Words, values: Mapping[str, Any]) -> str:
 def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext, language: object) -> str:
     if isinstance(value, Reason):
         return describe(value, gettext, language)
+    if isinstance(value, Word):
+        return gettext(value)
+    if isinstance(value, BannsError):
+        return say(value, gettext, language)
     if isinstance(value, (list, tuple)):
         separator, item = join or (", ", "{}")
         return separator.join(item.format(_value(v, None, gettext, language)) for v in value)

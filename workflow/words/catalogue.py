@@ -11,11 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..engine import reasons as R
-
-
-def N_(msgid: str) -> str:
-    """Mark ``msgid`` for extraction; translated when rendered (:func:`workflow.words.describe`)."""
-    return msgid
+from ..engine.errors import N_ as N_
 
 
 @dataclass(frozen=True)
@@ -82,6 +78,8 @@ WORDS: dict[str, Words] = {
         N_("a programme needs a programme manager: add another before removing the last one")
     ),
     R.BROKEN_DEFINITION: Words(N_("the lifecycle this programme runs on cannot be read: {reason}")),
+    R.DEFINITION_TEXT_MISSING: Words(N_("its text ({hash}) is not in the database")),
+    R.DEFINITION_UNREADABLE: Words(N_("its stored text ({lifecycle} version {version}) no longer reads: {detail}")),
     # a gate's unmet requirements
     R.FIGURES_SHORT: Words(N_("the figures do not yet meet {criteria}"), joins={"criteria": ("; ", "{}")}),
     R.FIGURES_SHORT_ITEM: Words(N_("'{title}': {why}")),

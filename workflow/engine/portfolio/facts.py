@@ -26,8 +26,8 @@ class PortfolioRow:
     partners: tuple[str, ...]
     #: Plug-ins' columns (:class:`.query.PortfolioColumn`) by name; a programme with no value has no key.
     columns: Mapping[str, str] = field(default_factory=dict)
-    #: Why the programme's lifecycle cannot be read (then its stage is shown by id), or empty.
-    problem: str = ""
+    #: Why the programme's lifecycle cannot be read (then its stage is shown by id), or None.
+    problem: Reason | None = None
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ class LifecycleInUse:
     programmes: int
     #: The version its file in the definitions folder has now; None: no file defines it (removed, or wrong).
     file_version: int | None
-    #: Why its stored text cannot be read, or empty.
-    problem: str
+    #: Why its stored text cannot be read, or None.
+    problem: Reason | None
 
 
 @dataclass(frozen=True)

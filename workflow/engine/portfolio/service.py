@@ -179,7 +179,7 @@ class Portfolio:
             for source_hash, definition_id, version, title, count in rows:
                 pinned = self._pinned(session, source_hash)
                 latest = catalogue.definitions.get(definition_id)
-                problem = pinned.reason if isinstance(pinned, BrokenDefinitionError) else ""
+                problem = pinned.reason if isinstance(pinned, BrokenDefinitionError) else None
                 file_version = latest.version if latest else None
                 result.append(LifecycleInUse(definition_id, version, title, count, file_version, problem))
             return tuple(result)
@@ -217,7 +217,7 @@ def _row(
     if isinstance(d, BrokenDefinitionError):
         title, ended, problem = _state_title(d, p.state), False, d.reason
     else:
-        title, ended, problem = d.state_title(p.state), d.is_terminal(p.state), ""
+        title, ended, problem = d.state_title(p.state), d.is_terminal(p.state), None
     return PortfolioRow(
         p.id,
         p.name,

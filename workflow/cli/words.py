@@ -1,0 +1,41 @@
+"""The command line's words: its messages in the language chosen by ``BANNS_LANGUAGE`` (or the locale's,
+``LANG=cy_GB.UTF-8``), from the engine's catalogue (``workflow/words/translations``).
+
+Every message the command line prints is written ``_("Created programme {id}.", id=view.id)``: ``_`` marks it
+for ``make i18n`` and translates it, and the values fill its named placeholders after translation. The engine's
+errors and reasons are rendered by :func:`error` and :func:`reason` through the same catalogue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine.errors import BannsError
+from ..engine.reasons import Reason
+from ..words import Gettext, describe, say
+from ..words.language import chosen_language, gettext_for
+
+
+def language() -> str:
+    """The command line's language now (read each time: tests and embedders set it per call)."""
+    return chosen_language()
+
+
+def words() -> Gettext:
+    """The catalogue's gettext in the command line's language."""
+    return gettext_for(language())
+
+
+def _(msgid: str, /, **values: Any) -> str:
+    """``msgid`` in the command line's language, its ``{placeholders}`` filled with ``values``."""
+    return words()(msgid).format_map(values)
+
+
+def error(exc: BannsError) -> str:
+    """What an engine's error says, in the command line's language."""
+    return say(exc, words(), language())
+
+
+def reason(found: Reason) -> str:
+    """An engine's reason, in the command line's language."""
+    return describe(found, words(), language())
