@@ -10,7 +10,7 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from web.extensions import _, refused, words
+from web.extensions import _, error_text, refused, words
 from workflow.engine.errors import (
     BannsError,
     BrokenDefinitionError,
@@ -103,7 +103,7 @@ def init_app(app: Flask) -> None:
     def banns_error(error: BannsError) -> Any:
         if isinstance(error, BrokenDefinitionError):
             app.logger.error("Unreadable lifecycle on %s %s: %s", request.method, request.path, error)
-            reason = str(error)[:1].upper() + str(error)[1:]
+            reason = error_text(error, capitalised=True)
             message = _(
                 "%(reason)s. Other programmes are not affected; an administrator needs to look at it.", reason=reason
             )
@@ -117,7 +117,7 @@ def init_app(app: Flask) -> None:
                 state=error.state,
                 reasons=[said(r, words(), get_locale()).model_dump() for r in error.reasons],
             )
-        return render_error(status_of(error), str(error))
+        return render_error(status_of(error), error_text(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

@@ -16,7 +16,7 @@ from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
 from workflow.engine.views import ProgrammeView
 
 from ..errors import problem
-from ..extensions import _
+from ..extensions import _, error_text
 from ..services import services
 from .http import ProblemRaised, change, etag, expected_version, refused
 
@@ -29,7 +29,8 @@ def invalid(exc: InvalidError) -> Response:
     """The engine's refusal of what was sent, as a 422 problem naming the body's member (``body`` when it names
     none)."""
     field = BODY_NAMES.get(exc.field or "body", exc.field or "body")
-    return problem(422, str(exc), errors=[{"loc": [field], "msg": str(exc), "type": "invalid"}])
+    detail = error_text(exc)
+    return problem(422, detail, errors=[{"loc": [field], "msg": detail, "type": "invalid"}])
 
 
 @contextmanager

@@ -29,7 +29,7 @@ from workflow.shapes import money as m
 from workflow.shapes.programmes import fields_of
 
 from ..errors import problem
-from ..extensions import _, say
+from ..extensions import _, error_text, say
 from ..records.raid import raid_log
 from ..services import now, services
 from .http import body, etag, expected_version, reply, stale, validated
@@ -72,7 +72,7 @@ def _change(programme_id: int, act: Callable[[Finances, int], object], read: Cal
 
 def _invalid(exc: InvalidError) -> Response:
     """The engine's refusal of a value (or of a read the figures cannot yet answer), naming its field."""
-    detail = str(exc)
+    detail = error_text(exc)
     return problem(422, detail, errors=[{"loc": [exc.field or "body"], "msg": detail, "type": "invalid"}])
 
 

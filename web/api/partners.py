@@ -119,8 +119,8 @@ def assign_role(programme_id: int) -> Any:
                 programme_id, asked.email, asked.role, asked.partner_id, g.actor, name=asked.name
             )
         except NotFoundError as exc:  # the programme is there (guarded read it): a mistake in what was sent
-            field = "name" if str(exc).startswith("no person") else "partner_id"
-            raise InvalidError(str(exc), field=field) from None
+            field = "name" if exc.message.startswith("no person") else "partner_id"
+            raise InvalidError(exc.message, field=field, **exc.values) from None
 
     after, _etag = guarded(programme_id, assign)
     added = next(r for r in after.roles if r.email == asked.email.strip().lower())

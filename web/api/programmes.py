@@ -21,7 +21,7 @@ from workflow.shapes.programmes import Event as EventShape
 from workflow.shapes.programmes import EventPage, Programme, ProgrammePage, ProgrammeSummary
 
 from ..errors import problem
-from ..extensions import _
+from ..extensions import _, error_text
 from ..services import services
 from .http import body, page_link, programme_reply, reply, validated
 from .openapi import operation
@@ -142,7 +142,8 @@ def start_programme() -> Any:
         errors = [{"loc": [p.field], "msg": p.message, "type": "programme"} for p in exc.problems]
         return problem(422, _("The programme does not fit its lifecycle: see errors."), errors=errors)
     except NotFoundError as exc:  # no such lifecycle: a mistake in the body, not a missing address
-        return problem(422, str(exc), errors=[{"loc": ["definition"], "msg": str(exc), "type": "not_found"}])
+        detail = error_text(exc)
+        return problem(422, detail, errors=[{"loc": ["definition"], "msg": detail, "type": "not_found"}])
     response = programme_reply(view, 201)
     response.headers["Location"] = url_for("api.programmes.get_programme", programme_id=view.id)
     return response

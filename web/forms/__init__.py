@@ -29,6 +29,7 @@ from wtforms.validators import Length as _Length
 from wtforms.validators import ValidationError as WTFValidationError
 
 from web.code_words import NATION_WORDS, PARTNER_KIND_WORDS
+from web.extensions import error_text
 from web.forms.dates import DateInput
 from web.titles import local
 from workflow.engine.errors import InvalidError
@@ -113,7 +114,7 @@ class Pounds:
                 try:  # 5e9 and negatives: as every money form says it
                     pounds(text, str(field.label.text))
                 except InvalidError as exc:
-                    raise WTFValidationError(str(exc)) from None
+                    raise WTFValidationError(error_text(exc)) from None
             try:
                 parse_pounds(text)
             except InvalidError as exc:

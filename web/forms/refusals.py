@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from flask import flash, g
 
-from web.extensions import _, sentence
+from web.extensions import _, error_text, sentence
 from web.forms import VersionedForm
 from web.services import services
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError
@@ -28,7 +28,7 @@ def show_refusal(
     version brought up to date, 409; a refusal by the lifecycle's rules, its reasons above the form, 409."""
     if isinstance(exc, InvalidError):
         name = (renamed or {}).get(exc.field or "", exc.field) or default
-        getattr(form, name, getattr(form, default)).errors = [str(exc)]
+        getattr(form, name, getattr(form, default)).errors = [error_text(exc)]
         return 422
     if isinstance(exc, ConflictError):
         flash(_("Someone else changed this programme meanwhile; what you typed is kept."), "conflict")

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from web.extensions import _, sentence
+from web.extensions import _, error_text, sentence
 from web.forms import (
     AddPartnerForm,
     AddPersonForm,
@@ -51,7 +51,7 @@ def create() -> Any:
         try:
             view = services().programmes.start(_spec_from(form), actor=g.actor)
         except InvalidError as exc:
-            form.form_errors.append(str(exc))
+            form.form_errors.append(error_text(exc))
             status = 422
         except ProgrammeFileError as exc:
             form.form_errors.extend(p.message[:1].upper() + p.message[1:] for p in exc.problems)
@@ -77,7 +77,7 @@ def import_yaml() -> Any:
         except ProgrammeFileError as exc:
             problems = exc.problems
         except (InvalidError, NotFoundError) as exc:
-            form.source.errors = [str(exc)[:1].upper() + str(exc)[1:]]
+            form.source.errors = [error_text(exc, capitalised=True)]
         else:
             flash(_("Programme imported"), "success")
             return redirect(url_for("programmes.show", programme_id=view.id))
@@ -139,7 +139,7 @@ def edit(programme_id: int) -> Any:
         except InvalidError as exc:
             stage = (exc.field or "").removeprefix("plan-")
             field = form[exc.field] if exc.field in ("name", "description") else form._fields.get(f"start_{stage}")
-            (field or form.name).errors = [str(exc)]
+            (field or form.name).errors = [error_text(exc)]
             status = 422
         else:
             flash(_("Programme details saved"), "success")
@@ -172,7 +172,7 @@ def people(programme_id: int) -> Any:
                 added = next(r for r in after.roles if r.email == (form.email.data or "").strip().lower())
                 services().invite(added.person_id, programme_id)
             except InvalidError as exc:
-                getattr(form, exc.field or "email", form.email).errors = [str(exc)]
+                getattr(form, exc.field or "email", form.email).errors = [error_text(exc)]
                 status = 422
             except NotFoundError:
                 form.name.errors = [_("This person is new to banns: enter their full name")]
