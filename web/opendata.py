@@ -1,7 +1,8 @@
 """Open data for transparency (Local Government Transparency Code), open without signing in: a page listing
 the datasets of the published programmes, and the files themselves (CSV, JSON, their schemas and the Data
 Package), the same bytes ``banns export open-data`` writes. No session is needed; each file carries an ETag
-(its content's hash) and Last-Modified (when the published data last changed), so caches revalidate cheaply."""
+(its content's hash) and Last-Modified (when the published data last changed), so caches revalidate cheaply.
+The files are built once and kept until a programme changes (:mod:`workflow.opendata.kept`)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from flask import Blueprint, abort, g, make_response, render_template, request
 from flask.wrappers import Response
 
 from web.services import services
-from workflow.opendata.collect import read_open_data
 from workflow.opendata.datasets import DATASETS
-from workflow.opendata.files import PACKAGE, digest, open_data_files
+from workflow.opendata.files import PACKAGE, digest
+from workflow.opendata.kept import kept_open_data
 from workflow.opendata.schemas import LICENCE, csv_name, json_name, schema_name
 
 bp = Blueprint("opendata", __name__, url_prefix="/open-data")
@@ -24,7 +25,7 @@ MAX_AGE = 300
 
 @bp.get("")
 def index() -> Any:
-    export = read_open_data(services().db, services().registry)
+    export, _files = kept_open_data(services().db, services().registry)
     listing = [
         {
             "dataset": d,
@@ -54,7 +55,7 @@ def index() -> Any:
 
 @bp.get("/<path:name>")
 def file(name: str) -> Any:
-    export, files = open_data_files(services().db, services().registry)
+    export, files = kept_open_data(services().db, services().registry)
     content = files.get(name)
     if content is None:
         abort(404)
