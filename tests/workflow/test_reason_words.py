@@ -39,7 +39,11 @@ def sample(code: str) -> Reason:
 def test_every_code_has_words_or_is_a_term() -> None:
     assert set(WORDS) | set(TERMS) == R.CODES
     for code, terms in TERMS.items():
-        assert set(terms) >= set({R.BODY: R.BODIES, R.HOLD_STATUS: R.HOLD_STATUSES}.get(code, R.QUORUM_MEASURES))
+        assert set(terms) >= set(
+            {R.BODY: R.BODIES, R.HOLD_STATUS: R.HOLD_STATUSES, R.DECLARATION_KIND: R.DECLARATION_KINDS}.get(
+                code, R.QUORUM_MEASURES
+            )
+        )
 
 
 @pytest.mark.parametrize("code", sorted(WORDS))

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from web.extensions import _
+from web.extensions import _, error_text
 from web.forms import FlaskForm, Length, NoNul, OneLine, options
 from web.forms.dates import DateInput
 from web.programmes.access import access_to
@@ -153,7 +153,7 @@ def show(programme_id: int) -> Any:
 
 def _fail(form: Any, field: str, exc: InvalidError) -> None:
     target = getattr(form, exc.field or "", None) or getattr(form, field)
-    target.errors = [*target.errors, str(exc)]
+    target.errors = [*target.errors, error_text(exc)]
 
 
 def _done(programme_id: int, message: str) -> Any:

@@ -13,13 +13,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Regexp
 
-from web.extensions import _
+from web.extensions import _, error_text, say
 from web.forms import FlaskForm, Length, NoNul, OneLine, options
 from web.programmes.access import access_to
 from web.services import services
+from workflow.engine import reasons as R
 from workflow.engine.errors import InvalidError
 from workflow.records.declarations import Declarations, may_speak_for_ids
-from workflow.records.register import KIND_TITLES
 from workflow.records.scope import Scope
 from workflow.records.work import register_tasks
 
@@ -85,9 +85,14 @@ def _globals(state: Any) -> None:
         records_register=lambda programme_id: declarations().register(programme_id, g.actor),
         records_scope=lambda programme_id: scope().view(programme_id, g.actor),
         records_work=_work,
-        kind_title=KIND_TITLES.get,
+        kind_title=_kind_title,
         gate_checks_register=_checks,
     )
+
+
+def _kind_title(kind: str, default: str | None = None) -> str:
+    """A declaration's kind in words (``red_line``: "red line"), in the request's language."""
+    return say(R.reason(R.DECLARATION_KIND, kind=kind))
 
 
 def _checks(view: Any) -> bool:
@@ -251,9 +256,9 @@ def _try(form: Any, action: Callable[[], Any]) -> bool:
         field = exc.field or ""
         target = getattr(form, field, None)
         if target is not None and hasattr(target, "errors") and field != "partner":
-            target.errors = [*target.errors, str(exc)]
+            target.errors = [*target.errors, error_text(exc)]
         else:
-            form.form_errors.append(str(exc)[:1].upper() + str(exc)[1:])
+            form.form_errors.append(error_text(exc, capitalised=True))
         return False
     return True
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
-from web.extensions import _
+from web.extensions import _, error_text
 from web.forms import FlaskForm, Length, NoNul, OneLine, options
 from web.forms.dates import DateInput
 from web.services import services
@@ -144,7 +144,7 @@ def _save(programme_id: int, form: RaidForm, entry: RaidEntryView | None) -> Any
                 raid_log().edit(programme_id, entry.id, form.fields_(), g.actor)
         except InvalidError as exc:
             field = getattr(form, exc.field or "", None)
-            (field.errors if field is not None else form.form_errors).append(str(exc))
+            (field.errors if field is not None else form.form_errors).append(error_text(exc))
         else:
             flash(_("The entry is saved") if entry else _("The entry is added"), "success")
             return redirect(url_for("raid.log", programme_id=programme_id))
@@ -186,7 +186,7 @@ def close(programme_id: int, entry_id: int) -> Any:
         try:
             raid_log().close(programme_id, entry_id, form.note.data or "", g.actor)
         except InvalidError as exc:
-            form.note.errors = [str(exc)]
+            form.note.errors = [error_text(exc)]
         else:
             flash(_("The entry is closed"), "success")
             return redirect(url_for("raid.log", programme_id=programme_id))

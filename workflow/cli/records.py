@@ -9,6 +9,7 @@ from ..engine.permissions import Actor
 from ..records.declarations import Declarations
 from ..records.register import Register, item
 from ..records.scope import Scope
+from . import words
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 
@@ -61,10 +62,10 @@ def _print_register(register: Register) -> None:
         status = {"none": " (nothing to declare)", "missing": " (not declared)"}.get(side.status, "")
         click.echo(f"{side.partner_name}{status}")
         for d in side.declarations:
-            click.echo(f"  [{d.id}] {item(d.kind, d.title)} (revision {d.revision}): {d.reason}")
+            click.echo(f"  [{d.id}] {words.reason(item(d.kind, d.title))} (revision {d.revision}): {d.reason}")
             for a in d.answers:
                 click.echo(f"      {a.partner_name}: {a.status}" + (f" - {a.comment}" if a.comment else ""))
-    problems = register.problems()
+    problems = [words.reason(p) for p in register.problems()]
     click.echo("Agreed by every partner." if not problems else "Open:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
@@ -82,7 +83,7 @@ def declare(ctx: Context, programme_id: int, partner: str, kind: str, title: str
     did = declarations(ctx).declare(
         programme_id, partner_id(ctx, programme_id, partner, actor), kind, title, reason, actor
     )
-    click.echo(f"Declared [{did}]: {item(kind, title.strip())}")
+    click.echo(f"Declared [{did}]: {words.reason(item(kind, title.strip()))}")
 
 
 @records.command("none")

@@ -163,6 +163,22 @@ NO_STEERING_MEMBERS = "no_steering_members"
 #: detail: the partners absent (values: partners: tuple of names)
 ABSENT_PARTNERS = "absent_partners"
 
+# --- the honest-conversation register (workflow.records.register) ---------------------------------------------
+#: a declared item (values: kind, a DECLARATION_KIND reason; title)
+DECLARATION_ITEM = "declaration_item"
+#: a partner objects to another's item (values: objector, owner, item: a DECLARATION_ITEM reason)
+REGISTER_OBJECTION = "register_objection"
+#: a partner has declared neither items nor that it has none (values: partner)
+REGISTER_NOT_DECLARED = "register_not_declared"
+#: a partner has not answered another's item (values: partner, owner, item: a DECLARATION_ITEM reason)
+REGISTER_NOT_ANSWERED = "register_not_answered"
+#: the register is not agreed (values: problems: tuple of the three reasons above)
+REGISTER_OPEN = "register_open"
+#: the register is agreed (values: count, the items declared)
+REGISTER_AGREED = "register_agreed"
+#: the register's figure check found no such programme (values: programme_id)
+REGISTER_NO_PROGRAMME = "register_no_programme"
+
 # --- terms, values that are codes themselves -------------------------------------------------------------------
 #: a capacity (values: role)
 CAPACITY = "capacity"
@@ -174,6 +190,8 @@ BODY = "body"
 HOLD_STATUS = "hold_status"
 #: how a quorum is measured (values: measure: majority, two_thirds, all)
 QUORUM_MEASURE = "quorum_measure"
+#: a declaration's kind (values: kind: precondition, red_line, non_negotiable)
+DECLARATION_KIND = "declaration_kind"
 
 #: every code, for the words' completeness test
 CODES = frozenset(v for k, v in dict(globals()).items() if k.isupper() and isinstance(v, str) and k != "CODES")
@@ -181,3 +199,4 @@ CODES = frozenset(v for k, v in dict(globals()).items() if k.isupper() and isins
 BODIES = ("cabinet", "full_council", "executive", "trust_board", "joint_committee", "board")
 HOLD_STATUSES = ("awaiting_decision", "in_call_in", "called_in", "referred_back", "rejected", "counts")
 QUORUM_MEASURES = ("majority", "two_thirds", "all")
+DECLARATION_KINDS = ("precondition", "red_line", "non_negotiable")

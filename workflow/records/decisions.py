@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from ..engine.db import Database
-from ..engine.errors import InvalidError, NotAllowedError, NotFoundError
+from ..engine.errors import N_, InvalidError, NotAllowedError, NotFoundError, Word
 from ..engine.models import Partner, Programme
 from ..engine.permissions import SYSTEM, Actor, may
 from ..engine.registry import Registry
@@ -97,7 +97,10 @@ class Decisions:
             rule = next((r for p, r in asked if p.id == partner.id and r.body == entry.body), None)
             if rule is None:
                 raise InvalidError(
-                    f"body '{entry.body}': the current gate asks no decision of it for {partner.name}", field="body"
+                    N_("body '{body}': the current gate asks no decision of it for {partner}"),
+                    field="body",
+                    body=entry.body,
+                    partner=partner.name,
                 )
             row = _validated_row(change, entry, rule.call_in_days, self.clock())
             change.data.update(_facts(row, partner))
@@ -117,19 +120,24 @@ class Decisions:
             row = change.session.get(PartnerDecision, decision_id)
             assert row is not None
             partner = _partner(change.programme, row.partner_id)
-            check_day(called_in_on, "called_in_on", "Call-in date")
+            check_day(called_in_on, "called_in_on", Word(N_("Call-in date")))
             ends = rules.call_in_ends(row.meeting_on, row.call_in_days, partner.nation)
             if row.outcome != "approved":
-                raise InvalidError("only an approved decision can be called in", field="decision_id")
+                raise InvalidError(N_("only an approved decision can be called in"), field="decision_id")
             if not row.meeting_on <= called_in_on <= min(ends, views.uk_date(self.clock())):
                 raise InvalidError(
-                    f"called_in_on {called_in_on.isoformat()} is outside the call-in period "
-                    f"({row.meeting_on.isoformat()} to {ends.isoformat()}), or in the future",
+                    N_(
+                        "called_in_on {called_in_on} is outside the call-in period ({meeting_on} to {ends}), or in "
+                        "the future"
+                    ),
                     field="called_in_on",
+                    called_in_on=called_in_on,
+                    meeting_on=row.meeting_on,
+                    ends=ends,
                 )
             if any(c.resolved_on is None for c in _call_ins(change, decision_id)):
                 raise InvalidError(
-                    "this decision is already called in; resolve that call-in first", field="decision_id"
+                    N_("this decision is already called in; resolve that call-in first"), field="decision_id"
                 )
             call = DecisionCallIn(decision_id=decision_id, called_in_on=called_in_on, note=_note(note))
             change.session.add(call)
@@ -162,16 +170,20 @@ class Decisions:
             assert call is not None
             if resolution not in RESOLUTIONS:
                 raise InvalidError(
-                    f"resolution '{resolution}' is not one of: {', '.join(RESOLUTIONS)}", field="resolution"
+                    N_("resolution '{resolution}' is not one of: {options}"),
+                    field="resolution",
+                    resolution=resolution,
+                    options=tuple(RESOLUTIONS),
                 )
-            check_day(resolved_on, "resolved_on", "Resolution date")
+            check_day(resolved_on, "resolved_on", Word(N_("Resolution date")))
             if call.resolved_on is not None:
-                raise InvalidError("this call-in is already resolved", field="call_in_id")
+                raise InvalidError(N_("this call-in is already resolved"), field="call_in_id")
             if not call.called_in_on <= resolved_on <= views.uk_date(self.clock()):
                 raise InvalidError(
-                    f"resolved_on {resolved_on.isoformat()} is before the call-in "
-                    f"({call.called_in_on.isoformat()}) or in the future",
+                    N_("resolved_on {resolved_on} is before the call-in ({called_in_on}) or in the future"),
                     field="resolved_on",
+                    resolved_on=resolved_on,
+                    called_in_on=call.called_in_on,
                 )
             call.resolved_on, call.resolution, call.note = resolved_on, resolution, _note(note) or call.note
             partner = _partner(change.programme, decision.partner_id)
@@ -193,13 +205,14 @@ class Decisions:
         reason = f"pre-election period from {starts_on.isoformat()} to polling day {polling_on.isoformat()}"
         with self._change(programme_id, actor, partner_id, "pre_election_period_set", reason) as change:
             partner = _partner(change.programme, partner_id)
-            check_day(starts_on, "starts_on", "Start of the pre-election period")
-            check_day(polling_on, "polling_on", "Polling day")
+            check_day(starts_on, "starts_on", Word(N_("Start of the pre-election period")))
+            check_day(polling_on, "polling_on", Word(N_("Polling day")))
             if not starts_on <= polling_on or (polling_on - starts_on).days > 366:
                 raise InvalidError(
-                    f"polling_on {polling_on.isoformat()} must fall on or after starts_on {starts_on.isoformat()}, "
-                    "within a year",
+                    N_("polling_on {polling_on} must fall on or after starts_on {starts_on}, within a year"),
                     field="polling_on",
+                    polling_on=polling_on,
+                    starts_on=starts_on,
                 )
             period = PreElectionPeriod(
                 programme_id=programme_id, partner_id=partner_id, starts_on=starts_on, polling_on=polling_on
@@ -223,14 +236,20 @@ class Decisions:
         with self.changes.change(programme_id, actor, ACTION, kind, reason) as change:
             partner = _partner(change.programme, partner_id)
             if not _may_act_for(change.programme, actor, partner.id):
-                raise NotAllowedError(f"{actor.name} may not record decisions for {partner.name}")
+                raise NotAllowedError(
+                    N_("{actor} may not record decisions for {partner}"), actor=actor.name, partner=partner.name
+                )
             yield change
 
     def _decision(self, programme_id: int, decision_id: int) -> PartnerDecision:
         with self.db.read() as session:
             row = session.get(PartnerDecision, decision_id) if 0 < decision_id < 2**31 else None
             if row is None or row.programme_id != programme_id:
-                raise NotFoundError(f"no decision {decision_id} in programme {programme_id}")
+                raise NotFoundError(
+                    N_("no decision {decision_id} in programme {programme_id}"),
+                    decision_id=decision_id,
+                    programme_id=programme_id,
+                )
             session.expunge(row)
             return row
 
@@ -238,7 +257,9 @@ class Decisions:
 def _partner(programme: Programme, partner_id: int) -> Partner:
     found = next((p for p in programme.partners if p.id == partner_id), None)
     if found is None:
-        raise NotFoundError(f"no partner {partner_id} in programme {programme.id}")
+        raise NotFoundError(
+            N_("no partner {partner_id} in programme {programme_id}"), partner_id=partner_id, programme_id=programme.id
+        )
     return found
 
 
@@ -256,38 +277,49 @@ def minutes_text(value: str) -> str:
     Raises:
         InvalidError: a link that is not a valid web address, or text with control characters.
     """
-    value = single_line(value.strip(), "minutes", "Minute reference")
+    value = single_line(value.strip(), "minutes", Word(N_("Minute reference")))
     if len(value) > 2000:
-        raise InvalidError("Minute reference is longer than 2,000 characters", field="minutes")
+        raise InvalidError(N_("Minute reference is longer than 2,000 characters"), field="minutes")
     if "://" in value or value.lower().startswith(("http:", "https:", "www.")):
         parts = urlsplit(value if "://" in value else "https://" + value)
         if parts.scheme not in ("http", "https") or not parts.hostname or "." not in parts.hostname or " " in value:
-            raise InvalidError(f"minutes '{value}' is not a valid http or https link", field="minutes")
+            raise InvalidError(
+                N_("minutes '{minutes}' is not a valid http or https link"), field="minutes", minutes=value
+            )
     return value
 
 
 def _validated_row(change: Change, entry: DecisionInput, default_days: int, now: datetime) -> PartnerDecision:
     """The decision row for ``entry`` (new, or the one it corrects), checked and filled in."""
     today = views.uk_date(now)
-    check_day(entry.meeting_on, "meeting_on", "Meeting date")
+    check_day(entry.meeting_on, "meeting_on", Word(N_("Meeting date")))
     if entry.forward_plan_on is not None:
-        check_day(entry.forward_plan_on, "forward_plan_on", "Forward plan date")
+        check_day(entry.forward_plan_on, "forward_plan_on", Word(N_("Forward plan date")))
         if entry.forward_plan_on >= entry.meeting_on:
             raise InvalidError(
-                f"forward_plan_on {entry.forward_plan_on.isoformat()} must be before the meeting "
-                f"({entry.meeting_on.isoformat()})",
+                N_("forward_plan_on {forward_plan_on} must be before the meeting ({meeting_on})"),
                 field="forward_plan_on",
+                forward_plan_on=entry.forward_plan_on,
+                meeting_on=entry.meeting_on,
             )
     if entry.outcome not in OUTCOMES:
-        raise InvalidError(f"outcome '{entry.outcome}' is not one of: {', '.join(OUTCOMES)}", field="outcome")
+        raise InvalidError(
+            N_("outcome '{outcome}' is not one of: {options}"),
+            field="outcome",
+            outcome=entry.outcome,
+            options=tuple(OUTCOMES),
+        )
     if entry.outcome != PENDING and entry.meeting_on > today:
         raise InvalidError(
-            f"meeting_on {entry.meeting_on.isoformat()} is in the future: an outcome is recorded after the meeting",
+            N_("meeting_on {meeting_on} is in the future: an outcome is recorded after the meeting"),
             field="meeting_on",
+            meeting_on=entry.meeting_on,
         )
     days = default_days if entry.call_in_days is None else entry.call_in_days
     if not 0 <= days <= 60:
-        raise InvalidError(f"call_in_days {days} must be a whole number from 0 to 60", field="call_in_days")
+        raise InvalidError(
+            N_("call_in_days {days} must be a whole number from 0 to 60"), field="call_in_days", days=days
+        )
     programme = change.programme
     row = change.session.scalar(
         select(PartnerDecision).where(
@@ -321,7 +353,7 @@ def _call_ins(change: Change, decision_id: int) -> list[DecisionCallIn]:
 def _note(note: str) -> str:
     note = note.strip()
     if len(note) > 2000 or "\x00" in note:
-        raise InvalidError("Note is longer than 2,000 characters or contains a NUL", field="note")
+        raise InvalidError(N_("Note is longer than 2,000 characters or contains a NUL"), field="note")
     return note
 
 

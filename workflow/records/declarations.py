@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..engine import reasons as R
 from ..engine.db import Database
-from ..engine.errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from ..engine.errors import N_, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError, Word
 from ..engine.models import Partner, Programme
 from ..engine.permissions import Actor
 from ..engine.registry import Registry
 from ..engine.text import LARGEST_ID, no_nul, single_line
 from ..engine.unit_of_work import Change, Listener, ProgrammeChanges
+from ..words import describe
 from .models import ACCEPTED, KINDS, OBJECTED, Declaration, DeclarationAnswer, DeclarationNone
 from .register import Register, item, load_register
 
@@ -65,7 +66,7 @@ class Declarations:
             InvalidError (naming the field), NotFoundError, NotAllowedError, MoveRefusedError (ended).
         """
         kind, title, reason = _kind(kind), _title(title), _reason(reason)
-        said = f"{self._name(programme_id, partner_id)} declares a {item(kind, title)}"
+        said = f"{self._name(programme_id, partner_id)} declares a {_logged(kind, title)}"
         with self._change(programme_id, actor, "declaration_made", said) as change:
             partner = _speaks_for(change, actor, partner_id)
             none = change.session.get(DeclarationNone, (programme_id, partner.id))
@@ -106,8 +107,10 @@ class Declarations:
             )
             if count:
                 raise InvalidError(
-                    f"{partner.name} has declared {count} item(s), so it cannot record that it has none",
+                    N_("{partner} has declared {count} item(s), so it cannot record that it has none"),
                     field="partner",
+                    partner=partner.name,
+                    count=count,
                 )
             if change.session.get(DeclarationNone, (programme_id, partner.id)) is None:
                 change.session.add(
@@ -128,7 +131,7 @@ class Declarations:
             InvalidError, NotFoundError (no such declaration), NotAllowedError.
         """
         kind, title, reason = _kind(kind), _title(title), _reason(reason)
-        said = f"revised to a {item(kind, title)}; every other partner is asked again"
+        said = f"revised to a {_logged(kind, title)}; every other partner is asked again"
         with self._change(programme_id, actor, "declaration_revised", said) as change:
             row = _declaration(change, declaration_id)
             partner = _speaks_for(change, actor, row.partner_id)
@@ -151,12 +154,17 @@ class Declarations:
             InvalidError: a wrong answer, an objection without a comment, or a partner answering its own.
         """
         if answer not in (ACCEPTED, OBJECTED):
-            raise InvalidError(f"answer '{answer}' is not one of: accepted, objected", field="answer")
-        comment = no_nul(comment.strip(), "comment")
+            raise InvalidError(
+                N_("answer '{answer}' is not one of: {options}"),
+                field="answer",
+                answer=answer,
+                options=(ACCEPTED, OBJECTED),
+            )
+        comment = no_nul(comment.strip(), "comment", Word(N_("Comment")))
         if answer == OBJECTED and not comment:
-            raise InvalidError("Say why the partner objects", field="comment")
+            raise InvalidError(N_("Say why the partner objects"), field="comment")
         if len(comment) > REASON_MAX:
-            raise InvalidError(f"Comment must be {REASON_MAX} characters or fewer", field="comment")
+            raise InvalidError(N_("Comment must be {most} characters or fewer"), field="comment", most=REASON_MAX)
         said = f"{self._name(programme_id, partner_id)} {'accepts' if answer == ACCEPTED else 'objects to'} "
         said += self._item(programme_id, declaration_id) + (f": {comment}" if comment else "")
         with self._change(programme_id, actor, f"declaration_{answer}", said) as change:
@@ -164,10 +172,12 @@ class Declarations:
             partner = _speaks_for(change, actor, partner_id)
             owner = _partner(change, row.partner_id)
             if partner.id == row.partner_id:
-                raise InvalidError(f"{partner.name} does not answer its own declaration", field="partner")
+                raise InvalidError(
+                    N_("{partner} does not answer its own declaration"), field="partner", partner=partner.name
+                )
             self._put_answer(change, row, partner.id, answer, comment, actor)
             change.data.update(declaration_id=row.id, owner_id=owner.id, owner=owner.name, partner_id=partner.id)
-            change.data.update(partner=partner.name, item=item(row.kind, row.title), revision=row.revision)
+            change.data.update(partner=partner.name, item=_logged(row.kind, row.title), revision=row.revision)
 
     def withdraw_objection(self, programme_id: int, declaration_id: int, partner_id: int, actor: Actor) -> None:
         """The objector withdraws its objection: its answer becomes an acceptance.
@@ -186,10 +196,12 @@ class Declarations:
                 )
             )
             if found is None or found.answer != OBJECTED or found.revision != row.revision:
-                raise InvalidError(f"{partner.name} has no open objection to this declaration", field="partner")
+                raise InvalidError(
+                    N_("{partner} has no open objection to this declaration"), field="partner", partner=partner.name
+                )
             owner = _partner(change, row.partner_id)
             change.data.update(declaration_id=row.id, owner_id=owner.id, owner=owner.name, partner_id=partner.id)
-            change.data.update(partner=partner.name, item=item(row.kind, row.title), objection=found.comment)
+            change.data.update(partner=partner.name, item=_logged(row.kind, row.title), objection=found.comment)
             self._put_answer(change, row, partner.id, ACCEPTED, "", actor)
 
     # --- mechanics -----------------------------------------------------------------------------------------
@@ -215,7 +227,7 @@ class Declarations:
             row = session.get(Declaration, declaration_id) if 0 < declaration_id <= LARGEST_ID else None
             if row is None or row.programme_id != programme_id:
                 return f"declaration {declaration_id}"
-            return f"{self._name(programme_id, row.partner_id)}'s {item(row.kind, row.title)}"
+            return f"{self._name(programme_id, row.partner_id)}'s {_logged(row.kind, row.title)}"
 
     def _put_answer(
         self, change: Change, row: Declaration, partner_id: int, answer: str, comment: str, actor: Actor
@@ -230,6 +242,12 @@ class Declarations:
             change.session.add(found)
         found.revision, found.answer, found.comment = row.revision, answer, comment
         found.answered_by_id, found.answered_at = actor.person_id, self.clock()
+
+
+def _logged(kind: str, title: str) -> str:
+    """A declared item in the English the programme's log keeps with the event (``red line 'no job losses'``);
+    pages render the item from its kind and title."""
+    return describe(item(kind, title))
 
 
 def visible_programme(session: Session, programme_id: int, actor: Actor) -> Programme:
@@ -250,7 +268,7 @@ def visible_programme(session: Session, programme_id: int, actor: Actor) -> Prog
         else None
     )
     if programme is None or not (actor.is_admin or any(r.person_id == actor.person_id for r in programme.roles)):
-        raise NotFoundError(f"no programme with id {programme_id}")
+        raise NotFoundError(N_("no programme with id {programme_id}"), programme_id=programme_id)
     return programme
 
 
@@ -278,7 +296,9 @@ def may_speak_for_ids(roles: Iterable[Any], actor: Actor, partner_ids: Iterable[
 def _speaks_for(change: Change, actor: Actor, partner_id: int) -> Partner:
     partner = _partner(change, partner_id)
     if not may_speak_for(change.programme, actor, partner.id):
-        raise NotAllowedError(f"{actor.name} may not speak for {partner.name} in the honest conversation")
+        raise NotAllowedError(
+            N_("{actor} may not speak for {partner} in the honest conversation"), actor=actor.name, partner=partner.name
+        )
     return partner
 
 
@@ -286,35 +306,44 @@ def _partner(change: Change, partner_id: int) -> Partner:
     for p in change.programme.partners:
         if p.id == partner_id and p.is_current:
             return p
-    raise InvalidError(f"partner {partner_id} is not a current partner of {change.programme.name}", field="partner")
+    raise InvalidError(
+        N_("partner {partner_id} is not a current partner of {programme}"),
+        field="partner",
+        partner_id=partner_id,
+        programme=change.programme.name,
+    )
 
 
 def _declaration(change: Change, declaration_id: int) -> Declaration:
     row = change.session.get(Declaration, declaration_id) if 0 < declaration_id <= LARGEST_ID else None
     if row is None or row.programme_id != change.programme.id:
-        raise NotFoundError(f"no declaration {declaration_id} in programme {change.programme.id}")
+        raise NotFoundError(
+            N_("no declaration {declaration_id} in programme {programme_id}"),
+            declaration_id=declaration_id,
+            programme_id=change.programme.id,
+        )
     return row
 
 
 def _kind(kind: str) -> str:
     if kind not in KINDS:
-        raise InvalidError(f"kind '{kind}' is not one of: " + ", ".join(KINDS), field="kind")
+        raise InvalidError(N_("kind '{kind}' is not one of: {options}"), field="kind", kind=kind, options=tuple(KINDS))
     return kind
 
 
 def _title(title: str) -> str:
-    title = single_line(title.strip(), "title", "The item")
+    title = single_line(title.strip(), "title", Word(N_("The item")))
     if not title:
-        raise InvalidError("Enter the precondition, red line or non-negotiable", field="title")
+        raise InvalidError(N_("Enter the precondition, red line or non-negotiable"), field="title")
     if len(title) > TITLE_MAX:
-        raise InvalidError(f"The item must be {TITLE_MAX} characters or fewer", field="title")
+        raise InvalidError(N_("The item must be {most} characters or fewer"), field="title", most=TITLE_MAX)
     return title
 
 
 def _reason(reason: str) -> str:
-    reason = no_nul(reason.strip(), "reason")
+    reason = no_nul(reason.strip(), "reason", Word(N_("Reason")))
     if not reason:
-        raise InvalidError("Enter the reason", field="reason")
+        raise InvalidError(N_("Enter the reason"), field="reason")
     if len(reason) > REASON_MAX:
-        raise InvalidError(f"The reason must be {REASON_MAX} characters or fewer", field="reason")
+        raise InvalidError(N_("The reason must be {most} characters or fewer"), field="reason", most=REASON_MAX)
     return reason

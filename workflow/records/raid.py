@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.engine.db import Database
-from workflow.engine.errors import InvalidError, NotAllowedError, NotFoundError
+from workflow.engine.errors import N_, InvalidError, NotAllowedError, NotFoundError, Word
 from workflow.engine.models import Person, Programme
 from workflow.engine.notices import DatedNotice
 from workflow.engine.permissions import SYSTEM, Actor, may
@@ -44,6 +44,8 @@ BANDS = ((16, "very high"), (10, "high"), (5, "medium"), (1, "low"))
 STATUSES = ("open", "closed", "all")
 SORTS = ("rating", "review", "title", "newest")
 TOP_RISKS = 5
+#: the names of the scored fields, as a person reads them
+SCORES = {"likelihood": N_("likelihood"), "impact": N_("impact")}
 Clock = Callable[[], datetime]
 
 
@@ -99,18 +101,23 @@ class RaidEntryView:
 
 def _check(fields_: RaidFields) -> RaidFields:
     if fields_.kind not in KINDS:
-        raise InvalidError(f"kind '{fields_.kind}' is not one of: {', '.join(KINDS)}", field="kind")
+        raise InvalidError(N_("kind '{kind}' is not one of: {options}"), field="kind", kind=fields_.kind, options=KINDS)
     title = single_line(fields_.title.strip(), "title")
     if not title:
-        raise InvalidError("enter a title", field="title")
+        raise InvalidError(N_("enter a title"), field="title")
     if len(title) > 200:
-        raise InvalidError("a title is at most 200 characters", field="title")
-    for name in ("likelihood", "impact"):
+        raise InvalidError(N_("a title is at most 200 characters"), field="title")
+    for name, label in SCORES.items():
         value = getattr(fields_, name)
         if not isinstance(value, int) or not 1 <= value <= 5:
-            raise InvalidError(f"{name} must be a whole number from 1 to 5, not {value!r}", field=name)
+            raise InvalidError(
+                N_("{name} must be a whole number from 1 to 5, not {value}"),
+                field=name,
+                name=Word(label),
+                value=repr(value),
+            )
     if fields_.review_on is not None:
-        check_day(fields_.review_on, "review_on", "review date")
+        check_day(fields_.review_on, "review_on", Word(N_("review date")))
     return RaidFields(
         fields_.kind,
         title,
@@ -127,8 +134,10 @@ def _owner(session: Session, programme: Programme, owner_id: int) -> Person:
     person = session.get(Person, owner_id) if is_id(owner_id) else None
     if person is None or all(r.person_id != owner_id for r in programme.roles):
         raise InvalidError(
-            f"the owner (person {owner_id}) is not on programme {programme.id}; choose a person on the programme",
+            N_("the owner (person {owner_id}) is not on programme {programme_id}; choose a person on the programme"),
             field="owner",
+            owner_id=owner_id,
+            programme_id=programme.id,
         )
     return person
 
@@ -192,9 +201,11 @@ class RaidLog:
             InvalidError: unknown status or sort. NotFoundError, NotAllowedError.
         """
         if status not in STATUSES:
-            raise InvalidError(f"status '{status}' is not one of: {', '.join(STATUSES)}", field="status")
+            raise InvalidError(
+                N_("status '{status}' is not one of: {options}"), field="status", status=status, options=STATUSES
+            )
         if sort not in SORTS:
-            raise InvalidError(f"sort '{sort}' is not one of: {', '.join(SORTS)}", field="sort")
+            raise InvalidError(N_("sort '{sort}' is not one of: {options}"), field="sort", sort=sort, options=SORTS)
         with self.db.read() as session:
             self._read(session, programme_id, actor)
             stmt = (
@@ -271,7 +282,7 @@ class RaidLog:
         """
         note = no_nul(note.strip(), "note")
         if not note:
-            raise InvalidError("closing an entry needs a note saying why", field="note")
+            raise InvalidError(N_("closing an entry needs a note saying why"), field="note")
         return self._status(programme_id, entry_id, actor, note, close=True)
 
     def reopen(self, programme_id: int, entry_id: int, actor: Actor = SYSTEM, note: str = "") -> RaidEntryView:
@@ -287,8 +298,8 @@ class RaidLog:
         with self.changes.change(programme_id, actor, "view", kind, note) as change:
             row = self._editable(change.session, change.programme, entry_id, actor)
             if (row.closed_at is not None) == close:
-                state = "closed" if close else "open"
-                raise InvalidError(f"entry {entry_id} is already {state}", field="note")
+                already = N_("entry {entry_id} is already closed") if close else N_("entry {entry_id} is already open")
+                raise InvalidError(already, field="note", entry_id=entry_id)
             row.closed_at, row.closed_note = (self.clock(), note) if close else (None, "")
             row.updated_at = self.clock()
             change.data.update(_facts(row))
@@ -305,7 +316,9 @@ class RaidLog:
         row = _find(session, programme.id, entry_id)
         if not _may_edit(programme, actor, row.owner_id):
             raise NotAllowedError(
-                f"{actor.name} may not change entry {entry_id}: programme managers, the chair and its owner may"
+                N_("{actor} may not change entry {entry_id}: programme managers, the chair and its owner may"),
+                actor=actor.name,
+                entry_id=entry_id,
             )
         return row
 
@@ -318,7 +331,9 @@ def _may_edit(programme: Programme, actor: Actor, owner_id: int | None) -> bool:
 def _find(session: Session, programme_id: int, entry_id: int) -> RaidEntry:
     row = session.get(RaidEntry, entry_id) if is_id(entry_id) else None
     if row is None or row.programme_id != programme_id:
-        raise NotFoundError(f"programme {programme_id} has no RAID entry {entry_id}")
+        raise NotFoundError(
+            N_("programme {programme_id} has no RAID entry {entry_id}"), programme_id=programme_id, entry_id=entry_id
+        )
     return row
 
 

@@ -15,11 +15,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..engine import reasons as R
 from ..engine.models import Partner, Programme
+from ..engine.reasons import Reason, reason
+from ..words import describe
 from .models import ACCEPTED, OBJECTED, Declaration, DeclarationAnswer, DeclarationNone
 
 AWAITING = "awaiting"
-KIND_TITLES = {"precondition": "precondition", "red_line": "red line", "non_negotiable": "non-negotiable"}
 
 
 @dataclass(frozen=True)
@@ -109,17 +111,24 @@ class Register:
     def declaration(self, declaration_id: int) -> DeclarationView | None:
         return next((d for p in self.partners for d in p.declarations if d.id == declaration_id), None)
 
-    def problems(self) -> list[str]:
-        """What stops the register being agreed, one sentence each, naming the partners and the items."""
-        lines = [f"{o.objector_name} objects to {o.owner_name}'s {item(o.kind, o.title)}" for o in self.objections]
-        lines += [f"{p.partner_name} has not declared its preconditions and red lines (or none)" for p in self.missing]
-        lines += [f"{a.partner_name} has not answered {a.owner_name}'s {item(a.kind, a.title)}" for a in self.awaited]
-        return lines
+    def problems(self) -> tuple[Reason, ...]:
+        """What stops the register being agreed, one reason each (``REGISTER_OBJECTION``,
+        ``REGISTER_NOT_DECLARED``, ``REGISTER_NOT_ANSWERED``), naming the partners and the items."""
+        found = [
+            reason(R.REGISTER_OBJECTION, objector=o.objector_name, owner=o.owner_name, item=item(o.kind, o.title))
+            for o in self.objections
+        ]
+        found += [reason(R.REGISTER_NOT_DECLARED, partner=p.partner_name) for p in self.missing]
+        found += [
+            reason(R.REGISTER_NOT_ANSWERED, partner=a.partner_name, owner=a.owner_name, item=item(a.kind, a.title))
+            for a in self.awaited
+        ]
+        return tuple(found)
 
 
-def item(kind: str, title: str) -> str:
-    """``red line 'no job losses in year one'``."""
-    return f"{KIND_TITLES.get(kind, kind)} '{title}'"
+def item(kind: str, title: str) -> Reason:
+    """A declared item, ``red line 'no job losses in year one'`` in words."""
+    return reason(R.DECLARATION_ITEM, kind=reason(R.DECLARATION_KIND, kind=kind), title=title)
 
 
 def current_partners(programme: Programme) -> list[Partner]:
@@ -205,16 +214,22 @@ def _view(
 
 def declarations_agreed(session: Session, programme_id: int) -> tuple[bool, str]:
     """The figure check ``declarations_agreed`` (a ``banns.figures`` entry point): every current partner has
-    declared (items, or that it has none) and every declaration is accepted by every other current partner."""
+    declared (items, or that it has none) and every declaration is accepted by every other current partner.
+
+    A figure check says why in a sentence (a decision pack keeps it as it was said), so this one gives the
+    English of :func:`agreement`'s reason."""
+    agreed, why = agreement(session, programme_id)
+    return agreed, describe(why)
+
+
+def agreement(session: Session, programme_id: int) -> tuple[bool, Reason]:
+    """Whether the register of the programme is agreed, and why as a reason (``REGISTER_AGREED``,
+    ``REGISTER_OPEN`` with the problems, or ``REGISTER_NO_PROGRAMME``)."""
     programme = session.get(Programme, programme_id)
     if programme is None:
-        return False, f"no programme with id {programme_id}"
+        return False, reason(R.REGISTER_NO_PROGRAMME, programme_id=programme_id)
     register = load_register(session, programme)
     problems = register.problems()
     if problems:
-        return False, "; ".join(problems)
-    count = sum(len(p.declarations) for p in register.partners)
-    return True, (
-        f"every partner has declared ({count} item{'s' if count != 1 else ''}) and every declaration "
-        "is accepted by all the other partners"
-    )
+        return False, reason(R.REGISTER_OPEN, problems=problems)
+    return True, reason(R.REGISTER_AGREED, count=sum(len(p.declarations) for p in register.partners))

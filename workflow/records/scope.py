@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..engine.db import Database
-from ..engine.errors import InvalidError, NotFoundError
+from ..engine.errors import N_, InvalidError, NotFoundError, Word
 from ..engine.models import Programme
 from ..engine.permissions import Actor
 from ..engine.registry import Registry
@@ -23,6 +23,12 @@ from .models import ScopeLocal, ScopeService
 
 Clock = Callable[[], datetime]
 NAME_MAX, TEXT_MAX = 200, 4000
+#: the long texts, as a person reads their names, and what is said when one is too long
+LABELS = {"description": N_("The description"), "reason": N_("The reason")}
+TOO_LONG = {
+    "description": N_("The description must be {most} characters or fewer"),
+    "reason": N_("The reason must be {most} characters or fewer"),
+}
 
 
 @dataclass(frozen=True)
@@ -83,14 +89,14 @@ class Scope:
         Raises:
             InvalidError: no name, too long, or already in scope. NotAllowedError: not a programme manager.
         """
-        name = _name(name, "name", "The service")
-        description = _text(description, "description", "The description", required=False)
+        name = _name(name, "name")
+        description = _text(description, "description", required=False)
         with self.changes.change(programme_id, actor, "edit", "scope_service_added", name) as change:
             taken = change.session.scalar(
                 select(ScopeService.id).where(ScopeService.programme_id == programme_id, ScopeService.name == name)
             )
             if taken is not None:
-                raise InvalidError(f"'{name}' is already in scope", field="name")
+                raise InvalidError(N_("'{service}' is already in scope"), field="name", service=name)
             row = ScopeService(programme_id=programme_id, name=name, description=description)
             change.session.add(row)
             change.session.flush()
@@ -109,7 +115,11 @@ class Scope:
         ) as change:
             row = change.session.get(ScopeService, service_id) if 0 < service_id <= LARGEST_ID else None
             if row is None or row.programme_id != programme_id:
-                raise NotFoundError(f"no service {service_id} in the scope of programme {programme_id}")
+                raise NotFoundError(
+                    N_("no service {service_id} in the scope of programme {programme_id}"),
+                    service_id=service_id,
+                    programme_id=programme_id,
+                )
             change.data.update(service_id=row.id, service=row.name)
             change.session.delete(row)
 
@@ -119,12 +129,14 @@ class Scope:
         Raises:
             InvalidError: not a current partner, no service or reason, or already recorded.
         """
-        service = _name(service, "service", "The service")
-        reason = _text(reason, "reason", "The reason", required=True)
+        service = _name(service, "service")
+        reason = _text(reason, "reason", required=True)
         with self.changes.change(programme_id, actor, "edit", "scope_local_added", f"{service}: {reason}") as change:
             partner = next((p for p in change.programme.partners if p.id == partner_id and p.is_current), None)
             if partner is None:
-                raise InvalidError(f"partner {partner_id} is not a current partner", field="partner")
+                raise InvalidError(
+                    N_("partner {partner_id} is not a current partner"), field="partner", partner_id=partner_id
+                )
             taken = change.session.scalar(
                 select(ScopeLocal.id).where(
                     ScopeLocal.programme_id == programme_id,
@@ -133,7 +145,12 @@ class Scope:
                 )
             )
             if taken is not None:
-                raise InvalidError(f"{partner.name} already keeps '{service}' local", field="service")
+                raise InvalidError(
+                    N_("{partner} already keeps '{service}' local"),
+                    field="service",
+                    partner=partner.name,
+                    service=service,
+                )
             row = ScopeLocal(programme_id=programme_id, partner_id=partner.id, service=service, reason=reason)
             change.session.add(row)
             change.session.flush()
@@ -153,7 +170,11 @@ class Scope:
         ) as change:
             row = change.session.get(ScopeLocal, local_id) if 0 < local_id <= LARGEST_ID else None
             if row is None or row.programme_id != programme_id:
-                raise NotFoundError(f"no locally kept service {local_id} in programme {programme_id}")
+                raise NotFoundError(
+                    N_("no locally kept service {local_id} in programme {programme_id}"),
+                    local_id=local_id,
+                    programme_id=programme_id,
+                )
             name = next((p.name for p in change.programme.partners if p.id == row.partner_id), "")
             change.data.update(local_id=row.id, partner_id=row.partner_id, partner=name, service=row.service)
             change.session.delete(row)
@@ -191,19 +212,20 @@ def load_scope(session: Session, programme: Programme) -> ScopeView:
     )
 
 
-def _name(value: str, field: str, label: str) -> str:
-    value = single_line(value.strip(), field, label)
+def _name(value: str, field: str) -> str:
+    value = single_line(value.strip(), field, Word(N_("The service")))
     if not value:
-        raise InvalidError("Enter the name of the service", field=field)
+        raise InvalidError(N_("Enter the name of the service"), field=field)
     if len(value) > NAME_MAX:
-        raise InvalidError(f"{label} must be {NAME_MAX} characters or fewer", field=field)
+        raise InvalidError(N_("The service must be {most} characters or fewer"), field=field, most=NAME_MAX)
     return value
 
 
-def _text(value: str, field: str, label: str, *, required: bool) -> str:
-    value = no_nul(value.strip(), field, label)
+def _text(value: str, field: str, *, required: bool) -> str:
+    """A long text, ``description`` or ``reason`` (only the reason is required)."""
+    value = no_nul(value.strip(), field, Word(LABELS[field]))
     if required and not value:
-        raise InvalidError(f"Enter {label.lower()}", field=field)
+        raise InvalidError(N_("Enter the reason"), field=field)
     if len(value) > TEXT_MAX:
-        raise InvalidError(f"{label} must be {TEXT_MAX} characters or fewer", field=field)
+        raise InvalidError(TOO_LONG[field], field=field, most=TEXT_MAX)
     return value

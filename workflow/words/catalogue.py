@@ -119,6 +119,17 @@ WORDS: dict[str, Words] = {
     ),
     R.NO_STEERING_MEMBERS: Words(N_("nobody is named as a steering group member")),
     R.ABSENT_PARTNERS: Words(N_("{partners}"), joins=NAMES),
+    # the honest-conversation register
+    R.DECLARATION_ITEM: Words(N_("{kind} '{title}'")),
+    R.REGISTER_OBJECTION: Words(N_("{objector} objects to {owner}'s {item}")),
+    R.REGISTER_NOT_DECLARED: Words(N_("{partner} has not declared its preconditions and red lines (or none)")),
+    R.REGISTER_NOT_ANSWERED: Words(N_("{partner} has not answered {owner}'s {item}")),
+    R.REGISTER_OPEN: Words(N_("{problems}"), joins={"problems": ("; ", "{}")}),
+    R.REGISTER_AGREED: Words(
+        N_("every partner has declared ({count} items) and every declaration is accepted by all the other partners"),
+        one=N_("every partner has declared ({count} item) and every declaration is accepted by all the other partners"),
+    ),
+    R.REGISTER_NO_PROGRAMME: Words(N_("no programme with id {programme_id}")),
     # terms
     R.CAPACITY: Words(N_("{role}")),
     R.CAPACITY_OF_PARTNER: Words(
@@ -146,4 +157,9 @@ TERMS: dict[str, dict[str, str]] = {
         "counts": N_("counts"),
     },
     R.QUORUM_MEASURE: {"majority": N_("a majority"), "two_thirds": N_("two thirds"), "all": N_("all of them")},
+    R.DECLARATION_KIND: {
+        "precondition": N_("precondition"),
+        "red_line": N_("red line"),
+        "non_negotiable": N_("non-negotiable"),
+    },
 }
