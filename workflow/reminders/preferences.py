@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow.engine.db import Database
-from workflow.engine.errors import InvalidError, NotFoundError
+from workflow.engine.errors import N_, InvalidError, NotFoundError
 from workflow.engine.models import Person, RoleAssignment
 
 from .duties import UK, Holder, deadlines, uk_date
@@ -43,10 +43,12 @@ def set_preference(db: Database, person_id: int, mode: str, now: datetime) -> No
         InvalidError: an unknown mode. NotFoundError: no such person.
     """
     if mode not in MODES:
-        raise InvalidError(f"mail preference must be one of {', '.join(MODES)}, not '{mode}'", field="mode")
+        raise InvalidError(
+            N_("mail preference must be one of {modes}, not '{mode}'"), field="mode", modes=tuple(MODES), mode=mode
+        )
     with db.write() as session:
         if session.get(Person, person_id) is None:
-            raise NotFoundError(f"no person with id {person_id}")
+            raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
         pref = session.get(MailPreference, person_id)
         if pref is None:
             session.add(MailPreference(person_id=person_id, mode=mode, updated_at=now))
@@ -163,7 +165,7 @@ def calendar_feed(db: Database, secret: str, now: datetime) -> str:
     with db.read() as session:
         person_id = session.scalar(select(CalendarFeed.person_id).where(CalendarFeed.secret == secret))
         if person_id is None:
-            raise NotFoundError("no calendar feed at this address; it may have been replaced")
+            raise NotFoundError(N_("no calendar feed at this address; it may have been replaced"))
         ids = sorted(
             set(session.scalars(select(RoleAssignment.programme_id).where(RoleAssignment.person_id == person_id)))
         )
