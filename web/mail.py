@@ -25,7 +25,7 @@ from flask import (
     url_for,
 )
 
-from web.extensions import _, sentence
+from web.extensions import _, error_text, sentence
 from web.forms import DecisionForm
 from web.services import now, services
 from workflow.engine.deputies import uk_today
@@ -49,7 +49,7 @@ def _claim(token: str) -> TokenClaim:
 
 def _link_problem(exc: TokenError) -> Any:
     status = 403 if isinstance(exc, TokenPersonError) else 410
-    return render_template("mail/link_invalid.html", message=str(exc)), status
+    return render_template("mail/link_invalid.html", message=error_text(exc)), status
 
 
 def _private(response: Response) -> Response:
@@ -98,7 +98,7 @@ def _sign_off(token: str) -> Any:
             _seen(form, view)
             status = 409
         except InvalidError as exc:
-            form.comment.errors = [str(exc)]
+            form.comment.errors = [error_text(exc)]
             status = 422
         else:
             return render_template("mail/decided.html", view=view, decision=form.decision.data, person=person)

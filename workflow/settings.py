@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
-from .engine.errors import InvalidError
+from .engine.errors import N_, BannsError, InvalidError, Lines, Word, english
 from .engine.yamlsource import EXPECTED
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,21 @@ NOT_SETTINGS = frozenset({"BANNS_INSTANCE", "BANNS_TEST_DATABASE_URL"})
 
 
 class SettingsError(InvalidError):
-    """A setting in ``banns.toml`` or a ``BANNS_*`` variable is wrong; the message names each one."""
+    """A setting in ``banns.toml`` or a ``BANNS_*`` variable is wrong; the message names each one (``problems``:
+    a :class:`WrongSettingError` each, on a line of its own)."""
+
+
+class WrongSettingError(BannsError):
+    """One wrong setting, named, and what was expected of it: a line of a :class:`SettingsError`."""
+
+
+class _Refused(ValueError):
+    """A validator's refusal of a setting: a msgid and its values (pydantic hands it on in the error's
+    context), rendered as a :class:`WrongSettingError`."""
+
+    def __init__(self, message: str, /, **values: Any) -> None:
+        self.message, self.values = message, values
+        super().__init__(english(message, values))
 
 
 @dataclass(frozen=True)
@@ -82,14 +96,14 @@ _LOOPBACK = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)")
 def _web_address(value: str) -> str:
     """An issuer or discovery address: https, or http on this machine only (a test or development provider)."""
     if not (value.startswith("https://") or _LOOPBACK.match(value)) or any(c.isspace() for c in value):
-        raise ValueError("must be an https:// address (http:// only on 127.0.0.1 or localhost)")
+        raise _Refused(N_("must be an https:// address (http:// only on 127.0.0.1 or localhost)"))
     return value
 
 
 def _domains(values: list[str]) -> list[str]:
     found = [v.strip().lower().removeprefix("@") for v in values]
     if any(not d or "@" in d or "." not in d or any(c.isspace() for c in d) for d in found):
-        raise ValueError("each must be an email domain, like northbridge.gov.uk")
+        raise _Refused(N_("each must be an email domain, like northbridge.gov.uk"))
     return found
 
 
@@ -144,12 +158,14 @@ class SsoProvider(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> SsoProvider:
         if "openid" not in self.scopes:
-            raise ValueError("scopes must include openid")
+            raise _Refused(N_("scopes must include openid"))
         if TENANT_PLACEHOLDER in self.issuer and not self.allowed_tenants:
-            raise ValueError(f"an issuer with {TENANT_PLACEHOLDER} (multi-tenant) needs allowed_tenants")
+            raise _Refused(
+                N_("an issuer with {placeholder} (multi-tenant) needs allowed_tenants"), placeholder=TENANT_PLACEHOLDER
+            )
         served = set(self.email_domains)
         if served and not served.issuperset(self.passwords_off_domains + self.allowed_domains):
-            raise ValueError("passwords_off_domains and allowed_domains must be among email_domains")
+            raise _Refused(N_("passwords_off_domains and allowed_domains must be among email_domains"))
         return self
 
     @property
@@ -170,10 +186,10 @@ class SsoSettings(BaseModel):
     def _unique(self) -> SsoSettings:
         ids = [p.id for p in self.providers]
         if len(set(ids)) != len(ids):
-            raise ValueError("two providers have the same id")
+            raise _Refused(N_("two providers have the same id"))
         off = [d for p in self.providers for d in p.passwords_off_domains]
         if len(set(off)) != len(off):
-            raise ValueError("a domain is in the passwords_off_domains of two providers")
+            raise _Refused(N_("a domain is in the passwords_off_domains of two providers"))
         return self
 
     def provider(self, provider_id: str) -> SsoProvider | None:
@@ -239,7 +255,7 @@ class Configured(BaseSettings):
     @model_validator(mode="after")
     def _notify_template(self) -> Configured:
         if self.NOTIFY_API_KEY and not self.NOTIFY_TEMPLATE_ID:
-            raise ValueError("NOTIFY_API_KEY is set, so NOTIFY_TEMPLATE_ID is needed: the id of the generic template")
+            raise _Refused(N_("NOTIFY_API_KEY is set, so NOTIFY_TEMPLATE_ID is needed: the id of the generic template"))
         return self
 
 
@@ -273,7 +289,8 @@ def load_settings(instance: Path | None = None, env: Mapping[str, str] = os.envi
     try:
         configured = Configured(**given)
     except ValidationError as exc:
-        raise SettingsError("\n".join(_problems(exc, path, env)), field=_first_field(exc)) from None
+        problems = Lines(_problems(exc, path, env))
+        raise SettingsError(N_("{problems}"), field=_first_field(exc), problems=problems) from None
     finally:
         _environment.reset(token)
     known = Configured.model_fields
@@ -296,30 +313,43 @@ def _read_file(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+        raise SettingsError(N_("{path}: not valid TOML: {detail}"), path=str(path), detail=str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot be read: {exc}") from None
+        raise SettingsError(N_("{path}: cannot be read: {detail}"), path=str(path), detail=str(exc)) from None
 
 
-def _problems(exc: ValidationError, path: Path, env: Mapping[str, str]) -> list[str]:
-    """One line per wrong setting, naming where it was given and what was expected."""
+def _problems(exc: ValidationError, path: Path, env: Mapping[str, str]) -> list[WrongSettingError]:
+    """One per wrong setting, naming where it was given and what was expected."""
     lines = []
     for err in exc.errors():
         name = str(err["loc"][0]) if err["loc"] else "?"
         where = f"{PREFIX}{name}" if f"{PREFIX}{name}" in env else f"{path}: {_dotted(err['loc'])}"
-        phrase = EXPECTED.get(err["type"])
-        if err["type"] == "string_pattern_mismatch" and name == "BASE_URL":
-            phrase = "a web address starting http:// or https://"
-        expected = phrase.format(**err.get("ctx", {})) if phrase else err["msg"][:1].lower() + err["msg"][1:]
-        hidden = any(w in str(err["loc"]).upper() for w in ("SECRET", "PASSWORD", "API_KEY", "CALLBACK_TOKEN"))
-        shown = "(hidden)" if hidden or isinstance(err["input"], dict) else repr(err["input"])
         if err["type"] == "missing":
-            lines.append(f"{where} is missing")
+            lines.append(WrongSettingError(N_("{where} is missing"), where=where))
         elif err["type"] == "value_error":
-            lines.append(f"{where} is not valid: {err.get('ctx', {}).get('error', err['msg'])}")
+            lines.append(WrongSettingError(N_("{where} is not valid: {reason}"), where=where, reason=_refusal(err)))
         else:
-            lines.append(f"{where} = {shown} is not valid: expected {expected}")
+            hidden = any(w in str(err["loc"]).upper() for w in ("SECRET", "PASSWORD", "API_KEY", "CALLBACK_TOKEN"))
+            shown = Word(N_("(hidden)")) if hidden or isinstance(err["input"], dict) else repr(err["input"])
+            message = N_("{where} = {shown} is not valid: expected {expected}")
+            lines.append(WrongSettingError(message, where=where, shown=shown, expected=_expected(err, name)))
     return lines
+
+
+def _refusal(err: Any) -> WrongSettingError | str:
+    """Why a validator refused a setting: its words, or (from elsewhere) its text."""
+    found = err.get("ctx", {}).get("error", err["msg"])
+    return WrongSettingError(found.message, **found.values) if isinstance(found, _Refused) else str(found)
+
+
+def _expected(err: Any, name: str) -> WrongSettingError | str:
+    """What a setting should have been, in plain words (filled from the error's context); else pydantic's."""
+    phrase = EXPECTED.get(err["type"])
+    if err["type"] == "string_pattern_mismatch" and name == "BASE_URL":
+        phrase = N_("a web address starting http:// or https://")
+    if phrase:
+        return WrongSettingError(phrase, **err.get("ctx", {}))
+    return str(err["msg"][:1].lower() + err["msg"][1:])
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:

@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from web.accounts.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
-from web.extensions import _
+from web.extensions import _, error_text
 from web.forms import SetPasswordForm, SignInForm
 from web.services import external_url, now, services
 from web.sso import passwords_off
@@ -201,7 +201,7 @@ def input_words(exc: AccountInputError) -> str:
         "token_scope": _("Choose whether the token may only read or may also change programmes"),
         "token_expiry": _("A token lasts from 1 to 366 days"),
     }
-    return str(words.get(exc.code, exc))  # password_weak: the reason as given
+    return str(words[exc.code]) if exc.code in words else error_text(exc)  # password_weak: the reason as given
 
 
 def _link_problem(exc: InvitationError, reset: bool) -> Any:

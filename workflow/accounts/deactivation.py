@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..engine.errors import NotAllowedError, NotFoundError
+from ..engine.errors import N_, NotAllowedError, NotFoundError
 from ..engine.models import Person
 from ..engine.permissions import Actor
 from . import sessions
@@ -28,16 +28,16 @@ class DeactivationUseCases(AccountsBase):
             AccountInputError: ``deactivate_self`` or ``last_admin`` (``person``).
         """
         if not actor.is_admin:
-            raise NotAllowedError(f"{actor.name} may not deactivate accounts: only admins may")
+            raise NotAllowedError(N_("{actor} may not deactivate accounts: only admins may"), actor=actor.name)
         if actor.person_id == person_id:
-            raise AccountInputError("deactivate_self", "person", "an admin cannot deactivate their own account")
+            raise AccountInputError("deactivate_self", "person", N_("an admin cannot deactivate their own account"))
         with self.db.write() as session:
             admins = active_admins(session)
             person = _locked(session, person_id)
             if person.deactivated_at is not None:
                 return summary(person)
             if person.is_admin and admins <= 1:
-                raise AccountInputError("last_admin", "person", "the last active admin cannot be deactivated")
+                raise AccountInputError("last_admin", "person", N_("the last active admin cannot be deactivated"))
             person.deactivated_at, person.deactivated_by_id = now, actor.person_id
             ended = sessions.revoke_all(session, person.id, now)
             log(session, actor, "person_deactivated", now, person_id=person.id, person=person.name, ended=ended)
@@ -51,7 +51,7 @@ class DeactivationUseCases(AccountsBase):
             NotAllowedError: the actor is not an admin. NotFoundError: no such person.
         """
         if not actor.is_admin:
-            raise NotAllowedError(f"{actor.name} may not reactivate accounts: only admins may")
+            raise NotAllowedError(N_("{actor} may not reactivate accounts: only admins may"), actor=actor.name)
         with self.db.write() as session:
             person = _locked(session, person_id)
             if person.deactivated_at is None:
@@ -76,5 +76,5 @@ def active_admins(session: Session) -> int:
 def _locked(session: Session, person_id: int) -> Person:
     person = session.get(Person, person_id, with_for_update=True)
     if person is None:
-        raise NotFoundError(f"no person with id {person_id}")
+        raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
     return person

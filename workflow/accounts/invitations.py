@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..engine.errors import NotFoundError
+from ..engine.errors import N_, NotFoundError
 from ..engine.models import Person
 from ..engine.permissions import Actor
 from . import limits, links, sessions
@@ -42,7 +42,7 @@ class InvitationUseCases(AccountsBase):
         with self.db.write() as session:
             person = session.get(Person, person_id)
             if person is None:
-                raise NotFoundError(f"no person with id {person_id}")
+                raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
             token = links.issue(session, person_id, INVITATION, now, programme_id)
             mailer(session, person, link_for(token), now, programme_id=programme_id, inviter=inviter)
 
@@ -116,7 +116,7 @@ class InvitationUseCases(AccountsBase):
             person = session.get(Person, link.person_id)
             assert person is not None
             if problem := password_problem(password, email=person.email, name=person.name):
-                raise AccountInputError("password_weak", "password", problem)
+                raise AccountInputError("password_weak", "password", problem.message, **problem.values)
             person.password_hash = hash_password(password)
             links.use_up(session, person.id, now)
             ended = sessions.revoke_all(session, person.id, now)

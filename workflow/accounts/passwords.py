@@ -8,6 +8,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
+from ..engine.errors import N_, BannsError
+
 MIN_PASSWORD = 12
 MAX_PASSWORD = 128
 
@@ -16,14 +18,19 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("banns-dummy-password-for-timing")
 
 
-def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+class WeakPasswordError(BannsError):
+    """Why a password is not acceptable, as a msgid and its values (raised as an
+    :class:`~.errors.AccountInputError` ``password_weak``, which carries them on)."""
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> WeakPasswordError | None:
     """Why ``password`` is not acceptable, or ``None``: length, then common or guessable passwords."""
     if len(password) < MIN_PASSWORD:
-        return f"Password must be at least {MIN_PASSWORD} characters"
+        return WeakPasswordError(N_("Password must be at least {minimum} characters"), minimum=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        return f"Password must be {MAX_PASSWORD} characters or fewer"
+        return WeakPasswordError(N_("Password must be {maximum} characters or fewer"), maximum=MAX_PASSWORD)
     if zxcvbn(password[:64], user_inputs=_personal_words(email, name))["score"] < 3:
-        return "Password is too common or easy to guess; try a few unrelated words together"
+        return WeakPasswordError(N_("Password is too common or easy to guess; try a few unrelated words together"))
     return None
 
 

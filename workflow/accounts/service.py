@@ -14,7 +14,7 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
-from ..engine.errors import NotAllowedError, NotFoundError
+from ..engine.errors import N_, NotAllowedError, NotFoundError
 from ..engine.models import Person
 from ..engine.permissions import SYSTEM, Actor
 from . import sessions
@@ -41,7 +41,13 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise AccountInputError("email_invalid", "email", f"'{email}' is not a valid email address: {exc}") from None
+        raise AccountInputError(
+            "email_invalid",
+            "email",
+            N_("'{email}' is not a valid email address: {detail}"),
+            email=email,
+            detail=str(exc),
+        ) from None
 
 
 class Accounts(
@@ -60,7 +66,7 @@ class Accounts(
         with self.db.read() as session:
             person = session.get(Person, person_id)
             if person is None:
-                raise NotFoundError(f"no person with id {person_id}")
+                raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
             return summary(person)
 
     def people(self) -> list[PersonSummary]:
@@ -87,13 +93,13 @@ class Accounts(
         """
         name = name.strip()
         if not name:
-            raise AccountInputError("name_missing", "name", "the person's name is missing")
+            raise AccountInputError("name_missing", "name", N_("the person's name is missing"))
         email = normalise_email(email)
         if password is not None and (problem := password_problem(password, email=email, name=name)):
-            raise AccountInputError("password_weak", "password", problem)
+            raise AccountInputError("password_weak", "password", problem.message, **problem.values)
         with self.db.write() as session:
             if session.scalar(select(Person.id).where(Person.email == email)) is not None:
-                raise AccountInputError("email_taken", "email", f"{email} already has an account")
+                raise AccountInputError("email_taken", "email", N_("{email} already has an account"), email=email)
             person = Person(
                 name=name,
                 email=email,
@@ -117,11 +123,11 @@ class Accounts(
             admins = None if is_admin else active_admins(session)
             person = session.get(Person, person_id, with_for_update=True)
             if person is None:
-                raise NotFoundError(f"no person with id {person_id}")
+                raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
             if person.is_admin == is_admin:
                 return summary(person)
             if admins is not None and admins <= 1:
-                raise AccountInputError("last_admin", "is_admin", "the last admin cannot lose the admin right")
+                raise AccountInputError("last_admin", "is_admin", N_("the last admin cannot lose the admin right"))
             person.is_admin = is_admin
             kind = "admin_granted" if is_admin else "admin_removed"
             log(session, actor, kind, now, person_id=person.id, person=person.name)
@@ -137,13 +143,15 @@ class Accounts(
                 else and not an admin. NotFoundError: no such person.
         """
         if language not in LANGUAGES:
-            raise AccountInputError("language_unknown", "language", f"'{language}' is not a language banns offers")
+            raise AccountInputError(
+                "language_unknown", "language", N_("'{language}' is not a language banns offers"), language=language
+            )
         if actor.person_id != person_id and not actor.is_admin:
-            raise NotAllowedError(f"{actor.name} may not choose another person's language")
+            raise NotAllowedError(N_("{actor} may not choose another person's language"), actor=actor.name)
         with self.db.write() as session:
             person = session.get(Person, person_id, with_for_update=True)
             if person is None:
-                raise NotFoundError(f"no person with id {person_id}")
+                raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
             if person.language != language:
                 before, person.language = person.language, language
                 log(
@@ -164,7 +172,7 @@ class Accounts(
         with self.db.write() as session:
             person = session.scalar(select(Person).where(Person.email == email.lower()))
             if person is None:
-                raise NotFoundError(f"nobody has the email address '{email}'")
+                raise NotFoundError(N_("nobody has the email address '{email}'"), email=email)
             person.password_hash = hash_password(password)
             sessions.revoke_all(session, person.id, self.clock())
 

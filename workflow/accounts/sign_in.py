@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from ..engine.errors import NotFoundError
+from ..engine.errors import N_, NotFoundError
 from ..engine.models import Person
 from ..engine.permissions import Actor
 from . import limits, sessions
@@ -83,7 +83,7 @@ class SignInUseCases(AccountsBase):
         with self.db.write() as session:
             person = session.get(Person, person_id)
             if person is None:
-                raise NotFoundError(f"no person with id {person_id}")
+                raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
             ended = sessions.revoke_all(session, person_id, now)
             log(session, actor, "signed_out_everywhere", now, person_id=person_id, person=person.name, ended=ended)
             return ended
@@ -100,17 +100,17 @@ class SignInUseCases(AccountsBase):
         with self.db.read() as session:
             person = session.get(Person, person_id)
             if person is None:
-                raise NotFoundError(f"no person with id {person_id}")
+                raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
             email, name, stored = person.email, person.name, person.password_hash
         if problem := password_problem(new, email=email, name=name):
-            raise AccountInputError("password_weak", "new_password", problem)
+            raise AccountInputError("password_weak", "new_password", problem.message, **problem.values)
         charges = self._charge_change(email, now)
         if not verify_password(stored, current):
-            raise AccountInputError("password_wrong", "current_password", "the current password is not right")
+            raise AccountInputError("password_wrong", "current_password", N_("the current password is not right"))
         with self.db.write() as session:
             person = session.get(Person, person_id, with_for_update=True)
             if person is None or person.password_hash != stored:
-                raise AccountInputError("password_wrong", "current_password", "the password changed meanwhile")
+                raise AccountInputError("password_wrong", "current_password", N_("the password changed meanwhile"))
             limits.refund(session, charges)
             person.password_hash = hash_password(new)
             ended = sessions.revoke_all(session, person_id, now, keep=keep)
@@ -126,5 +126,5 @@ class SignInUseCases(AccountsBase):
         with self.db.write() as session:
             charges, until = limits.charge(session, [limits.key("change", limits.CHANGE_LIMIT, email)], now)
             if until is not None:
-                raise AccountInputError("password_limited", "current_password", "too many wrong passwords")
+                raise AccountInputError("password_limited", "current_password", N_("too many wrong passwords"))
             return charges

@@ -24,7 +24,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..engine.errors import BannsError, NotAllowedError
+from ..engine.errors import N_, BannsError, NotAllowedError
 from ..engine.models import Person
 from ..engine.permissions import Actor
 from ..settings import SsoProvider, SsoSettings
@@ -38,6 +38,15 @@ from .models import SsoIdentity
 SsoRefusal = Literal[
     "email_missing", "email_unverified", "domain_not_served", "uninvited", "deactivated", "identity_mismatch"
 ]
+#: a refusal's message, by its code
+SSO_WORDS: dict[str, str] = {
+    "email_missing": N_("single sign-on refused: email missing"),
+    "email_unverified": N_("single sign-on refused: email unverified"),
+    "domain_not_served": N_("single sign-on refused: domain not served"),
+    "uninvited": N_("single sign-on refused: uninvited"),
+    "deactivated": N_("single sign-on refused: deactivated"),
+    "identity_mismatch": N_("single sign-on refused: identity mismatch"),
+}
 #: how long a sign-in started at a provider may take to come back (shorter than the limits' window)
 STATE_LIFETIME = timedelta(minutes=10)
 assert STATE_LIFETIME < limits.WINDOW
@@ -48,7 +57,7 @@ class SsoRefusedError(BannsError):
 
     def __init__(self, code: SsoRefusal) -> None:
         self.code: SsoRefusal = code
-        super().__init__(f"single sign-on refused: {code.replace('_', ' ')}")
+        super().__init__(SSO_WORDS[code])
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ class SsoUseCases(AccountsBase):
             NotAllowedError: the actor is not an admin.
         """
         if not actor.is_admin:
-            raise NotAllowedError("only admins may unlink single sign-on")
+            raise NotAllowedError(N_("only admins may unlink single sign-on"))
         with self.db.write() as session:
             link = session.scalar(
                 select(SsoIdentity).where(SsoIdentity.person_id == person_id, SsoIdentity.provider == provider_id)

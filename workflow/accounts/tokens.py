@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..engine.errors import NotAllowedError, NotFoundError
+from ..engine.errors import N_, NotAllowedError, NotFoundError
 from ..engine.models import Person
 from ..engine.permissions import Actor
 from . import limits
@@ -101,12 +101,16 @@ def _checked(name: str, scope: str, days: int | None) -> tuple[str, str, int]:
     """
     name = " ".join(name.split()) or "API token"
     if len(name) > MAX_NAME:
-        raise AccountInputError("token_name_long", "name", f"a token's name has at most {MAX_NAME} characters")
+        raise AccountInputError(
+            "token_name_long", "name", N_("a token's name has at most {maximum} characters"), maximum=MAX_NAME
+        )
     if scope not in TOKEN_SCOPES:
-        raise AccountInputError("token_scope", "scope", "a token's scope is 'read' or 'write'")
+        raise AccountInputError("token_scope", "scope", N_("a token's scope is 'read' or 'write'"))
     days = DEFAULT_DAYS if days is None else days
     if not 1 <= days <= MAX_DAYS:
-        raise AccountInputError("token_expiry", "expires", f"a token lasts from 1 to {MAX_DAYS} days")
+        raise AccountInputError(
+            "token_expiry", "expires", N_("a token lasts from 1 to {maximum} days"), maximum=MAX_DAYS
+        )
     return name, scope, days
 
 
@@ -122,13 +126,13 @@ class TokenUseCases(AccountsBase):
             NotFoundError: no such person (or deactivated). AccountInputError: see :func:`_checked`.
         """
         if not (actor.is_admin or actor.person_id == person_id):
-            raise NotAllowedError(f"{actor.name} may not create API tokens for someone else")
+            raise NotAllowedError(N_("{actor} may not create API tokens for someone else"), actor=actor.name)
         name, scope, days = _checked(name, scope, days)
         secret = PREFIX + secrets.token_urlsafe(32)
         with self.db.write() as session:
             person = session.get(Person, person_id)
             if person is None or person.deactivated_at is not None:
-                raise NotFoundError(f"no active person with id {person_id}")
+                raise NotFoundError(N_("no active person with id {person_id}"), person_id=person_id)
             row = ApiToken(
                 person_id=person_id,
                 name=name,
@@ -158,7 +162,7 @@ class TokenUseCases(AccountsBase):
         with self.db.write() as session:
             row = session.get(ApiToken, token_id, with_for_update=True)
             if row is None or not (actor.is_admin or row.person_id == actor.person_id):
-                raise NotFoundError(f"no token with id {token_id}")
+                raise NotFoundError(N_("no token with id {token_id}"), token_id=token_id)
             if row.revoked_at is None:
                 row.revoked_at = now
                 log(session, actor, "api_token_revoked", now, person_id=row.person_id, token_id=row.id)

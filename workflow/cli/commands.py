@@ -22,6 +22,7 @@ from .export import export
 from .gate import COMMANDS, by_option, expect_option, print_programme
 from .support import PROGRAMME_ID, BannsGroup, ConfigFileError, Context, RootGroup, pass_context
 from .transfers import transfer
+from .words import error
 
 if TYPE_CHECKING:  # the engine, Alembic and the definitions load only for the command that needs them
     from ..engine.definitions import Definition
@@ -43,7 +44,7 @@ def main(ctx: click.Context, instance: Path | None) -> None:
     try:
         ctx.obj = Context(instance)
     except BannsError as exc:
-        raise ConfigFileError(str(exc)) from None
+        raise ConfigFileError(error(exc)) from None
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -11,7 +11,11 @@ in a person's language; ``str()`` of an error is its English, for logs and tests
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from babel.dates import format_date
 
 from .reasons import Reason
 
@@ -27,6 +31,30 @@ class Word(str):
     ``kind=Word(N_("risk"))``. Rendered through the catalogue like the message around it."""
 
     __slots__ = ()
+
+
+class Lines(tuple[Any, ...]):
+    """A list of values each on a line of its own (a wrong setting's problems), not joined with commas:
+    ``problems=Lines(errors)``."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Day:
+    """A day written out with its month's name in the reader's language: "04 January 2027", "04 Ionawr 2027"
+    (``str()``: the English)."""
+
+    value: date
+
+    def in_(self, language: str) -> str:
+        return format_date(self.value, "dd MMMM y", locale=language)
+
+    def __str__(self) -> str:
+        return self.in_("en")
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
 
 
 class BannsError(Exception):
@@ -49,7 +77,7 @@ def english(message: str, values: dict[str, Any]) -> str:
 
 def _english(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(_english(v)) for v in value)
+        return ("\n" if isinstance(value, Lines) else ", ").join(str(_english(v)) for v in value)
     if isinstance(value, Reason):
         return value.code
     return "" if value is None else value

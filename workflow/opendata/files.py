@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.db import Database
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from ..engine.registry import Registry
 from .collect import Export, Row, decimal_text, read_open_data
 from .datasets import DATASETS, Dataset
@@ -120,16 +120,20 @@ def write_all(files: Mapping[str, bytes], folder: Path) -> None:
     parent = folder.parent
     try:
         if folder.exists() and not folder.is_dir():
-            raise InvalidError(f"{folder} is a file, not a folder", field="dir")
+            raise InvalidError(N_("{folder} is a file, not a folder"), field="dir", folder=str(folder))
         if folder.exists() and not os.access(folder, os.W_OK):
-            raise InvalidError(f"cannot write to {folder}: permission denied", field="dir")
+            raise InvalidError(N_("cannot write to {folder}: permission denied"), field="dir", folder=str(folder))
         if folder.exists() and not _replaceable(folder):
             raise InvalidError(
-                f"{folder} holds other files: give a new or empty folder, or one an export wrote before", field="dir"
+                N_("{folder} holds other files: give a new or empty folder, or one an export wrote before"),
+                field="dir",
+                folder=str(folder),
             )
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
     except OSError as exc:
-        raise InvalidError(f"cannot write to {parent}: {exc.strerror or exc}", field="dir") from None
+        raise InvalidError(
+            N_("cannot write to {folder}: {detail}"), field="dir", folder=str(parent), detail=exc.strerror or str(exc)
+        ) from None
     old = parent / f"{staging.name}.old"
     try:
         os.chmod(staging, 0o755)
@@ -141,7 +145,9 @@ def write_all(files: Mapping[str, bytes], folder: Path) -> None:
     except OSError as exc:
         if old.exists() and not folder.exists():
             old.rename(folder)
-        raise InvalidError(f"cannot write to {folder}: {exc.strerror or exc}", field="dir") from None
+        raise InvalidError(
+            N_("cannot write to {folder}: {detail}"), field="dir", folder=str(folder), detail=exc.strerror or str(exc)
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)

@@ -46,6 +46,7 @@ from workflow.engine.definitions import (
     StageEndApproaching,
     TransferClock,
 )
+from workflow.engine.errors import N_, Word
 from workflow.engine.notices import DatedNotice
 
 from . import calendar as cal
@@ -332,8 +333,8 @@ def transfer_deadlines(facts: Facts, rule: TransferClock) -> list[tuple[date, da
 
 
 CLOCK_TEXT = {
-    "employee_liability_information": "Employee liability information must reach the new employer",
-    "consultation_end": "Collective consultation on the transfer must end",
+    "employee_liability_information": N_("Employee liability information must reach the new employer"),
+    "consultation_end": N_("Collective consultation on the transfer must end"),
 }
 
 
@@ -364,9 +365,10 @@ def _transfer(facts: Facts, rule: TransferClock, today: date) -> list[Due]:
     return found
 
 
-def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str]]:
-    """Dated deadlines of one person in one programme, for their calendar feed."""
-    found: list[tuple[date, str]] = []
+def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str, tuple[tuple[str, Any], ...]]]:
+    """Dated deadlines of one person in one programme, for their calendar feed (titles: a msgid, its values)."""
+    found: list[tuple[date, str, tuple[tuple[str, Any], ...]]] = []
+    name = ("programme", facts.name)
     managers = {h.person_id for h in facts.people(MANAGERS)}
     stage = facts.definition.state_title(facts.state) if not facts.definition.is_terminal(facts.state) else None
     for rule in facts.definition.reminders:
@@ -379,19 +381,20 @@ def deadlines(facts: Facts, person_id: int, today: date) -> list[tuple[date, str
             day = cal.add_days(
                 uk_date(facts.requested_at), rule.escalate_after_days, facts.nations, working=rule.working_days
             )
-            found.append((day, f"Sign-off due: {facts.name}, {stage}"))
+            found.append((day, N_("Sign-off due: {programme}, {stage}"), (name, ("stage", stage))))
         if person_id not in managers:
             continue
         if isinstance(rule, StageEndApproaching) and stage and _applies(facts, rule):
             end = facts.plans.get(facts.state, (None, None))[1]
             if end:
-                found.append((end, f"Planned end of {stage}: {facts.name}"))
+                found.append((end, N_("Planned end of {stage}: {programme}"), (name, ("stage", stage))))
         elif isinstance(rule, TransferClock):
             for clock, _, record in transfer_deadlines(facts, rule):
                 if clock >= today:
-                    whose = f" ({record.partner})" if record else ""
-                    found.append((clock, f"{CLOCK_TEXT[rule.clock]}{whose}: {facts.name}"))
+                    what, whose = ("what", Word(CLOCK_TEXT[rule.clock])), ("partner", record.partner if record else "")
+                    message = N_("{what} ({partner}): {programme}") if record else N_("{what}: {programme}")
+                    found.append((clock, message, (what, whose, name)))
         elif isinstance(rule, ReviewDue) and facts.review_start and facts.state in _review_states(facts, rule):
             future = [d for d in review_dates(rule, facts.review_start, today) if d >= today]
-            found += [(d, f"Benefits review due: {facts.name}") for d in future[:1]]
+            found += [(d, N_("Benefits review due: {programme}"), (name,)) for d in future[:1]]
     return sorted(set(found))

@@ -22,8 +22,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow.engine.db import Database
-from workflow.engine.errors import InvalidError, NotFoundError
+from workflow.engine.errors import N_, BannsError, InvalidError, NotFoundError, english
 from workflow.engine.models import Person, RoleAssignment
+from workflow.words import say
+from workflow.words.language import gettext_for
 
 from .duties import UK, Holder, deadlines, uk_date
 from .language import language_of
@@ -43,10 +45,12 @@ def set_preference(db: Database, person_id: int, mode: str, now: datetime) -> No
         InvalidError: an unknown mode. NotFoundError: no such person.
     """
     if mode not in MODES:
-        raise InvalidError(f"mail preference must be one of {', '.join(MODES)}, not '{mode}'", field="mode")
+        raise InvalidError(
+            N_("mail preference must be one of {modes}, not '{mode}'"), field="mode", modes=tuple(MODES), mode=mode
+        )
     with db.write() as session:
         if session.get(Person, person_id) is None:
-            raise NotFoundError(f"no person with id {person_id}")
+            raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
         pref = session.get(MailPreference, person_id)
         if pref is None:
             session.add(MailPreference(person_id=person_id, mode=mode, updated_at=now))
@@ -154,6 +158,10 @@ def revoke_feed(db: Database, person_id: int, now: datetime) -> str:
         return secret
 
 
+class _Title(BannsError):
+    """A calendar event's title: a msgid and its values, rendered in the person's language like an error's."""
+
+
 def calendar_feed(db: Database, secret: str, now: datetime) -> str:
     """The ICS text of the deadlines of the person whose feed has this secret.
 
@@ -163,15 +171,18 @@ def calendar_feed(db: Database, secret: str, now: datetime) -> str:
     with db.read() as session:
         person_id = session.scalar(select(CalendarFeed.person_id).where(CalendarFeed.secret == secret))
         if person_id is None:
-            raise NotFoundError("no calendar feed at this address; it may have been replaced")
+            raise NotFoundError(N_("no calendar feed at this address; it may have been replaced"))
         ids = sorted(
             set(session.scalars(select(RoleAssignment.programme_id).where(RoleAssignment.person_id == person_id)))
         )
         facts = load_facts(session, ids) if ids else []
+        language = session.get_one(Person, person_id).language
     cal = calendar_shell("banns deadlines")
     today = uk_date(now)
     for f in facts:
-        for day, title in deadlines(f, person_id, today):
-            uid = hashlib.sha256(f"{f.id}:{title}:{day}".encode()).hexdigest()[:32] + "@banns"
+        for day, message, values in deadlines(f, person_id, today):
+            key = english(message, dict(values))  # the English title: the same event in either language
+            uid = hashlib.sha256(f"{f.id}:{key}:{day}".encode()).hexdigest()[:32] + "@banns"
+            title = say(_Title(message, **dict(values)), gettext_for(language), language)
             cal.add_component(ics_event(uid, day, title, now))
     return bytes(cal.to_ical()).decode()

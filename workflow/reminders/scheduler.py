@@ -26,7 +26,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from workflow.engine import schema
 from workflow.engine.db import Database
-from workflow.engine.errors import InvalidError
+from workflow.engine.errors import N_, InvalidError
 from workflow.settings import Settings
 
 from .delivery import RelayConfig, relay_batch, transport_from_settings
@@ -111,7 +111,7 @@ def run(settings: Settings, timetable: Timetable | None = None) -> None:
     db = Database(settings.database_url)
     if not schema.is_current(db):
         db.dispose()
-        raise InvalidError("the database is not set up or is out of date; run `banns init` or `banns db upgrade`")
+        raise InvalidError(N_("the database is not set up or is out of date; run `banns init` or `banns db upgrade`"))
     worker = Worker(settings, db, timetable or Timetable.from_settings(settings))
     scheduler = build(worker)
 

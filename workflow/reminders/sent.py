@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from workflow.engine.audit import log_site_event
 from workflow.engine.db import Database
-from workflow.engine.errors import InvalidError, NotAllowedError, NotFoundError
+from workflow.engine.errors import N_, InvalidError, NotAllowedError, NotFoundError
 from workflow.engine.models import Programme
 from workflow.engine.permissions import Actor
 from workflow.engine.text import LARGEST_ID
@@ -83,7 +83,10 @@ def list_mail(
     unknown = set(statuses) - set(STATUSES)
     if unknown:
         raise InvalidError(
-            f"unknown status {', '.join(sorted(unknown))}; expected: {', '.join(STATUSES)}", field="status"
+            N_("unknown status {status}; expected: {expected}"),
+            field="status",
+            status=tuple(sorted(unknown)),
+            expected=tuple(STATUSES),
         )
     with db.read() as session:
         stmt = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
@@ -135,7 +138,12 @@ def mail_page(db: Database, where: MailFilter, page: int = 1, per_page: int = 50
         InvalidError: an unknown status.
     """
     if where.status and where.status not in STATUSES:
-        raise InvalidError(f"unknown status {where.status}; expected: {', '.join(STATUSES)}", field="status")
+        raise InvalidError(
+            N_("unknown status {status}; expected: {expected}"),
+            field="status",
+            status=where.status,
+            expected=tuple(STATUSES),
+        )
     conditions = []
     if where.recipient.strip():
         pattern = f"%{where.recipient.strip().lower()}%"
@@ -181,7 +189,7 @@ def get_mail(db: Database, message_id: int) -> MailMessage:
     with db.read() as session:
         m = _get(session, message_id) if 0 < message_id <= LARGEST_ID else None
         if m is None:
-            raise NotFoundError(f"no message with id {message_id}")
+            raise NotFoundError(N_("no message with id {message_id}"), message_id=message_id)
         name = session.get(Programme, m.programme_id).name if m.programme_id else None  # type: ignore[union-attr]
         html = PLACEHOLDER.sub(LINK_SHOWN, m.body_html)
         return MailMessage(_view(m), name, m.message_id, html, m.deadline)
@@ -196,7 +204,7 @@ def retry_failed(changes: ProgrammeChanges, message_id: int, actor: Actor) -> Ma
         failed (or was sent again meanwhile). ConflictError: the programme was busy; nothing was saved.
     """
     if not actor.is_admin:
-        raise NotAllowedError(f"{actor.name} may not send mail again: only admins may")
+        raise NotAllowedError(N_("{actor} may not send mail again: only admins may"), actor=actor.name)
     with changes.db.read() as session:
         programme_id = _get(session, message_id).programme_id
     if programme_id is None:
@@ -214,7 +222,9 @@ def _requeue(session: Session, message_id: int) -> tuple[MailView, dict[str, Any
     """Make a failed message pending with its attempts reset; what the event records of it."""
     m = _get(session, message_id, lock=True)
     if m.status != FAILED:
-        raise InvalidError(f"message {message_id} is {m.status}, not failed", field="status")
+        raise InvalidError(
+            N_("message {message_id} is {status}, not failed"), field="status", message_id=message_id, status=m.status
+        )
     data = {
         "message_id": m.id,
         "message_kind": m.kind,
@@ -231,5 +241,5 @@ def _requeue(session: Session, message_id: int) -> tuple[MailView, dict[str, Any
 def _get(session: Session, message_id: int, *, lock: bool = False) -> OutboxMessage:
     m = session.get(OutboxMessage, message_id, with_for_update=lock, populate_existing=lock)
     if m is None:
-        raise NotFoundError(f"no message with id {message_id}")
+        raise NotFoundError(N_("no message with id {message_id}"), message_id=message_id)
     return m

@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from workflow.engine.db import Database
-from workflow.engine.errors import BannsError, InvalidError, NotAllowedError
+from workflow.engine.errors import N_, BannsError, Day, InvalidError, NotAllowedError
 from workflow.engine.models import Programme, SignOff
 from workflow.settings import Settings, load_settings
 
@@ -83,7 +83,7 @@ def secret_of(settings: Settings | None) -> str:
     """
     settings = settings or load_settings()
     if not settings.secret_key:
-        raise InvalidError("no SECRET_KEY is configured; run `banns init` to create one", field="SECRET_KEY")
+        raise InvalidError(N_("no SECRET_KEY is configured; run `banns init` to create one"), field="SECRET_KEY")
     return settings.secret_key
 
 
@@ -181,8 +181,10 @@ def check_token(
         payload = URLSafeSerializer(secret_of(settings), salt=SALT).loads(token)
     except BadSignature:
         raise TokenTamperedError(
-            "this sign-off link is not valid: it may have been cut short or altered. "
-            "Sign in to see what waits for your decision."
+            N_(
+                "this sign-off link is not valid: it may have been cut short or altered. "
+                "Sign in to see what waits for your decision."
+            )
         ) from None
     with db.read() as session:
         row = session.scalar(select(SignOffToken).where(SignOffToken.nonce == payload.get("n")))
@@ -192,7 +194,9 @@ def check_token(
             payload.get("s"),
             payload.get("v"),
         ):
-            raise TokenTamperedError("this sign-off link is not valid. Sign in to see what waits for your decision.")
+            raise TokenTamperedError(
+                N_("this sign-off link is not valid. Sign in to see what waits for your decision.")
+            )
         claim = TokenClaim(
             row.nonce,
             row.person_id,
@@ -204,16 +208,23 @@ def check_token(
             row.issued_at + max_age(settings),
         )
         if person_id is not None and person_id != claim.person_id:
-            raise TokenPersonError("this sign-off link was sent to someone else; sign in as yourself to decide")
+            raise TokenPersonError(N_("this sign-off link was sent to someone else; sign in as yourself to decide"))
         if row.used_at is not None:
             raise TokenUsedError(
-                f"this sign-off link was used on {row.used_at:%d %B %Y at %H:%M} UTC and works "
-                "only once. Sign in to see or change your decision."
+                N_(
+                    "this sign-off link was used on {day} at {time} UTC and works only once. Sign in to see or "
+                    "change your decision."
+                ),
+                day=Day(row.used_at.date()),
+                time=f"{row.used_at:%H:%M}",
             )
         if now >= claim.expires_at:
             raise TokenExpiredError(
-                f"this sign-off link expired on {claim.expires_at:%d %B %Y}. Sign in to "
-                "decide, or ask the programme manager to send the request again."
+                N_(
+                    "this sign-off link expired on {day}. Sign in to decide, or ask the programme manager to send "
+                    "the request again."
+                ),
+                day=Day(claim.expires_at.date()),
             )
         _check_gate_open(session, claim)
         return claim
@@ -223,18 +234,25 @@ def _check_gate_open(session: Session, claim: TokenClaim) -> None:
     programme = session.get(Programme, claim.programme_id)
     if programme is None or programme.state != claim.stage or programme.stage_visit != claim.stage_visit:
         raise GateClosedError(
-            "the gate this link was for has been decided and the programme has moved on; sign in to see where it is now"
+            N_(
+                "the gate this link was for has been decided and the programme has moved on; sign in to see where "
+                "it is now"
+            )
         )
     if programme.sign_off_subject is None:
         raise GateClosedError(
-            "sign-off is no longer requested for this gate (the evidence changed or the "
-            "request was withdrawn); you will get a new link when it is requested again"
+            N_(
+                "sign-off is no longer requested for this gate (the evidence changed or the request was withdrawn); "
+                "you will get a new link when it is requested again"
+            )
         )
     if (programme.sign_off_subject, programme.sign_off_round) != (claim.subject, claim.round):
         # a link answers the request it was sent for: never a later resubmission, nor a waiver instead of a gate
         raise GateClosedError(
-            "a newer request has replaced the one this link was sent for; use the link in the "
-            "latest email, or sign in to decide"
+            N_(
+                "a newer request has replaced the one this link was sent for; use the link in the latest email, or "
+                "sign in to decide"
+            )
         )
     decided = session.scalar(
         select(SignOff.id)
@@ -249,7 +267,7 @@ def _check_gate_open(session: Session, claim: TokenClaim) -> None:
         .limit(1)
     )
     if decided is not None:
-        raise TokenUsedError("you have already decided on this gate in the current round; sign in to see it")
+        raise TokenUsedError(N_("you have already decided on this gate in the current round; sign in to see it"))
 
 
 def consume_token(session: Session, claim: TokenClaim, now: datetime) -> None:
@@ -264,7 +282,7 @@ def consume_token(session: Session, claim: TokenClaim, now: datetime) -> None:
         .values(used_at=now)
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise TokenUsedError("this sign-off link has just been used; it works only once")
+        raise TokenUsedError(N_("this sign-off link has just been used; it works only once"))
 
 
 def consume_for_gate(

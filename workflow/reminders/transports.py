@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from workflow.engine.db import Database
-from workflow.engine.errors import InvalidError
+from workflow.engine.errors import N_, InvalidError
 from workflow.settings import Settings
 
 #: Raised while flattening a message that cannot be written as an email (a bad header, an encoding).
@@ -67,7 +67,11 @@ class SmtpTransport:
         timeout: float = 30.0,
     ) -> None:
         if security not in ("none", "starttls", "tls"):
-            raise InvalidError(f"SMTP_SECURITY must be none, starttls or tls, not '{security}'", field="SMTP_SECURITY")
+            raise InvalidError(
+                N_("SMTP_SECURITY must be none, starttls or tls, not '{security}'"),
+                field="SMTP_SECURITY",
+                security=security,
+            )
         self.host, self.port, self.security = host, port, security
         self.username, self.password, self.timeout = username, password, timeout
         self._smtp: smtplib.SMTP | None = None

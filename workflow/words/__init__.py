@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..engine.bilingual import Text
-from ..engine.errors import BannsError, MoveRefusedError, Word
+from ..engine.errors import BannsError, Day, Lines, MoveRefusedError, Word
 from ..engine.reasons import Reason
 from .catalogue import N_, TERMS, WORDS, Words
 
@@ -108,8 +108,12 @@ def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext, language:
         return gettext(value)
     if isinstance(value, BannsError):
         return say(value, gettext, language)
+    if isinstance(value, Day):
+        from .language import language_of
+
+        return value.in_(language_of(language))
     if isinstance(value, (list, tuple)):
-        separator, item = join or (", ", "{}")
+        separator, item = join or ("\n" if isinstance(value, Lines) else ", ", "{}")
         return separator.join(item.format(_value(v, None, gettext, language)) for v in value)
     if isinstance(value, Text):
         return value.in_(language) if language is not None else value.en
