@@ -6,7 +6,9 @@ the allowed tenants; and wrong settings stop the app, naming the setting."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from web_support import ADMIN_EMAIL, EMAILS, PASSWORD, make_app, post, sign_in, 
 from werkzeug.test import TestResponse
 
 from web import create_app
+from workflow.accounts.models import SsoIdentity
 from workflow.accounts.service import Accounts
 from workflow.accounts.sso import Identity, SsoRefusedError, passwords_off_for
 from workflow.engine.db import Database
@@ -341,3 +344,26 @@ def test_the_accounts_say_why_in_codes_and_spend_a_state_once(
     assert accounts.spend_sso_state("state-1", clock()) is True
     assert accounts.spend_sso_state("state-1", clock()) is False
     assert accounts.spend_sso_state("state-2", clock()) is True
+
+
+def test_first_sign_ons_racing_in_several_tabs_all_sign_in_through_one_link(
+    accounts: Accounts, db: Database, sample: ProgrammeView, clock: Any
+) -> None:
+    """The same person's first single sign-on, at the same instant in eight tabs: every tab is signed in, one
+    link is made and logged (on PostgreSQL the losers met the link's unique constraint and answered 500)."""
+    provider = SsoProvider(
+        id="nb", title="Northbridge", issuer="https://login.example", client_id="c", client_secret="s"
+    )
+    identity = Identity("nb", "subject-tom", EMAILS["tom"], True)
+    start = threading.Barrier(8)
+
+    def sign_on() -> str:
+        start.wait()
+        return accounts.sso_sign_in(identity, provider, clock()).name
+
+    with ThreadPoolExecutor(8) as pool:
+        names = list(pool.map(lambda _: sign_on(), range(8)))
+    assert names == ["Tom Hardy"] * 8
+    with db.read() as session:
+        assert len(session.scalars(select(SsoIdentity)).all()) == 1
+    assert [e.kind for e in site_events(db)].count("sso_linked") == 1

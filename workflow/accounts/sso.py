@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..engine.errors import N_, BannsError, NotAllowedError
@@ -106,6 +107,14 @@ class SsoUseCases(AccountsBase):
         domain = domain_of(email)
         if provider.email_domains and domain not in provider.email_domains:
             raise SsoRefusedError("domain_not_served")
+        try:
+            return self._sign_in(identity, provider, email, now)
+        except IntegrityError:
+            # the same person's first sign-on in another tab linked (or created) them meanwhile: a second
+            # attempt finds that link, and signs in through it
+            return self._sign_in(identity, provider, email, now)
+
+    def _sign_in(self, identity: Identity, provider: SsoProvider, email: str, now: datetime) -> Actor:
         with self.db.write() as session:
             link = session.scalar(
                 select(SsoIdentity).where(SsoIdentity.provider == provider.id, SsoIdentity.subject == identity.subject)
@@ -131,10 +140,16 @@ class SsoUseCases(AccountsBase):
             if domain_of(email) not in provider.allowed_domains:
                 raise SsoRefusedError("uninvited")
             person = self._create(session, identity, email, now)
-        elif session.scalar(
-            select(SsoIdentity.id).where(SsoIdentity.person_id == person.id, SsoIdentity.provider == provider.id)
-        ):
-            raise SsoRefusedError("identity_mismatch")
+        else:
+            linked = session.scalar(
+                select(SsoIdentity.subject).where(
+                    SsoIdentity.person_id == person.id, SsoIdentity.provider == provider.id
+                )
+            )
+            if linked == identity.subject:  # linked meanwhile, by the same sign-on in another tab
+                return person
+            if linked is not None:
+                raise SsoRefusedError("identity_mismatch")
         if person.deactivated_at is not None:
             raise SsoRefusedError("deactivated")
         session.add(
