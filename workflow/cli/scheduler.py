@@ -18,6 +18,7 @@ from workflow.settings import Settings, SettingsError, load_settings
 
 from ..reminders.scheduler import Timetable, run, run_once
 from .support import ConfigFileError
+from .words import error
 
 
 def _not_overlap_notice(record: logging.LogRecord) -> bool:
@@ -73,9 +74,9 @@ def scheduler(
         }
         run(settings, dataclasses.replace(timetable, **changes))
     except SettingsError as exc:  # a wrong setting: exit 2, as for any wrong file or input
-        raise ConfigFileError(str(exc)) from None
+        raise ConfigFileError(error(exc)) from None
     except BannsError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(error(exc)) from None
 
 
 if __name__ == "__main__":
