@@ -186,7 +186,8 @@ def definitions_list(ctx: Context) -> None:
     for d in catalogue.definitions.values():
         click.echo(f"{d.id:24} v{d.version:<3} {d.title}  " + _("({count} stages)", count=len(d.stages)))
     for file, problems in catalogue.problems.items():
-        click.echo(f"{_('(broken)'):24}      {file}: {problems[0].message}")
+        broken = _("(broken)")
+        click.echo(f"{broken:24}      {file}: {problems[0].message}")
 
 
 @definitions.command("show")
@@ -208,7 +209,8 @@ def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
         click.echo(f"\n{stage.title} ({stage.id}){flag} -> {d.state_title(after)} ({after})")
         click.echo(_("  gate: {gate}", gate=d.gates[stage.id].title))
         for c in d.gates[stage.id].criteria:
-            click.echo(f"    [{_('required') if c.required else _('optional')}] {c.id}: {c.title}")
+            need = _("required") if c.required else _("optional")
+            click.echo(f"    [{need}] {c.id}: {c.title}")
         click.echo(_("  sign-off: {rules}", rules=rules_text(d, d.gates[stage.id].sign_off)))
     click.echo("\n" + _("Outcomes: {outcomes}", outcomes=", ".join(o.title for o in d.outcomes)))
 

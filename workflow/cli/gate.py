@@ -328,10 +328,10 @@ def _partner_id(ctx: Context, programme_id: int, ref: str) -> int:
 def print_programme(view: ProgrammeView) -> None:
     click.echo(_("{name}  (programme {id}, version {version})", name=view.name, id=view.id, version=view.version))
     click.echo(_("Definition: {id} version {version}", id=view.definition_id, version=view.definition_version))
-    click.echo(_("Stage: {stage} since {day}", stage=view.state_title, day=f"{view.stage_entered_at:%Y-%m-%d}"))
+    click.echo(_("Stage: {stage} since {day}", stage=view.state_title, day=format(view.stage_entered_at, "%Y-%m-%d")))
     click.echo(_("Partners:"))
     for p in view.partners:
-        status = _("withdrew {day}", day=f"{p.withdrawn_at:%Y-%m-%d}") if p.withdrawn_at else _("current")
+        status = _("withdrew {day}", day=format(p.withdrawn_at, "%Y-%m-%d")) if p.withdrawn_at else _("current")
         figures = {"population": f"{p.population:>9,}", "budget": f"{p.net_budget:>14,.2f}"}
         row = _("pop. {population}  budget £{budget}  {status}", status=status, **figures)
         click.echo(f"  {p.id:>4} {p.name:40} {row}")

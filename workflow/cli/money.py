@@ -97,7 +97,8 @@ def shares_command(ctx: Context, programme_id: int, as_json: bool, by: str | Non
         return
     for s in splits:
         said = _("({basis}; re-true above {threshold} points)", basis=s.basis, threshold=s.threshold)
-        click.echo(f"{s.service or _('Programme costs')} {said}")
+        title = s.service or _("Programme costs")
+        click.echo(f"{title} {said}")
         for name, value in s.shares.items():
             click.echo(f"  {share(value):>9}%  {name}")
 
@@ -170,11 +171,13 @@ def benefits_command(ctx: Context, programme_id: int, as_json: bool, by: str | N
         echo_shaped(Actuals, report)
         return
     for v in report.by_year:
-        actual = f"£{v.actual:>14,.2f}" if v.actual is not None else f"{_('not recorded'):>15}"
+        actual = f"£{v.actual:>14,.2f}" if v.actual is not None else format(_("not recorded"), ">15")
         planned = f"{v.planned:>14,.2f}"
         said = f"{v.label}  " + _("plan £{planned}  actual {actual}", planned=planned, actual=actual) + "  "
         if v.variance is not None:
-            said += _("variance £{variance} ({percent}%)", variance=f"{v.variance:,.2f}", percent=v.variance_percent)
+            said += _(
+                "variance £{variance} ({percent}%)", variance=format(v.variance, ",.2f"), percent=v.variance_percent
+            )
         click.echo(said)
     if report.latest:
         latest = report.latest
@@ -258,7 +261,13 @@ def cost_command(
     total = finances(ctx).record_cost(
         programme_id, day, single_line(category, "category"), amount, note, actor=ctx.actor(by)
     )
-    click.echo(_("Recorded £{amount}; costs incurred to date £{total}", amount=f"{amount:,.2f}", total=f"{total:,.2f}"))
+    click.echo(
+        _(
+            "Recorded £{amount}; costs incurred to date £{total}",
+            amount=format(amount, ",.2f"),
+            total=format(total, ",.2f"),
+        )
+    )
 
 
 @money.command("actual")
@@ -335,7 +344,7 @@ def export_command(ctx: Context, programme_id: int, by: str | None) -> None:
 
 def _print_results(r: Results) -> None:
     heads = (_("Investment"), _("Savings"), _("Net"), _("Cumulative"), _("Present value"))
-    click.echo(f"{_('Year'):8} " + " ".join(f"{h:>15}" for h in heads))
+    click.echo(format(_("Year"), "8") + " " + " ".join(f"{h:>15}" for h in heads))
     for y in r.years:
         click.echo(
             f"{y.label:8} {y.investment:>15,.2f} {y.savings:>15,.2f} {y.net:>15,.2f} {y.cumulative:>15,.2f} "
@@ -351,7 +360,7 @@ def _print_results(r: Results) -> None:
             "Payback: {payback}; NPV at {rate}%: £{npv}",
             payback=payback,
             rate=r.discount_rate * 100,
-            npv=f"{r.npv:,.2f}",
+            npv=format(r.npv, ",.2f"),
         )
     )
     for s in r.sensitivity:

@@ -28,7 +28,7 @@ def rules_text(d: Definition, rules: Any) -> str:
         elif q.count:
             need = _("{count} steering members", count=q.count)
         else:
-            need = _("at least {fraction} of the steering group", fraction=f"{q.fraction:%}")
+            need = _("at least {fraction} of the steering group", fraction=format(q.fraction, "%"))
         parts.append(_("{need}, one of each partner taking part", need=need) if q.each_partner_present else need)
     for r in rules.roles:
         each = d.role_scope[r] == "partner"

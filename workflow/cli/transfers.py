@@ -100,12 +100,17 @@ def _day(value: Any) -> date | None:
 def _print(v: StaffTransferView, today: date) -> None:
     day = f"{v.transfer_date:%Y-%m-%d}"
     click.echo(
-        _("{partner}: {headcount} staff transfer on {day}", partner=v.partner, headcount=f"{v.headcount:,}", day=day)
+        _(
+            "{partner}: {headcount} staff transfer on {day}",
+            partner=v.partner,
+            headcount=format(v.headcount, ","),
+            day=day,
+        )
     )
     if v.roles:
         click.echo(_("  roles: {roles}", roles="; ".join(v.roles)))
     for d in v.duties:
-        done = _(", done {day}", day=f"{d.done_on:%Y-%m-%d}") if d.done_on else ""
+        done = _(", done {day}", day=format(d.done_on, "%Y-%m-%d")) if d.done_on else ""
         status = _(STATUSES[d.status(today)]) if d.status(today) in STATUSES else d.status(today)
         duty = _("{duty} by {day}: {status}", duty=_(DUTIES[d.code]), day=f"{d.due:%Y-%m-%d}", status=status)
         click.echo(f"  {duty}{done}")
