@@ -152,7 +152,7 @@ def status_command(ctx: Context, programme_id: int, requirement: str, as_json: b
     click.echo(
         json.dumps({"requirement": requirement, "met": met, "detail": detail}, indent=2)
         if as_json
-        else f"{'met' if met else 'NOT met'}: {detail}"
+        else (_("met: {detail}", detail=detail) if met else _("NOT met: {detail}", detail=detail))
     )
 
 
