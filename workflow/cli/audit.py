@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..engine.errors import N_
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+from .words import _
 
 if TYPE_CHECKING:  # the engine loads only when a command runs, so that `banns --help` starts quickly
     from ..engine.audit import ChainReport
@@ -15,10 +17,10 @@ if TYPE_CHECKING:  # the engine loads only when a command runs, so that `banns -
     from ..engine.views import EventView
 
 FAULTS = {
-    "content_changed": "its content no longer matches its hash (the entry was edited)",
-    "link_broken": "it does not follow from the entry before it (an entry was inserted, edited or removed)",
-    "missing_event": "it is missing (an entry was deleted)",
-    "head_mismatch": "the latest entry is not the one the programme last recorded (an entry was removed)",
+    "content_changed": N_("its content no longer matches its hash (the entry was edited)"),
+    "link_broken": N_("it does not follow from the entry before it (an entry was inserted, edited or removed)"),
+    "missing_event": N_("it is missing (an entry was deleted)"),
+    "head_mismatch": N_("the latest entry is not the one the programme last recorded (an entry was removed)"),
 }
 
 
@@ -35,7 +37,7 @@ def audit() -> None:
 def verify(ctx: Context, programme_id: int | None, every: bool, site: bool) -> None:
     """Check the hash chains; exit 1 naming the first broken entry of each broken chain."""
     if programme_id is None and not (every or site):
-        raise click.UsageError("give a programme ID, --site or --all")
+        raise click.UsageError(_("give a programme ID, --site or --all"))
     from ..engine.audit import verify_chains
 
     reports = verify_chains(ctx.programmes.db, programme_id, site=site and programme_id is None)
@@ -43,16 +45,20 @@ def verify(ctx: Context, programme_id: int | None, every: bool, site: bool) -> N
         click.echo(_line(report))
     broken = [r for r in reports if not r.intact]
     if broken:
-        click.echo(f"{len(broken)} of {len(reports)} chain(s) broken", err=True)
+        click.echo(_("{broken} of {count} chain(s) broken", broken=len(broken), count=len(reports)), err=True)
         sys.exit(1)
-    click.echo(f"all {len(reports)} chain(s) verify")
+    click.echo(_("all {count} chain(s) verify", count=len(reports)))
 
 
 def _line(report: ChainReport) -> str:
-    name = f"programme {report.programme_id} ({report.programme_name})" if report.programme_id else "the site's log"
+    if report.programme_id:
+        name = _("programme {id} ({name})", id=report.programme_id, name=report.programme_name)
+    else:
+        name = _("the site's log")
     if report.intact:
-        return f"{name}: {report.events} event(s), chain verifies"
-    return f"{name}: BROKEN at event {report.broken_at}: {FAULTS[report.fault or 'content_changed']}"
+        return _("{chain}: {events} event(s), chain verifies", chain=name, events=report.events)
+    fault = _(FAULTS[report.fault or "content_changed"])
+    return _("{chain}: BROKEN at event {event}: {fault}", chain=name, event=report.broken_at, fault=fault)
 
 
 def site_history(db: Database) -> list[EventView]:

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..engine.errors import BannsError, InvalidError
+from ..engine.errors import N_, BannsError, InvalidError
 from .export import export
 from .gate import COMMANDS, by_option, expect_option, print_programme
+from .rules import rules_text
 from .support import PROGRAMME_ID, BannsGroup, ConfigFileError, Context, RootGroup, pass_context
 from .transfers import transfer
-from .words import error
+from .words import _, error
 
 if TYPE_CHECKING:  # the engine, Alembic and the definitions load only for the command that needs them
     from ..engine.definitions import Definition
@@ -58,7 +59,7 @@ def init(ctx: Context) -> None:
     from ..settings import load_settings, write_instance_config
 
     path, written = write_instance_config(ctx.settings.instance)
-    click.echo(f"{'Wrote' if written else 'Kept existing'} {path}")
+    click.echo(_("Wrote {path}", path=path) if written else _("Kept existing {path}", path=path))
     ctx.settings = load_settings(ctx.settings.instance)
     _upgrade(ctx.settings)
 
@@ -83,7 +84,8 @@ def db_current(ctx: Context) -> None:
     from ..engine.db import Database
 
     database = Database(ctx.settings.database_url)
-    click.echo(f"database: {_revs(schema.current_revisions(database))}; code: {_revs(schema.head_revisions())}")
+    now, code = _revs(schema.current_revisions(database)), _revs(schema.head_revisions())
+    click.echo(_("database: {database}; code: {code}", database=now, code=code))
     database.dispose()
 
 
@@ -93,14 +95,16 @@ def _upgrade(settings: Settings) -> None:
 
     database = Database(settings.database_url)
     before = schema.current_revisions(database)
-    click.echo(f"Upgrading {database.engine.url.render_as_string()} from {_revs(before)} ...")
+    click.echo(
+        _("Upgrading {url} from {revisions} ...", url=database.engine.url.render_as_string(), revisions=_revs(before))
+    )
     schema.upgrade(database)
-    click.echo(f"Database at revision {_revs(schema.current_revisions(database))}")
+    click.echo(_("Database at revision {revisions}", revisions=_revs(schema.current_revisions(database))))
     database.dispose()
 
 
 def _revs(revisions: frozenset[str]) -> str:
-    return ", ".join(sorted(revisions)) or "empty"
+    return ", ".join(sorted(revisions)) or _("empty")
 
 
 # --- definitions ----------------------------------------------------------------------------------------
@@ -121,18 +125,26 @@ def definitions_check(ctx: Context, paths: tuple[Path, ...]) -> None:
 
     files = definition_files(paths or [ctx.settings.definitions_dir])
     if not files:
-        raise InvalidError(f"no .yaml files in {', '.join(map(str, paths or [ctx.settings.definitions_dir]))}")
+        folders = tuple(map(str, paths or [ctx.settings.definitions_dir]))
+        raise InvalidError(N_("no .yaml files in {folders}"), folders=folders)
     checked = _checked(files)
     failed = 0
     for path, read in checked.items():
         if isinstance(read, list):
             failed += 1
-            click.echo(f"WRONG  {path}")
+            click.echo(_("WRONG  {path}", path=path))
             for problem in read:
                 click.echo(f"  {problem}")
         else:
-            click.echo(f"ok     {path}: {read.id} version {read.version}, {len(read.stages)} stages")
-    click.echo(f"{len(files) - failed} of {len(files)} definitions valid")
+            said = _(
+                "ok     {path}: {id} version {version}, {count} stages",
+                path=path,
+                id=read.id,
+                version=read.version,
+                count=len(read.stages),
+            )
+            click.echo(said)
+    click.echo(_("{valid} of {count} definitions valid", valid=len(files) - failed, count=len(files)))
     if failed:
         sys.exit(2)
 
@@ -157,7 +169,9 @@ def _checked(files: list[Path]) -> dict[Path, Definition | list[Problem]]:
     for definition_id, paths in by_id.items():
         for path in paths if len(paths) > 1 else []:
             others = ", ".join(str(p) for p in paths if p != path)
-            message = f"another file defines the same id '{definition_id}': {others}; rename one of them"
+            message = _(
+                "another file defines the same id '{id}': {others}; rename one of them", id=definition_id, others=others
+            )
             checked[path] = [Problem(str(path), 1, "id", message)]
     return checked
 
@@ -170,9 +184,10 @@ def definitions_list(ctx: Context) -> None:
 
     catalogue = Registry(ctx.settings.definitions_dir).catalogue()
     for d in catalogue.definitions.values():
-        click.echo(f"{d.id:24} v{d.version:<3} {d.title}  ({len(d.stages)} stages)")
+        click.echo(f"{d.id:24} v{d.version:<3} {d.title}  " + _("({count} stages)", count=len(d.stages)))
     for file, problems in catalogue.problems.items():
-        click.echo(f"{'(broken)':24}      {file}: {problems[0].message}")
+        broken = _("(broken)")
+        click.echo(f"{broken:24}      {file}: {problems[0].message}")
 
 
 @definitions.command("show")
@@ -187,34 +202,17 @@ def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
     if as_json:
         click.echo(d.model_dump_json(indent=2, by_alias=True, exclude={"source_text"}))
         return
-    click.echo(f"{d.title} ({d.id} version {d.version})")
+    click.echo(_("{title} ({id} version {version})", title=d.title, id=d.id, version=d.version))
     for stage in d.stages:
-        flag = " (optional)" if stage.optional else ""
+        flag = " " + _("(optional)") if stage.optional else ""
         after = d.next_of(stage.id)
         click.echo(f"\n{stage.title} ({stage.id}){flag} -> {d.state_title(after)} ({after})")
-        click.echo(f"  gate: {d.gates[stage.id].title}")
+        click.echo(_("  gate: {gate}", gate=d.gates[stage.id].title))
         for c in d.gates[stage.id].criteria:
-            click.echo(f"    [{'required' if c.required else 'optional'}] {c.id}: {c.title}")
-        click.echo(f"  sign-off: {_rules_text(d, d.gates[stage.id].sign_off)}")
-    click.echo("\nOutcomes: " + ", ".join(o.title for o in d.outcomes))
-
-
-def _rules_text(d: Definition, rules: Any) -> str:
-    parts = []
-    if rules.each_partner:
-        parts.append("each partner's signatory")
-    if rules.quorum:
-        q = rules.quorum
-        shares = {"majority": "a majority of", "two_thirds": "two thirds of", "all": "all of"}
-        if q.share:
-            need = f"{shares[q.share]} the steering group"
-        else:
-            need = f"{q.count} steering members" if q.count else f"at least {q.fraction:%} of the steering group"
-        parts.append(need + (", one of each partner taking part" if q.each_partner_present else ""))
-    parts += [
-        f"the {d.role_title[r]}" + (" of each partner" if d.role_scope[r] == "partner" else "") for r in rules.roles
-    ]
-    return "; ".join(parts)
+            need = _("required") if c.required else _("optional")
+            click.echo(f"    [{need}] {c.id}: {c.title}")
+        click.echo(_("  sign-off: {rules}", rules=rules_text(d, d.gates[stage.id].sign_off)))
+    click.echo("\n" + _("Outcomes: {outcomes}", outcomes=", ".join(o.title for o in d.outcomes)))
 
 
 # --- programmes -----------------------------------------------------------------------------------------
@@ -244,7 +242,10 @@ def programme_import(ctx: Context, files: tuple[Path, ...]) -> None:
     for number, (spec, located) in enumerate(specs, 1):
         view = ctx.programmes.start(spec, located)
         progress = f"[{number}/{len(specs)}] " if len(specs) > 1 else ""
-        click.echo(f"{progress}Started programme {view.id}: {view.name} at {view.state_title}")
+        click.echo(
+            progress
+            + _("Started programme {id}: {name} at {stage}", id=view.id, name=view.name, stage=view.state_title)
+        )
 
 
 @programme.command("list")
@@ -262,7 +263,7 @@ def programme_list(ctx: Context, as_json: bool) -> None:
     for r in rows:
         click.echo(f"{r.id:>5}  {r.state_title:28} {r.name}  ({', '.join(r.partners)})")
     if not rows:
-        click.echo("No programmes yet: `banns programme import FILE` starts one.")
+        click.echo(_("No programmes yet: `banns programme import FILE` starts one."))
 
 
 @programme.command("show")
@@ -288,7 +289,14 @@ def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
 def programme_migrate(ctx: Context, programme_id: int, reason: str) -> None:
     """Adopt the newer version of the programme's definition file."""
     view = ctx.programmes.migrate_definition(programme_id, reason)
-    click.echo(f"Programme {view.id} now runs on {view.definition_id} version {view.definition_version}")
+    click.echo(
+        _(
+            "Programme {id} now runs on {definition} version {version}",
+            id=view.id,
+            definition=view.definition_id,
+            version=view.definition_version,
+        )
+    )
 
 
 class StagePlan(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
@@ -302,7 +310,9 @@ class StagePlan(click.ParamType):  # type: ignore[type-arg]  # generic only in c
         stage, equals, dates = str(value).partition("=")
         start, colon, end = dates.partition(":")
         if not (equals and colon and stage.strip()):
-            self.fail(f"'{value}' is not STAGE=START:END (e.g. courtship=2027-01-04:2027-03-31)", param, ctx)
+            self.fail(
+                _("'{value}' is not STAGE=START:END (e.g. courtship=2027-01-04:2027-03-31)", value=value), param, ctx
+            )
         return stage.strip(), self._day(start, value, param, ctx), self._day(end, value, param, ctx)
 
     def _day(self, text: str, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date | None:
@@ -311,7 +321,7 @@ class StagePlan(click.ParamType):  # type: ignore[type-arg]  # generic only in c
         try:
             return date.fromisoformat(text.strip())
         except ValueError:
-            self.fail(f"'{text}' in '{value}' is not a date (YYYY-MM-DD)", param, ctx)
+            self.fail(_("'{text}' in '{value}' is not a date (YYYY-MM-DD)", text=text, value=value), param, ctx)
 
 
 @programme.command("edit")
@@ -333,7 +343,7 @@ def programme_edit(
 ) -> None:
     """Change a programme's name, description or planned stage dates (what is not given stays)."""
     if name is None and description is None and not plans:
-        raise click.UsageError("give --name, --description or --plan")
+        raise click.UsageError(_("give --name, --description or --plan"))
     current = ctx.programmes.get(programme_id)
     view = ctx.programmes.edit(
         programme_id,
@@ -343,10 +353,11 @@ def programme_edit(
         actor=ctx.actor(by),
         expected_version=expect_version,
     )
-    click.echo(f"Programme {view.id}: {view.name} (version {view.version})")
+    click.echo(_("Programme {id}: {name} (version {version})", id=view.id, name=view.name, version=view.version))
     for p in view.plan:
-        if p.stage in {stage for stage, _, _ in plans}:
-            click.echo(f"  {p.title}: {p.planned_start or 'no start'} to {p.planned_end or 'no end'}")
+        if p.stage in {plan[0] for plan in plans}:
+            start, end = p.planned_start or _("no start"), p.planned_end or _("no end")
+            click.echo(_("  {stage}: {start} to {end}", stage=p.title, start=start, end=end))
 
 
 @main.command()
@@ -372,7 +383,7 @@ def history(ctx: Context, programme_id: int | None, as_json: bool) -> None:
         reason = f": {e.reason}" if e.reason else ""
         click.echo(f"{e.seq:>4} {e.at:%Y-%m-%d %H:%M} UTC  {e.actor:24} {e.kind}{move}{reason}")
     if not events and programme_id is None:
-        click.echo("The site's log is empty.")
+        click.echo(_("The site's log is empty."))
 
 
 for _command in [*COMMANDS, transfer, export]:

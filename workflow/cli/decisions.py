@@ -14,6 +14,7 @@ from ..records.decisions import DecisionInput, Decisions
 from .gate import by_option
 from .money import partner_id
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+from .words import _
 
 DAY = click.DateTime(["%Y-%m-%d"])
 
@@ -47,17 +48,23 @@ def show(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None
         echo_shaped(DecisionBoard, {**vars(board), "may_record_for": sorted(board.may_record_for)})
         return
     if not board.asked:
-        click.echo("The current gate asks no partner for a decision of its own body.")
+        click.echo(_("The current gate asks no partner for a decision of its own body."))
     for s in board.asked:
-        when = f", counts from {s.counts_from.isoformat()}" if s.counts_from else ""
+        when = _(", counts from {day}", day=s.counts_from.isoformat()) if s.counts_from else ""
         d, detail = s.decision, ""
         if d is not None:
-            short = ", short notice" if d.short_notice else ""
-            detail = f" (decision {d.id}, meeting {d.meeting_on.isoformat()}{short})"
+            short = _(", short notice") if d.short_notice else ""
+            detail = " " + _(
+                "(decision {id}, meeting {day}{short})", id=d.id, day=d.meeting_on.isoformat(), short=short
+            )
         click.echo(f"{s.partner_name}: {s.body}: {s.status}{when}{detail}")
     for f in board.go_live_flags:
         click.echo(
-            f"The planned go-live ({f.go_live_on.isoformat()}) falls in a pre-election period of {f.partner_name}"
+            _(
+                "The planned go-live ({day}) falls in a pre-election period of {partner}",
+                day=f.go_live_on.isoformat(),
+                partner=f.partner_name,
+            )
         )
 
 
@@ -101,7 +108,7 @@ def record(
         call_in_days,
     )
     decision_id = _decisions(ctx).record(programme_id, entry, actor)
-    click.echo(f"Decision {decision_id} recorded")
+    click.echo(_("Decision {id} recorded", id=decision_id))
 
 
 @decisions.command("call-in")
@@ -114,7 +121,7 @@ def record(
 def call_in(ctx: Context, programme_id: int, decision_id: int, on: Any, note: str, by: str | None) -> None:
     """Record that decision DECISION_ID was called in for scrutiny."""
     call = _decisions(ctx).call_in(programme_id, decision_id, _day(on, "on"), note, ctx.actor(by))
-    click.echo(f"Call-in {call} recorded")
+    click.echo(_("Call-in {id} recorded", id=call))
 
 
 @decisions.command("resolve")
@@ -130,7 +137,7 @@ def resolve(
 ) -> None:
     """Resolve call-in CALL_IN_ID: the decision stands, or is referred back."""
     _decisions(ctx).resolve_call_in(programme_id, call_in_id, resolution, _day(on, "on"), note, ctx.actor(by))
-    click.echo(f"Call-in {call_in_id} resolved: {resolution}")
+    click.echo(_("Call-in {id} resolved: {resolution}", id=call_in_id, resolution=resolution))
 
 
 @decisions.command("pre-election")
@@ -145,4 +152,4 @@ def pre_election(ctx: Context, programme_id: int, partner: str, starts: Any, pol
     actor = ctx.actor(by)
     pid = partner_id(ctx, programme_id, partner, actor)
     _decisions(ctx).set_pre_election(programme_id, pid, _day(starts, "from"), _day(polling, "polling_day"), actor)
-    click.echo("Pre-election period recorded")
+    click.echo(_("Pre-election period recorded"))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import click
 
+from ..engine.errors import N_
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+from .words import _
 
 DAY = click.DateTime(["%Y-%m-%d"])
+WHY = {"leave": N_("leave"), "conflict_of_interest": N_("conflict of interest")}
 
 
 @click.group(cls=BannsGroup)
@@ -46,9 +50,7 @@ def add(
     made = ctx.programmes.name_deputy(
         programme_id, sig.person_id, dep.person_id, starts_on.date(), ends_on.date(), reason_kind, note, ctx.actor(by)
     )
-    click.echo(
-        f"Delegation {made.id}: {made.deputy_name} for {made.signatory_name}, {made.starts_on} to {made.ends_on}"
-    )
+    click.echo(_("Delegation {id}: {deputy} for {signatory}, {start} to {end}", **_delegation(made)))
 
 
 @deputy.command("revoke")
@@ -59,7 +61,14 @@ def add(
 def revoke(ctx: Context, programme_id: int, delegation_id: int, by: str | None) -> None:
     """End a delegation at once."""
     ended = ctx.programmes.revoke_deputy(programme_id, delegation_id, ctx.actor(by))
-    click.echo(f"Delegation {ended.id} revoked: {ended.deputy_name} no longer decides for {ended.signatory_name}")
+    click.echo(
+        _(
+            "Delegation {id} revoked: {deputy} no longer decides for {signatory}",
+            id=ended.id,
+            deputy=ended.deputy_name,
+            signatory=ended.signatory_name,
+        )
+    )
 
 
 @deputy.command("list")
@@ -77,5 +86,19 @@ def list_(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> Non
         echo_shaped_list(Delegation, found)
         return
     for d in found:
-        state = f"revoked by {d.revoked_by or 'the system'}" if d.revoked_at else d.reason_kind.replace("_", " ")
-        click.echo(f"{d.id}: {d.deputy_name} for {d.signatory_name}, {d.starts_on} to {d.ends_on} ({state})")
+        if d.revoked_at:
+            state = _("revoked by {who}", who=d.revoked_by or _("the system"))
+        else:
+            state = _(WHY[d.reason_kind]) if d.reason_kind in WHY else d.reason_kind.replace("_", " ")
+        click.echo(_("{id}: {deputy} for {signatory}, {start} to {end} ({state})", state=state, **_delegation(d)))
+
+
+def _delegation(d: Any) -> dict[str, Any]:
+    """A delegation's facts, as its lines name them."""
+    return {
+        "id": d.id,
+        "deputy": d.deputy_name,
+        "signatory": d.signatory_name,
+        "start": d.starts_on,
+        "end": d.ends_on,
+    }

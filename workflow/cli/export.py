@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .support import BannsGroup, Context, pass_context
+from .words import _
 
 
 @click.group(cls=BannsGroup)
@@ -29,5 +30,11 @@ def open_data(ctx: Context, folder: Path) -> None:
     write_all(files, folder)
     published = len(export_.tables["programmes"])
     click.echo(
-        f"Wrote {len(files)} files for {len(DATASETS)} datasets ({published} published programme(s)) to {folder}"
+        _(
+            "Wrote {files} files for {datasets} datasets ({published} published programme(s)) to {folder}",
+            files=len(files),
+            datasets=len(DATASETS),
+            published=published,
+            folder=folder,
+        )
     )

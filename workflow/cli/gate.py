@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..engine.errors import InvalidError, NotFoundError
-from ..words import describe
+from ..engine.errors import N_, InvalidError, NotFoundError
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+from .words import _
+from .words import reason as in_words
 
 if TYPE_CHECKING:
     from ..engine.views import AskedView, ProgrammeView
@@ -76,7 +77,7 @@ def request(
         programme_id, ctx.actor(by), waiver=waiver, note=note, expected_version=expect_version
     )
     assert view.gate is not None
-    click.echo(f"Sign-off requested ({view.gate.subject}, round {view.gate.round})")
+    click.echo(_("Sign-off requested ({subject}, round {round})", subject=view.gate.subject, round=view.gate.round))
 
 
 @click.command()
@@ -114,7 +115,7 @@ def sign(
     which (--role, --partner) or decides in all of them (--all-capacities). A deputy decides for the signatory
     with --for: recorded as the signatory's decision, given by the deputy."""
     if every and (role or partner):
-        raise click.UsageError("--all-capacities decides in every capacity; leave out --role and --partner")
+        raise click.UsageError(_("--all-capacities decides in every capacity; leave out --role and --partner"))
     person = ctx.programmes.actor(as_)
     signatory = ctx.programmes.actor(for_) if for_ else person
     partner_id = _partner_id(ctx, programme_id, partner) if partner else None
@@ -133,8 +134,8 @@ def sign(
         expected_version=expect_version,
         on_behalf_of=signatory.person_id if for_ else None,
     )
-    who = f"{person.name} for {signatory.name}" if for_ else person.name
-    click.echo(f"{who}: {'approved' if decision == 'approve' else 'rejected'}")
+    who = _("{person} for {signatory}", person=person.name, signatory=signatory.name) if for_ else person.name
+    click.echo(_("{who}: approved", who=who) if decision == "approve" else _("{who}: rejected", who=who))
     _print_gate(view)
 
 
@@ -149,14 +150,21 @@ def _one_capacity(view: ProgrammeView, person_id: int) -> tuple[str | None, int 
         for a in asked
     )
     raise InvalidError(
-        f"{asked[0].person_name} is asked to decide in {len(asked)} capacities; choose one with --role "
-        f"(and --partner), or decide in all of them with --all-capacities:\n{lines}",
+        N_(
+            "{person} is asked to decide in {count} capacities; choose one with --role (and --partner), or "
+            "decide in all of them with --all-capacities:\n{capacities}"
+        ),
         field="role",
+        person=asked[0].person_name,
+        count=len(asked),
+        capacities=lines,
     )
 
 
 def _capacity(asked: AskedView) -> str:
-    return asked.role_title + (f" for {asked.partner_name}" if asked.partner_name else "")
+    if asked.partner_name:
+        return _("{role} for {partner}", role=asked.role_title, partner=asked.partner_name)
+    return asked.role_title
 
 
 # --- moves ----------------------------------------------------------------------------------------------
@@ -170,7 +178,7 @@ def _capacity(asked: AskedView) -> str:
 def advance(ctx: Context, programme_id: int, by: str | None, expect_version: int | None) -> None:
     """Pass the current gate into the next stage."""
     view = ctx.programmes.advance(programme_id, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} is now at {view.state_title}")
+    click.echo(_("Programme {id} is now at {stage}", id=view.id, stage=view.state_title))
 
 
 @click.command("return")
@@ -185,7 +193,7 @@ def return_(
 ) -> None:
     """Return the programme to an earlier stage."""
     view = ctx.programmes.return_to(programme_id, stage, reason, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} returned to {view.state_title}")
+    click.echo(_("Programme {id} returned to {stage}", id=view.id, stage=view.state_title))
 
 
 @click.command()
@@ -198,7 +206,7 @@ def waive(ctx: Context, programme_id: int, reason: str, by: str | None, expect_v
     """Waive the current optional stage (its waiver must be approved). The rationale recorded is the one given
     with the request (`banns request --waiver --note`), which the steering group approved."""
     view = ctx.programmes.waive(programme_id, reason, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} is now at {view.state_title}")
+    click.echo(_("Programme {id} is now at {stage}", id=view.id, stage=view.state_title))
 
 
 @click.command()
@@ -215,11 +223,12 @@ def withdraw(
     view = ctx.programmes.withdraw(
         programme_id, _partner_id(ctx, programme_id, partner), reason, ctx.actor(by), expected_version=expect_version
     )
-    remaining = ", ".join(p.name for p in view.current_partners) or "none"
+    remaining = ", ".join(p.name for p in view.current_partners) or _("none")
+    now = {"id": view.id, "stage": view.state_title, "remaining": remaining}
     if view.ended:
-        click.echo(f"Withdrawn. Too few partners remain ({remaining}): programme {view.id} is {view.state_title}")
+        click.echo(_("Withdrawn. Too few partners remain ({remaining}): programme {id} is {stage}", **now))
     else:
-        click.echo(f"Withdrawn. Programme {view.id} is at {view.state_title}; partners: {remaining}")
+        click.echo(_("Withdrawn. Programme {id} is at {stage}; partners: {remaining}", **now))
 
 
 @click.command()
@@ -231,7 +240,7 @@ def withdraw(
 def abandon(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
     """Abandon the programme."""
     view = ctx.programmes.end(programme_id, "abandon", reason, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} is {view.state_title}")
+    click.echo(_("Programme {id} is {stage}", id=view.id, stage=view.state_title))
 
 
 @click.command()
@@ -244,7 +253,7 @@ def abandon(ctx: Context, programme_id: int, reason: str, by: str | None, expect
 def end(ctx: Context, programme_id: int, move: str, reason: str, by: str | None, expect_version: int | None) -> None:
     """End the programme by an outcome move of its definition (e.g. dissolve)."""
     view = ctx.programmes.end(programme_id, move, reason, ctx.actor(by), expected_version=expect_version)
-    click.echo(f"Programme {view.id} is {view.state_title}")
+    click.echo(_("Programme {id} is {stage}", id=view.id, stage=view.state_title))
 
 
 @click.group(cls=BannsGroup)
@@ -266,7 +275,11 @@ def role_add(
     """Give a person a role in a programme."""
     partner_id = _partner_id(ctx, programme_id, partner) if partner else None
     view = ctx.programmes.assign_role(programme_id, email, role_id, partner_id, ctx.actor(by), name=name)
-    click.echo(f"{email} is now {_role_title(view, role_id)}" + (f" for {partner}" if partner else ""))
+    title = _role_title(view, role_id)
+    if partner:
+        click.echo(_("{email} is now {role} for {partner}", email=email, role=title, partner=partner))
+    else:
+        click.echo(_("{email} is now {role}", email=email, role=title))
 
 
 @role.command("remove")
@@ -283,7 +296,10 @@ def role_remove(ctx: Context, programme_id: int, email: str, role_id: str, partn
     assert person.person_id is not None
     ctx.programmes.remove_role(programme_id, person.person_id, role_id, partner_id, ctx.actor(by))
     title = _role_title(ctx.programmes.get(programme_id), role_id)
-    click.echo(f"{email} is no longer {title}" + (f" for {partner}" if partner else ""))
+    if partner:
+        click.echo(_("{email} is no longer {role} for {partner}", email=email, role=title, partner=partner))
+    else:
+        click.echo(_("{email} is no longer {role}", email=email, role=title))
 
 
 # --- printing -------------------------------------------------------------------------------------------
@@ -300,45 +316,57 @@ def _partner_id(ctx: Context, programme_id: int, ref: str) -> int:
     for p in view.partners:
         if ref == str(p.id) or ref.casefold() == p.name.casefold():
             return p.id
-    names = ", ".join(f"{p.id} ({p.name})" for p in view.partners)
-    raise NotFoundError(f"no partner '{ref}' in programme {programme_id}; partners: {names}")
+    names = tuple(f"{p.id} ({p.name})" for p in view.partners)
+    raise NotFoundError(
+        N_("no partner '{partner}' in programme {programme_id}; partners: {partners}"),
+        partner=ref,
+        programme_id=programme_id,
+        partners=names,
+    )
 
 
 def print_programme(view: ProgrammeView) -> None:
-    click.echo(f"{view.name}  (programme {view.id}, version {view.version})")
-    click.echo(f"Definition: {view.definition_id} version {view.definition_version}")
-    click.echo(f"Stage: {view.state_title} since {view.stage_entered_at:%Y-%m-%d}")
-    click.echo("Partners:")
+    click.echo(_("{name}  (programme {id}, version {version})", name=view.name, id=view.id, version=view.version))
+    click.echo(_("Definition: {id} version {version}", id=view.definition_id, version=view.definition_version))
+    click.echo(_("Stage: {stage} since {day}", stage=view.state_title, day=format(view.stage_entered_at, "%Y-%m-%d")))
+    click.echo(_("Partners:"))
     for p in view.partners:
-        status = f"withdrew {p.withdrawn_at:%Y-%m-%d}" if p.withdrawn_at else "current"
-        click.echo(f"  {p.id:>4} {p.name:40} pop. {p.population:>9,}  budget £{p.net_budget:>14,.2f}  {status}")
-    click.echo("People:")
+        status = _("withdrew {day}", day=format(p.withdrawn_at, "%Y-%m-%d")) if p.withdrawn_at else _("current")
+        figures = {"population": f"{p.population:>9,}", "budget": f"{p.net_budget:>14,.2f}"}
+        row = _("pop. {population}  budget £{budget}  {status}", status=status, **figures)
+        click.echo(f"  {p.id:>4} {p.name:40} {row}")
+    click.echo(_("People:"))
     for r in view.roles:
-        click.echo(f"  {r.person_name:24} {r.role_title}" + (f" for {r.partner_name}" if r.partner_name else ""))
+        held = _("{role} for {partner}", role=r.role_title, partner=r.partner_name) if r.partner_name else r.role_title
+        click.echo(f"  {r.person_name:24} {held}")
     _print_gate(view)
 
 
 def _print_gate(view: ProgrammeView) -> None:
     if view.gate is None:
-        click.echo("The programme has ended.")
+        click.echo(_("The programme has ended."))
         return
     gate = view.gate
-    state = f"sign-off requested (round {gate.round})" if gate.request_open else "sign-off not requested"
-    click.echo(f"Gate: {gate.title} - {state}")
+    state = (
+        _("sign-off requested (round {round})", round=gate.round) if gate.request_open else _("sign-off not requested")
+    )
+    click.echo(_("Gate: {gate} - {state}", gate=gate.title, state=state))
     if gate.request_open and gate.pack_hash:
-        click.echo(f"Decision pack: {gate.pack_hash} (sign with --pack {gate.pack_hash} --round {gate.round})")
+        click.echo(
+            _("Decision pack: {pack} (sign with --pack {pack} --round {round})", pack=gate.pack_hash, round=gate.round)
+        )
     for req in gate.report.requirements:
         mark = "x" if req.met else " "
-        extra = f"  ({describe(req.detail)})" if req.detail else ""
-        optional = "" if req.required else " (optional)"
-        label = f"{req.criterion}: {describe(req.label)}" if req.criterion else describe(req.label)
+        extra = f"  ({in_words(req.detail)})" if req.detail else ""
+        optional = "" if req.required else " " + _("(optional)")
+        label = f"{req.criterion}: {in_words(req.label)}" if req.criterion else in_words(req.label)
         click.echo(f"  [{mark}] {label}{optional}{extra}")
     if gate.report.passed:
-        click.echo("Ready to advance.")
+        click.echo(_("Ready to advance."))
     else:
-        click.echo("Not ready:")
-        for reason in gate.report.unmet:
-            click.echo(f"  - {describe(reason)}")
+        click.echo(_("Not ready:"))
+        for unmet in gate.report.unmet:
+            click.echo(f"  - {in_words(unmet)}")
 
 
 #: Registered on the ``banns`` group by :mod:`workflow.cli`.

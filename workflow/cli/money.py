@@ -20,9 +20,9 @@ from ..money.pounds import parse_pounds
 from ..money.results import Results
 from ..money.service import Finances
 from ..records.raid import RaidLog
-from ..words import describe
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+from .words import _, error, reason
 
 
 class Pounds(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
@@ -34,7 +34,7 @@ class Pounds(click.ParamType):  # type: ignore[type-arg]  # generic only in clic
         try:
             return parse_pounds(str(value))
         except InvalidError as exc:
-            self.fail(str(exc), param, ctx)
+            self.fail(error(exc), param, ctx)
 
 
 POUNDS = Pounds()
@@ -55,9 +55,8 @@ def partner_id(ctx: Context, programme_id: int, partner: str, actor: Actor = SYS
     for p in view.partners:
         if partner in (str(p.id), p.name):
             return p.id
-    raise click.BadParameter(
-        f"no partner '{partner}'; partners: " + ", ".join(f"{p.id} ({p.name})" for p in view.partners)
-    )
+    names = ", ".join(f"{p.id} ({p.name})" for p in view.partners)
+    raise click.BadParameter(_("no partner '{partner}'; partners: {partners}", partner=partner, partners=names))
 
 
 @click.group(cls=BannsGroup)
@@ -97,7 +96,9 @@ def shares_command(ctx: Context, programme_id: int, as_json: bool, by: str | Non
         echo_shaped_list(Split, splits)
         return
     for s in splits:
-        click.echo(f"{s.service or 'Programme costs'} ({s.basis}; re-true above {s.threshold} points)")
+        said = _("({basis}; re-true above {threshold} points)", basis=s.basis, threshold=s.threshold)
+        title = s.service or _("Programme costs")
+        click.echo(f"{title} {said}")
         for name, value in s.shares.items():
             click.echo(f"  {share(value):>9}%  {name}")
 
@@ -121,16 +122,22 @@ def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_j
         echo_shaped(WhatIf, result)
         return
     owed = result.liability
-    click.echo(f"If {owed.partner} withdrew at '{owed.stage}' it would owe £{owed.total:,.2f}:")
-    for line in owed.explanation:
-        click.echo(f"  - {line}")
+    total = f"{owed.total:,.2f}"
     click.echo(
-        "Shares: "
-        + "; ".join(
-            f"{n} {share(result.shares_before[n])}% -> {share(result.shares_after.get(n, Decimal(0)))}%"
-            for n in result.shares_before
+        _(
+            "If {partner} withdrew at '{stage}' it would owe £{total}:",
+            partner=owed.partner,
+            stage=owed.stage,
+            total=total,
         )
     )
+    for line in owed.explanation:
+        click.echo(f"  - {line}")
+    changes = "; ".join(
+        f"{n} {share(result.shares_before[n])}% -> {share(result.shares_after.get(n, Decimal(0)))}%"
+        for n in result.shares_before
+    )
+    click.echo(_("Shares: {changes}", changes=changes))
 
 
 @money.command("status")
@@ -145,7 +152,7 @@ def status_command(ctx: Context, programme_id: int, requirement: str, as_json: b
     click.echo(
         json.dumps({"requirement": requirement, "met": met, "detail": detail}, indent=2)
         if as_json
-        else f"{'met' if met else 'NOT met'}: {detail}"
+        else (_("met: {detail}", detail=detail) if met else _("NOT met: {detail}", detail=detail))
     )
 
 
@@ -164,13 +171,23 @@ def benefits_command(ctx: Context, programme_id: int, as_json: bool, by: str | N
         echo_shaped(Actuals, report)
         return
     for v in report.by_year:
-        actual = f"£{v.actual:>14,.2f}" if v.actual is not None else f"{'not recorded':>15}"
-        click.echo(
-            f"{v.label}  plan £{v.planned:>14,.2f}  actual {actual}  "
-            + (f"variance £{v.variance:,.2f} ({v.variance_percent}%)" if v.variance is not None else "")
-        )
+        actual = f"£{v.actual:>14,.2f}" if v.actual is not None else format(_("not recorded"), ">15")
+        planned = f"{v.planned:>14,.2f}"
+        said = f"{v.label}  " + _("plan £{planned}  actual {actual}", planned=planned, actual=actual) + "  "
+        if v.variance is not None:
+            said += _(
+                "variance £{variance} ({percent}%)", variance=format(v.variance, ",.2f"), percent=v.variance_percent
+            )
+        click.echo(said)
     if report.latest:
-        click.echo(f"Delivery confidence ({report.latest.period}): {report.latest.rating} - {report.latest.commentary}")
+        latest = report.latest
+        said = _(
+            "Delivery confidence ({period}): {rating} - {commentary}",
+            period=latest.period,
+            rating=latest.rating,
+            commentary=latest.commentary,
+        )
+        click.echo(said)
 
 
 @money.command("highlight")
@@ -184,7 +201,7 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
     period = single_line(period, "period", "The period")
     actor = ctx.actor(by)
     view = ctx.programmes.get(programme_id, actor)
-    unmet = tuple(describe(r) for r in view.gate.report.unmet) if view.gate else ()
+    unmet = tuple(reason(r) for r in view.gate.report.unmet) if view.gate else ()
     report = finances(ctx).highlight(programme_id, period, unmet, actor=actor)
     risks = RaidLog(ctx.programmes.db, ctx.programmes.registry, ctx.programmes.clock).top_risks(programme_id, actor)
     if as_json:
@@ -194,19 +211,38 @@ def highlight_command(ctx: Context, programme_id: int, period: str, as_json: boo
 
         echo_shaped(Highlight, {**fields_of(report), "top_risks": risks})
         return
-    rating = report.confidence.rating if report.confidence else "not rated"
-    click.echo(
-        f"{report.programme}: highlight report {report.period} (as of {report.as_of})\n"
-        f"  overall: {rating}\n  stage: {report.stage_title}"
-        + (f", {report.days_late} days past its planned end" if report.days_late else "")
-        + f"\n  cost to date: £{report.costs_incurred_to_date:,.2f} of £{report.planned_investment_to_date:,.2f}"
-        f" planned\n  savings to date: £{report.actual_savings_to_date:,.2f} of "
-        f"£{report.planned_savings_to_date:,.2f} planned"
-    )
+    _print_highlight(report)
     for r in risks:
-        click.echo(f"  risk: {r.title} - {r.rating} ({r.band}), owner {r.owner_name}")
+        click.echo(
+            _(
+                "  risk: {title} - {rating} ({band}), owner {owner}",
+                title=r.title,
+                rating=r.rating,
+                band=r.band,
+                owner=r.owner_name,
+            )
+        )
     for item in report.waiting_on:
-        click.echo(f"  waiting: {item}")
+        click.echo(_("  waiting: {item}", item=item))
+
+
+def _print_highlight(report: Any) -> None:
+    rating = report.confidence.rating if report.confidence else _("not rated")
+    click.echo(
+        _(
+            "{programme}: highlight report {period} (as of {as_of})",
+            programme=report.programme,
+            period=report.period,
+            as_of=report.as_of,
+        )
+    )
+    click.echo(_("  overall: {rating}", rating=rating))
+    late = _(", {days} days past its planned end", days=report.days_late) if report.days_late else ""
+    click.echo(_("  stage: {stage}", stage=report.stage_title) + late)
+    spent, invest = f"{report.costs_incurred_to_date:,.2f}", f"{report.planned_investment_to_date:,.2f}"
+    click.echo(_("  cost to date: £{spent} of £{planned} planned", spent=spent, planned=invest))
+    saved, planned = f"{report.actual_savings_to_date:,.2f}", f"{report.planned_savings_to_date:,.2f}"
+    click.echo(_("  savings to date: £{saved} of £{planned} planned", saved=saved, planned=planned))
 
 
 @money.command("cost")
@@ -225,7 +261,13 @@ def cost_command(
     total = finances(ctx).record_cost(
         programme_id, day, single_line(category, "category"), amount, note, actor=ctx.actor(by)
     )
-    click.echo(f"Recorded £{amount:,.2f}; costs incurred to date £{total:,.2f}")
+    click.echo(
+        _(
+            "Recorded £{amount}; costs incurred to date £{total}",
+            amount=format(amount, ",.2f"),
+            total=format(total, ",.2f"),
+        )
+    )
 
 
 @money.command("actual")
@@ -240,7 +282,8 @@ def actual_command(ctx: Context, programme_id: int, year: str, service: str, amo
     v = finances(ctx).record_actual(
         programme_id, fy.parse(year), single_line(service, "service"), amount, actor=ctx.actor(by)
     )
-    click.echo(f"{v.label} {service}: plan £{v.planned:,.2f}, actual £{amount:,.2f}, variance £{v.variance:,.2f}")
+    figures = {"planned": f"{v.planned:,.2f}", "actual": f"{amount:,.2f}", "variance": f"{v.variance:,.2f}"}
+    click.echo(f"{v.label} {service}: " + _("plan £{planned}, actual £{actual}, variance £{variance}", **figures))
 
 
 @money.command("confidence")
@@ -277,17 +320,17 @@ def import_command(ctx: Context, programme_id: int, file: Path, replace: bool, y
     text, actor = read_source(file), ctx.actor(by)
     plan = finances(ctx).plan_import(programme_id, text, str(file), replace=replace, actor=actor)
     if plan.removals:
-        click.echo(f"Replacing the figures removes {len(plan.removals)} line(s):")
+        click.echo(_("Replacing the figures removes {count} line(s):", count=len(plan.removals)))
         for r in plan.removals:
             click.echo(f"  - {r.line}")
-        if not yes and not click.confirm("Remove them?", default=False, err=True):
-            raise click.ClickException("nothing imported: run again with --yes to remove the lines listed")
+        if not yes and not click.confirm(_("Remove them?"), default=False, err=True):
+            raise click.ClickException(_("nothing imported: run again with --yes to remove the lines listed"))
     finances(ctx).import_figures(
         programme_id, text, str(file), actor=actor, replace=replace, expected_version=plan.version
     )
-    named = ", ".join(s.replace("_", " ") for s in plan.sections) or "nothing"
-    how = "replaced all figures" if replace else "changed only what it names"
-    click.echo(f"Imported {file.name} ({how}): {named}")
+    named = ", ".join(s.replace("_", " ") for s in plan.sections) or _("nothing")
+    how = _("replaced all figures") if replace else _("changed only what it names")
+    click.echo(_("Imported {file} ({how}): {sections}", file=file.name, how=how, sections=named))
 
 
 @money.command("export")
@@ -300,16 +343,30 @@ def export_command(ctx: Context, programme_id: int, by: str | None) -> None:
 
 
 def _print_results(r: Results) -> None:
-    click.echo(f"{'Year':8} {'Investment':>15} {'Savings':>15} {'Net':>15} {'Cumulative':>15} {'Present value':>15}")
+    heads = (_("Investment"), _("Savings"), _("Net"), _("Cumulative"), _("Present value"))
+    click.echo(format(_("Year"), "8") + " " + " ".join(f"{h:>15}" for h in heads))
     for y in r.years:
         click.echo(
             f"{y.label:8} {y.investment:>15,.2f} {y.savings:>15,.2f} {y.net:>15,.2f} {y.cumulative:>15,.2f} "
             f"{y.present_value:>15,.2f}"
         )
-    payback = f"{fy.label(r.payback_year)} (year {r.payback_years})" if r.payback_year is not None else "none"
-    click.echo(f"Payback: {payback}; NPV at {r.discount_rate * 100}%: £{r.npv:,.2f}")
+    payback = (
+        _("{year} (year {years})", year=fy.label(r.payback_year), years=r.payback_years)
+        if r.payback_year is not None
+        else _("none")
+    )
+    click.echo(
+        _(
+            "Payback: {payback}; NPV at {rate}%: £{npv}",
+            payback=payback,
+            rate=r.discount_rate * 100,
+            npv=format(r.npv, ",.2f"),
+        )
+    )
     for s in r.sensitivity:
-        pb = fy.label(s.payback_year) if s.payback_year is not None else "none"
-        click.echo(f"  {s.title}: net £{s.total_net:,.2f}, payback {pb}, NPV £{s.npv:,.2f}")
+        pb = fy.label(s.payback_year) if s.payback_year is not None else _("none")
+        figures = {"net": f"{s.total_net:,.2f}", "payback": pb, "npv": f"{s.npv:,.2f}"}
+        click.echo(f"  {s.title}: " + _("net £{net}, payback {payback}, NPV £{npv}", **figures))
     for name, (costs, savings, net) in r.partner_totals().items():
-        click.echo(f"  {name}: costs £{costs:,.2f}, savings £{savings:,.2f}, net £{net:,.2f}")
+        figures = {"costs": f"{costs:,.2f}", "savings": f"{savings:,.2f}", "net": f"{net:,.2f}"}
+        click.echo(f"  {name}: " + _("costs £{costs}, savings £{savings}, net £{net}", **figures))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .support import BannsGroup, Context, pass_context
+from .words import _
 
 if TYPE_CHECKING:
     from ..accounts.service import Accounts
@@ -24,7 +25,7 @@ def list_people(ctx: Context) -> None:
     from ..accounts.service import Accounts
 
     for p in Accounts(ctx.programmes.db).people():
-        marks = [m for m, on in (("admin", p.is_admin), ("deactivated", p.deactivated_at is not None)) if on]
+        marks = [m for m, on in ((_("admin"), p.is_admin), (_("deactivated"), p.deactivated_at is not None)) if on]
         click.echo(f"{p.id:>4} {p.name:28} {p.email}{'  (' + ', '.join(marks) + ')' if marks else ''}")
 
 
@@ -36,7 +37,7 @@ def deactivate(ctx: Context, email: str, by: str) -> None:
     """EMAIL can no longer sign in (their sessions end) and is sent no reminders; roles stay."""
     person, accounts = _person(ctx, email)
     done = accounts.deactivate(person, ctx.programmes.clock(), actor=ctx.actor(by))
-    click.echo(f"{done.name} <{done.email}> is deactivated: no sign-in, no reminders")
+    click.echo(_("{name} <{email}> is deactivated: no sign-in, no reminders", name=done.name, email=done.email))
 
 
 @people.command("reactivate")
@@ -47,7 +48,7 @@ def reactivate(ctx: Context, email: str, by: str) -> None:
     """EMAIL may sign in again, with the password they had."""
     person, accounts = _person(ctx, email)
     done = accounts.reactivate(person, ctx.programmes.clock(), actor=ctx.actor(by))
-    click.echo(f"{done.name} <{done.email}> is active again and can sign in")
+    click.echo(_("{name} <{email}> is active again and can sign in", name=done.name, email=done.email))
 
 
 @people.command("unlink-sso")
@@ -60,9 +61,14 @@ def unlink_sso(ctx: Context, email: str, provider: str, by: str) -> None:
     the provider vouches for with their email (when their organisation gave them a new one)."""
     person, accounts = _person(ctx, email)
     if accounts.unlink_sso(person, provider, ctx.programmes.clock(), actor=ctx.actor(by)):
-        click.echo(f"{email}'s account at {provider} is unlinked: their next sign-in there links again")
+        said = _(
+            "{email}'s account at {provider} is unlinked: their next sign-in there links again",
+            email=email,
+            provider=provider,
+        )
     else:
-        click.echo(f"{email} has no account linked at {provider}: nothing to unlink")
+        said = _("{email} has no account linked at {provider}: nothing to unlink", email=email, provider=provider)
+    click.echo(said)
 
 
 def _person(ctx: Context, email: str) -> tuple[int, Accounts]:

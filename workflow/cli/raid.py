@@ -6,11 +6,23 @@ from datetime import datetime
 
 import click
 
+from ..engine.errors import N_
 from ..records.raid import KINDS, SORTS, STATUSES, RaidEntryView, RaidFields, RaidLog
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+from .words import _
 
 SCALE = click.IntRange(1, 5)
+WORDS = {
+    "risk": N_("risk"),
+    "assumption": N_("assumption"),
+    "issue": N_("issue"),
+    "dependency": N_("dependency"),
+    "very high": N_("very high"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+}
 
 
 def raid_log(ctx: Context) -> RaidLog:
@@ -18,9 +30,11 @@ def raid_log(ctx: Context) -> RaidLog:
 
 
 def _line(e: RaidEntryView) -> str:
-    state = "" if e.is_open else f" [closed: {e.closed_note}]"
-    review = f", review {e.review_on}" if e.review_on else ""
-    return f"{e.id}: {e.kind} {e.title} - {e.rating} ({e.band}), owner {e.owner_name}{review}{state}"
+    state = "" if e.is_open else " " + _("[closed: {note}]", note=e.closed_note)
+    review = _(", review {day}", day=e.review_on) if e.review_on else ""
+    kind, band = (_(WORDS[w]) if w in WORDS else w for w in (e.kind, e.band))
+    facts = {"kind": kind, "title": e.title, "rating": e.rating, "band": band, "owner": e.owner_name}
+    return f"{e.id}: " + _("{kind} {title} - {rating} ({band}), owner {owner}", **facts) + review + state
 
 
 @click.group(cls=BannsGroup)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from ..engine.errors import N_
 from ..engine.permissions import Actor
 from ..records.declarations import Declarations
 from ..records.register import Register, item
@@ -12,9 +13,11 @@ from ..records.scope import Scope
 from . import words
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+from .words import _
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 KIND = click.Choice(["precondition", "red_line", "non_negotiable"])
+ANSWERS = {"accepted": N_("accepted"), "objected": N_("objected"), "awaiting": N_("awaiting")}
 
 
 def declarations(ctx: Context) -> Declarations:
@@ -30,9 +33,8 @@ def partner_id(ctx: Context, programme_id: int, partner: str, actor: Actor) -> i
     for p in view.current_partners:
         if partner in (str(p.id), p.name):
             return p.id
-    raise click.BadParameter(
-        f"no current partner '{partner}'; partners: " + ", ".join(f"{p.id} ({p.name})" for p in view.current_partners)
-    )
+    names = ", ".join(f"{p.id} ({p.name})" for p in view.current_partners)
+    raise click.BadParameter(_("no current partner '{partner}'; partners: {partners}", partner=partner, partners=names))
 
 
 @click.group(cls=BannsGroup)
@@ -59,14 +61,23 @@ def show(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None
 
 def _print_register(register: Register) -> None:
     for side in register.partners:
-        status = {"none": " (nothing to declare)", "missing": " (not declared)"}.get(side.status, "")
+        status = {"none": " " + _("(nothing to declare)"), "missing": " " + _("(not declared)")}.get(side.status, "")
         click.echo(f"{side.partner_name}{status}")
         for d in side.declarations:
-            click.echo(f"  [{d.id}] {words.reason(item(d.kind, d.title))} (revision {d.revision}): {d.reason}")
+            said = _(
+                "{item} (revision {revision}): {reason}",
+                item=words.reason(item(d.kind, d.title)),
+                revision=d.revision,
+                reason=d.reason,
+            )
+            click.echo(f"  [{d.id}] {said}")
             for a in d.answers:
-                click.echo(f"      {a.partner_name}: {a.status}" + (f" - {a.comment}" if a.comment else ""))
+                given = _(ANSWERS[a.status]) if a.status in ANSWERS else a.status
+                click.echo(f"      {a.partner_name}: {given}" + (f" - {a.comment}" if a.comment else ""))
     problems = [words.reason(p) for p in register.problems()]
-    click.echo("Agreed by every partner." if not problems else "Open:\n" + "\n".join(f"  - {p}" for p in problems))
+    click.echo(
+        _("Agreed by every partner.") if not problems else _("Open:") + "\n" + "\n".join(f"  - {p}" for p in problems)
+    )
 
 
 @records.command("declare")
@@ -83,7 +94,7 @@ def declare(ctx: Context, programme_id: int, partner: str, kind: str, title: str
     did = declarations(ctx).declare(
         programme_id, partner_id(ctx, programme_id, partner, actor), kind, title, reason, actor
     )
-    click.echo(f"Declared [{did}]: {words.reason(item(kind, title.strip()))}")
+    click.echo(_("Declared [{id}]: {item}", id=did, item=words.reason(item(kind, title.strip()))))
 
 
 @records.command("none")
@@ -95,7 +106,7 @@ def none(ctx: Context, programme_id: int, partner: str, by: str | None) -> None:
     """PARTNER records that it has no preconditions, red lines or non-negotiables."""
     actor = ctx.actor(by)
     declarations(ctx).declare_none(programme_id, partner_id(ctx, programme_id, partner, actor), actor)
-    click.echo("Recorded: nothing to declare")
+    click.echo(_("Recorded: nothing to declare"))
 
 
 @records.command("answer")
@@ -115,7 +126,7 @@ def answer(
     declarations(ctx).answer(
         programme_id, declaration_id, partner_id(ctx, programme_id, partner, actor), given, comment, actor
     )
-    click.echo(f"Answered: {given}")
+    click.echo(_("Answered: accepted") if given == "accepted" else _("Answered: objected"))
 
 
 @records.command("withdraw-objection")
@@ -130,7 +141,7 @@ def withdraw_objection(ctx: Context, programme_id: int, declaration_id: int, par
     declarations(ctx).withdraw_objection(
         programme_id, declaration_id, partner_id(ctx, programme_id, partner, actor), actor
     )
-    click.echo("Objection withdrawn")
+    click.echo(_("Objection withdrawn"))
 
 
 @records.command("revise")
@@ -146,7 +157,7 @@ def revise(
 ) -> None:
     """Revise a declaration: every other partner is asked again."""
     declarations(ctx).revise(programme_id, declaration_id, kind, title, reason, ctx.actor(by))
-    click.echo("Revised: every other partner is asked again")
+    click.echo(_("Revised: every other partner is asked again"))
 
 
 @records.command("scope")
@@ -163,10 +174,10 @@ def show_scope(ctx: Context, programme_id: int, as_json: bool, by: str | None) -
 
         echo_shaped(ScopeRegister, view)
         return
-    click.echo("In scope: " + (", ".join(s.name for s in view.services) or "none recorded"))
+    click.echo(_("In scope: {services}", services=", ".join(s.name for s in view.services) or _("none recorded")))
     for pid, name in view.partners:
-        kept = view.local_to(pid)
-        click.echo(f"{name} keeps local: " + ("; ".join(f"{x.service} ({x.reason})" for x in kept) or "nothing"))
+        kept = "; ".join(f"{x.service} ({x.reason})" for x in view.local_to(pid)) or _("nothing")
+        click.echo(_("{partner} keeps local: {services}", partner=name, services=kept))
 
 
 @records.command("add-service")
@@ -178,7 +189,7 @@ def show_scope(ctx: Context, programme_id: int, as_json: bool, by: str | None) -
 def add_service(ctx: Context, programme_id: int, name: str, description: str, by: str | None) -> None:
     """Bring a service into the shared scope."""
     scope(ctx).add_service(programme_id, name, description, ctx.actor(by))
-    click.echo(f"In scope: {name.strip()}")
+    click.echo(_("In scope: {services}", services=name.strip()))
 
 
 @records.command("keep-local")
@@ -192,4 +203,4 @@ def keep_local(ctx: Context, programme_id: int, partner: str, service: str, reas
     """PARTNER keeps SERVICE local, outside the shared scope."""
     actor = ctx.actor(by)
     scope(ctx).keep_local(programme_id, partner_id(ctx, programme_id, partner, actor), service, reason, actor)
-    click.echo(f"Kept local: {service.strip()}")
+    click.echo(_("Kept local: {service}", service=service.strip()))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..engine.errors import (
+    N_,
     BrokenDefinitionError,
     ConflictError,
     InvalidError,
@@ -78,11 +79,11 @@ class ProgrammeId(click.ParamType):  # type: ignore[type-arg]  # generic only in
         try:
             number = value if isinstance(value, int) else int(str(value).strip())
         except ValueError:
-            self.fail(f"'{value}' is not a programme id (a whole number)", param, ctx)
+            self.fail(_("'{value}' is not a programme id (a whole number)", value=value), param, ctx)
         from ..engine.text import is_id
 
         if not is_id(number):
-            raise NotFoundExit(f"no programme with id {value}")
+            raise NotFoundExit(_("no programme with id {id}", id=value))
         return number
 
 
@@ -116,8 +117,8 @@ class Context:
             if not current:
                 db.dispose()
                 raise InvalidError(
-                    f"the database at {db.engine.url.render_as_string()} is not set up or is out "
-                    "of date; run `banns init` or `banns db upgrade`"
+                    N_("the database at {url} is not set up or is out of date; run `banns init` or `banns db upgrade`"),
+                    url=db.engine.url.render_as_string(),
                 )
             self._programmes = Programmes(db, registry_for(self.settings.definitions_dir))
         return self._programmes
@@ -166,9 +167,8 @@ def friendly(command: F) -> F:
                 sys.exit(code)
             if os.environ.get("BANNS_DEBUG"):
                 raise
-            click.echo(
-                f"Internal error ({type(exc).__name__}): {exc}\nSet BANNS_DEBUG=1 to see the traceback.", err=True
-            )
+            said = _("Internal error ({kind}): {error}", kind=type(exc).__name__, error=exc)
+            click.echo(said + "\n" + _("Set BANNS_DEBUG=1 to see the traceback."), err=True)
             sys.exit(70)
 
     return wrapper  # type: ignore[return-value]
@@ -247,7 +247,10 @@ def _plugin_help(ep: EntryPoint) -> str:
 
 def _unavailable(name: str, target: str, exc: Exception) -> click.Command:
     def report() -> None:
-        raise click.ClickException(f"the '{name}' command ({target}) could not be loaded: {type(exc).__name__}: {exc}")
+        why = f"{type(exc).__name__}: {exc}"
+        raise click.ClickException(
+            _("the '{name}' command ({target}) could not be loaded: {why}", name=name, target=target, why=why)
+        )
 
     return click.Command(name, callback=report, help=f"Unavailable: {target} could not be loaded.")
 
@@ -255,7 +258,8 @@ def _unavailable(name: str, target: str, exc: Exception) -> click.Command:
 def _unreachable(db: Database, exc: OperationalError) -> InvalidError:
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     return InvalidError(
-        f"cannot connect to the database at {db.engine.url.render_as_string()}: {reason}; check "
-        "DATABASE_URL in banns.toml or BANNS_DATABASE_URL",
+        N_("cannot connect to the database at {url}: {reason}; check DATABASE_URL in banns.toml or BANNS_DATABASE_URL"),
         field="DATABASE_URL",
+        url=db.engine.url.render_as_string(),
+        reason=reason,
     )

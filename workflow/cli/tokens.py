@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .support import BannsGroup, Context, NotFoundExit, pass_context
+from .words import _
 
 if TYPE_CHECKING:
     from ..accounts.service import Accounts
@@ -32,9 +33,17 @@ def create(ctx: Context, email: str, scope: str, days: int | None, name: str) ->
     made = _accounts(ctx).create_token(
         person.person_id, name, scope, ctx.programmes.clock(), days=days, actor=ctx.actor(None)
     )
-    click.echo(f"Token {made.token.id} ({made.token.scope}) for {person.name}, expires {_when(made.token.expires_at)}:")
+    click.echo(
+        _(
+            "Token {id} ({scope}) for {name}, expires {expires}:",
+            id=made.token.id,
+            scope=made.token.scope,
+            name=person.name,
+            expires=_when(made.token.expires_at),
+        )
+    )
     click.echo(made.secret)
-    click.echo("It is shown this once only: store it now.", err=True)
+    click.echo(_("It is shown this once only: store it now."), err=True)
 
 
 @token.command("list")
@@ -46,10 +55,11 @@ def list_tokens(ctx: Context, email: str) -> None:
     assert person.person_id is not None
     now = ctx.programmes.clock()
     for t in _accounts(ctx).tokens_of(person.person_id):
-        click.echo(
-            f"{t.id:>4} {t.scope:5} {t.status(now):7} expires {_when(t.expires_at)}  "
-            f"last used {_when(t.last_used_at, 'never')}  {t.name}"
+        status = {"active": _("active"), "expired": _("expired"), "revoked": _("revoked")}.get(
+            t.status(now), t.status(now)
         )
+        when = _("expires {expires}  last used {used}", expires=_when(t.expires_at), used=_when(t.last_used_at))
+        click.echo(f"{t.id:>4} {t.scope:5} {status:7} {when}  {t.name}")
 
 
 @token.command("revoke")
@@ -60,13 +70,13 @@ def revoke(ctx: Context, token_id: int) -> None:
     from ..engine.text import is_id
 
     if not is_id(token_id):
-        raise NotFoundExit(f"no token with id {token_id}")
+        raise NotFoundExit(_("no token with id {id}", id=token_id))
     done = _accounts(ctx).revoke_token(token_id, ctx.programmes.clock(), actor=ctx.actor(None))
-    click.echo(f"Token {done.id} ({done.name}) is revoked")
+    click.echo(_("Token {id} ({name}) is revoked", id=done.id, name=done.name))
 
 
-def _when(at: datetime | None, missing: str = "never") -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC") if at else missing
+def _when(at: datetime | None) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC") if at else _("never")
 
 
 def _accounts(ctx: Context) -> Accounts:

@@ -7,17 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..engine.errors import N_
 from .gate import _partner_id, by_option, expect_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+from .words import _
 
 if TYPE_CHECKING:
     from ..engine.transfers import StaffTransferView
 
 DAY = click.DateTime(["%Y-%m-%d"])
 DUTIES = {
-    "employee_liability_information": "employee liability information",
-    "collective_consultation": "collective consultation begins",
+    "employee_liability_information": N_("employee liability information"),
+    "collective_consultation": N_("collective consultation begins"),
 }
+STATUSES = {"done": N_("done"), "late": N_("late"), "overdue": N_("overdue"), "due": N_("due")}
 
 
 @click.group(cls=BannsGroup)
@@ -85,7 +88,7 @@ def list_(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> Non
         echo_shaped_list(StaffTransfer, views, today=today)
         return
     if not views:
-        click.echo("No staff transfer recorded.")
+        click.echo(_("No staff transfer recorded."))
     for v in views:
         _print(v, today)
 
@@ -95,9 +98,19 @@ def _day(value: Any) -> date | None:
 
 
 def _print(v: StaffTransferView, today: date) -> None:
-    click.echo(f"{v.partner}: {v.headcount:,} staff transfer on {v.transfer_date:%Y-%m-%d}")
+    day = f"{v.transfer_date:%Y-%m-%d}"
+    click.echo(
+        _(
+            "{partner}: {headcount} staff transfer on {day}",
+            partner=v.partner,
+            headcount=format(v.headcount, ","),
+            day=day,
+        )
+    )
     if v.roles:
-        click.echo("  roles: " + "; ".join(v.roles))
+        click.echo(_("  roles: {roles}", roles="; ".join(v.roles)))
     for d in v.duties:
-        done = f", done {d.done_on:%Y-%m-%d}" if d.done_on else ""
-        click.echo(f"  {DUTIES[d.code]} by {d.due:%Y-%m-%d}: {d.status(today)}{done}")
+        done = _(", done {day}", day=format(d.done_on, "%Y-%m-%d")) if d.done_on else ""
+        status = _(STATUSES[d.status(today)]) if d.status(today) in STATUSES else d.status(today)
+        duty = _("{duty} by {day}: {status}", duty=_(DUTIES[d.code]), day=f"{d.due:%Y-%m-%d}", status=status)
+        click.echo(f"  {duty}{done}")
