@@ -23,6 +23,7 @@ from ..records.raid import RaidLog
 from ..words import describe
 from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
+from .words import error
 
 
 class Pounds(click.ParamType):  # type: ignore[type-arg]  # generic only in click's stubs
@@ -34,7 +35,7 @@ class Pounds(click.ParamType):  # type: ignore[type-arg]  # generic only in clic
         try:
             return parse_pounds(str(value))
         except InvalidError as exc:
-            self.fail(str(exc), param, ctx)
+            self.fail(error(exc), param, ctx)
 
 
 POUNDS = Pounds()
@@ -97,7 +98,7 @@ def shares_command(ctx: Context, programme_id: int, as_json: bool, by: str | Non
         echo_shaped_list(Split, splits)
         return
     for s in splits:
-        click.echo(f"{s.service or 'Programme costs'} ({s.basis}; re-true above {s.threshold} points)")
+        click.echo(f"{s.service or 'Programme costs'} ({error(s.basis)}; re-true above {s.threshold} points)")
         for name, value in s.shares.items():
             click.echo(f"  {share(value):>9}%  {name}")
 
@@ -123,7 +124,7 @@ def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_j
     owed = result.liability
     click.echo(f"If {owed.partner} withdrew at '{owed.stage}' it would owe £{owed.total:,.2f}:")
     for line in owed.explanation:
-        click.echo(f"  - {line}")
+        click.echo(f"  - {error(line)}")
     click.echo(
         "Shares: "
         + "; ".join(
@@ -143,9 +144,9 @@ def status_command(ctx: Context, programme_id: int, requirement: str, as_json: b
     """Whether the figures meet a gate requirement."""
     met, detail = finances(ctx).status(programme_id, requirement, actor=ctx.actor(by))
     click.echo(
-        json.dumps({"requirement": requirement, "met": met, "detail": detail}, indent=2)
+        json.dumps({"requirement": requirement, "met": met, "detail": str(detail)}, indent=2)
         if as_json
-        else f"{'met' if met else 'NOT met'}: {detail}"
+        else f"{'met' if met else 'NOT met'}: {error(detail)}"
     )
 
 
