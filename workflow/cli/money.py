@@ -280,7 +280,7 @@ def import_command(ctx: Context, programme_id: int, file: Path, replace: bool, y
     if plan.removals:
         click.echo(f"Replacing the figures removes {len(plan.removals)} line(s):")
         for r in plan.removals:
-            click.echo(f"  - {r.line}")
+            click.echo(f"  - {error(r.line)}")
         if not yes and not click.confirm("Remove them?", default=False, err=True):
             raise click.ClickException("nothing imported: run again with --yes to remove the lines listed")
     finances(ctx).import_figures(

@@ -255,7 +255,7 @@ class Finances(BenefitsTracking):
             new = spec if replace else money_merge.merge(current, spec, sections)
             removed = money_merge.removals(current, new)
             money_importer.save(session, prog, new, self.clock().date(), current)
-            c.data.update(sections=sorted(sections), replace=replace, removed=[r.line for r in removed])
+            c.data.update(sections=sorted(sections), replace=replace, removed=[str(r.line) for r in removed])
             session.flush()
             return store.load_case(session, prog)
 
