@@ -59,7 +59,7 @@ def test_a_file_naming_one_saving_changes_that_line_only(finances, sample) -> No
 def test_replacing_lists_what_goes_and_a_stale_plan_is_refused(finances, sample) -> None:
     finances.import_figures(sample.id, FIGURES, "figures.yaml")
     plan = finances.plan_import(sample.id, ONE_SAVING, "one.yaml", replace=True)
-    lines = [r.line for r in plan.removals]
+    lines = [str(r.line) for r in plan.removals]
     assert "saving 2028-29 revenues and benefits: £500,000.00" in lines
     assert "investment 2027-28 it: £900,000.00" in lines
     assert "the pre-nuptial agreement (notice, minimum term, withdrawal terms)" in lines

@@ -178,7 +178,7 @@ def test_checking_a_spreadsheet_says_what_it_would_change_and_changes_nothing(
     data = edit_cell(data, "ods", "Actual savings", 3, 2, None)
     before, logged = entry.case(money.id), len(money_events(programmes, money.id))
     _sheets, preview = entry.check_spreadsheet(money.id, data, "ods", programmes.actor(PRIYA))
-    assert [(c.sheet, c.item, c.before, c.after) for c in preview.changes] == [
+    assert [(c.sheet, str(c.item), c.before, c.after) for c in preview.changes] == [
         ("Business case", "2027-28 IT (one-off)", D("950000.00"), D("990000.00")),
         ("Actual savings", "2027-28 revenues and benefits", D("132500.00"), None),
     ]

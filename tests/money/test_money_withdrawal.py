@@ -165,7 +165,8 @@ def test_gates_can_ask_whether_the_figures_are_there(db, engine, finances) -> No
 
     def status(requirement: str) -> tuple[bool, str]:
         with db.read() as session:
-            return figures_status(session, pid, requirement)
+            met, why = figures_status(session, pid, requirement)
+            return met, str(why)
 
     assert status("savings_by_year") == (False, "no planned savings by year recorded")
     assert status("payback_year") == (False, "no business case figures recorded")

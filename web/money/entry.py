@@ -23,7 +23,7 @@ from flask import (
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from web.extensions import _
+from web.extensions import _, error_text
 from web.forms import options
 from web.money import forms as mf
 from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS
@@ -60,7 +60,7 @@ def _done(message: str, endpoint: str, programme_id: int) -> Any:
 
 def _field_error(form: Any, exc: InvalidError, fallback: str) -> None:
     field = getattr(form, exc.field or "", None) or getattr(form, fallback)
-    field.errors = [*field.errors, str(exc)[:1].upper() + str(exc)[1:]]
+    field.errors = [*field.errors, error_text(exc, capitalised=True)]
 
 
 # --- the business case, a line at a time ---------------------------------------------------------------------
@@ -166,7 +166,9 @@ def set_sharing(programme_id: int) -> Any:
             _field_error(form, exc, "kind")
         else:
             return _done(
-                _("Sharing basis saved: %(basis)s", basis=basis.describe()), "money_entry.sharing", programme_id
+                _("Sharing basis saved: %(basis)s", basis=error_text(basis.describe())),
+                "money_entry.sharing",
+                programme_id,
             )
     return _sharing_page(programme_id, 422, form)
 

@@ -13,6 +13,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from web.extensions import error_text
 from web.forms import FlaskForm, NoNul, OneLine, options
 from web.forms.dates import DateInput
 from web.money.words import CATEGORY_WORDS, RECOMPUTE_WORDS
@@ -42,7 +43,7 @@ class Entered:
         try:
             field.parsed = self.read(text, str(field.label.text))  # type: ignore[attr-defined]
         except InvalidError as exc:
-            raise StopValidation(str(exc)) from None
+            raise StopValidation(error_text(exc)) from None
 
 
 class Chosen:

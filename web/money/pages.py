@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
-from web.extensions import _, say
+from web.extensions import _, error_text, say
 from web.forms import FlaskForm, Length, NoNul, OneLine, options
 from web.money.charts import chart_svg
 from web.money.forms import Entered, amount_field, at_most, parsed
@@ -103,7 +103,7 @@ def summary(programme_id: int) -> Any:
     try:
         results = money.results(programme_id, g.actor)
     except InvalidError as exc:
-        results, missing = None, str(exc)
+        results, missing = None, error_text(exc)
     else:
         missing = ""
     return render_template(
@@ -192,7 +192,7 @@ def what_if(programme_id: int) -> Any:
             try:
                 outcome = finances().what_if(programme_id, form.partner.data, actor=g.actor)
             except InvalidError as exc:
-                problem = str(exc)
+                problem = error_text(exc)
         else:
             status = 422
     return render_template(
@@ -218,7 +218,7 @@ def _report(programme_id: int) -> tuple[ProgrammeView, HighlightReport, dict[str
     try:
         report = finances().highlight(programme_id, asked or current_period(now().date()), unmet, g.actor)
     except InvalidError as exc:
-        problem = str(exc)[:1].upper() + str(exc)[1:]
+        problem = error_text(exc, capitalised=True)
         report = finances().highlight(programme_id, current_period(now().date()), unmet, g.actor)
     definition = services().portfolio.definition_of(view)
     events = services().programmes.history(programme_id, g.actor)
@@ -320,7 +320,7 @@ def record_actual(programme_id: int) -> Any:
             finances().record_actual(programme_id, fy.parse(form.year.data), form.service.data, amount, g.actor)
         except InvalidError as exc:
             field = form.amount if exc.field == "amount" else form.year
-            field.errors = [*field.errors, str(exc)]
+            field.errors = [*field.errors, error_text(exc)]
         else:
             flash(
                 _("Savings for %(service)s in %(year)s recorded", service=form.service.data, year=form.year.data),
@@ -343,7 +343,7 @@ def record_confidence(programme_id: int) -> Any:
             )
         except InvalidError as exc:
             field = form.commentary if exc.field == "commentary" else form.rating
-            field.errors = [*field.errors, str(exc)]
+            field.errors = [*field.errors, error_text(exc)]
         else:
             flash(_("Delivery confidence for %(period)s recorded", period=period), "success")
             return redirect(url_for("money.report", programme_id=programme_id, period=period))

@@ -96,7 +96,7 @@ def shares_command(ctx: Context, programme_id: int, as_json: bool, by: str | Non
         echo_shaped_list(Split, splits)
         return
     for s in splits:
-        said = _("({basis}; re-true above {threshold} points)", basis=s.basis, threshold=s.threshold)
+        said = _("({basis}; re-true above {threshold} points)", basis=error(s.basis), threshold=s.threshold)
         title = s.service or _("Programme costs")
         click.echo(f"{title} {said}")
         for name, value in s.shares.items():
@@ -132,7 +132,7 @@ def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_j
         )
     )
     for line in owed.explanation:
-        click.echo(f"  - {line}")
+        click.echo(f"  - {error(line)}")
     changes = "; ".join(
         f"{n} {share(result.shares_before[n])}% -> {share(result.shares_after.get(n, Decimal(0)))}%"
         for n in result.shares_before
@@ -150,9 +150,9 @@ def status_command(ctx: Context, programme_id: int, requirement: str, as_json: b
     """Whether the figures meet a gate requirement."""
     met, detail = finances(ctx).status(programme_id, requirement, actor=ctx.actor(by))
     click.echo(
-        json.dumps({"requirement": requirement, "met": met, "detail": detail}, indent=2)
+        json.dumps({"requirement": requirement, "met": met, "detail": str(detail)}, indent=2)
         if as_json
-        else (_("met: {detail}", detail=detail) if met else _("NOT met: {detail}", detail=detail))
+        else (_("met: {detail}", detail=error(detail)) if met else _("NOT met: {detail}", detail=error(detail)))
     )
 
 
@@ -322,7 +322,7 @@ def import_command(ctx: Context, programme_id: int, file: Path, replace: bool, y
     if plan.removals:
         click.echo(_("Replacing the figures removes {count} line(s):", count=len(plan.removals)))
         for r in plan.removals:
-            click.echo(f"  - {r.line}")
+            click.echo(f"  - {error(r.line)}")
         if not yes and not click.confirm(_("Remove them?"), default=False, err=True):
             raise click.ClickException(_("nothing imported: run again with --yes to remove the lines listed"))
     finances(ctx).import_figures(

@@ -64,7 +64,7 @@ def pack_content(session: Session, programme: Programme, definition: Definition)
             {"id": c.id, "title": c.title, "required": c.required, "figures": c.figures} for c in gate.criteria
         ],
         "evidence": evidence,
-        "figures": {name: {"met": met, "why": why} for name, (met, why) in sorted(figures.items())},
+        "figures": {name: {"met": met, "why": str(why)} for name, (met, why) in sorted(figures.items())},  # English
         "request": {"note": request[0], "by": request[1], "at": _iso(request[2])} if request else None,
     }
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from . import years as fy
 from .case import ZERO, BusinessCase
 
@@ -26,12 +26,18 @@ def check_rating(scale: str, rating: str) -> str:
         InvalidError: unknown scale, or a rating not on it.
     """
     if scale not in SCALES:
-        raise InvalidError(f"unknown scale '{scale}'; expected one of: {', '.join(SCALES)}", field="scale")
+        raise InvalidError(
+            N_("unknown scale '{scale}'; expected one of: {scales}"), field="scale", scale=scale, scales=tuple(SCALES)
+        )
     for option in SCALES[scale]:
         if option.lower() == rating.strip().lower():
             return option
     raise InvalidError(
-        f"'{rating}' is not on the {scale} scale; expected one of: {', '.join(SCALES[scale])}", field="rating"
+        N_("'{rating}' is not on the {scale} scale; expected one of: {ratings}"),
+        field="rating",
+        rating=rating,
+        scale=scale,
+        ratings=tuple(SCALES[scale]),
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from .sharing import PENNY
 
 #: Investment categories, in the order reports show them.
@@ -67,12 +67,14 @@ class BusinessCase:
         lines: tuple[Investment | Saving | Baseline, ...] = (*self.investments, *self.savings, *self.baselines)
         for line in lines:
             if line.amount != line.amount.quantize(PENNY):
-                raise InvalidError(f"£{line.amount} is not a whole number of pence", field="amount")
+                raise InvalidError(N_("£{amount} is not a whole number of pence"), field="amount", amount=line.amount)
         for inv in self.investments:
             if inv.category not in CATEGORIES:
                 raise InvalidError(
-                    f"unknown investment category '{inv.category}'; expected one of: " + ", ".join(CATEGORIES),
+                    N_("unknown investment category '{category}'; expected one of: {categories}"),
                     field="category",
+                    category=inv.category,
+                    categories=tuple(CATEGORIES),
                 )
 
     @property

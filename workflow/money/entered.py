@@ -9,37 +9,47 @@ from datetime import date
 from decimal import Decimal
 
 from ..engine.day_parts import day_from_parts
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, BannsError, InvalidError, Word
 from ..engine.text import check_amount
 from . import years as fy
 
 _POUNDS = re.compile(r"^(-)?£?(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$", re.ASCII)
 _NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,6}))?$", re.ASCII)
-#: How an amount may be written, for messages.
-_EXAMPLE = "like 12,000 or £12,000.50"
+#: The label of a financial year when the caller gives none, and its words in the middle of a sentence.
+FINANCIAL_YEAR = Word(N_("Financial year"))
+_LOWER: dict[str, str] = {FINANCIAL_YEAR: Word(N_("financial year"))}
 
 
-def pounds(text: str, label: str, field: str = "amount", *, negative: bool = False) -> Decimal:
+def _lower(label: str | BannsError) -> str | BannsError:
+    """``label`` in the middle of a sentence ("Enter the amount"): its first letter small."""
+    if not isinstance(label, str):
+        return label
+    return _LOWER.get(label) or label[:1].lower() + label[1:]
+
+
+def pounds(text: str, label: str | BannsError, field: str = "amount", *, negative: bool = False) -> Decimal:
     """``"£12,000.50"`` -> ``Decimal("12000.50")``.
 
     Raises:
         InvalidError: empty, not written as pounds and pence, negative where ``negative`` is False, or more
-            than banns holds; the message starts with ``label``.
+            than banns holds; the message starts with ``label`` (a form's label, or words with values).
     """
     cleaned = str(text).strip().replace(" ", "")
     if not cleaned:
-        raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
+        raise InvalidError(N_("Enter the {label}"), field=field, label=_lower(label))
     match = _POUNDS.match(cleaned)
     if match is None or (match.group(1) and match.group(2)):
-        raise InvalidError(f"{label} must be in pounds and pence, {_EXAMPLE}", field=field)
+        raise InvalidError(
+            N_("{label} must be in pounds and pence, like 12,000 or £12,000.50"), field=field, label=label
+        )
     minus = bool(match.group(1) or match.group(2))
     if minus and not negative:
-        raise InvalidError(f"{label} must be £0 or more", field=field)
+        raise InvalidError(N_("{label} must be £0 or more"), field=field, label=label)
     amount = Decimal(match.group(3).replace(",", "") + "." + (match.group(4) or "0").ljust(2, "0"))
     try:
         check_amount(amount, field)
     except InvalidError:
-        raise InvalidError(f"{label} must be £100,000,000,000 or less", field=field) from None
+        raise InvalidError(N_("{label} must be £100,000,000,000 or less"), field=field, label=label) from None
     return -amount if minus else amount
 
 
@@ -51,13 +61,13 @@ def number(text: str, label: str, field: str, *, largest: Decimal = Decimal("100
     """
     cleaned = str(text).strip().replace(" ", "").removesuffix("%")
     if not cleaned:
-        raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
+        raise InvalidError(N_("Enter the {label}"), field=field, label=_lower(label))
     match = _NUMBER.match(cleaned)
     if match is None:
-        raise InvalidError(f"{label} must be a number of 0 or more, like 1,250 or 33.5", field=field)
+        raise InvalidError(N_("{label} must be a number of 0 or more, like 1,250 or 33.5"), field=field, label=label)
     value = Decimal(match.group(1).replace(",", "") + ("." + match.group(2) if match.group(2) else ""))
     if value > largest:
-        raise InvalidError(f"{label} must be {largest:,} or less", field=field)
+        raise InvalidError(N_("{label} must be {largest} or less"), field=field, label=label, largest=f"{largest:,}")
     return value
 
 
@@ -69,13 +79,15 @@ def whole(text: str, label: str, field: str, *, largest: int) -> int:
     """
     cleaned = str(text).strip().replace(",", "")
     if not cleaned:
-        raise InvalidError(f"Enter the {label[:1].lower()}{label[1:]}", field=field)
+        raise InvalidError(N_("Enter the {label}"), field=field, label=_lower(label))
     if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 12 or int(cleaned) > largest:
-        raise InvalidError(f"{label} must be a whole number from 0 to {largest:,}", field=field)
+        raise InvalidError(
+            N_("{label} must be a whole number from 0 to {largest}"), field=field, label=label, largest=f"{largest:,}"
+        )
     return int(cleaned)
 
 
-def financial_year(text: str, label: str = "Financial year", field: str = "year") -> int:
+def financial_year(text: str, label: str = FINANCIAL_YEAR, field: str = "year") -> int:
     """``"2027-28"`` (or ``2027/28``, ``2027-2028``) -> ``2027``.
 
     Raises:
@@ -83,14 +95,13 @@ def financial_year(text: str, label: str = "Financial year", field: str = "year"
     """
     cleaned = str(text).strip()
     if not cleaned:
-        raise InvalidError(f"Enter the {label.lower()}", field=field)
+        raise InvalidError(N_("Enter the {label}"), field=field, label=_LOWER.get(label) or label.lower())
     if cleaned.isascii() and cleaned.isdigit():
-        raise InvalidError(f"{label} must be written like 2027-28", field=field)
+        raise InvalidError(N_("{label} must be written like 2027-28"), field=field, label=label)
     try:
         return fy.parse(cleaned)
-    except InvalidError as exc:
-        message = str(exc)
-        raise InvalidError(f"{label}: {message[:1].upper()}{message[1:]}", field=field) from None
+    except InvalidError as exc:  # its message starts with the year as written, in quotes: no capital to make
+        raise InvalidError(N_("{label}: {problem}"), field=field, label=label, problem=exc) from None
 
 
 def day(year: str, month: str, day_: str, label: str, field: str) -> date:

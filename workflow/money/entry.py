@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..engine.errors import ConflictError, InvalidError
+from ..engine.errors import N_, ConflictError, InvalidError
 from ..engine.models import Programme
 from ..engine.permissions import SYSTEM, Actor
 from . import spreadsheet, store
@@ -45,7 +45,7 @@ class MoneyEntry(Finances):
             InvalidError: an unknown category.
         """
         if category not in CATEGORY_TITLES:
-            raise InvalidError(f"unknown investment category '{category}'", field="category")
+            raise InvalidError(N_("unknown investment category '{category}'"), field="category", category=category)
         kind = "recurring" if recurring else "one-off"
         what = f"investment {'set' if amount else 'removed'}: {CATEGORY_TITLES[category]} ({kind}) in {fy.label(year)}"
         what += f", £{amount:,.2f}" if amount else ""
@@ -137,7 +137,9 @@ class MoneyEntry(Finances):
         with self._write(programme_id, actor, "figures_changed", what, figures=True, **data) as (session, prog):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
             if term.from_stage not in stages:
-                raise InvalidError(f"'{term.from_stage}' is not a stage of this programme's lifecycle", field="stage")
+                raise InvalidError(
+                    N_("'{stage}' is not a stage of this programme's lifecycle"), field="stage", stage=term.from_stage
+                )
             old = store.load_agreement(session, prog) or Agreement()
             kept = [t for t in old.terms if t.from_stage != term.from_stage]
             if term.fixed_sum or term.share_of_costs or term.exit_costs:
@@ -208,8 +210,10 @@ class MoneyEntry(Finances):
             if compared is not None and compared != fingerprint(old, _actuals(session, prog), _costs(session, prog)):
                 raise ConflictError(
                     programme_id,
-                    "the money figures were changed by someone else after the spreadsheet was checked; nothing "
-                    "was imported. Upload it again to see what it would change now.",
+                    N_(
+                        "the money figures were changed by someone else after the spreadsheet was checked; nothing "
+                        "was imported. Upload it again to see what it would change now."
+                    ),
                 )
             store.save_case(session, prog, spreadsheet.merge_case(old, sheets.case))
             if sheets.actuals is not None:

@@ -191,7 +191,7 @@ def _problems(prog: Programme, spec: MoneySpec, located: Located, stage_ids: lis
     ]
     for i, basis in enumerate(spec.bases):
         problems += [
-            located.problem(("bases", i), p)
+            located.problem(("bases", i), str(p))
             for p in basis_problems(_basis(basis), store.facts(store.current_partners(prog)))
         ]
     for i, term in enumerate(spec.agreement.terms if spec.agreement else []):

@@ -13,42 +13,69 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..engine.errors import N_
 from . import years as fy
 from .importer import MoneySpec
+from .said import Said
 
 #: section -> (its lines in a spec, the key naming a line, the line in words)
-Section = tuple[Callable[[MoneySpec], Sequence[Any]], Callable[[Any], Hashable], Callable[[Any], str]]
+Section = tuple[Callable[[MoneySpec], Sequence[Any]], Callable[[Any], Hashable], Callable[[Any], Said]]
 
 SECTIONS: dict[str, Section] = {
     "investments": (
         lambda s: s.case.investments,
         lambda i: (i.year, i.category, i.recurring, i.note),
-        lambda i: f"investment {fy.label(i.year)} {i.category}{' (recurring)' if i.recurring else ''}: £{i.amount:,}",
+        lambda i: Said(
+            N_("investment {year} {category} (recurring): £{amount}")
+            if i.recurring
+            else N_("investment {year} {category}: £{amount}"),
+            year=fy.label(i.year),
+            category=i.category,
+            amount=f"{i.amount:,}",
+        ),
     ),
     "savings": (
         lambda s: s.case.savings,
         lambda x: (x.year, x.service),
-        lambda x: f"saving {fy.label(x.year)} {x.service}: £{x.amount:,}",
+        lambda x: Said(
+            N_("saving {year} {service}: £{amount}"), year=fy.label(x.year), service=x.service, amount=f"{x.amount:,}"
+        ),
     ),
     "baselines": (
         lambda s: s.case.baselines,
         lambda b: (b.partner, b.service),
-        lambda b: f"baseline {b.partner}, {b.service}: £{b.amount:,}",
+        lambda b: Said(
+            N_("baseline {partner}, {service}: £{amount}"), partner=b.partner, service=b.service, amount=f"{b.amount:,}"
+        ),
     ),
     "bases": (
         lambda s: s.bases,
         lambda b: b.service,
-        lambda b: f"sharing basis {b.service or 'for the programme'} ({b.kind})",
+        lambda b: (
+            Said(N_("sharing basis {service} ({kind})"), service=b.service, kind=b.kind)
+            if b.service
+            else Said(N_("sharing basis for the programme ({kind})"), kind=b.kind)
+        ),
     ),
     "costs_incurred": (
         lambda s: s.costs_incurred,
         lambda c: (c.incurred_on, c.category, c.note),
-        lambda c: f"cost incurred {c.incurred_on.isoformat()} {c.category}: £{c.amount:,}",
+        lambda c: Said(
+            N_("cost incurred {on} {category}: £{amount}"),
+            on=c.incurred_on.isoformat(),
+            category=c.category,
+            amount=f"{c.amount:,}",
+        ),
     ),
     "actuals": (
         lambda s: s.actuals,
         lambda x: (x.year, x.service),
-        lambda x: f"actual saving {fy.label(x.year)} {x.service}: £{x.amount:,}",
+        lambda x: Said(
+            N_("actual saving {year} {service}: £{amount}"),
+            year=fy.label(x.year),
+            service=x.service,
+            amount=f"{x.amount:,}",
+        ),
     ),
 }
 CASE_PARTS = ("investments", "savings", "baselines")
@@ -56,10 +83,10 @@ CASE_PARTS = ("investments", "savings", "baselines")
 
 @dataclass(frozen=True)
 class Removal:
-    """One line a replacing import would remove: its section and the line in words."""
+    """One line a replacing import would remove: its section and the line in words (a msgid and its values)."""
 
     section: str
-    line: str
+    line: Said
 
 
 def named(data: Any) -> set[str]:
@@ -109,5 +136,6 @@ def removals(current: MoneySpec, new: MoneySpec) -> list[Removal]:
         kept = {key(line) for line in of(new)}
         found += [Removal(name, words(line)) for line in of(current) if key(line) not in kept]
     if current.agreement is not None and new.agreement is None:
-        found.append(Removal("agreement", "the pre-nuptial agreement (notice, minimum term, withdrawal terms)"))
+        agreement = Said(N_("the pre-nuptial agreement (notice, minimum term, withdrawal terms)"))
+        found.append(Removal("agreement", agreement))
     return found

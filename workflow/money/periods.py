@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from . import years as fy
 
 #: ``2027-28 Q1``; also ``2027/28 Q1``, ``2027-2028 q1`` and ``2027-28Q1``, read as the same period.
@@ -46,24 +46,29 @@ def parse(text: str) -> Period:
     """
     cleaned = str(text).strip()
     if not cleaned:
-        raise InvalidError(f"Enter the reporting period, like {EXAMPLE}", field="period")
+        raise InvalidError(N_("Enter the reporting period, like {example}"), field="period", example=EXAMPLE)
     match = _PERIOD.match(cleaned)
     shown = cleaned.encode("unicode_escape").decode("ascii")[:40]
     if match is None:
         raise InvalidError(
-            f"'{shown}' is not a reporting period: write the financial year and quarter, like {EXAMPLE}",
+            N_("'{shown}' is not a reporting period: write the financial year and quarter, like {example}"),
             field="period",
+            shown=shown,
+            example=EXAMPLE,
         )
     quarter = int(match.group(2))
     if not 1 <= quarter <= 4:
         raise InvalidError(
-            f"'{shown}' is not a reporting period: the quarter is Q1 (April to June) to Q4 (January to March)",
+            N_("'{shown}' is not a reporting period: the quarter is Q1 (April to June) to Q4 (January to March)"),
             field="period",
+            shown=shown,
         )
     try:
         year = fy.parse(re.sub(r"\s+", "", match.group(1)))
     except InvalidError as exc:
-        raise InvalidError(f"'{shown}' is not a reporting period: {exc}", field="period") from None
+        raise InvalidError(
+            N_("'{shown}' is not a reporting period: {problem}"), field="period", shown=shown, problem=exc
+        ) from None
     return Period(year, quarter)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from ..engine.text import LARGEST_AMOUNT, PENNY, check_amount
 
 #: The largest amount banns accepts: £100bn, far above any partnership's budget (columns hold NUMERIC(16,2)).
@@ -23,7 +23,9 @@ def parse_pounds(text: str, field: str = "amount") -> Decimal:
         amount = Decimal(cleaned)
     except InvalidOperation:
         shown = str(text).encode("unicode_escape").decode("ascii")[:40]
-        raise InvalidError(f"'{shown}' is not an amount of money; enter it like 125000.00", field=field) from None
+        raise InvalidError(
+            N_("'{shown}' is not an amount of money; enter it like 125000.00"), field=field, shown=shown
+        ) from None
     return check_pence(amount, field)
 
 

@@ -16,8 +16,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, BannsError, InvalidError
 from .case import ZERO
+from .said import Said
 from .sharing import Basis, PartnerFacts, Weights, allocate, basis_problems, shares, weights
 
 Recompute = Literal["basis", "pro_rata", "equal"]
@@ -26,6 +27,9 @@ RECOMPUTE_TITLES = {
     "pro_rata": "pro rata to the shares the remaining partners had",
     "equal": "equally between the partners who remain",
 }
+#: A term's problems that make the agreement wrong rather than incomplete (refused when it is recorded).
+UNKNOWN_STAGE = N_("withdrawal term from unknown stage '{stage}'")
+TWO_TERMS = N_("two withdrawal terms from stage '{stage}'")
 
 
 @dataclass(frozen=True)
@@ -57,24 +61,27 @@ class Agreement:
         reached = [t for t in self.terms if t.from_stage in stage_ids and stage_ids.index(t.from_stage) <= here]
         return max(reached, key=lambda t: stage_ids.index(t.from_stage)) if reached else None
 
-    def problems(self, stage_ids: Sequence[str]) -> list[str]:
-        """What is missing or wrong for this to be a complete agreement (empty: complete)."""
-        found = []
+    def problems(self, stage_ids: Sequence[str]) -> list[BannsError]:
+        """What is missing or wrong for this to be a complete agreement (empty: complete), each a msgid and its
+        values (:data:`UNKNOWN_STAGE` and :data:`TWO_TERMS` make it wrong, the rest incomplete)."""
+        found: list[BannsError] = []
         if self.notice_months is None:
-            found.append("no notice period")
+            found.append(Said(N_("no notice period")))
         if self.minimum_term_months is None:
-            found.append("no minimum term")
+            found.append(Said(N_("no minimum term")))
         if not self.terms:
-            found.append("no withdrawal terms: say what a leaver pays, at which stage")
+            found.append(Said(N_("no withdrawal terms: say what a leaver pays, at which stage")))
         seen = set()
         for t in self.terms:
             if t.from_stage not in stage_ids:
-                found.append(f"withdrawal term from unknown stage '{t.from_stage}'")
+                found.append(Said(N_("withdrawal term from unknown stage '{stage}'"), stage=t.from_stage))
             if t.from_stage in seen:
-                found.append(f"two withdrawal terms from stage '{t.from_stage}'")
+                found.append(Said(N_("two withdrawal terms from stage '{stage}'"), stage=t.from_stage))
             seen.add(t.from_stage)
             found += [
-                f"exit cost '{n}' is named in a term but not priced" for n in t.exit_costs if n not in self.exit_costs
+                Said(N_("exit cost '{name}' is named in a term but not priced"), name=n)
+                for n in t.exit_costs
+                if n not in self.exit_costs
             ]
         return found
 
@@ -94,7 +101,7 @@ class Liability:
     total: Decimal
     notice_ends: date | None
     within_minimum_term: bool
-    explanation: tuple[str, ...]
+    explanation: tuple[Said, ...]
     #: Costs to date that partners who left earlier already owe: never charged again.
     owed_by_earlier_leavers: Decimal = ZERO
 
@@ -137,7 +144,9 @@ def remaining_weights(
     """
     left = [p for p in partners if p.name != leaver]
     if not left:
-        raise InvalidError(f"{leaver} is the only partner; nobody would remain to share", field="partner")
+        raise InvalidError(
+            N_("{partner} is the only partner; nobody would remain to share"), field="partner", partner=leaver
+        )
     if agreement.recompute == "equal":
         return {p.name: Fraction(1) for p in left}
     if (
@@ -164,21 +173,24 @@ def liability(
     partners bear the rest between them, so no cost is charged twice."""
     term = agreement.term_for(stage_ids, state)
     percent = shares(in_force).get(leaver, ZERO) if leaver in in_force else ZERO
-    why: list[str] = []
+    why: list[Said] = []
     share_of_costs, fixed = ZERO, ZERO
     exits: tuple[tuple[str, Decimal], ...] = ()
     if term is None:
         first = min((stage_ids.index(t.from_stage) for t in agreement.terms if t.from_stage in stage_ids), default=None)
-        why.append("nothing is owed before " + (f"'{stage_ids[first]}'" if first is not None else "any term"))
+        if first is None:
+            why.append(Said(N_("nothing is owed before any term")))
+        else:
+            why.append(Said(N_("nothing is owed before '{stage}'"), stage=stage_ids[first]))
     else:
-        why.append(f"the term from '{term.from_stage}' applies")
+        why.append(Said(N_("the term from '{stage}' applies"), stage=term.from_stage))
         if term.share_of_costs:
             share_of_costs = _share_of_costs(leaver, in_force, percent, costs_to_date, owed_earlier, why)
         if term.fixed_sum:
             fixed = term.fixed_sum
-            why.append(f"fixed sum: £{fixed:,.2f}")
+            why.append(Said(N_("fixed sum: £{amount}"), amount=_pounds(fixed)))
         exits = tuple((name, agreement.exit_costs.get(name, ZERO)) for name in term.exit_costs)
-        why += [f"exit cost {n}: £{a:,.2f}" for n, a in exits]
+        why += [Said(N_("exit cost {name}: £{amount}"), name=n, amount=_pounds(a)) for n, a in exits]
     notice_ends = _add_months(on, agreement.notice_months) if agreement.notice_months is not None else None
     within = bool(
         agreement.starts_on
@@ -186,7 +198,7 @@ def liability(
         and on < _add_months(agreement.starts_on, agreement.minimum_term_months)
     )
     if within:
-        why.append("the minimum term has not ended")
+        why.append(Said(N_("the minimum term has not ended")))
     total = share_of_costs + fixed + sum((a for _, a in exits), ZERO)
     return Liability(
         leaver,
@@ -206,18 +218,34 @@ def liability(
 
 
 def _share_of_costs(
-    leaver: str, in_force: Weights, percent: Decimal, costs_to_date: Decimal, owed_earlier: Decimal, why: list[str]
+    leaver: str, in_force: Weights, percent: Decimal, costs_to_date: Decimal, owed_earlier: Decimal, why: list[Said]
 ) -> Decimal:
     """The leaver's share of the costs to date that earlier leavers do not already owe (explained in ``why``)."""
     shared = costs_to_date - owed_earlier
     share = allocate(shared, in_force)[leaver] if shared else ZERO
     if owed_earlier:
         why.append(
-            f"{percent}% of £{shared:,.2f} (£{costs_to_date:,.2f} incurred to date, less "
-            f"£{owed_earlier:,.2f} owed by partners who left earlier): £{share:,.2f}"
+            Said(
+                N_(
+                    "{percent}% of £{shared} (£{costs} incurred to date, less £{owed} owed by partners who left "
+                    "earlier): £{share}"
+                ),
+                percent=percent,
+                shared=_pounds(shared),
+                costs=_pounds(costs_to_date),
+                owed=_pounds(owed_earlier),
+                share=_pounds(share),
+            )
         )
     else:
-        why.append(f"{percent}% of £{costs_to_date:,.2f} incurred to date: £{share:,.2f}")
+        why.append(
+            Said(
+                N_("{percent}% of £{costs} incurred to date: £{share}"),
+                percent=percent,
+                costs=_pounds(costs_to_date),
+                share=_pounds(share),
+            )
+        )
     return share
 
 
@@ -240,7 +268,7 @@ def what_if(
         InvalidError: ``leaver`` is not a current partner, or nobody would remain.
     """
     if leaver not in in_force:
-        raise InvalidError(f"{leaver} is not a current partner", field="partner")
+        raise InvalidError(N_("{partner} is not a current partner"), field="partner", partner=leaver)
     owed = liability(agreement, stage_ids, state, leaver, in_force, costs_to_date, on, owed_earlier)
     after = remaining_weights(agreement, basis, in_force, leaver, partners)
     split = dict.fromkeys(in_force, ZERO)
@@ -251,13 +279,18 @@ def what_if(
 
 def agreement_problems(
     agreement: Agreement | None, basis: Basis | None, stage_ids: Sequence[str], partners: Sequence[PartnerFacts]
-) -> list[str]:
-    """Everything that stops the agreement being complete for these partners."""
+) -> list[BannsError]:
+    """Everything that stops the agreement being complete for these partners, each a msgid and its values."""
     if agreement is None:
-        return ["no pre-nuptial agreement recorded"]
+        return [Said(N_("no pre-nuptial agreement recorded"))]
     found = agreement.problems(stage_ids)
-    found += ["no cost-sharing basis"] if basis is None else basis_problems(basis, partners)
+    found += [Said(N_("no cost-sharing basis"))] if basis is None else basis_problems(basis, partners)
     return found
+
+
+def _pounds(amount: Decimal) -> str:
+    """``1234.5`` -> ``"1,234.50"``: an amount as the explanation shows it, after a pound sign."""
+    return f"{amount:,.2f}"
 
 
 def _add_months(day: date, months: int) -> date:

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from ..engine.models import Programme
 from ..engine.permissions import SYSTEM, Actor
 from . import importer as money_importer
@@ -22,8 +22,9 @@ from . import merge as money_merge
 from . import store
 from .case import BusinessCase
 from .figures import figures_status
-from .prenup import Agreement, WhatIf
+from .prenup import TWO_TERMS, UNKNOWN_STAGE, Agreement, WhatIf
 from .results import Results, compute
+from .said import Said, joined
 from .sharing import Basis, Retrue, basis_problems, retrue, shares
 from .tracking import BenefitsTracking
 from .withdrawal import withdrawal
@@ -46,7 +47,7 @@ class Split:
     """The shares in force for the programme's costs (``service`` empty) or one service's savings."""
 
     service: str
-    basis: str
+    basis: Said
     threshold: Decimal
     shares: dict[str, Decimal]
 
@@ -106,7 +107,7 @@ class Finances(BenefitsTracking):
             partners = store.facts(store.current_partners(prog))
             problems = basis_problems(basis, partners)
             if problems:
-                raise InvalidError("; ".join(problems), field="basis")
+                raise InvalidError(N_("{problems}"), field="basis", problems=joined(problems))
             store.save_basis(session, prog, service, basis, store.fresh_weights(prog, basis), self.clock().date())
             session.flush()
             kept = store.load_bases(session, prog)[service][1]
@@ -157,7 +158,7 @@ class Finances(BenefitsTracking):
             recompute = agreement.recompute if agreement else "basis"
             bases = store.load_bases(session, prog)
             if "" not in bases:
-                raise InvalidError("no cost-sharing basis yet: agree one first (banns money basis)", field="basis")
+                raise InvalidError(N_("no cost-sharing basis yet: agree one first (banns money basis)"), field="basis")
             plans = {s: store.share_plan(prog, basis, kept, recompute) for s, (basis, kept) in bases.items()}
             return compute(case, plans.pop(""), plans)
 
@@ -181,9 +182,9 @@ class Finances(BenefitsTracking):
             programme_id, actor, "figures_changed", what, figures=True, expected_version=expected_version
         ) as (session, prog):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
-            wrong = [p for p in agreement.problems(stages) if "unknown stage" in p or "two withdrawal" in p]
+            wrong = [p for p in agreement.problems(stages) if p.message in (UNKNOWN_STAGE, TWO_TERMS)]
             if wrong:
-                raise InvalidError("; ".join(wrong), field="terms")
+                raise InvalidError(N_("{problems}"), field="terms", problems=joined(wrong))
             store.save_agreement(session, prog, agreement)
             session.flush()
             return store.load_agreement(session, prog) or agreement
@@ -196,7 +197,12 @@ class Finances(BenefitsTracking):
         """
         with self._read(programme_id, actor) as (session, prog):
             if partner_id not in {p.id for p in store.current_partners(prog)}:
-                raise InvalidError(f"partner {partner_id} is not a current partner of {prog.name}", field="partner")
+                raise InvalidError(
+                    N_("partner {partner_id} is not a current partner of {programme}"),
+                    field="partner",
+                    partner_id=partner_id,
+                    programme=prog.name,
+                )
             definition = self.registry.pinned(session, prog.definition_hash)
             return withdrawal(session, prog, definition, partner_id, on or self.clock().date())
 
@@ -249,7 +255,7 @@ class Finances(BenefitsTracking):
             new = spec if replace else money_merge.merge(current, spec, sections)
             removed = money_merge.removals(current, new)
             money_importer.save(session, prog, new, self.clock().date(), current)
-            c.data.update(sections=sorted(sections), replace=replace, removed=[r.line for r in removed])
+            c.data.update(sections=sorted(sections), replace=replace, removed=[str(r.line) for r in removed])
             session.flush()
             return store.load_case(session, prog)
 
@@ -260,7 +266,7 @@ class Finances(BenefitsTracking):
         with self._read(programme_id, actor) as (session, prog):
             return money_importer.export(session, prog)
 
-    def status(self, programme_id: int, requirement: str, actor: Actor = SYSTEM) -> tuple[bool, str]:
+    def status(self, programme_id: int, requirement: str, actor: Actor = SYSTEM) -> tuple[bool, Said]:
         """Whether the figures meet a gate requirement, and why. Raises: NotFoundError, NotAllowedError."""
         with self._read(programme_id, actor) as (session, _):
             return figures_status(session, programme_id, requirement)
@@ -268,7 +274,12 @@ class Finances(BenefitsTracking):
     def _basis(self, session: Session, prog: Programme, service: str) -> tuple[Basis, dict[str, Decimal]]:
         bases = store.load_bases(session, prog)
         if service not in bases:
-            raise InvalidError(f"no basis for {service or 'the programme'}s costs yet", field="service")
+            message = (
+                N_("no basis for the savings of {service} yet")
+                if service
+                else N_("no basis for the programme's costs yet")
+            )
+            raise InvalidError(message, field="service", service=service)
         return bases[service]
 
     def _in_force(

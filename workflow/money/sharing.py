@@ -14,7 +14,8 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, BannsError, InvalidError
+from .said import Said
 
 PENNY = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -51,14 +52,22 @@ class Basis:
     driver: str = ""
     retrue_threshold: Decimal = Decimal(0)
 
-    def describe(self) -> str:
-        return {
-            BasisKind.EQUAL: "equal shares",
-            BasisKind.POPULATION: "population ratio",
-            BasisKind.NET_BUDGET: "net budget ratio",
-            BasisKind.FIXED: "fixed percentages",
-            BasisKind.DRIVER: f"driver: {self.driver or 'values per partner'}",
-        }[self.kind]
+    def describe(self) -> Said:
+        """The basis in words (msgid and values): "population ratio", "driver: posts"."""
+        if self.kind is BasisKind.DRIVER:
+            if self.driver:
+                return Said(N_("driver: {driver}"), driver=self.driver)
+            return Said(N_("driver: values per partner"))
+        return Said(BASIS_WORDS[self.kind])
+
+
+#: Each basis but a driver, in words.
+BASIS_WORDS = {
+    BasisKind.EQUAL: N_("equal shares"),
+    BasisKind.POPULATION: N_("population ratio"),
+    BasisKind.NET_BUDGET: N_("net budget ratio"),
+    BasisKind.FIXED: N_("fixed percentages"),
+}
 
 
 def weights(basis: Basis, partners: Sequence[PartnerFacts]) -> Weights:
@@ -68,7 +77,7 @@ def weights(basis: Basis, partners: Sequence[PartnerFacts]) -> Weights:
         InvalidError: a value is missing or negative, or every weight is zero.
     """
     if not partners:
-        raise InvalidError("there are no partners to share between", field="partners")
+        raise InvalidError(N_("there are no partners to share between"), field="partners")
     result: Weights = {}
     for p in partners:
         if basis.kind is BasisKind.EQUAL:
@@ -79,34 +88,49 @@ def weights(basis: Basis, partners: Sequence[PartnerFacts]) -> Weights:
             value = p.net_budget
         else:
             if p.name not in basis.values:
-                what = "a percentage" if basis.kind is BasisKind.FIXED else f"a {basis.driver or 'driver'} value"
-                raise InvalidError(f"{p.name} has no {what} in the {basis.describe()} basis", field="values")
+                raise _missing(basis, p.name)
             value = basis.values[p.name]
         if value < 0:
-            raise InvalidError(f"{p.name}'s {basis.describe()} value is negative", field="values")
+            raise InvalidError(
+                N_("{partner}'s {basis} value is negative"), field="values", partner=p.name, basis=basis.describe()
+            )
         result[p.name] = Fraction(value)
     if sum(result.values()) == 0:
         raise InvalidError(
-            f"every partner's weight under {basis.describe()} is zero; nothing to share by", field="values"
+            N_("every partner's weight under {basis} is zero; nothing to share by"),
+            field="values",
+            basis=basis.describe(),
         )
     return result
 
 
-def basis_problems(basis: Basis, partners: Sequence[PartnerFacts]) -> list[str]:
-    """What stops ``basis`` being a complete agreement between exactly these partners (empty: nothing)."""
+def _missing(basis: Basis, partner: str) -> InvalidError:
+    """The error for a partner with no value in a fixed or driver basis."""
+    if basis.kind is BasisKind.FIXED:
+        message = N_("{partner} has no percentage in the {basis} basis")
+    elif basis.driver:
+        message = N_("{partner} has no {driver} value in the {basis} basis")
+    else:
+        message = N_("{partner} has no driver value in the {basis} basis")
+    return InvalidError(message, field="values", partner=partner, driver=basis.driver, basis=basis.describe())
+
+
+def basis_problems(basis: Basis, partners: Sequence[PartnerFacts]) -> list[BannsError]:
+    """What stops ``basis`` being a complete agreement between exactly these partners (empty: nothing), each
+    a msgid and its values."""
     try:
         weights(basis, partners)
     except InvalidError as exc:
-        return [str(exc)]
-    problems = []
+        return [exc]
+    problems: list[BannsError] = []
     names = {p.name for p in partners}
     extra = sorted(set(basis.values) - names) if basis.kind in (BasisKind.FIXED, BasisKind.DRIVER) else []
     if extra:
-        problems.append(f"values given for bodies that are not partners: {', '.join(extra)}")
+        problems.append(Said(N_("values given for bodies that are not partners: {bodies}"), bodies=tuple(extra)))
     if basis.kind is BasisKind.FIXED:
         total = sum((basis.values[n] for n in names), Decimal(0))
         if total != HUNDRED:
-            problems.append(f"fixed percentages add up to {total}%, not 100%")
+            problems.append(Said(N_("fixed percentages add up to {total}%, not 100%"), total=total))
     return problems
 
 
@@ -118,7 +142,7 @@ def divide(units: int, weights: Mapping[str, Fraction]) -> dict[str, int]:
     """
     total_weight = sum(weights.values(), Fraction(0))
     if total_weight <= 0:
-        raise InvalidError("cannot divide by weights that are all zero")
+        raise InvalidError(N_("cannot divide by weights that are all zero"))
     sign, units = (-1, -units) if units < 0 else (1, units)
     keys = list(weights)
     exact = [units * weights[k] / total_weight for k in keys]
@@ -137,7 +161,7 @@ def allocate(amount: Decimal, weights: Mapping[str, Fraction]) -> dict[str, Deci
         InvalidError: ``amount`` has fractions of a penny, or the weights are all zero.
     """
     if amount != amount.quantize(PENNY):
-        raise InvalidError(f"£{amount} is not a whole number of pence", field="amount")
+        raise InvalidError(N_("£{amount} is not a whole number of pence"), field="amount", amount=amount)
     pence = divide(int(amount * 100), weights)
     return {k: Decimal(v) / 100 for k, v in pence.items()}
 
@@ -156,15 +180,18 @@ class Retrue:
     changed: bool
     shares: dict[str, Decimal]
     largest_move: Decimal
-    reason: str
+    reason: Said
 
 
 def retrue(in_force: Mapping[str, Decimal], fresh: Mapping[str, Decimal], threshold: Decimal) -> Retrue:
     """Keep the split in force unless a partner's share would move by more than ``threshold`` points (or the
     partners themselves changed, when the fresh split always applies)."""
     if set(in_force) != set(fresh):
-        return Retrue(True, dict(fresh), HUNDRED, "the partners changed")
+        return Retrue(True, dict(fresh), HUNDRED, Said(N_("the partners changed")))
     move = max(abs(fresh[k] - in_force[k]) for k in fresh)
     if move > threshold:
-        return Retrue(True, dict(fresh), move, f"a share moved by {move} points, more than {threshold}")
-    return Retrue(False, dict(in_force), move, f"no share moved by more than {threshold} points")
+        said = Said(N_("a share moved by {move} points, more than {threshold}"), move=move, threshold=threshold)
+        return Retrue(True, dict(fresh), move, said)
+    return Retrue(
+        False, dict(in_force), move, Said(N_("no share moved by more than {threshold} points"), threshold=threshold)
+    )

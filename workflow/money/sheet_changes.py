@@ -12,17 +12,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..engine.errors import N_
 from . import years as fy
 from .case import CATEGORY_TITLES, Baseline, BusinessCase, Investment, Saving
+from .said import Said
 from .sheet_figures import ACTUALS, BASELINES, CASE, COSTS, Cost, Sheets
 
 
 @dataclass(frozen=True)
 class Change:
-    """One figure the import changes (``before`` None: new; ``after`` None: removed)."""
+    """One figure the import changes (``before`` None: new; ``after`` None: removed); ``item`` names it, a
+    msgid and its values ("2027-28 IT (one-off)")."""
 
     sheet: str
-    item: str
+    item: Said
     before: Decimal | None
     after: Decimal | None
 
@@ -65,7 +68,7 @@ def preview(case: BusinessCase, actuals: tuple[Saving, ...], costs: tuple[Cost, 
         found.append(
             Change(
                 COSTS,
-                f"{len(costs)} costs become {len(sheets.costs)}",
+                Said(N_("{before} costs become {after}"), before=len(costs), after=len(sheets.costs)),
                 total,
                 sum((c.amount for c in sheets.costs), Decimal("0.00")),
             )
@@ -73,29 +76,30 @@ def preview(case: BusinessCase, actuals: tuple[Saving, ...], costs: tuple[Cost, 
     return Preview(tuple(found), tuple(case.period()), tuple(sheets.case.period()), fingerprint(case, actuals, costs))
 
 
-def _compare(sheet: str, before: dict[str, Decimal], after: dict[str, Decimal]) -> list[Change]:
+def _compare(sheet: str, before: dict[Said, Decimal], after: dict[Said, Decimal]) -> list[Change]:
     keys = list(dict.fromkeys([*before, *after]))
     return [Change(sheet, k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
-def _investments(lines: Iterable[Investment]) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = {}
+def _investments(lines: Iterable[Investment]) -> dict[Said, Decimal]:
+    totals: dict[Said, Decimal] = {}
     for i in sorted(lines, key=lambda i: (i.year, i.recurring, i.category)):
-        key = f"{fy.label(i.year)} {CATEGORY_TITLES[i.category]} ({'recurring' if i.recurring else 'one-off'})"
+        item = N_("{year} {category} (recurring)") if i.recurring else N_("{year} {category} (one-off)")
+        key = Said(item, year=fy.label(i.year), category=CATEGORY_TITLES[i.category])
         totals[key] = totals.get(key, Decimal("0.00")) + i.amount
     return totals
 
 
-def _savings(lines: Iterable[Saving]) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = {}
+def _savings(lines: Iterable[Saving]) -> dict[Said, Decimal]:
+    totals: dict[Said, Decimal] = {}
     for s in sorted(lines, key=lambda s: (s.year, s.service)):
-        key = f"{fy.label(s.year)} {s.service}"
+        key = Said(N_("{year} {service}"), year=fy.label(s.year), service=s.service)
         totals[key] = totals.get(key, Decimal("0.00")) + s.amount
     return totals
 
 
-def _baselines(lines: Iterable[Baseline]) -> dict[str, Decimal]:
-    return {f"{b.partner}: {b.service}": b.amount for b in lines}
+def _baselines(lines: Iterable[Baseline]) -> dict[Said, Decimal]:
+    return {Said(N_("{partner}: {service}"), partner=b.partner, service=b.service): b.amount for b in lines}
 
 
 # --- the figures as plain data, to carry from the check to the confirmation ------------------------------------

@@ -9,11 +9,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, BannsError, InvalidError, Word
 from ..engine.text import day_problem, single_line_problem
 from . import entered
 from . import years as fy
 from .case import CATEGORIES, CATEGORY_TITLES, Baseline, BusinessCase, Investment, Saving
+from .said import Said, joined
 
 CASE, BASELINES, ACTUALS, COSTS, ABOUT = "Business case", "Baselines", "Actual savings", "Costs incurred", "About"
 COST_HEADERS = ("Date", "Category", "Amount", "Note")
@@ -42,23 +43,32 @@ class Sheets:
 
 @dataclass(frozen=True)
 class CellProblem:
-    """What is wrong with one cell (``cell`` empty: with the sheet or the file as a whole)."""
+    """What is wrong with one cell (``cell`` empty: with the sheet or the file as a whole); ``message`` is a
+    msgid and its values (rendered by :func:`workflow.words.say`), :meth:`said` the same with where it is."""
 
     sheet: str
     cell: str
-    message: str
+    message: BannsError
+
+    def said(self) -> BannsError:
+        """The problem with its sheet and cell: "Business case!C4: ..."."""
+        if self.cell:
+            return Said(N_("{sheet}!{cell}: {problem}"), sheet=self.sheet, cell=self.cell, problem=self.message)
+        if self.sheet:
+            return Said(N_("{sheet}: {problem}"), sheet=self.sheet, problem=self.message)
+        return self.message
 
     def __str__(self) -> str:
-        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-        return f"{where}: {self.message}" if where else self.message
+        return str(self.said())
 
 
 class SpreadsheetError(InvalidError):
-    """A spreadsheet refused whole; ``problems`` names every sheet and cell that is wrong."""
+    """A spreadsheet refused whole; ``problems`` names every sheet and cell that is wrong (the message, the
+    first five)."""
 
     def __init__(self, problems: Sequence[CellProblem]) -> None:
         self.problems = tuple(problems)
-        super().__init__("; ".join(str(p) for p in self.problems[:5]), field="file")
+        super().__init__(N_("{problems}"), field="file", problems=joined([p.said() for p in self.problems[:5]]))
 
 
 def column_of(index: int) -> str:
@@ -81,14 +91,14 @@ class _Reader:
         line = self.grid[row] if row < len(self.grid) else []
         return line[col] if col < len(line) else None
 
-    def wrong(self, row: int, col: int, message: str) -> None:
+    def wrong(self, row: int, col: int, message: BannsError) -> None:
         self.problems.append(CellProblem(self.sheet, f"{column_of(col)}{row + 1}", message))
 
     def rows(self) -> list[int]:
         """The data rows with anything in them."""
         return [r for r in range(1, len(self.grid)) if any(v is not None for v in self.grid[r])]
 
-    def amount(self, row: int, col: int, label: str) -> Decimal | None:
+    def amount(self, row: int, col: int, label: str | BannsError) -> Decimal | None:
         value = self.cell(row, col)
         if value is None:
             return None
@@ -96,25 +106,28 @@ class _Reader:
         try:
             return entered.pounds(text, label)
         except InvalidError as exc:
-            self.wrong(row, col, f"{exc}; found '{_shown(value)}'")
+            self.wrong(row, col, _found(exc, value))
             return None
 
     def year(self, row: int) -> int | None:
         value = self.cell(row, 0)
         if value is None:
-            self.wrong(row, 0, "expected a financial year, like 2027-28; the cell is empty")
+            self.wrong(row, 0, Said(N_("expected a financial year, like 2027-28; the cell is empty")))
             return None
         try:
             return entered.financial_year(str(value))
         except InvalidError as exc:
-            self.wrong(row, 0, f"{exc}; found '{_shown(value)}'")
+            self.wrong(row, 0, _found(exc, value))
             return None
 
     def text(self, row: int, col: int, label: str) -> str:
         value = "" if self.cell(row, col) is None else str(self.cell(row, col))
-        problem = single_line_problem(value) or ("is longer than 100 characters" if len(value) > 100 else None)
+        problem = single_line_problem(value)
         if problem:
-            self.wrong(row, col, f"{label} {problem}")
+            self.wrong(row, col, Said(N_("{label} {problem}"), label=label, problem=problem))
+            return ""
+        if len(value) > 100:
+            self.wrong(row, col, Said(N_("{label} is longer than 100 characters"), label=label))
             return ""
         return value
 
@@ -131,8 +144,13 @@ def parse(book: dict[str, Grid], partners: Sequence[str]) -> Sheets:
     """
     problems: list[CellProblem] = []
     if CASE not in book:
-        found = ", ".join(f"'{n}'" for n in book) or "none"
-        raise SpreadsheetError([CellProblem(CASE, "", f"the file has no sheet called '{CASE}' (its sheets: {found})")])
+        sheets = tuple(f"'{n}'" for n in book)
+        missing = (
+            Said(N_("the file has no sheet called '{sheet}' (its sheets: {sheets})"), sheet=CASE, sheets=sheets)
+            if sheets
+            else Said(N_("the file has no sheet called '{sheet}' (its sheets: none)"), sheet=CASE)
+        )
+        raise SpreadsheetError([CellProblem(CASE, "", missing)])
     investments, savings, years = _case(_Reader(CASE, book[CASE], problems))
     baselines = _baselines(_Reader(BASELINES, book[BASELINES], problems), partners) if BASELINES in book else ()
     actuals = _actuals(_Reader(ACTUALS, book[ACTUALS], problems)) if ACTUALS in book else None
@@ -147,7 +165,8 @@ def parse(book: dict[str, Grid], partners: Sequence[str]) -> Sheets:
 def _headers(sheet: _Reader, first: str) -> list[str]:
     heads = [("" if v is None else str(v).strip()) for v in (sheet.grid[0] if sheet.grid else [])]
     if not heads or heads[0].lower() != first.lower():
-        sheet.wrong(0, 0, f"expected the heading '{first}'; found '{_shown(heads[0]) if heads else ''}'")
+        found = _shown(heads[0]) if heads else ""
+        sheet.wrong(0, 0, Said(N_("expected the heading '{heading}'; found '{found}'"), heading=first, found=found))
     return heads
 
 
@@ -169,15 +188,13 @@ def _case(sheet: _Reader) -> tuple[tuple[Investment, ...], tuple[Saving, ...], l
     for col, head in enumerate(heads[1:], start=1):
         found = _column(head)
         if head and found is None:
-            sheet.wrong(
-                0,
-                col,
-                f"'{_shown(head)}' is not a column banns knows; expected 'Investment: <category>', "
-                "'Recurring: <category>' or 'Savings: <service>', with a category one of: "
-                + ", ".join(CATEGORY_TITLES.values()),
+            unknown = N_(
+                "'{heading}' is not a column banns knows; expected 'Investment: <category>', 'Recurring: <category>' "
+                "or 'Savings: <service>', with a category one of: {categories}"
             )
+            sheet.wrong(0, col, Said(unknown, heading=_shown(head), categories=tuple(CATEGORY_TITLES.values())))
         elif found and len(found[1]) > 100:
-            sheet.wrong(0, col, "a service's name may be at most 100 characters")
+            sheet.wrong(0, col, Said(N_("a service's name may be at most 100 characters")))
         elif found:
             columns[col] = found
     investments: list[Investment] = []
@@ -186,7 +203,8 @@ def _case(sheet: _Reader) -> tuple[tuple[Investment, ...], tuple[Saving, ...], l
     for row in sheet.rows():
         year = sheet.year(row)
         if year is not None and year in years:
-            sheet.wrong(row, 0, f"{fy.label(year)} is in the sheet twice; give each financial year one row")
+            twice = N_("{year} is in the sheet twice; give each financial year one row")
+            sheet.wrong(row, 0, Said(twice, year=fy.label(year)))
         for col, (kind, key) in columns.items():
             amount = sheet.amount(row, col, heads[col])
             if year is None or not amount:
@@ -204,14 +222,14 @@ def _baselines(sheet: _Reader, partners: Sequence[str]) -> tuple[Baseline, ...]:
     heads = _headers(sheet, "Partner")
     found: list[Baseline] = []
     for row in sheet.rows():
-        name = sheet.text(row, 0, "Partner")
+        name = sheet.text(row, 0, Word(N_("Partner")))
         if name not in partners:
-            sheet.wrong(
-                row, 0, f"'{_shown(name)}' is not a partner of the programme; its partners: " + ", ".join(partners)
-            )
+            not_partner = N_("'{name}' is not a partner of the programme; its partners: {partners}")
+            sheet.wrong(row, 0, Said(not_partner, name=_shown(name), partners=tuple(partners)))
             continue
         for col in range(1, len(heads)):
-            amount = sheet.amount(row, col, f"{name}'s baseline for {heads[col]}")
+            label = Said(N_("{partner}'s baseline for {service}"), partner=name, service=heads[col])
+            amount = sheet.amount(row, col, label)
             if amount and heads[col]:
                 found.append(Baseline(name, heads[col][:100], amount))
     return tuple(found)
@@ -238,16 +256,13 @@ def _costs(sheet: _Reader) -> tuple[Cost, ...]:
         on = _day(sheet, row)
         category = titles.get(str(sheet.cell(row, 1) or "").strip().lower())
         if category is None:
-            sheet.wrong(
-                row,
-                1,
-                f"expected a category, one of: {', '.join(CATEGORY_TITLES.values())}; "
-                f"found '{_shown(sheet.cell(row, 1) or '')}'",
-            )
-        amount = sheet.amount(row, 2, "Amount")
+            expected = N_("expected a category, one of: {categories}; found '{found}'")
+            found_there = _shown(sheet.cell(row, 1) or "")
+            sheet.wrong(row, 1, Said(expected, categories=tuple(CATEGORY_TITLES.values()), found=found_there))
+        amount = sheet.amount(row, 2, Word(N_("Amount")))
         if amount is None and sheet.cell(row, 2) is None:
-            sheet.wrong(row, 2, "expected the amount spent, like 12,000.50; the cell is empty")
-        note = sheet.text(row, 3, "Note")
+            sheet.wrong(row, 2, Said(N_("expected the amount spent, like 12,000.50; the cell is empty")))
+        note = sheet.text(row, 3, Word(N_("Note")))
         if on and category and amount is not None:
             found.append(Cost(on, category, amount, note))
     return tuple(found)
@@ -259,13 +274,18 @@ def _day(sheet: _Reader, row: int) -> date | None:
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            sheet.wrong(row, 0, f"expected a date, like 2027-01-04; found '{_shown(value)}'")
+            sheet.wrong(row, 0, Said(N_("expected a date, like 2027-01-04; found '{found}'"), found=_shown(value)))
             return None
     if not isinstance(value, date):
-        sheet.wrong(row, 0, f"expected a date, like 2027-01-04; found '{_shown(value or '')}'")
+        sheet.wrong(row, 0, Said(N_("expected a date, like 2027-01-04; found '{found}'"), found=_shown(value or "")))
         return None
     problem = day_problem(value)
     if problem:
-        sheet.wrong(row, 0, problem)
+        sheet.wrong(row, 0, Said(N_("{problem}"), problem=problem))
         return None
     return value
+
+
+def _found(problem: BannsError, value: Any) -> Said:
+    """``problem`` with what the cell held: "...; found '12,00'"."""
+    return Said(N_("{problem}; found '{found}'"), problem=problem, found=_shown(value))

@@ -25,9 +25,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from . import years as fy
 from .case import CATEGORIES, CATEGORY_TITLES, Baseline, BusinessCase, Investment, Saving
+from .said import Said
 from .sheet_figures import (
     ABOUT,
     ACTUALS,
@@ -139,7 +140,9 @@ def write(book: dict[str, Grid], kind: str) -> bytes:
         return _write_xlsx(book)
     if kind == "ods":
         return _write_ods(book)
-    raise InvalidError(f"'{kind}' is not a spreadsheet format banns writes; expected xlsx or ods", field="format")
+    raise InvalidError(
+        N_("'{kind}' is not a spreadsheet format banns writes; expected xlsx or ods"), field="format", kind=kind
+    )
 
 
 def _write_xlsx(book: dict[str, Grid]) -> bytes:
@@ -210,20 +213,18 @@ def read(data: bytes, kind: str) -> dict[str, Grid]:
     except (zipfile.BadZipFile, OSError, ValueError):
         unpacked = 0
     if unpacked > LARGEST_UNPACKED:
-        raise SpreadsheetError(
-            [
-                CellProblem(
-                    "", "", f"the file unpacks to more than {LARGEST_UNPACKED // 1_000_000} MB; banns reads no more"
-                )
-            ]
-        )
+        too_large = N_("the file unpacks to more than {megabytes} MB; banns reads no more")
+        raise SpreadsheetError([CellProblem("", "", Said(too_large, megabytes=LARGEST_UNPACKED // 1_000_000))])
     try:
         book = _read_xlsx(data) if kind == "xlsx" else _read_ods(data)
     except SpreadsheetError:
         raise
     except Exception:
-        what = {"xlsx": "an Excel (.xlsx)", "ods": "an OpenDocument (.ods)"}.get(kind, "a")
-        raise SpreadsheetError([CellProblem("", "", f"the file is not {what} spreadsheet banns can read")]) from None
+        unreadable = {
+            "xlsx": N_("the file is not an Excel (.xlsx) spreadsheet banns can read"),
+            "ods": N_("the file is not an OpenDocument (.ods) spreadsheet banns can read"),
+        }.get(kind, N_("the file is not a spreadsheet banns can read"))
+        raise SpreadsheetError([CellProblem("", "", Said(unreadable))]) from None
     return book
 
 
@@ -295,11 +296,18 @@ def _capped(name: str, rows: Iterable[list[Any]]) -> Grid:
             row = row[:-1]
         if len(row) > MAX_COLUMNS:
             raise SpreadsheetError(
-                [CellProblem(name, column_of(MAX_COLUMNS) + "1", f"a sheet may have at most {MAX_COLUMNS} columns")]
+                [
+                    CellProblem(
+                        name,
+                        column_of(MAX_COLUMNS) + "1",
+                        Said(N_("a sheet may have at most {columns} columns"), columns=MAX_COLUMNS),
+                    )
+                ]
             )
         grid.append(row)
         if len(grid) > MAX_ROWS and any(v is not None for v in row):
-            raise SpreadsheetError([CellProblem(name, f"A{MAX_ROWS + 1}", f"a sheet may have at most {MAX_ROWS} rows")])
+            too_long = Said(N_("a sheet may have at most {rows} rows"), rows=MAX_ROWS)
+            raise SpreadsheetError([CellProblem(name, f"A{MAX_ROWS + 1}", too_long)])
     while grid and not grid[-1]:
         grid.pop()
     return grid

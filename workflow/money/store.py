@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..engine.errors import InvalidError, NotFoundError
+from ..engine.errors import N_, InvalidError, NotFoundError
 from ..engine.models import Partner, Programme
 from .case import ZERO, Baseline, BusinessCase, Investment, Saving
 from .models import (
@@ -41,7 +41,7 @@ def programme(session: Session, programme_id: int, *, lock: bool = False) -> Pro
     """
     found = session.get(Programme, programme_id, with_for_update=lock or None)
     if found is None:
-        raise NotFoundError(f"no programme with id {programme_id}")
+        raise NotFoundError(N_("no programme with id {programme_id}"), programme_id=programme_id)
     return found
 
 
@@ -55,8 +55,11 @@ def partner_by_name(prog: Programme, name: str) -> Partner:
         if p.name == name:
             return p
     raise InvalidError(
-        f"'{name}' is not a partner of {prog.name}; its partners: " + ", ".join(p.name for p in prog.partners),
+        N_("'{name}' is not a partner of {programme}; its partners: {partners}"),
         field="partner",
+        name=name,
+        programme=prog.name,
+        partners=tuple(p.name for p in prog.partners),
     )
 
 
@@ -192,7 +195,7 @@ def share_plan(prog: Programme, basis: Basis, in_force: dict[str, Decimal], reco
         if active:
             plan.append(SharePeriod(date.min if not plan else day, weights_for(active, basis, in_force, recompute)))
     if not plan:
-        raise InvalidError(f"{prog.name} has no partners to share between", field="partners")
+        raise InvalidError(N_("{programme} has no partners to share between"), field="partners", programme=prog.name)
     return tuple(plan)
 
 

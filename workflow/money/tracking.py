@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from ..engine.models import Programme
 from ..engine.permissions import SYSTEM, Actor
 from . import benefits as b
@@ -44,7 +44,10 @@ class BenefitsTracking(MoneyUnit):
         """
         if category not in CATEGORIES:
             raise InvalidError(
-                f"unknown category '{category}'; expected one of: {', '.join(CATEGORIES)}", field="category"
+                N_("unknown category '{category}'; expected one of: {categories}"),
+                field="category",
+                category=category,
+                categories=tuple(CATEGORIES),
             )
         _pence(amount)
         data: dict[str, Any] = {"on": on.isoformat(), "category": category, "amount": str(amount)}
@@ -125,7 +128,7 @@ class BenefitsTracking(MoneyUnit):
         """
         period = periods.normal(period)
         if not commentary.strip():
-            raise InvalidError("delivery confidence needs commentary: why this rating", field="commentary")
+            raise InvalidError(N_("delivery confidence needs commentary: why this rating"), field="commentary")
         data: dict[str, Any] = {"period": period, "rating": rating, "scale": scale}
         with self._write(programme_id, actor, "confidence_recorded", commentary.strip(), **data) as (session, prog):
             head = session.get(MoneyCase, prog.id) or MoneyCase(programme_id=prog.id, confidence_scale="gateway")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..engine.db import Database
-from ..engine.errors import NotAllowedError
+from ..engine.errors import N_, NotAllowedError
 from ..engine.models import Programme
 from ..engine.permissions import Actor, may
 from ..engine.registry import Registry
@@ -78,5 +78,10 @@ class MoneyUnit:
         prog = store.programme(session, programme_id, lock=lock)
         held = [r.role for r in prog.roles if r.person_id == actor.person_id]
         if not may(actor, action, held):
-            raise NotAllowedError(f"{actor.name} may not {action} the figures of programme {programme_id}")
+            message = (
+                N_("{person} may not view the figures of programme {programme_id}")
+                if action == "view"
+                else N_("{person} may not edit the figures of programme {programme_id}")
+            )
+            raise NotAllowedError(message, person=actor.name, programme_id=programme_id)
         return prog

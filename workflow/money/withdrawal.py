@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..engine.definitions import Definition
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from ..engine.models import Event, Programme
 from . import store
 from .case import ZERO
@@ -28,12 +28,17 @@ def withdrawal(session: Session, prog: Programme, definition: Definition, partne
     bases = store.load_bases(session, prog)
     if agreement is None or "" not in bases:
         raise InvalidError(
-            "no pre-nuptial agreement" if agreement is None else "no cost-sharing basis", field="agreement"
+            N_("no pre-nuptial agreement") if agreement is None else N_("no cost-sharing basis"), field="agreement"
         )
     basis, kept = bases[""]
     leaver = next((p for p in prog.partners if p.id == partner_id), None)
     if leaver is None:
-        raise InvalidError(f"programme {prog.id} has no partner {partner_id}", field="partner")
+        raise InvalidError(
+            N_("programme {programme_id} has no partner {partner_id}"),
+            field="partner",
+            programme_id=prog.id,
+            partner_id=partner_id,
+        )
     sharing = store.current_partners(prog, also=partner_id)
     in_force = store.weights_for(sharing, basis, kept, agreement.recompute)
     return what_if(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from ..engine.text import EARLIEST_DAY, LATEST_DAY
 
 _LABEL = re.compile(r"^(\d{4})[-/](\d{2}|\d{4})$")
@@ -46,19 +46,27 @@ def parse(text: str | int) -> int:
     match = _LABEL.match(str(text).strip())
     if match is None:
         shown = str(text).encode("unicode_escape").decode("ascii")[:40]
-        raise InvalidError(f"'{shown}' is not a financial year; expected e.g. 2011-12", field="year")
+        raise InvalidError(N_("'{shown}' is not a financial year; expected e.g. 2011-12"), field="year", shown=shown)
     first, second = int(match.group(1)), match.group(2)
     expected = f"{(first + 1) % 100:02d}" if len(second) == 2 else str(first + 1)
     if second != expected:
-        raise InvalidError(f"'{text}' is not a financial year: it should end in {expected}", field="year")
+        raise InvalidError(
+            N_("'{text}' is not a financial year: it should end in {expected}"),
+            field="year",
+            text=str(text),
+            expected=expected,
+        )
     return _plausible(first, str(text))
 
 
 def _plausible(year: int, text: str) -> int:
     if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
         raise InvalidError(
-            f"'{text}' is not a plausible financial year; expected one from {EARLIEST_DAY.year} to {LATEST_DAY.year}",
+            N_("'{text}' is not a plausible financial year; expected one from {earliest} to {latest}"),
             field="year",
+            text=text,
+            earliest=EARLIEST_DAY.year,
+            latest=LATEST_DAY.year,
         )
     return year
 

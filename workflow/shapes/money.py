@@ -169,9 +169,13 @@ class BasisRequest(Body):
     retrue_threshold: Number = Field(default=Decimal(0), description="percentage points a re-true must exceed")
 
 
+#: Words the money engine says (a basis described, a line of an explanation), in English: ``str()`` of them.
+English = Annotated[str, BeforeValidator(str)]
+
+
 class Split(Shape):
     service: str = Field(description="empty: the programme's costs")
-    basis: str
+    basis: English
     threshold: Exact
     shares: dict[str, Exact] = Field(description="per cent, by partner")
 
@@ -294,7 +298,7 @@ class Liability(Shape):
     total: Money
     notice_ends: date | None
     within_minimum_term: bool
-    explanation: list[str]
+    explanation: list[English]
 
 
 class WhatIf(Shape):
