@@ -13,7 +13,8 @@ from flask_wtf import CSRFProtect
 from web import titles
 from workflow.engine.errors import BannsError, MoveRefusedError
 from workflow.engine.reasons import Reason
-from workflow.words import Gettext, capital, describe, refusal
+from workflow.engine.yamlsource import Problem
+from workflow.words import Gettext, capital, describe, problem_message, refusal
 from workflow.words import say as say_error
 from workflow.words.language import gettext_for
 
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["describe"] = say
     app.jinja_env.filters["sentence"] = sentence
     app.jinja_env.filters["error_text"] = error_text
+    app.jinja_env.filters["problem"] = problem_words
     app.jinja_env.filters["rating_words"] = rating_words
     code_words.init_app(app.jinja_env.filters)
     app.jinja_env.globals["state_tag"] = state_tag
@@ -80,6 +82,12 @@ def error_text(error: BannsError, *, capitalised: bool = False) -> str:
     """What an engine's error says, in the request's language; ``capitalised``: as a sentence of its own (a
     form's error summary), else as it stands (beside a field)."""
     text = say_error(error, words(), get_locale())
+    return capital(text) if capitalised else text
+
+
+def problem_words(problem: Problem, *, capitalised: bool = False) -> str:
+    """What is wrong in a file's problem (its line and field shown beside it), in the request's language."""
+    text = problem_message(problem, words(), get_locale())
     return capital(text) if capitalised else text
 
 

@@ -168,7 +168,7 @@ def test_two_files_with_one_id_are_both_refused_naming_each_other(doubled: Path)
         "shared-service": [str(doubled / "shared-service-copy.yaml"), str(doubled / "shared-service.yaml")]
     }
     [copy_problem] = catalogue.problems[str(doubled / "shared-service-copy.yaml")]
-    assert "another file defines the same id 'shared-service': shared-service.yaml" in copy_problem.message
+    assert "another file defines the same id 'shared-service': shared-service.yaml" in copy_problem.text
     with pytest.raises(NotFoundError) as caught:
         Registry(doubled).latest("shared-service")
     assert "defined twice, in shared-service-copy.yaml and shared-service.yaml" in str(caught.value)
@@ -187,9 +187,7 @@ def test_definitions_check_exits_2_naming_both_files(cli: Any, doubled: Path) ->
 def test_a_missing_definitions_folder_is_a_problem_not_an_empty_list(tmp_path: Path) -> None:
     catalogue = Registry(tmp_path / "nowhere").catalogue()
     assert catalogue.definitions == {}
-    assert [p.message for p in catalogue.problems[str(tmp_path / "nowhere")]] == [
-        "the definitions folder does not exist"
-    ]
+    assert [p.text for p in catalogue.problems[str(tmp_path / "nowhere")]] == ["the definitions folder does not exist"]
 
 
 def test_an_edited_file_is_read_again(tmp_path: Path) -> None:

@@ -117,7 +117,7 @@ def default() -> Definition:
 def problems_of(action) -> list[tuple[int | None, str, str]]:
     with pytest.raises(DefinitionError) as caught:
         action()
-    return [(p.line, p.field, p.message) for p in caught.value.problems]
+    return [(p.line, p.field, p.text) for p in caught.value.problems]
 
 
 def test_every_broken_file_has_an_expectation() -> None:
@@ -134,10 +134,10 @@ def test_broken_file_is_refused_at_the_right_line(name: str) -> None:
         load_definition(path)
 
     problems = caught.value.problems
-    matching = [p for p in problems if p.line == line and p.field == field and fragment in p.message]
+    matching = [p for p in problems if p.line == line and p.field == field and fragment in p.text]
     assert matching, f"expected {line} {field!r} ~ {fragment!r}; got:\n{caught.value}"
     assert all(p.file == str(path) for p in problems)
-    assert not [p for p in problems if any(j in p.message or j in p.field for j in JARGON)]
+    assert not [p for p in problems if any(j in p.text or j in p.field for j in JARGON)]
 
 
 @pytest.mark.parametrize("name", ["shared-service.yaml", "shared-management.yaml"])

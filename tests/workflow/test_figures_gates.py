@@ -70,7 +70,7 @@ def test_a_definition_naming_an_unknown_figure_check_is_refused_with_its_line() 
         parse_definition(broken, "shared-service.yaml")
     problem = error.value.problems[0]
     assert problem.line == line and problem.field.endswith(".figures")
-    assert "unknown figure check 'payback_month'" in problem.message and "payback_year" in problem.message
+    assert "unknown figure check 'payback_month'" in problem.text and "payback_year" in problem.text
 
 
 def test_changing_the_figures_after_approval_asks_everyone_again(

@@ -45,7 +45,7 @@ def test_hostile_yaml_is_refused_quickly_naming_file_and_line(text: str, line: i
     assert time.perf_counter() - started < 2, "a generous bound: it is refused long before it is expanded"
     [problem] = caught.value.problems
     assert (problem.file, problem.line) == ("hostile.yaml", line)
-    assert why in problem.message
+    assert why in problem.text
     assert str(problem).startswith(f"hostile.yaml:{line}: ")
 
 

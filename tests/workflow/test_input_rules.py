@@ -146,7 +146,7 @@ def test_a_programme_file_refuses_odd_values_naming_line_and_field(
     with pytest.raises(ProgrammeFileError) as caught:
         parse_programme(programme_file(**given), "westdale.yaml")
     [problem] = caught.value.problems
-    assert (problem.line, problem.field) == (line, field) and why in problem.message
+    assert (problem.line, problem.field) == (line, field) and why in problem.text
 
 
 # --- the engine: edits, roles, and the central guard against NUL -----------------------------------------

@@ -21,7 +21,7 @@ from workflow.shapes.programmes import Event as EventShape
 from workflow.shapes.programmes import EventPage, Programme, ProgrammePage, ProgrammeSummary
 
 from ..errors import problem
-from ..extensions import _, error_text
+from ..extensions import _, error_text, problem_words
 from ..services import services
 from .http import body, page_link, programme_reply, reply, validated
 from .openapi import operation
@@ -139,7 +139,7 @@ def start_programme() -> Any:
     try:
         view = services().programmes.start(spec, actor=g.actor)
     except ProgrammeFileError as exc:
-        errors = [{"loc": [p.field], "msg": p.message, "type": "programme"} for p in exc.problems]
+        errors = [{"loc": [p.field], "msg": problem_words(p), "type": "programme"} for p in exc.problems]
         return problem(422, _("The programme does not fit its lifecycle: see errors."), errors=errors)
     except NotFoundError as exc:  # no such lifecycle: a mistake in the body, not a missing address
         detail = error_text(exc)

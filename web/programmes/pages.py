@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
-from web.extensions import _, error_text, sentence
+from web.extensions import _, error_text, problem_words, sentence
 from web.forms import (
     AddPartnerForm,
     AddPersonForm,
@@ -28,7 +28,8 @@ from web.services import services
 from web.titles import local
 from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from workflow.engine.importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, parse_programme
-from workflow.engine.yamlsource import Located, Problem, pydantic_problems
+from workflow.engine.yamlproblems import pydantic_problems
+from workflow.engine.yamlsource import Located, Problem
 from workflow.money.pounds import parse_pounds
 from workflow.reminders.delivery import list_mail
 
@@ -54,7 +55,7 @@ def create() -> Any:
             form.form_errors.append(error_text(exc))
             status = 422
         except ProgrammeFileError as exc:
-            form.form_errors.extend(p.message[:1].upper() + p.message[1:] for p in exc.problems)
+            form.form_errors.extend(problem_words(p, capitalised=True) for p in exc.problems)
             status = 422
         else:
             flash(_("Programme created"), "success")
@@ -294,4 +295,5 @@ def _first_problem(data: dict[str, Any], exc: ValidationError, root: Any) -> str
     """The first of the spec's problems in plain words, the field named as on the form: ``Partner 2, name:
     contains ...`` (never pydantic's ``partners.1.name``)."""
     problem: Problem = pydantic_problems(Located("form", data), exc, root)[0]
-    return f"{field_in_words(problem.field)}: {problem.message}" if problem.field else problem.message
+    said = problem_words(problem)
+    return f"{field_in_words(problem.field)}: {said}" if problem.field else said

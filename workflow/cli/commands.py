@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..engine.errors import N_, BannsError, InvalidError
+from . import words
 from .export import export
 from .gate import COMMANDS, by_option, expect_option, print_programme
 from .rules import rules_text
@@ -134,7 +135,7 @@ def definitions_check(ctx: Context, paths: tuple[Path, ...]) -> None:
             failed += 1
             click.echo(_("WRONG  {path}", path=path))
             for problem in read:
-                click.echo(f"  {problem}")
+                click.echo(f"  {words.problem(problem)}")
         else:
             said = _(
                 "ok     {path}: {id} version {version}, {count} stages",
@@ -152,6 +153,7 @@ def definitions_check(ctx: Context, paths: tuple[Path, ...]) -> None:
 def _checked(files: list[Path]) -> dict[Path, Definition | list[Problem]]:
     """Each file's definition, or its problems; two files with the same id are both wrong."""
     from ..engine.definitions import DefinitionError, load_definition
+    from ..engine.registry import SAME_ID
     from ..engine.yamlsource import Problem
 
     checked: dict[Path, Definition | list[Problem]] = {}
@@ -168,11 +170,8 @@ def _checked(files: list[Path]) -> dict[Path, Definition | list[Problem]]:
             by_id.setdefault(read.id, []).append(path)
     for definition_id, paths in by_id.items():
         for path in paths if len(paths) > 1 else []:
-            others = ", ".join(str(p) for p in paths if p != path)
-            message = _(
-                "another file defines the same id '{id}': {others}; rename one of them", id=definition_id, others=others
-            )
-            checked[path] = [Problem(str(path), 1, "id", message)]
+            others = tuple(str(p) for p in paths if p != path)
+            checked[path] = [Problem(str(path), 1, "id", SAME_ID, {"id": definition_id, "others": others})]
     return checked
 
 
@@ -187,7 +186,7 @@ def definitions_list(ctx: Context) -> None:
         click.echo(f"{d.id:24} v{d.version:<3} {d.title}  " + _("({count} stages)", count=len(d.stages)))
     for file, problems in catalogue.problems.items():
         broken = _("(broken)")
-        click.echo(f"{broken:24}      {file}: {problems[0].message}")
+        click.echo(f"{broken:24}      {file}: {words.problem_words(problems[0])}")
 
 
 @definitions.command("show")

@@ -179,9 +179,7 @@ def _said(exc: Exception) -> str:
     from ..engine.errors import BannsError
     from ..engine.yamlsource import SourceError
 
-    if isinstance(exc, SourceError):
-        return str(exc)
-    return error(exc) if isinstance(exc, BannsError) else str(exc)
+    return error(exc) if isinstance(exc, BannsError | SourceError) else str(exc)
 
 
 class BannsGroup(click.Group):

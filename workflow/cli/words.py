@@ -12,7 +12,8 @@ from typing import Any
 
 from ..engine.errors import BannsError
 from ..engine.reasons import Reason
-from ..words import Gettext, describe, say
+from ..engine.yamlsource import Problem, SourceError
+from ..words import Gettext, describe, problem_message, problem_text, say
 from ..words.language import chosen_language, gettext_for
 
 
@@ -31,11 +32,21 @@ def _(msgid: str, /, **values: Any) -> str:
     return words()(msgid).format_map(values)
 
 
-def error(exc: BannsError) -> str:
-    """What an engine's error says, in the command line's language."""
+def error(exc: BannsError | SourceError) -> str:
+    """What an engine's error says, in the command line's language (a wrong file's problems one to a line)."""
     return say(exc, words(), language())
+
+
+def problem(found: Problem) -> str:
+    """A wrong file's problem, ``file:line: field: message``, in the command line's language."""
+    return problem_text(found, words(), language())
 
 
 def reason(found: Reason) -> str:
     """An engine's reason, in the command line's language."""
     return describe(found, words(), language())
+
+
+def problem_words(found: Problem) -> str:
+    """What is wrong in a file's problem, without where, in the command line's language."""
+    return problem_message(found, words(), language())

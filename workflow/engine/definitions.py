@@ -21,9 +21,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from .bilingual import DescriptionText, Text, TitleText
-from .errors import BannsError
+from .errors import N_, BannsError
 from .kinds import expand
-from .yamlsource import SourceError, load_yaml, pydantic_problems, read_source
+from .yamlproblems import pydantic_problems
+from .yamlsource import SourceError, WrongValueError, load_yaml, read_source
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 DefinitionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
@@ -134,7 +135,9 @@ class Quorum(_Spec):
     @model_validator(mode="after")
     def _one_measure(self) -> Quorum:
         if sum(m is not None for m in (self.share, self.count, self.fraction)) != 1:
-            raise ValueError("give exactly one of 'share' (majority, two_thirds or all), 'count' or 'fraction'")
+            raise WrongValueError(
+                N_("give exactly one of 'share' (majority, two_thirds or all), 'count' or 'fraction'")
+            )
         return self
 
     def needed(self, members: int) -> int:
@@ -165,7 +168,7 @@ class SignOffRules(_Spec):
     @model_validator(mode="after")
     def _at_least_one(self) -> SignOffRules:
         if not (self.each_partner or self.quorum or self.roles):
-            raise ValueError("give at least one rule: each_partner, quorum or roles")
+            raise WrongValueError(N_("give at least one rule: each_partner, quorum or roles"))
         return self
 
 
@@ -343,14 +346,14 @@ def parse_definition(text: str, file: str) -> Definition:
     except SourceError as exc:
         raise DefinitionError(exc.problems) from None
     if not isinstance(located.data, dict):
-        raise DefinitionError([located.problem((), "expected a mapping of id, version, title, stages, ...")])
+        raise DefinitionError([located.problem((), N_("expected a mapping of id, version, title, stages, ..."))])
     try:
         definition = Definition.model_validate(
             {**located.data, "source_hash": _hash(text), "source_text": text, "source_file": file}
         )
     except ValidationError as exc:
         raise DefinitionError(pydantic_problems(located, exc, Definition, hidden=_SOURCE_FIELDS)) from None
-    problems = [located.problem(path, message) for path, message in semantic_problems(definition)]
+    problems = [located.problem(path, message, **values) for path, message, values in semantic_problems(definition)]
     if problems:
         raise DefinitionError(problems)
     return definition

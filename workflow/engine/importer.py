@@ -11,10 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from .errors import BannsError
+from .errors import N_, BannsError
 from .kinds import PARTNER_KINDS
 from .text import Amount, Day, EmailAddress, MultiLine, SingleLine
-from .yamlsource import Located, SourceError, load_yaml, load_yaml_file, pydantic_problems
+from .yamlproblems import pydantic_problems
+from .yamlsource import Located, SourceError, load_yaml, load_yaml_file
 
 Name = Annotated[SingleLine, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 RoleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
@@ -95,7 +96,9 @@ def load_programme(path: Path) -> tuple[ProgrammeSpec, Located]:
 
 def _validate(located: Located) -> ProgrammeSpec:
     if not isinstance(located.data, dict):
-        raise ProgrammeFileError([located.problem((), "expected a mapping with name, definition, partners, people")])
+        raise ProgrammeFileError(
+            [located.problem((), N_("expected a mapping with name, definition, partners, people"))]
+        )
     try:
         return ProgrammeSpec.model_validate(located.data)
     except ValidationError as exc:

@@ -4,9 +4,11 @@ and its stages planned: the parts of starting a programme that need no database.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from .definitions import Definition
-from .importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec
+from .errors import N_
+from .importer import PartnerSpec, ProgrammeFileError, ProgrammeSpec, RoleSpec
 from .models import Partner, StagePlan
 from .yamlsource import Located, Problem, dotted
 
@@ -40,45 +42,62 @@ def plan_stages(definition: Definition, spec: ProgrammeSpec, programme_id: int, 
 
 
 def check_spec(spec: ProgrammeSpec, definition: Definition, located: Located | None) -> None:
-    """Roles, partners and stages named in a programme file must exist in its definition."""
-    problems: list[tuple[tuple[str | int, ...], str]] = []
-    partner_names = [p.name for p in spec.partners]
+    """Roles, partners and stages named in a programme file must exist in its definition.
+
+    Raises:
+        ProgrammeFileError: every problem, at its line where ``located`` has it.
+    """
+    problems: list[tuple[tuple[str | int, ...], str, dict[str, Any]]] = []
+    partner_names = tuple(p.name for p in spec.partners)
     seen: set[str] = set()
     for i, name in enumerate(partner_names):
         if name in seen:
-            problems.append((("partners", i, "name"), f"duplicate partner '{name}'"))
+            problems.append((("partners", i, "name"), N_("duplicate partner '{name}'"), {"name": name}))
         seen.add(name)
     if len(set(partner_names)) < definition.partners.minimum:
-        problems.append((("partners",), f"'{definition.id}' needs at least {definition.partners.minimum} partners"))
+        needs = {"lifecycle": definition.id, "minimum": definition.partners.minimum}
+        problems.append((("partners",), N_("'{lifecycle}' needs at least {minimum} partners"), needs))
     emails: set[str] = set()
     for i, person in enumerate(spec.people):
         if person.email in emails:
-            problems.append((("people", i, "email"), f"duplicate email '{person.email}'"))
+            problems.append((("people", i, "email"), N_("duplicate email '{email}'"), {"email": person.email}))
         emails.add(person.email)
         for j, role in enumerate(person.role_specs()):
-            scope = definition.role_scope.get(role.role)
-            where = ("people", i, "roles", j)
-            if scope is None:
-                problems.append(
-                    (where, f"unknown role '{role.role}'; expected one of: " + ", ".join(definition.role_scope))
-                )
-            elif scope == "partner" and role.partner is None:
-                problems.append((where, f"role '{role.role}' is held for a partner; add 'partner: <name>'"))
-            elif scope == "programme" and role.partner is not None:
-                problems.append((where, f"role '{role.role}' is held for the whole programme; remove 'partner'"))
-            elif role.partner is not None and role.partner not in seen:
-                problems.append(
-                    (where, f"unknown partner '{role.partner}'; expected one of: " + ", ".join(partner_names))
-                )
+            found = _role_problem(definition, role, seen, partner_names)
+            if found:
+                problems.append((("people", i, "roles", j), *found))
     for stage in spec.plan:
         if stage not in definition.stage_by_id:
-            problems.append(
-                (("plan", stage), f"unknown stage '{stage}'; expected one of: " + ", ".join(definition.stage_ids))
-            )
+            options = {"name": stage, "options": tuple(definition.stage_ids)}
+            problems.append((("plan", stage), N_("unknown stage '{name}'; expected one of: {options}"), options))
     if problems:
         raise ProgrammeFileError(
             [
-                located.problem(path, msg) if located else Problem("<programme>", None, dotted(path), msg)
-                for path, msg in problems
+                located.problem(path, msg, **values)
+                if located
+                else Problem("<programme>", None, dotted(path), msg, values)
+                for path, msg, values in problems
             ]
         )
+
+
+def _role_problem(
+    definition: Definition, role: RoleSpec, partners: set[str], partner_names: tuple[str, ...]
+) -> tuple[str, dict[str, Any]] | None:
+    """What is wrong with a person's role in the file (a msgid and its values), or None."""
+    scope = definition.role_scope.get(role.role)
+    if scope is None:
+        return N_("unknown role '{name}'; expected one of: {options}"), {
+            "name": role.role,
+            "options": tuple(definition.role_scope),
+        }
+    if scope == "partner" and role.partner is None:
+        return N_("role '{role}' is held for a partner; add 'partner: <name>'"), {"role": role.role}
+    if scope == "programme" and role.partner is not None:
+        return N_("role '{role}' is held for the whole programme; remove 'partner'"), {"role": role.role}
+    if role.partner is not None and role.partner not in partners:
+        return N_("unknown partner '{name}'; expected one of: {options}"), {
+            "name": role.partner,
+            "options": partner_names,
+        }
+    return None

@@ -16,10 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .definitions import Definition, DefinitionError, definition_files, parse_definition
-from .errors import BrokenDefinitionError, NotFoundError
+from .errors import N_, BrokenDefinitionError, NotFoundError
 from .models import DefinitionVersion
 from .reasons import DEFINITION_TEXT_MISSING, DEFINITION_UNREADABLE, reason
 from .yamlsource import Problem, SourceError, read_source
+
+#: Two files define the same lifecycle id (values: id, others: the other files' names).
+SAME_ID = N_("another file defines the same id '{id}': {others}; rename one of them")
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Registry:
     def catalogue(self) -> Catalogue:
         """Every file in the folder, as it is now (a file is parsed again only when it changes)."""
         if not self.folder.is_dir():
-            missing = Problem(str(self.folder), None, "", "the definitions folder does not exist")
+            missing = Problem(str(self.folder), None, "", N_("the definitions folder does not exist"))
             return Catalogue({}, {str(self.folder): [missing]})
         by_id: dict[str, list[Definition]] = {}
         problems: dict[str, list[Problem]] = {}
@@ -61,9 +64,9 @@ class Registry:
         duplicates = {i: [d.source_file for d in ds] for i, ds in by_id.items() if len(ds) > 1}
         for definition_id, files in duplicates.items():
             for file in files:
-                others = ", ".join(Path(f).name for f in files if f != file)
-                message = f"another file defines the same id '{definition_id}': {others}; rename one of them"
-                problems[file] = [Problem(file, 1, "id", message)]
+                others = tuple(Path(f).name for f in files if f != file)
+                same = {"id": definition_id, "others": others}
+                problems[file] = [Problem(file, 1, "id", SAME_ID, same)]
         found = {i: ds[0] for i, ds in by_id.items() if i not in duplicates}
         return Catalogue(found, dict(sorted(problems.items())), duplicates)
 
@@ -105,7 +108,7 @@ class Registry:
             definition = parse_definition(row.source_text, row.source_file)
         except DefinitionError as exc:
             assert row is not None
-            detail = "; ".join(str(p) for p in exc.problems[:3]) + ("; ..." if len(exc.problems) > 3 else "")
+            detail = (*exc.problems[:3], *(["..."] if len(exc.problems) > 3 else []))  # joined "; " by the words
             why = reason(DEFINITION_UNREADABLE, lifecycle=row.definition_id, version=row.version, detail=detail)
             broken = BrokenDefinitionError(source_hash, why)
             self._broken[source_hash] = broken

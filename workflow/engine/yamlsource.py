@@ -2,41 +2,96 @@
 
 PyYAML throws away positions once it has built objects. We compose the node tree instead and convert it
 ourselves, so that a validation error about ``stages[3].gate`` can name the file and line a person must edit.
-:func:`pydantic_problems` then turns a model's validation errors into problems in plain words.
+:func:`~.yamlproblems.pydantic_problems` then turns a model's validation errors into problems in plain words.
+
+A :class:`Problem` says what is wrong as data, like an engine's error: ``message`` is an English msgid marked
+with ``N_`` and ``values`` fill its ``{placeholders}``; :func:`workflow.words.problem_text` renders it in a
+person's language, and ``str()`` gives its English (logs, tests).
 """
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
-from collections.abc import Collection
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+
+from .errors import N_
+from .reasons import Reason
 
 Path_ = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a file, in the words a person needs to fix it."""
+    """One thing wrong with a file, as data a person's words are made of: where (``file``, ``line``, ``field``,
+    the dotted path of the key) and what (``message``, a msgid, filled with ``values``)."""
 
     file: str
     line: int | None
     field: str
     message: str
+    values: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
+
+    @property
+    def text(self) -> str:
+        """The message in English, filled in (logs, tests); :func:`workflow.words.problem_message` in words."""
+        return filled(self.message, self.values)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{where}: {self.field}: {self.text}" if self.field else f"{where}: {self.text}"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words inside a problem's message (what was expected), with their own values: rendered in turn."""
+
+    message: str
+    values: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def __str__(self) -> str:
+        return filled(self.message, self.values)
+
+
+@dataclass(frozen=True)
+class Either:
+    """Alternatives: ``a or b or c`` (each a :class:`Phrase`, a value, or a tuple of values joined ``, ``)."""
+
+    options: tuple[Any, ...]
+
+    def __str__(self) -> str:
+        return " or ".join(_english(option) for option in self.options)
+
+
+def filled(message: str, values: Mapping[str, Any]) -> str:
+    """``message`` filled with ``values`` in English (what ``str()`` of a problem says)."""
+    return message.format_map({key: _english(value) for key, value in values.items()})
+
+
+def _english(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_english(v) for v in value)
+    if isinstance(value, Reason):
+        return value.code
+    return "" if value is None else str(value)
+
+
+class WrongValueError(ValueError):
+    """A validator's refusal of a value, as a msgid and its values: pydantic keeps the exception (its error's
+    ``ctx["error"]``), and :func:`~.yamlproblems.pydantic_problems` makes a problem of it."""
+
+    def __init__(self, message: str, /, **values: Any) -> None:
+        self.message, self.values = message, values
+        super().__init__(filled(message, values))
 
 
 class SourceError(Exception):
-    """A YAML document could not be read or failed validation; carries every problem found."""
+    """A YAML document could not be read or failed validation; carries every problem found (``say`` renders
+    them, one to a line)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
@@ -67,8 +122,9 @@ class Located:
             path = path[:-1]
         return self.lines.get(path)
 
-    def problem(self, path: Path_, message: str) -> Problem:
-        return Problem(self.file, self.line_of(path), dotted(path), message)
+    def problem(self, path: Path_, message: str, /, **values: Any) -> Problem:
+        """A problem at ``path``: ``message`` a msgid, filled with ``values``."""
+        return Problem(self.file, self.line_of(path), dotted(path), message, values)
 
 
 #: Limits on what is read, so that a hostile or mistaken document is refused at once, whole, with its line:
@@ -80,8 +136,9 @@ MAX_VALUES = 100_000
 
 
 class _Refused(Exception):
-    def __init__(self, line: int | None, message: str, field: str = "") -> None:
-        self.line, self.message, self.field = line, message, field  # a document over a limit: refused whole
+    def __init__(self, line: int | None, field: str, message: str, /, **values: Any) -> None:
+        self.line, self.field = line, field  # a document over a limit: refused whole
+        self.message, self.values = message, values
 
 
 class _Loader(yaml.SafeLoader):
@@ -96,7 +153,12 @@ class _Loader(yaml.SafeLoader):
         try:
             if self.depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise _Refused(mark.line + 1, f"nested more than {MAX_DEPTH} levels deep; banns reads at most that")
+                raise _Refused(
+                    mark.line + 1,
+                    "",
+                    N_("nested more than {depth} levels deep; banns reads at most that"),
+                    depth=MAX_DEPTH,
+                )
             return super().compose_node(parent, index)
         finally:
             self.depth -= collection
@@ -116,22 +178,24 @@ def load_yaml(text: str, file: str) -> Located:
         loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
-            raise SourceError([Problem(file, 1, "", "the file is empty; expected a mapping")])
+            raise SourceError([Problem(file, 1, "", N_("the file is empty; expected a mapping"))])
         located = Located(file, None, {(): node.start_mark.line + 1})
         located.data = _Converter(loader, located, problems).convert(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise SourceError([Problem(file, line, "", f"not valid YAML: {exc.problem or exc}")]) from None
+        detail = {"detail": exc.problem or str(exc)}  # PyYAML's own words
+        raise SourceError([Problem(file, line, "", N_("not valid YAML: {detail}"), detail)]) from None
     except yaml.reader.ReaderError as exc:
-        what = f"not valid YAML: it holds a control character (U+{exc.character:04X}) that YAML does not allow"
-        raise SourceError([Problem(file, text.count("\n", 0, exc.position) + 1, "", what)]) from None
+        what = N_("not valid YAML: it holds a control character (U+{code}) that YAML does not allow")
+        line = text.count("\n", 0, exc.position) + 1
+        raise SourceError([Problem(file, line, "", what, {"code": f"{exc.character:04X}"})]) from None
     except yaml.YAMLError as exc:
-        raise SourceError([Problem(file, None, "", f"not valid YAML: {exc}")]) from None
+        raise SourceError([Problem(file, None, "", N_("not valid YAML: {detail}"), {"detail": str(exc)})]) from None
     except _Refused as exc:
-        raise SourceError([Problem(file, exc.line, exc.field, exc.message)]) from None
+        raise SourceError([Problem(file, exc.line, exc.field, exc.message, exc.values)]) from None
     except RecursionError:  # a last resort: the limits above refuse a document first
-        raise SourceError([Problem(file, None, "", "nested too deeply to read")]) from None
+        raise SourceError([Problem(file, None, "", N_("nested too deeply to read"))]) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -159,12 +223,15 @@ def read_source(path: Path) -> str:
         _check_size(path.stat().st_size, str(path))
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError([Problem(str(path), None, "", f"cannot be read: {exc}")]) from None
+        raise SourceError(
+            [Problem(str(path), None, "", N_("cannot be read: {detail}"), {"detail": str(exc)})]
+        ) from None
 
 
 def _check_size(size: int, file: str) -> None:
     if size > MAX_BYTES:
-        raise SourceError([Problem(file, None, "", f"is {size:,} bytes; banns reads at most {MAX_BYTES:,}")])
+        what = N_("is {size} bytes; banns reads at most {limit}")
+        raise SourceError([Problem(file, None, "", what, {"size": f"{size:,}", "limit": f"{MAX_BYTES:,}"})])
 
 
 class _Converter:
@@ -179,13 +246,19 @@ class _Converter:
     def convert(self, node: yaml.Node, path: Path_) -> Any:
         self.values += 1
         if self.values > MAX_VALUES:
-            aliases = ", once its aliases (*name) are expanded" if self.loader.aliases else ""
-            message = f"the document holds more than {MAX_VALUES:,} values by here{aliases}; banns reads at most that"
-            raise _Refused(self.located.line_of(path[:1]), message, dotted(path[:1]))
+            message = (
+                N_(
+                    "the document holds more than {limit} values by here, once its aliases (*name) are expanded; "
+                    "banns reads at most that"
+                )
+                if self.loader.aliases
+                else N_("the document holds more than {limit} values by here; banns reads at most that")
+            )
+            raise _Refused(self.located.line_of(path[:1]), dotted(path[:1]), message, limit=f"{MAX_VALUES:,}")
         if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
             return self.loader.construct_object(node, deep=True)
         if id(node) in self.open:
-            raise _Refused(node.start_mark.line + 1, "an alias (*name) refers to a value that contains it")
+            raise _Refused(node.start_mark.line + 1, "", N_("an alias (*name) refers to a value that contains it"))
         self.open.add(id(node))
         try:
             return self._mapping(node, path) if isinstance(node, yaml.MappingNode) else self._sequence(node, path)
@@ -198,13 +271,16 @@ class _Converter:
             key = self.convert(key_node, path)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str | int):
-                kind = type(key).__name__
-                self.problems.append(Problem(located.file, line, dotted(path), f"keys must be text, not {kind}"))
+                kind = {"kind": type(key).__name__}
+                self.problems.append(
+                    Problem(located.file, line, dotted(path), N_("keys must be text, not {kind}"), kind)
+                )
                 continue
             child = (*path, key)
             if key in result:
-                first = f"first given on line {located.lines[child]}"
-                self.problems.append(Problem(located.file, line, dotted(child), f"duplicate key ({first})"))
+                first = {"first": located.lines[child]}
+                what = N_("duplicate key (first given on line {first})")
+                self.problems.append(Problem(located.file, line, dotted(child), what, first))
                 continue
             located.lines[child] = line
             result[key] = self.convert(value_node, child)
@@ -219,183 +295,24 @@ class _Converter:
         return items
 
 
-# --- turning pydantic's errors into a person's ------------------------------------------------------------
-
-
-def pydantic_problems(
-    located: Located, exc: ValidationError, root: type[BaseModel], hidden: Collection[str] = ()
-) -> list[Problem]:
-    """Turn ``exc`` (from validating ``located.data`` as ``root``) into problems, in the file's line order.
-
-    Messages say what was expected and what was given, with no pydantic jargon; the several errors a union
-    gives for one value become one 'expected a or b'. ``hidden`` are fields filled in by code, never by the
-    file, so never suggested.
-    """
-    messages: dict[Path_, list[str]] = {}
-    expected: dict[Path_, tuple[list[str], Any]] = {}
-    for err in exc.errors():
-        path = _clean_loc(located.data, err["loc"])
-        phrase = EXPECTED.get(err["type"])
-        if phrase is not None:
-            phrases, _ = expected.setdefault(path, ([], err["input"]))
-            phrase = phrase.format(**err.get("ctx", {}))
-            if phrase not in phrases:
-                phrases.append(phrase)
-            messages.setdefault(path, [])
-        else:
-            path, message = _special_message(root, hidden, path, err)
-            messages.setdefault(path, []).append(message)
-    problems: list[Problem] = []
-    for path, texts in messages.items():
-        if path in expected:
-            phrases, given = expected[path]
-            texts = [*texts, f"expected {' or '.join(phrases)}, got {_shown(given)}"]
-        problems.extend(located.problem(path, text) for text in dict.fromkeys(texts))
-    return sorted(problems, key=lambda p: p.line or 0)
-
-
-#: What a type or range error expected, in plain words; ``{...}`` is filled from the error's context.
+#: What a type or range error of pydantic expected, in plain words (msgids); ``{...}`` is filled from the
+#: error's context (see :func:`~.yamlproblems.pydantic_problems`).
 EXPECTED = {
-    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "a whole number"),
-    **dict.fromkeys(("bool_type", "bool_parsing"), "true or false"),
-    "string_type": "text",
-    "string_too_short": "some text",
-    "string_too_long": "at most {max_length} characters",
-    "list_type": "a list",
-    "too_short": "at least {min_length} item(s)",
-    "too_long": "at most {max_length} items",
-    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), "a mapping of keys"),
-    **dict.fromkeys(("decimal_type", "decimal_parsing", "float_type", "float_parsing"), "a number"),
-    "finite_number": "a finite number",
-    "greater_than": "a number greater than {gt}",
-    "greater_than_equal": "a number of at least {ge}",
-    "less_than": "a number less than {lt}",
-    "less_than_equal": "a number no greater than {le}",
-    **dict.fromkeys(("date_type", "date_parsing", "date_from_datetime_parsing"), "a date (YYYY-MM-DD)"),
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), N_("a whole number")),
+    **dict.fromkeys(("bool_type", "bool_parsing"), N_("true or false")),
+    "string_type": N_("text"),
+    "string_too_short": N_("some text"),
+    "string_too_long": N_("at most {max_length} characters"),
+    "list_type": N_("a list"),
+    "too_short": N_("at least {min_length} item(s)"),
+    "too_long": N_("at most {max_length} items"),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), N_("a mapping of keys")),
+    **dict.fromkeys(("decimal_type", "decimal_parsing", "float_type", "float_parsing"), N_("a number")),
+    "finite_number": N_("a finite number"),
+    "greater_than": N_("a number greater than {gt}"),
+    "greater_than_equal": N_("a number of at least {ge}"),
+    "less_than": N_("a number less than {lt}"),
+    "less_than_equal": N_("a number no greater than {le}"),
+    **dict.fromkeys(("date_type", "date_parsing", "date_from_datetime_parsing"), N_("a date (YYYY-MM-DD)")),
     "literal_error": "{expected}",
 }
-
-
-def _special_message(model: type[BaseModel], hidden: Collection[str], path: Path_, err: Any) -> tuple[Path_, str]:
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, path[:-1], hidden)
-        listed = f"; expected one of: {', '.join(allowed)}" if allowed else ""
-        return path, f"unknown key '{path[-1]}'{_did_you_mean(path[-1], allowed)}{listed}"
-    if kind == "missing":
-        return path, "is required but missing"
-    if kind == "string_pattern_mismatch":
-        pattern = err["ctx"]["pattern"]
-        if pattern.startswith("^[a-z][a-z0-9"):
-            joiner = "_" if "_" in pattern else "-"
-            return path, (
-                f"'{err['input']}' is not a valid id; expected lower-case letters, digits and "
-                f"'{joiner}', starting with a letter"
-            )
-        return path, f"'{err['input']}' does not match the expected form {pattern}"
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        key = err["ctx"]["discriminator"].strip("'")
-        tags = _tags_at(model, path, key)
-        given = err["input"].get(key) if isinstance(err["input"], dict) else None
-        if given is None:
-            return (*path, key), f"is required but missing; expected one of: {', '.join(tags)}"
-        return (*path, key), f"unknown {key} '{given}'{_did_you_mean(given, tags)}; expected one of: {', '.join(tags)}"
-    if kind == "value_error":
-        return path, str(err["ctx"]["error"])
-    return path, f"{err['msg'][0].lower()}{err['msg'][1:]}, got {_shown(err['input'])}"
-
-
-def _did_you_mean(given: Any, options: list[str]) -> str:
-    close = difflib.get_close_matches(str(given), options, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if value in ("", [], {}):
-        return "an empty " + ("list" if value == [] else "mapping" if value == {} else "value")
-    if isinstance(value, dict | list):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    shown = repr(value)  # repr: a control character shows as its escape
-    return shown if len(shown) <= 40 else shown[:37] + "..."
-
-
-def _clean_loc(data: Any, loc: tuple[Any, ...]) -> Path_:
-    """Map pydantic's location to a path in the document.
-
-    Pydantic adds parts that are not in the document: union tags (``sign_off_pending``), type names
-    (``literal['all']``) and ``[key]`` for a mapping key that failed. A key missing from the document (a
-    required field, an unknown key) ends the path.
-    """
-    path: list[str | int] = []
-    current = data
-    for part in loc:
-        if part == "[key]":
-            break  # a mapping key failed validation: the key itself is at fault
-        in_dict = isinstance(current, dict) and part in current
-        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        if in_dict or in_list:
-            current = current[part]
-        elif isinstance(part, str) and part.startswith("<"):
-            continue  # a tag of the form a bilingual text took (see workflow.engine.bilingual)
-        elif isinstance(current, dict) and part in current.values():
-            continue  # a discriminated union's tag
-        elif isinstance(current, dict):
-            path.append(part)
-            break
-        else:
-            break
-        path.append(part)
-    return tuple(path)
-
-
-def _annotation_at(model: type[BaseModel], path: Path_) -> Any:
-    annotation: Any = model
-    for part in path:
-        if (annotation := _step(annotation, part)) is None:
-            return None
-    return annotation
-
-
-def _allowed_keys(model: type[BaseModel], path: Path_, hidden: Collection[str]) -> list[str]:
-    """The keys a mapping at ``path`` may have, found by walking the model's annotations."""
-    found = _model_of(_annotation_at(model, path))
-    return [f.alias or name for name, f in found.model_fields.items() if name not in hidden] if found else []
-
-
-def _tags_at(model: type[BaseModel], path: Path_, key: str) -> list[str]:
-    """The values ``key`` may take in the discriminated union at ``path``."""
-    tags: list[str] = []
-    for arg in _args(_annotation_at(model, path)):
-        if isinstance(arg, type) and issubclass(arg, BaseModel) and key in arg.model_fields:
-            tags.extend(str(v) for v in typing.get_args(arg.model_fields[key].annotation))
-    return tags
-
-
-def _step(annotation: Any, part: str | int) -> Any:
-    model = _model_of(annotation)
-    if model is not None and isinstance(part, str):
-        for name, f in model.model_fields.items():
-            if part in (name, f.alias):
-                return f.annotation
-        return None
-    for arg in _args(annotation):
-        origin = typing.get_origin(arg)
-        if origin is list and isinstance(part, int):
-            return typing.get_args(arg)[0]
-        if origin is dict and isinstance(part, str):
-            return typing.get_args(arg)[1]
-    return None
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    return next((a for a in _args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)), None)
-
-
-def _args(annotation: Any) -> list[Any]:
-    if typing.get_origin(annotation) is Annotated:
-        return _args(typing.get_args(annotation)[0])
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return [a for arg in typing.get_args(annotation) for a in _args(arg)]
-    return [annotation]

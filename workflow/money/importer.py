@@ -16,10 +16,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..engine.errors import N_, BannsError
 from ..engine.importer import ProgrammeFileError
 from ..engine.models import Programme
 from ..engine.text import Amount, Day, MultiLine, SingleLine
-from ..engine.yamlsource import Located, Problem, SourceError, load_yaml, pydantic_problems
+from ..engine.yamlproblems import pydantic_problems
+from ..engine.yamlsource import Located, Problem, SourceError, WrongValueError, load_yaml
 from . import store
 from . import years as fy
 from .case import CATEGORIES, Baseline, BusinessCase, Investment, Saving
@@ -33,15 +35,19 @@ LARGEST_NUMBER = Decimal("1000000000000")
 
 def _exact(value: Any) -> Any:
     if isinstance(value, float):
-        raise ValueError(f'write amounts in quotes, e.g. "{value:.2f}", so that no penny is approximated')
+        raise WrongValueError(
+            N_('write amounts in quotes, e.g. "{example}", so that no penny is approximated'), example=f"{value:.2f}"
+        )
     return value
 
 
 def _year(value: Any) -> int:
     try:
         return fy.parse(value)
+    except BannsError as exc:
+        raise WrongValueError(exc.message, **exc.values) from None
     except Exception as exc:
-        raise ValueError(str(exc)) from None
+        raise WrongValueError(N_("{detail}"), detail=str(exc)) from None
 
 
 #: Pounds and pence: finite, whole pence, at most £100bn either way.
@@ -131,7 +137,7 @@ def parse_money(text: str, file: str) -> tuple[MoneySpec, Located]:
     except SourceError as exc:
         raise ProgrammeFileError(exc.problems) from None
     if not isinstance(located.data, dict):
-        raise ProgrammeFileError([located.problem((), "expected a mapping with case, bases, agreement")])
+        raise ProgrammeFileError([located.problem((), N_("expected a mapping with case, bases, agreement"))])
     try:
         return MoneySpec.model_validate(located.data), located
     except ValidationError as exc:
@@ -185,13 +191,13 @@ def save(session: Session, prog: Programme, spec: MoneySpec, today: date, curren
 def _problems(prog: Programme, spec: MoneySpec, located: Located, stage_ids: list[str]) -> list[Problem]:
     names = [p.name for p in prog.partners]
     problems = [
-        located.problem(("case", "baselines", i, "partner"), f"unknown partner '{b.partner}'")
+        located.problem(("case", "baselines", i, "partner"), N_("unknown partner '{name}'"), name=b.partner)
         for i, b in enumerate(spec.case.baselines)
         if b.partner not in names
     ]
     for i, basis in enumerate(spec.bases):
         problems += [
-            located.problem(("bases", i), str(p))
+            located.problem(("bases", i), N_("{detail}"), detail=p)  # a basis's problem, rendered in turn
             for p in basis_problems(_basis(basis), store.facts(store.current_partners(prog)))
         ]
     for i, term in enumerate(spec.agreement.terms if spec.agreement else []):
@@ -199,7 +205,9 @@ def _problems(prog: Programme, spec: MoneySpec, located: Located, stage_ids: lis
             problems.append(
                 located.problem(
                     ("agreement", "terms", i, "from_stage"),
-                    f"unknown stage '{term.from_stage}'; expected one of: " + ", ".join(stage_ids),
+                    N_("unknown stage '{name}'; expected one of: {options}"),
+                    name=term.from_stage,
+                    options=tuple(stage_ids),
                 )
             )
     return problems

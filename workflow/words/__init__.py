@@ -14,6 +14,7 @@ from typing import Any
 from ..engine.bilingual import Text
 from ..engine.errors import BannsError, Day, Lines, MoveRefusedError, Word
 from ..engine.reasons import Reason
+from ..engine.yamlsource import Either, Phrase, Problem, SourceError
 from .catalogue import N_, TERMS, WORDS, Words
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "capital",
     "describe",
     "english",
+    "problem_message",
+    "problem_text",
     "refusal",
     "say",
     "sentence",
@@ -57,15 +60,41 @@ def sentence(reason: Reason, gettext: Gettext = english, language: object = None
     return capital(describe(reason, gettext, language))
 
 
-def say(error: BannsError, gettext: Gettext = english, language: object = None) -> str:
+def say(error: BannsError | SourceError, gettext: Gettext = english, language: object = None) -> str:
     """What ``error`` says, in words: its message translated by ``gettext`` and filled with its values
-    (words among them translated, lifecycle titles in ``language``); a refused move with its reasons."""
+    (words among them translated, lifecycle titles in ``language``); a refused move with its reasons; a wrong
+    file's problems, one to a line."""
+    if isinstance(error, SourceError):
+        return "\n".join(problem_text(p, gettext, language) for p in error.problems)
     if isinstance(error, MoveRefusedError):
         return refusal(error, gettext, language)
     if not error.message:
         return gettext(N_("something went wrong"))
     filled = {key: _value(value, None, gettext, language) for key, value in error.values.items()}
     return gettext(error.message).format_map(filled)
+
+
+def problem_text(problem: Problem, gettext: Gettext = english, language: object = None) -> str:
+    """A wrong file's problem as a line of its own: ``file:line: field: message``, the message in words."""
+    where = f"{problem.file}:{problem.line}" if problem.line else problem.file
+    message = problem_message(problem, gettext, language)
+    return f"{where}: {problem.field}: {message}" if problem.field else f"{where}: {message}"
+
+
+def problem_message(problem: Problem | Phrase, gettext: Gettext = english, language: object = None) -> str:
+    """What is wrong, without where (a page shows the line and field beside it): the msgid translated by
+    ``gettext`` and filled with its values, rendered in turn."""
+    filled = {key: _value(value, None, gettext, language) for key, value in problem.values.items()}
+    return gettext(problem.message).format_map(filled)
+
+
+def _either(options: Either, gettext: Gettext, language: object) -> str:
+    """Alternatives, ``a or b or c``: each pair joined by the catalogue's ``{first} or {second}``."""
+    shown = [_value(option, None, gettext, language) for option in options.options]
+    text = shown[0] if shown else ""
+    for option in shown[1:]:
+        text = gettext(N_("{first} or {second}")).format(first=text, second=option)
+    return text
 
 
 def capital(text: str) -> str:
@@ -112,6 +141,12 @@ def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext, language:
         from .language import language_of
 
         return value.in_(language_of(language))
+    if isinstance(value, Problem):
+        return problem_text(value, gettext, language)
+    if isinstance(value, Phrase):
+        return problem_message(value, gettext, language)
+    if isinstance(value, Either):
+        return _either(value, gettext, language)
     if isinstance(value, (list, tuple)):
         separator, item = join or ("\n" if isinstance(value, Lines) else ", ", "{}")
         return separator.join(item.format(_value(v, None, gettext, language)) for v in value)

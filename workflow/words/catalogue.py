@@ -79,7 +79,9 @@ WORDS: dict[str, Words] = {
     ),
     R.BROKEN_DEFINITION: Words(N_("the lifecycle this programme runs on cannot be read: {reason}")),
     R.DEFINITION_TEXT_MISSING: Words(N_("its text ({hash}) is not in the database")),
-    R.DEFINITION_UNREADABLE: Words(N_("its stored text ({lifecycle} version {version}) no longer reads: {detail}")),
+    R.DEFINITION_UNREADABLE: Words(
+        N_("its stored text ({lifecycle} version {version}) no longer reads: {detail}"), joins={"detail": ("; ", "{}")}
+    ),
     # a gate's unmet requirements
     R.FIGURES_SHORT: Words(N_("the figures do not yet meet {criteria}"), joins={"criteria": ("; ", "{}")}),
     R.FIGURES_SHORT_ITEM: Words(N_("'{title}': {why}")),
