@@ -29,9 +29,10 @@ from wtforms.validators import Length as _Length
 from wtforms.validators import ValidationError as WTFValidationError
 
 from web.code_words import NATION_WORDS, PARTNER_KIND_WORDS
+from web.extensions import error_text
 from web.forms.dates import DateInput
 from web.titles import local
-from workflow.engine.errors import InvalidError
+from workflow.engine.errors import N_, InvalidError, Phrase
 from workflow.engine.importer import LARGEST_POPULATION
 from workflow.engine.kinds import PARTNER_KINDS
 from workflow.engine.text import email_problem, nul_problem, single_line_problem
@@ -79,7 +80,7 @@ class OneLine:
     def __call__(self, form: Any, field: Any) -> None:
         problem = single_line_problem(field.data or "")
         if problem:
-            raise WTFValidationError(f"{field.label.text} {problem}")
+            raise WTFValidationError(_problem_text(field, problem))
 
 
 class NoNul:
@@ -88,7 +89,12 @@ class NoNul:
     def __call__(self, form: Any, field: Any) -> None:
         problem = nul_problem(field.data or "")
         if problem:
-            raise WTFValidationError(f"{field.label.text} {problem}")
+            raise WTFValidationError(_problem_text(field, problem))
+
+
+def _problem_text(field: Any, problem: Phrase) -> str:
+    """A text rule's problem with the field's label, in the request's language."""
+    return error_text(InvalidError(N_("{label} {problem}"), label=field.label.text, problem=problem))
 
 
 class EmailAddress:

@@ -13,6 +13,7 @@ from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
+from web.extensions import error_text
 from workflow.engine.day_parts import PARTS, DayPartsError, day_from_parts
 
 #: What a box may hold before it is refused unread (a real day, month or year is far shorter).
@@ -60,7 +61,7 @@ class DateInput(Field):
             )
         except DayPartsError as exc:
             self.wrong = exc.parts
-            raise StopValidation(str(exc)) from None
+            raise StopValidation(error_text(exc)) from None
 
     def box_id(self, part: str) -> str:
         return f"{self.id}_{part}"
