@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .definitions import Definition, DefinitionError, definition_files, parse_definition
-from .errors import N_, BrokenDefinitionError, NotFoundError
+from .errors import N_, BrokenDefinitionError, NotFoundError, Phrase
 from .models import DefinitionVersion
 from .reasons import DEFINITION_TEXT_MISSING, DEFINITION_UNREADABLE, reason
 from .yamlsource import Problem, SourceError, read_source
@@ -61,8 +61,11 @@ class Registry:
         duplicates = {i: [d.source_file for d in ds] for i, ds in by_id.items() if len(ds) > 1}
         for definition_id, files in duplicates.items():
             for file in files:
-                others = ", ".join(Path(f).name for f in files if f != file)
-                message = f"another file defines the same id '{definition_id}': {others}; rename one of them"
+                message = Phrase(
+                    N_("another file defines the same id '{definition_id}': {others}; rename one of them"),
+                    definition_id=definition_id,
+                    others=tuple(Path(f).name for f in files if f != file),
+                )
                 problems[file] = [Problem(file, 1, "id", message)]
         found = {i: ds[0] for i, ds in by_id.items() if i not in duplicates}
         return Catalogue(found, dict(sorted(problems.items())), duplicates)
