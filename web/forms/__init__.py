@@ -32,10 +32,10 @@ from web.code_words import NATION_WORDS, PARTNER_KIND_WORDS
 from web.extensions import error_text
 from web.forms.dates import DateInput
 from web.titles import local
-from workflow.engine.errors import N_, InvalidError, Phrase
+from workflow.engine.errors import InvalidError, Phrase
 from workflow.engine.importer import LARGEST_POPULATION
 from workflow.engine.kinds import PARTNER_KINDS
-from workflow.engine.text import email_problem, nul_problem, single_line_problem
+from workflow.engine.text import email_problem, labelled, nul_problem, single_line_problem
 from workflow.money.entered import pounds
 from workflow.money.pounds import parse_pounds
 
@@ -94,7 +94,7 @@ class NoNul:
 
 def _problem_text(field: Any, problem: Phrase) -> str:
     """A text rule's problem with the field's label, in the request's language."""
-    return error_text(InvalidError(N_("{label} {problem}"), label=field.label.text, problem=problem))
+    return error_text(labelled(problem, field.label.text))
 
 
 class EmailAddress:

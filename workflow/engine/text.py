@@ -70,6 +70,11 @@ def _label(field: str, label: str | None) -> str:
     return label or field.replace("_", " ").capitalize()
 
 
+def labelled(problem: Phrase, label: str, field: str | None = None) -> InvalidError:
+    """A text rule's ``problem`` as an error naming the field by its ``label`` (a form's, in its language)."""
+    return InvalidError(N_("{label} {problem}"), field=field, label=label, problem=problem)
+
+
 def single_line(value: str, field: str, label: str | None = None) -> str:
     """``value`` itself if it fits on one line.
 
@@ -78,7 +83,7 @@ def single_line(value: str, field: str, label: str | None = None) -> str:
     """
     problem = single_line_problem(value)
     if problem:
-        raise InvalidError(N_("{label} {problem}"), field=field, label=_label(field, label), problem=problem)
+        raise labelled(problem, _label(field, label), field)
     return value
 
 
@@ -90,7 +95,7 @@ def no_nul(value: str, field: str, label: str | None = None) -> str:
     """
     problem = nul_problem(value)
     if problem:
-        raise InvalidError(N_("{label} {problem}"), field=field, label=_label(field, label), problem=problem)
+        raise labelled(problem, _label(field, label), field)
     return value
 
 
