@@ -90,6 +90,16 @@ def test_a_refusal_reads_as_the_command_line_said_it_and_its_own_text_is_codes()
     assert "round_closed, pack_changed" in str(error) and "review" not in str(error)
 
 
+def test_every_move_refused_has_a_heading_of_its_own_and_a_lifecycle_move_is_named_by_its_title() -> None:
+    ended = [reason(R.PROGRAMME_ENDED, state_title="Abandoned")]
+    heading = refusal(MoveRefusedError(3, "withdraw_evidence", "abandoned", ended), english).splitlines()[0]
+    assert heading == "cannot withdraw evidence on programme 3 from 'abandoned':"
+    titled = MoveRefusedError(3, "abandon", "abandoned", ended, move_title=Text("Abandoned", "Rhoddwyd y gorau iddi"))
+    assert refusal(titled, english).splitlines()[0] == "cannot end programme 3 as 'Abandoned' from 'abandoned':"
+    untitled = MoveRefusedError(3, "leap", "courtship", ended)
+    assert refusal(untitled, english).splitlines()[0] == "cannot make the move 'leap' on programme 3 from 'courtship':"
+
+
 def test_a_code_without_words_is_an_error_not_a_silent_blank() -> None:
     with pytest.raises(KeyError):
         describe(Reason("no_such_code", {}))

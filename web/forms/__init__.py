@@ -32,10 +32,10 @@ from web.code_words import NATION_WORDS, PARTNER_KIND_WORDS
 from web.extensions import error_text
 from web.forms.dates import DateInput
 from web.titles import local
-from workflow.engine.errors import InvalidError
+from workflow.engine.errors import InvalidError, Phrase
 from workflow.engine.importer import LARGEST_POPULATION
 from workflow.engine.kinds import PARTNER_KINDS
-from workflow.engine.text import email_problem, nul_problem, single_line_problem
+from workflow.engine.text import email_problem, labelled, nul_problem, single_line_problem
 from workflow.money.entered import pounds
 from workflow.money.pounds import parse_pounds
 
@@ -80,7 +80,7 @@ class OneLine:
     def __call__(self, form: Any, field: Any) -> None:
         problem = single_line_problem(field.data or "")
         if problem:
-            raise WTFValidationError(f"{field.label.text} {problem}")
+            raise WTFValidationError(_problem_text(field, problem))
 
 
 class NoNul:
@@ -89,7 +89,12 @@ class NoNul:
     def __call__(self, form: Any, field: Any) -> None:
         problem = nul_problem(field.data or "")
         if problem:
-            raise WTFValidationError(f"{field.label.text} {problem}")
+            raise WTFValidationError(_problem_text(field, problem))
+
+
+def _problem_text(field: Any, problem: Phrase) -> str:
+    """A text rule's problem with the field's label, in the request's language."""
+    return error_text(labelled(problem, field.label.text))
 
 
 class EmailAddress:

@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from .db import Database
-from .errors import NotFoundError
+from .errors import N_, NotFoundError
 from .models import Event, Programme
 
 #: Why a chain fails, as data: the CLI and the web word it.
@@ -128,7 +128,7 @@ def verify_chains(db: Database, programme_id: int | None = None, *, site: bool =
     with db.read() as session:
         reports = verify(session, programme_id, site=site)
     if programme_id is not None and not reports:
-        raise NotFoundError(f"no programme with id {programme_id}")
+        raise NotFoundError(N_("no programme with id {programme_id}"), programme_id=programme_id)
     return reports
 
 

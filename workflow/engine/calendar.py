@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import holidays
 
-from .errors import InvalidError
+from .errors import N_, InvalidError
 
 NATIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
 
@@ -25,7 +25,10 @@ def _bank_holidays(nation: str, year: int) -> frozenset[date]:
         subdiv = NATIONS[nation]
     except KeyError:
         raise InvalidError(
-            f"unknown nation '{nation}'; expected one of: {', '.join(NATIONS)}", field="nation"
+            N_("unknown nation '{nation}'; expected one of: {nations}"),
+            field="nation",
+            nation=nation,
+            nations=tuple(NATIONS),
         ) from None
     return frozenset(holidays.country_holidays("GB", subdiv=subdiv, years=year, categories=(holidays.PUBLIC,)))
 

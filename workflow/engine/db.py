@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import InvalidError
+from .errors import N_, InvalidError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _WRITE = "banns_write"
@@ -35,7 +35,9 @@ def normalise_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError and ValueError alike
-        raise InvalidError(f"database URL {url!r} is not valid: {exc}", field="DATABASE_URL") from None
+        raise InvalidError(
+            N_("database URL {url} is not valid: {problem}"), field="DATABASE_URL", url=repr(url), problem=str(exc)
+        ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
@@ -173,8 +175,11 @@ def _refuse_nul_in_parameters(
 def _nul_error(field: str) -> InvalidError:
     label = field.replace("_", " ").capitalize()
     return InvalidError(
-        f"{label} contains a NUL character (U+0000), which banns can neither store nor search for; nothing was saved",
+        N_(
+            "{label} contains a NUL character (U+0000), which banns can neither store nor search for; nothing was saved"
+        ),
         field,
+        label=label,
     )
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from .errors import InvalidError, NotAllowedError, NotFoundError
+from .errors import N_, InvalidError, NotAllowedError, NotFoundError, Word
 from .models import Delegation, Person, Programme
 from .permissions import SYSTEM, Actor, may
 from .text import check_day, is_id, no_nul
@@ -78,12 +78,17 @@ def signer_for(session: Session, programme: Programme, deputy: Person, signatory
     """
     signatory = session.get(Person, signatory_id)
     if signatory is None:
-        raise NotFoundError(f"no person with id {signatory_id}")
+        raise NotFoundError(N_("no person with id {person_id}"), person_id=signatory_id)
     runs = running(session, programme.id, day)
     if not any(d.signatory_id == signatory_id and d.deputy_id == deputy.id for d in runs):
         raise NotAllowedError(
-            f"{deputy.name} is not {signatory.name}'s deputy on {day.isoformat()}: no delegation from "
-            f"{signatory.name} to {deputy.name} runs that day"
+            N_(
+                "{deputy} is not {signatory}'s deputy on {day}: no delegation from {signatory} to {deputy} runs "
+                "that day"
+            ),
+            deputy=deputy.name,
+            signatory=signatory.name,
+            day=day,
         )
     return signatory
 
@@ -111,13 +116,13 @@ class DeputyUseCases(ProgrammeChanges):
         """
         _check_terms(starts_on, ends_on, reason_kind, note)
         if deputy_id == signatory_id:
-            raise InvalidError("a deputy cannot be the signatory themself; choose someone else", field="deputy")
+            raise InvalidError(N_("a deputy cannot be the signatory themself; choose someone else"), field="deputy")
         with self._unit(programme_id) as session:
             programme, _ = self._begin(session, programme_id, actor, "view", None)
             self._may_delegate(programme, actor, signatory_id)
             signatory, deputy = _people(session, programme, signatory_id, deputy_id)
             if ends_on < uk_today(self.clock()):
-                raise InvalidError(f"the end date {ends_on.isoformat()} has already passed", field="ends_on")
+                raise InvalidError(N_("the end date {ends_on} has already passed"), field="ends_on", ends_on=ends_on)
             _refuse_overlap(session, programme_id, signatory, starts_on, ends_on)
             row = Delegation(
                 programme_id=programme_id,
@@ -148,12 +153,16 @@ class DeputyUseCases(ProgrammeChanges):
             programme, _ = self._begin(session, programme_id, who, "view", None)
             row = session.get(Delegation, delegation_id) if is_id(delegation_id) else None
             if row is None or row.programme_id != programme_id:
-                raise NotFoundError(f"programme {programme_id} has no delegation {delegation_id}")
+                raise NotFoundError(
+                    N_("programme {programme_id} has no delegation {delegation_id}"),
+                    programme_id=programme_id,
+                    delegation_id=delegation_id,
+                )
             self._may_delegate(programme, who, row.signatory_id)
             if row.revoked_at is not None:
-                raise InvalidError("this delegation has already been revoked", field="delegation")
+                raise InvalidError(N_("this delegation has already been revoked"), field="delegation")
             if row.ends_on < uk_today(self.clock()):
-                raise InvalidError(f"this delegation ended on {row.ends_on.isoformat()}", field="delegation")
+                raise InvalidError(N_("this delegation ended on {ends_on}"), field="delegation", ends_on=row.ends_on)
             row.revoked_at, row.revoked_by_id = self.clock(), who.person_id
             signatory, deputy = session.get_one(Person, row.signatory_id), session.get_one(Person, row.deputy_id)
             self._log(session, programme, who, "deputy_revoked", None, None, "", **_facts(row, signatory, deputy))
@@ -209,19 +218,28 @@ class DeputyUseCases(ProgrammeChanges):
         held = [r.role for r in programme.roles if r.person_id == actor.person_id]
         if actor.person_id != signatory_id and not may(actor, "manage_deputies", held):
             raise NotAllowedError(
-                f"{actor.name} may not manage another person's deputies; only they or a programme manager may"
+                N_("{actor} may not manage another person's deputies; only they or a programme manager may"),
+                actor=actor.name,
             )
 
 
 def _check_terms(starts_on: date, ends_on: date, reason_kind: str, note: str) -> None:
-    check_day(starts_on, "starts_on", "start date")
-    check_day(ends_on, "ends_on", "end date")
+    check_day(starts_on, "starts_on", Word(N_("start date")))
+    check_day(ends_on, "ends_on", Word(N_("end date")))
     if ends_on < starts_on:
         raise InvalidError(
-            f"the end date {ends_on.isoformat()} is before the start date {starts_on.isoformat()}", field="ends_on"
+            N_("the end date {ends_on} is before the start date {starts_on}"),
+            field="ends_on",
+            ends_on=ends_on,
+            starts_on=starts_on,
         )
     if reason_kind not in REASON_KINDS:
-        raise InvalidError(f"reason '{reason_kind}' is not one of: {', '.join(REASON_KINDS)}", field="reason_kind")
+        raise InvalidError(
+            N_("reason '{reason_kind}' is not one of: {kinds}"),
+            field="reason_kind",
+            reason_kind=reason_kind,
+            kinds=tuple(REASON_KINDS),
+        )
     no_nul(note, "note")
 
 
@@ -232,15 +250,24 @@ def _people(session: Session, programme: Programme, signatory_id: int, deputy_id
     signatory = session.get(Person, signatory_id)
     if signatory is None or not roles.get(signatory_id, set()) - NOT_SIGNING:
         raise InvalidError(
-            f"person {signatory_id} signs nothing in programme {programme.id}, so has no decisions to delegate",
+            N_("person {person_id} signs nothing in programme {programme_id}, so has no decisions to delegate"),
             field="signatory",
+            person_id=signatory_id,
+            programme_id=programme.id,
         )
     deputy = session.get(Person, deputy_id)
     if deputy is None or deputy_id not in roles:
-        name = deputy.name if deputy else f"person {deputy_id}"
         raise InvalidError(
-            f"{name} is not on programme {programme.id}: only a person already on the programme can be a deputy",
+            N_("{name} is not on programme {programme_id}: only a person already on the programme can be a deputy")
+            if deputy
+            else N_(
+                "person {person_id} is not on programme {programme_id}: only a person already on the programme can "
+                "be a deputy"
+            ),
             field="deputy",
+            name=deputy.name if deputy else None,
+            person_id=deputy_id,
+            programme_id=programme.id,
         )
     return signatory, deputy
 
@@ -257,9 +284,14 @@ def _refuse_overlap(session: Session, programme_id: int, signatory: Person, star
     ).first()
     if clash is not None:
         raise InvalidError(
-            f"{signatory.name} already has a deputy from {clash.starts_on.isoformat()} to "
-            f"{clash.ends_on.isoformat()}; delegations must not overlap (revoke that one first)",
+            N_(
+                "{signatory} already has a deputy from {starts_on} to {ends_on}; delegations must not overlap "
+                "(revoke that one first)"
+            ),
             field="starts_on",
+            signatory=signatory.name,
+            starts_on=clash.starts_on,
+            ends_on=clash.ends_on,
         )
 
 

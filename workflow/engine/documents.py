@@ -18,7 +18,7 @@ from pathlib import Path
 
 import filetype
 
-from .errors import InvalidError, NotFoundError
+from .errors import N_, InvalidError, NotFoundError
 
 MAX_BYTES = 20 * 1024 * 1024
 #: extension (as ``filetype`` names it) -> what people call it
@@ -59,15 +59,22 @@ def checked(content: bytes, name: str) -> DocumentRef:
         InvalidError (field ``document``): empty, over the size limit, or not an accepted kind by content.
     """
     if not content:
-        raise InvalidError("the selected file is empty", field="document")
+        raise InvalidError(N_("the selected file is empty"), field="document")
     if len(content) > MAX_BYTES:
-        raise InvalidError(f"the selected file must be smaller than {MAX_BYTES // (1024 * 1024)} MB", field="document")
+        raise InvalidError(
+            N_("the selected file must be smaller than {megabytes} MB"), field="document", megabytes=MAX_BYTES // 2**20
+        )
     kind = filetype.guess(content)
     if kind is None or kind.extension not in ACCEPTED:
-        found = f" (it is a {kind.extension.upper()} file)" if kind else ""
         raise InvalidError(
-            "the selected file must be a PDF, Word, Excel, PowerPoint, OpenDocument or image file" + found,
+            N_(
+                "the selected file must be a PDF, Word, Excel, PowerPoint, OpenDocument or image file "
+                "(it is a {kind} file)"
+            )
+            if kind
+            else N_("the selected file must be a PDF, Word, Excel, PowerPoint, OpenDocument or image file"),
             field="document",
+            kind=kind.extension.upper() if kind else None,
         )
     return DocumentRef(hashlib.sha256(content).hexdigest(), safe_name(name, kind.extension), kind.mime, len(content))
 
@@ -87,7 +94,7 @@ class DocumentStore:
 
     def path(self, sha256: str) -> Path:
         if not _HASH.match(sha256):
-            raise NotFoundError(f"no document {sha256[:64]!r}")
+            raise NotFoundError(N_("no document {sha256}"), sha256=repr(sha256[:64]))
         return self.folder / sha256[:2] / sha256
 
     def put(self, content: bytes) -> str:
@@ -109,4 +116,4 @@ class DocumentStore:
         try:
             return self.path(sha256).read_bytes()
         except FileNotFoundError:
-            raise NotFoundError(f"no document {sha256}") from None
+            raise NotFoundError(N_("no document {sha256}"), sha256=sha256) from None

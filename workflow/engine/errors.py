@@ -57,6 +57,27 @@ class Day:
         return str(self)
 
 
+class Phrase(str):
+    """A msgid filled with its values that is itself text: its English, so that it passes wherever a string is
+    expected (a form's problem, a file's problem), while :mod:`workflow.words` renders it in a person's
+    language from ``message`` and ``values``. ``Phrase(N_("is at most {most} characters"), most=100)``."""
+
+    message: str
+    values: dict[str, Any]
+
+    def __new__(cls, message: str, /, **values: Any) -> Phrase:
+        made = super().__new__(cls, english(message, values))
+        made.message, made.values = message, values
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_phrase, (self.message, self.values))
+
+
+def _phrase(message: str, values: dict[str, Any]) -> Phrase:
+    return Phrase(message, **values)
+
+
 class BannsError(Exception):
     """Base of every error the engine raises on purpose: ``message`` (a msgid with ``{placeholders}``) and
     ``values`` to fill it."""
@@ -124,11 +145,18 @@ class ConflictError(BannsError):
 
 class MoveRefusedError(BannsError):
     """A move that is not possible now; ``reasons`` says why, as codes and values (:mod:`.reasons`), which
-    :mod:`workflow.words` renders in a person's language. Its text names the move and the codes, for logs."""
+    :mod:`workflow.words` renders in a person's language. Its text names the move and the codes, for logs.
 
-    def __init__(self, programme_id: int, move: str, state: str, reasons: Iterable[Reason]) -> None:
+    ``move`` is a code (``advance``, ``withdraw_evidence``, or one of a lifecycle's own outcome moves such as
+    ``abandon``); ``move_title`` names a lifecycle's own move in its words (the title of the outcome it
+    reaches, a :class:`~workflow.engine.bilingual.Text`) where the engine knows it."""
+
+    def __init__(
+        self, programme_id: int, move: str, state: str, reasons: Iterable[Reason], *, move_title: str | None = None
+    ) -> None:
         self.programme_id = programme_id
         self.move = move
+        self.move_title = move_title
         self.state = state
         self.reasons: tuple[Reason, ...] = tuple(reasons)
         codes = ", ".join(r.code for r in self.reasons)

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from . import reasons as R
 from .definitions import Definition
 from .documents import DocumentRef
-from .errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from .errors import N_, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from .guards import current_gate, required_reason
 from .models import Evidence, Programme
 from .permissions import SYSTEM, Actor
@@ -47,7 +47,7 @@ class EvidenceUseCases(ProgrammeChanges):
         """
         summary = summary.strip()
         if not summary:
-            raise InvalidError("evidence needs a summary: what shows the criterion is met", field="summary")
+            raise InvalidError(N_("evidence needs a summary: what shows the criterion is met"), field="summary")
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "record_evidence", expected_version)
             _criterion_of(programme, definition, criterion)
@@ -99,7 +99,7 @@ class EvidenceUseCases(ProgrammeChanges):
         Raises:
             InvalidError: unknown criterion, or no reason. MoveRefusedError: nothing to withdraw, or ended.
         """
-        reason = required_reason(reason, "withdraw evidence")
+        reason = required_reason(reason, "withdraw_evidence")
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "record_evidence", expected_version)
             title = _criterion_of(programme, definition, criterion)
@@ -117,7 +117,7 @@ class EvidenceUseCases(ProgrammeChanges):
             if not cast("CursorResult[Any]", result).rowcount:
                 raise MoveRefusedError(
                     programme_id,
-                    "withdraw evidence",
+                    "withdraw_evidence",
                     programme.state,
                     [R.reason(R.NO_EVIDENCE_TO_WITHDRAW, criterion=criterion, title=title)],
                 )
@@ -151,13 +151,15 @@ def _criterion_of(programme: Programme, definition: Definition, criterion: str) 
     Raises:
         InvalidError: not one of its criteria; the message lists them, each id with its title.
     """
-    gate = current_gate(programme, definition, "record evidence")
+    gate = current_gate(programme, definition, "record_evidence")
     known = {c.id: c.title for c in gate.criteria}
     if criterion not in known:
         raise InvalidError(
-            f"'{criterion}' is not a criterion of the {definition.state_title(programme.state)}"
-            f" gate; expected one of: {'; '.join(f'{i} ({t})' for i, t in known.items())}",
+            N_("'{criterion}' is not a criterion of the {stage} gate; expected one of: {criteria}"),
             field="criterion",
+            criterion=criterion,
+            stage=definition.state_title(programme.state),
+            criteria=tuple(f"{i} ({t})" for i, t in known.items()),
         )
     return str(known[criterion])
 
@@ -176,7 +178,9 @@ class DocumentUseCases(EvidenceUseCases):
                 programme, _ = self._load(session, programme_id, lock=False)
                 self._authorise(programme, actor, "view")
             except NotAllowedError:
-                raise NotFoundError(f"no document {sha256} on programme {programme_id}") from None
+                raise NotFoundError(
+                    N_("no document {sha256} on programme {programme_id}"), sha256=sha256, programme_id=programme_id
+                ) from None
             row = session.execute(
                 select(Evidence.document_name, Evidence.document_type, Evidence.document_size)
                 .where(Evidence.programme_id == programme_id, Evidence.document_sha256 == sha256)
@@ -184,5 +188,7 @@ class DocumentUseCases(EvidenceUseCases):
                 .limit(1)
             ).first()
             if row is None:
-                raise NotFoundError(f"no document {sha256} on programme {programme_id}")
+                raise NotFoundError(
+                    N_("no document {sha256} on programme {programme_id}"), sha256=sha256, programme_id=programme_id
+                )
             return DocumentRef(sha256, row[0] or "document", row[1] or "application/octet-stream", row[2] or 0)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from .errors import N_, Phrase
+
 if TYPE_CHECKING:
     from .definitions import Criterion
 
@@ -45,5 +47,9 @@ def check_figures(session: Session, programme_id: int, criteria: Iterable[Criter
         if c.figures is None:
             continue
         check = checks.get(c.figures)
-        found[c.id] = check(session, programme_id, **c.figure_params) if check else (False, f"no check '{c.figures}'")
+        found[c.id] = (
+            check(session, programme_id, **c.figure_params)
+            if check
+            else (False, Phrase(N_("no check '{check}'"), check=c.figures))
+        )
     return found

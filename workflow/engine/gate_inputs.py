@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from . import gates
 from .approval_holds import holds_for
 from .definitions import Definition
+from .errors import N_, Phrase
 from .figures import check_figures
 from .models import Evidence, Programme, SignOff
 
@@ -84,7 +85,7 @@ def gate_inputs(
         decisions=tuple(
             gates.Decision(
                 d.person_id,
-                names.get(d.person_id, f"person {d.person_id}"),
+                names.get(d.person_id) or Phrase(N_("person {person_id}"), person_id=d.person_id),
                 gates.Capacity(d.role, d.partner_id),
                 d.decision,
                 d.comment,

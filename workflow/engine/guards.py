@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from .definitions import Definition
-from .errors import InvalidError, MoveRefusedError, NotFoundError
+from .errors import N_, InvalidError, MoveRefusedError, NotFoundError
 from .models import Partner, Programme
 from .reasons import PROGRAMME_ENDED, reason
 
@@ -31,16 +31,34 @@ def partner_of(programme: Programme, partner_id: int) -> Partner:
     for partner in programme.partners:
         if partner.id == partner_id:
             return partner
-    names = ", ".join(f"{p.id} ({p.name})" for p in programme.partners)
-    raise NotFoundError(f"programme {programme.id} has no partner {partner_id}; its partners: {names}")
+    partners = tuple(f"{p.id} ({p.name})" for p in programme.partners)
+    raise NotFoundError(
+        N_("programme {programme_id} has no partner {partner_id}; its partners: {partners}"),
+        programme_id=programme.id,
+        partner_id=partner_id,
+        partners=partners,
+    )
 
 
 def iso_day(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def required_reason(reason: str, doing: str) -> str:
+#: What a move needs a reason for, by the move's code; a lifecycle's own outcome moves end the programme.
+REASON_NEEDED = {
+    "return_to": N_("to return, give a reason; it is recorded in the programme's log"),
+    "withdraw": N_("to withdraw, give a reason; it is recorded in the programme's log"),
+    "migrate": N_("to migrate, give a reason; it is recorded in the programme's log"),
+    "withdraw_evidence": N_("to withdraw evidence, give a reason; it is recorded in the programme's log"),
+}
+
+
+def required_reason(reason: str, move: str) -> str:
+    """``reason`` stripped. Raises: InvalidError: it is empty (``move``, a move's code, says which message)."""
     reason = reason.strip()
     if not reason:
-        raise InvalidError(f"to {doing}, give a reason; it is recorded in the programme's log", field="reason")
+        message = REASON_NEEDED.get(move) or N_(
+            "to end the programme, give a reason; it is recorded in the programme's log"
+        )
+        raise InvalidError(message, field="reason")
     return reason

@@ -90,18 +90,32 @@ class Lifecycle:
         """
         event = self.machine.events.get(trigger)
         before = move.state
+        title = self.move_title(trigger)
         if event is None:
             raise MoveRefusedError(
-                move.programme_id, trigger, before, [reason(R.NOT_A_MOVE, move=trigger, lifecycle=self.definition.id)]
+                move.programme_id,
+                trigger,
+                before,
+                [reason(R.NOT_A_MOVE, move=trigger, lifecycle=self.definition.id)],
+                move_title=title,
             )
         try:
             moved = event.trigger(move, **kwargs)
         except MachineError:
-            raise MoveRefusedError(move.programme_id, trigger, before, [self._not_from(trigger, before)]) from None
+            refused = [self._not_from(trigger, before)]
+            raise MoveRefusedError(move.programme_id, trigger, before, refused, move_title=title) from None
         if not moved:
             reasons = move.refusals or self._no_route(trigger, before, kwargs)
-            raise MoveRefusedError(move.programme_id, trigger, before, reasons)
+            raise MoveRefusedError(move.programme_id, trigger, before, reasons, move_title=title)
         return move.state
+
+    def move_title(self, trigger: str) -> str | None:
+        """A lifecycle's own outcome move named in its words: the title of the outcome it reaches (a
+        bilingual text); None for the engine's moves."""
+        for verb, outcome, _ in self.definition.outcome_moves():
+            if verb == trigger:
+                return self.definition.state_title(outcome)
+        return None
 
     def _not_from(self, trigger: str, state: str) -> Reason:
         d = self.definition

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from . import reasons as R
-from .errors import InvalidError, MoveRefusedError, NotFoundError
+from .errors import N_, InvalidError, MoveRefusedError, NotFoundError, Word
 from .guards import iso_day, not_ended, partner_of
 from .importer import PartnerSpec
 from .models import Person, Programme, RoleAssignment, StagePlan
@@ -30,7 +30,7 @@ class MembershipUseCases(ProgrammeChanges):
         """A new partner joins, up to the stage the definition allows."""
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "add_partner", expected_version)
-            not_ended(programme, definition, "add a partner")
+            not_ended(programme, definition, "add_partner")
             until = definition.partners.join_until
             if until and definition.stage_ids.index(programme.state) > definition.stage_ids.index(until):
                 raise MoveRefusedError(
@@ -40,7 +40,7 @@ class MembershipUseCases(ProgrammeChanges):
                     [reason(R.JOIN_CLOSED, state_title=definition.state_title(until))],
                 )
             if any(p.name == spec.name for p in programme.partners):
-                raise InvalidError(f"{spec.name} is a partner already", field="name")
+                raise InvalidError(N_("{name} is a partner already"), field="name", name=spec.name)
             partner = new_partner(spec, self.clock())
             programme.partners.append(partner)
             session.flush()
@@ -65,24 +65,26 @@ class MembershipUseCases(ProgrammeChanges):
             InvalidError: an empty, taken or multi-line name, an unknown stage, a date before 2000 or after 2100,
                 or a stage planned to end before it starts.
         """
-        name = single_line(name, "name", "The programme's name").strip()
+        name = single_line(name, "name", Word(N_("The programme's name"))).strip()
         description = no_nul(description, "description")
         if not name:
-            raise InvalidError("enter the programme's name", field="name")
+            raise InvalidError(N_("enter the programme's name"), field="name")
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "edit", expected_version)
             if name != programme.name and session.scalar(select(Programme.id).where(Programme.name == name)):
-                raise InvalidError(f"a programme named '{name}' exists already", field="name")
+                raise InvalidError(N_("a programme named '{name}' exists already"), field="name", name=name)
             changes: dict[str, Any] = {}
             for stage, (start, end) in plan.items():
                 if stage not in definition.stage_by_id:
-                    raise InvalidError(f"unknown stage '{stage}'", field="plan")
+                    raise InvalidError(N_("unknown stage '{stage}'"), field="plan", stage=stage)
                 for day in (start, end):
                     if day is not None:
                         check_day(day, f"plan-{stage}", definition.state_title(stage))
                 if start and end and end < start:
                     raise InvalidError(
-                        f"{definition.state_title(stage)}: the planned end is before its start", field=f"plan-{stage}"
+                        N_("{stage}: the planned end is before its start"),
+                        field=f"plan-{stage}",
+                        stage=definition.state_title(stage),
                     )
                 row = next((p for p in programme.plans if p.stage == stage), None)
                 if row is None:
@@ -124,26 +126,34 @@ class MembershipUseCases(ProgrammeChanges):
             NotFoundError: nobody has the email address and no name is given.
         """
         email = email_address(email)
-        name = single_line(name, "name", "The person's name").strip() if name else None
+        name = single_line(name, "name", Word(N_("The person's name"))).strip() if name else None
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "assign_role", None)
             scope = definition.role_scope.get(role)
             if scope is None:
                 raise InvalidError(
-                    f"unknown role '{role}'; expected one of: {', '.join(definition.role_scope)}", field="role"
+                    N_("unknown role '{role}'; expected one of: {roles}"),
+                    field="role",
+                    role=role,
+                    roles=tuple(definition.role_scope),
                 )
             if (scope == "partner") != (partner_id is not None):
-                need = "needs a partner" if scope == "partner" else "is held for the whole programme, not a partner"
-                raise InvalidError(f"role '{role}' {need}", field="partner")
+                raise InvalidError(
+                    N_("role '{role}' needs a partner")
+                    if scope == "partner"
+                    else N_("role '{role}' is held for the whole programme, not a partner"),
+                    field="partner",
+                    role=role,
+                )
             if partner_id is not None:
                 partner_of(programme, partner_id)
             person = session.scalar(select(Person).where(Person.email == email.lower()))
             if person is None:
                 if not name:
-                    raise NotFoundError(f"no person with email {email}; give a name to add them")
+                    raise NotFoundError(N_("no person with email {email}; give a name to add them"), email=email)
                 person = self._person(session, name, email, self.clock())
             if any(r.person_id == person.id and r.role == role and r.partner_id == partner_id for r in programme.roles):
-                raise InvalidError(f"{person.name} holds that role already", field="role")
+                raise InvalidError(N_("{name} holds that role already"), field="role", name=person.name)
             programme.roles.append(RoleAssignment(person_id=person.id, role=role, partner_id=partner_id))
             self._log(
                 session,
@@ -183,13 +193,20 @@ class MembershipUseCases(ProgrammeChanges):
             )
             if held is None:
                 person = session.get(Person, person_id)
-                who = person.name if person else f"person {person_id}"
-                raise NotFoundError(f"{who} does not hold the role '{role}' in programme {programme_id}")
+                raise NotFoundError(
+                    N_("{name} does not hold the role '{role}' in programme {programme_id}")
+                    if person
+                    else N_("person {person_id} does not hold the role '{role}' in programme {programme_id}"),
+                    name=person.name if person else None,
+                    person_id=person_id,
+                    role=role,
+                    programme_id=programme_id,
+                )
             managers = [r for r in programme.roles if r.role == "programme_manager"]
             if role == "programme_manager" and len(managers) == 1:
                 raise MoveRefusedError(
                     programme_id,
-                    "remove the role",
+                    "remove_role",
                     programme.state,
                     [reason(R.LAST_PROGRAMME_MANAGER)],
                 )

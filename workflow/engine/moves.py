@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import gates
 from . import reasons as R
 from .definitions import Definition
-from .errors import InvalidError, MoveRefusedError
+from .errors import N_, InvalidError, MoveRefusedError, Phrase
 from .gate_inputs import read_gate_inputs
 from .guards import not_ended, partner_of, required_reason
 from .machine import END_TOO_FEW, Move, lifecycle_for
@@ -50,7 +50,13 @@ class MoveUseCases(ProgrammeChanges):
     ) -> ProgrammeView:
         """Send the programme back to an earlier stage; its gates must be passed again."""
         return self._move(
-            programme_id, actor, "return_to", "returned", required_reason(reason, "return"), expected_version, to=stage
+            programme_id,
+            actor,
+            "return_to",
+            "returned",
+            required_reason(reason, "return_to"),
+            expected_version,
+            to=stage,
         )
 
     def end(
@@ -80,7 +86,10 @@ class MoveUseCases(ProgrammeChanges):
             programme, definition = self._begin(session, programme_id, actor, action or trigger, expected_version)
             if action == "end" and trigger not in (verbs := [v for v, _, _ in definition.outcome_moves()]):
                 raise InvalidError(
-                    f"'{trigger}' does not end a programme; expected one of: {', '.join(verbs)}", field="move"
+                    N_("'{move}' does not end a programme; expected one of: {moves}"),
+                    field="move",
+                    move=trigger,
+                    moves=tuple(verbs),
                 )
             before = programme.state
             inputs = read_gate_inputs(
@@ -109,7 +118,7 @@ class MoveUseCases(ProgrammeChanges):
         reason = required_reason(reason, "withdraw")
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "withdraw", expected_version)
-            not_ended(programme, definition, "withdraw a partner")
+            not_ended(programme, definition, "withdraw")
             partner = partner_of(programme, partner_id)
             if partner.withdrawn_at is not None:
                 raise MoveRefusedError(
@@ -143,8 +152,14 @@ class MoveUseCases(ProgrammeChanges):
                     "ended",
                     before,
                     after,
-                    f"only {len(remaining)} partner(s) remain; at least {definition.partners.minimum} needed",
+                    Phrase(
+                        N_("only {remaining} partner(s) remain; at least {needed} needed"),
+                        remaining=len(remaining),
+                        needed=definition.partners.minimum,
+                    ),
                     move=END_TOO_FEW,
+                    remaining=len(remaining),
+                    needed=definition.partners.minimum,
                 )
             return self._changed(session, programme)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .errors import N_
+
 VIEW = "view"
 MANAGE = frozenset({"programme_manager"})
 EVERYONE = frozenset({"programme_manager", "steering_member", "signatory", "chair", "observer"})
@@ -38,6 +40,31 @@ POLICY: dict[str, frozenset[str]] = {
     "migrate_definition": frozenset(),
     "resend_mail": frozenset(),  # admins only: a failed email sent again
 }
+
+#: action -> what a person refused it is told ({actor} may not ...)
+REFUSED: dict[str, str] = {
+    VIEW: N_("{actor} may not view programme {programme_id}"),
+    "history": N_("{actor} may not read the history of programme {programme_id}"),
+    "edit": N_("{actor} may not edit programme {programme_id}"),
+    "publish": N_("{actor} may not publish programme {programme_id}"),
+    "record_evidence": N_("{actor} may not record evidence on programme {programme_id}"),
+    "request_sign_off": N_("{actor} may not request sign-off on programme {programme_id}"),
+    "advance": N_("{actor} may not advance programme {programme_id}"),
+    "return_to": N_("{actor} may not return programme {programme_id} to an earlier stage"),
+    "waive": N_("{actor} may not waive a stage of programme {programme_id}"),
+    "withdraw": N_("{actor} may not withdraw a partner from programme {programme_id}"),
+    "add_partner": N_("{actor} may not add a partner to programme {programme_id}"),
+    "end": N_("{actor} may not end programme {programme_id}"),
+    "assign_role": N_("{actor} may not give roles on programme {programme_id}"),
+    "record_transfer": N_("{actor} may not record a staff transfer on programme {programme_id}"),
+    "record_decision": N_("{actor} may not record a decision on programme {programme_id}"),
+    "manage_deputies": N_("{actor} may not manage deputies on programme {programme_id}"),
+    "edit_raid": N_("{actor} may not edit the RAID log of programme {programme_id}"),
+    "migrate_definition": N_("{actor} may not move programme {programme_id} to a newer lifecycle version"),
+    "resend_mail": N_("{actor} may not send an email again on programme {programme_id}"),
+}
+#: An action with no words of its own above.
+REFUSED_OTHER = N_("{actor} may not take the action '{action}' on programme {programme_id}")
 
 
 @dataclass(frozen=True)

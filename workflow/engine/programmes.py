@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .deputies import DeputyUseCases
-from .errors import BrokenDefinitionError, InvalidError, NotFoundError
+from .errors import N_, BrokenDefinitionError, InvalidError, NotFoundError, Phrase
 from .feed import FeedEvent, feed
 from .importer import ProgrammeSpec
 from .membership import MembershipUseCases
@@ -65,7 +65,7 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
                     definition = self.registry.pinned(session, p.definition_hash)
                     title, ended = definition.state_title(p.state), definition.is_terminal(p.state)
                 except BrokenDefinitionError:  # one unreadable lifecycle does not hide the other programmes
-                    title, ended = f"{p.state} (its lifecycle cannot be read)", False
+                    title, ended = Phrase(N_("{state} (its lifecycle cannot be read)"), state=p.state), False
                 result.append(
                     ProgrammeSummary(
                         id=p.id,
@@ -91,7 +91,7 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
         with self.db.read() as session:
             person = session.scalar(select(Person).where(Person.email == address))
             if person is None:
-                raise NotFoundError(f"nobody has the email address '{email}'")
+                raise NotFoundError(N_("nobody has the email address '{email}'"), email=email)
             return Actor(person.id, person.name, person.is_admin)
 
     def history(self, programme_id: int, actor: Actor = SYSTEM) -> builtins.list[EventView]:
@@ -123,7 +123,7 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
         now = self.clock()
         with self._unit(None) as session:
             if session.scalar(select(Programme.id).where(Programme.name == spec.name)) is not None:
-                raise InvalidError(f"a programme named '{spec.name}' exists already", field="name")
+                raise InvalidError(N_("a programme named '{name}' exists already"), field="name", name=spec.name)
             self.registry.store(session, definition, now)
             programme = Programme(
                 name=spec.name,
@@ -161,7 +161,9 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
                 "programme_started",
                 None,
                 programme.state,
-                f"started on {definition.id} version {definition.version}",
+                Phrase(
+                    N_("started on {lifecycle} version {version}"), lifecycle=definition.id, version=definition.version
+                ),
                 definition=definition.id,
                 definition_version=definition.version,
                 definition_hash=definition.source_hash,

@@ -80,14 +80,29 @@ class Registry:
         if definition_id in catalogue.definitions:
             return catalogue.definitions[definition_id]
         if definition_id in catalogue.duplicates:
-            files = " and ".join(Path(f).name for f in catalogue.duplicates[definition_id])
-            raise NotFoundError(f"definition '{definition_id}' is defined twice, in {files}; rename one of them")
+            *files, last = (Path(f).name for f in catalogue.duplicates[definition_id])
+            raise NotFoundError(
+                N_("definition '{definition_id}' is defined twice, in {files} and {last}; rename one of them"),
+                definition_id=definition_id,
+                files=tuple(files),
+                last=last,
+            )
         broken = [f for f in catalogue.problems if Path(f).stem == definition_id]
         if broken:
-            detail = "; ".join(str(p) for p in catalogue.problems[broken[0]][:3])
-            raise NotFoundError(f"definition '{definition_id}' is broken: {detail}")
-        known = ", ".join(sorted(catalogue.definitions)) or "none"
-        raise NotFoundError(f"no definition '{definition_id}' in {self.folder}; known: {known}")
+            raise NotFoundError(
+                N_("definition '{definition_id}' is broken: {problems}"),
+                definition_id=definition_id,
+                problems=tuple(catalogue.problems[broken[0]][:3]),
+            )
+        known = tuple(sorted(catalogue.definitions))
+        raise NotFoundError(
+            N_("no definition '{definition_id}' in {folder}; known: {known}")
+            if known
+            else N_("no definition '{definition_id}' in {folder}; none is known"),
+            definition_id=definition_id,
+            folder=self.folder,
+            known=known,
+        )
 
     def pinned(self, session: Session, source_hash: str) -> Definition:
         """The definition a programme is pinned to, from the cache or the stored text.

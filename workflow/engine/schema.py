@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, inspect, text
 
 from .db import Database
-from .errors import InvalidError
+from .errors import N_, InvalidError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -75,7 +75,9 @@ def migrating(db: Database) -> Iterator[Connection]:
             with connection.begin():
                 yield connection
                 if sqlite and (dangling := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
-                    raise InvalidError(f"the migration left rows pointing at nothing: {dangling[:5]}")
+                    raise InvalidError(
+                        N_("the migration left rows pointing at nothing: {rows}"), rows=str(dangling[:5])
+                    )
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys=ON")

@@ -11,7 +11,7 @@ from . import gates
 from . import reasons as R
 from .definitions import Definition, SignOffRules
 from .deputies import signer_for, uk_today
-from .errors import InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from .errors import N_, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from .evidence import DocumentUseCases
 from .gate_inputs import read_gate_inputs
 from .guards import current_gate
@@ -46,7 +46,7 @@ class GateUseCases(DocumentUseCases):
         subject = "waiver" if waiver else "gate"
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "request_sign_off", expected_version)
-            gate = current_gate(programme, definition, "request sign-off")
+            gate = current_gate(programme, definition, "request_sign_off")
             if waiver:
                 if gate.waiver is None:
                     raise MoveRefusedError(
@@ -56,13 +56,13 @@ class GateUseCases(DocumentUseCases):
                         [reason(R.NOT_OPTIONAL, state_title=definition.state_title(programme.state))],
                     )
                 if not note.strip():
-                    raise InvalidError("a waiver needs a recorded rationale", field="note")
+                    raise InvalidError(N_("a waiver needs a recorded rationale"), field="note")
             else:
                 inputs = read_gate_inputs(session, programme, definition, "gate", now=self.clock())
                 report = gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
                 not_ready = [r for r in report.unmet if r.code in (R.EVIDENCE_MISSING, R.FIGURES_SHORT)]
                 if not_ready:
-                    raise MoveRefusedError(programme_id, "request sign-off", programme.state, not_ready)
+                    raise MoveRefusedError(programme_id, "request_sign_off", programme.state, not_ready)
             programme.sign_off_round += 1
             programme.sign_off_subject = subject
             programme.sign_off_requested_at = self.clock()
@@ -112,7 +112,7 @@ class GateUseCases(DocumentUseCases):
         with self._unit(programme_id) as session:
             person = session.get(Person, person_id)
             if person is None:
-                raise NotFoundError(f"no person with id {person_id}")
+                raise NotFoundError(N_("no person with id {person_id}"), person_id=person_id)
             actor = Actor(person.id, person.name, person.is_admin)
             programme, definition = self._begin(session, programme_id, actor, None, None)
             subject, rules = _open_request(programme, definition)
@@ -152,7 +152,11 @@ class GateUseCases(DocumentUseCases):
             self._authorise(programme, actor, "view")
             found = find_pack(session, programme_id, digest)
             if found is None:
-                raise NotFoundError(f"programme {programme_id} has no decision pack {digest[:12]}")
+                raise NotFoundError(
+                    N_("programme {programme_id} has no decision pack {digest}"),
+                    programme_id=programme_id,
+                    digest=digest[:12],
+                )
             return found
 
     def _capacities_to_sign(
@@ -176,7 +180,9 @@ class GateUseCases(DocumentUseCases):
         if not mine:
             asked = sorted({definition.role_title[c.role] for c in wanted})
             raise NotAllowedError(
-                f"{person.name} holds no role that signs this request; it asks for: " + ", ".join(asked)
+                N_("{person} holds no role that signs this request; it asks for: {roles}"),
+                person=person.name,
+                roles=tuple(asked),
             )
         return mine
 
@@ -193,10 +199,12 @@ def _signer(
 def _checked_comment(decision: str, comment: str) -> str:
     """The comment, stripped; refuse an unknown decision or a rejection without a reason."""
     if decision not in (gates.APPROVE, gates.REJECT):
-        raise InvalidError(f"decision must be 'approve' or 'reject', not '{decision}'", field="decision")
+        raise InvalidError(
+            N_("decision must be 'approve' or 'reject', not '{decision}'"), field="decision", decision=decision
+        )
     comment = comment.strip()
     if decision == gates.REJECT and not comment:
-        raise InvalidError("a rejection needs a comment saying why", field="comment")
+        raise InvalidError(N_("a rejection needs a comment saying why"), field="comment")
     return comment
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
-from .errors import InvalidError
+from .errors import N_, InvalidError, Phrase, Word
 
 #: Control characters (Unicode category Cc: C0, DEL and C1) but TAB, and the Unicode line and paragraph
 #: separators: none belongs in a name, a title or any other one-line field.
@@ -31,27 +31,48 @@ PENNY = Decimal("0.01")
 LARGEST_ID = 2**31 - 1
 MAX_EMAIL_LENGTH = 320
 
-_NAMES = {"\x00": "NUL", "\t": "tab", "\n": "line feed", "\r": "carriage return", "\x7f": "DEL"}
+#: The characters a one-line field may not hold, named (with their article: "contains a line feed").
+_NAMES = {
+    "\x00": N_("a NUL"),
+    "\t": N_("a tab"),
+    "\n": N_("a line feed"),
+    "\r": N_("a carriage return"),
+    "\x7f": N_("a DEL"),
+    "\u2028": N_("a line separator"),
+    "\u2029": N_("a line separator"),
+}
 
 
-def _describe(char: str) -> str:
-    code = f"U+{ord(char):04X}"
-    name = _NAMES.get(char) or ("line separator" if char in "\u2028\u2029" else "control character")
-    return f"a {name} ({code})"
-
-
-def single_line_problem(value: str) -> str | None:
+def single_line_problem(value: str) -> Phrase | None:
     """Why ``value`` cannot be a one-line field (a line break, NUL or other control character), or None."""
     found = _NOT_ON_ONE_LINE.search(value)
     if found is None:
         return None
-    return f"contains {_describe(found.group())} at character {found.start() + 1}; write it on one line, as plain text"
+    char = found.group()
+    return Phrase(
+        N_("contains {char} ({code}) at character {at}; write it on one line, as plain text"),
+        char=Word(_NAMES.get(char) or N_("a control character")),
+        code=f"U+{ord(char):04X}",
+        at=found.start() + 1,
+    )
 
 
-def nul_problem(value: str) -> str | None:
+def nul_problem(value: str) -> Phrase | None:
     """Why ``value`` cannot be stored at all (it holds a NUL character), or None."""
     at = value.find("\x00")
-    return None if at < 0 else f"contains a NUL character (U+0000) at character {at + 1}, which cannot be stored"
+    if at < 0:
+        return None
+    return Phrase(N_("contains a NUL character (U+0000) at character {at}, which cannot be stored"), at=at + 1)
+
+
+def _label(field: str, label: str | None) -> str:
+    """What a field is called in an error: its ``label``, else its name as a person reads it."""
+    return label or field.replace("_", " ").capitalize()
+
+
+def labelled(problem: Phrase, label: str, field: str | None = None) -> InvalidError:
+    """A text rule's ``problem`` as an error naming the field by its ``label`` (a form's, in its language)."""
+    return InvalidError(N_("{label} {problem}"), field=field, label=label, problem=problem)
 
 
 def single_line(value: str, field: str, label: str | None = None) -> str:
@@ -62,7 +83,7 @@ def single_line(value: str, field: str, label: str | None = None) -> str:
     """
     problem = single_line_problem(value)
     if problem:
-        raise InvalidError(f"{label or field.replace('_', ' ').capitalize()} {problem}", field=field)
+        raise labelled(problem, _label(field, label), field)
     return value
 
 
@@ -74,18 +95,18 @@ def no_nul(value: str, field: str, label: str | None = None) -> str:
     """
     problem = nul_problem(value)
     if problem:
-        raise InvalidError(f"{label or field.replace('_', ' ').capitalize()} {problem}", field=field)
+        raise labelled(problem, _label(field, label), field)
     return value
 
 
-def email_problem(value: str) -> str | None:
+def email_problem(value: str) -> Phrase | None:
     """Why ``value`` is not an email address (checked by email-validator, without asking DNS), or None."""
     if len(value) > MAX_EMAIL_LENGTH:
-        return f"is too long for an email address (at most {MAX_EMAIL_LENGTH} characters)"
+        return Phrase(N_("is too long for an email address (at most {most} characters)"), most=MAX_EMAIL_LENGTH)
     try:
         validate_email(value, check_deliverability=False, allow_display_name=False)
     except EmailNotValidError as exc:
-        return f"'{_short(value)}' is not an email address: {exc}"
+        return Phrase(N_("'{value}' is not an email address: {problem}"), value=_short(value), problem=str(exc))
     return None
 
 
@@ -97,42 +118,55 @@ def email_address(value: str, field: str = "email") -> str:
     """
     value = value.strip()
     problem = email_problem(value)
-    if problem:
-        raise InvalidError(f"Email address {problem}" if problem.startswith("is") else problem, field=field)
+    if problem is not None and len(value) > MAX_EMAIL_LENGTH:
+        raise InvalidError(N_("Email address {problem}"), field=field, problem=problem)
+    if problem is not None:
+        raise InvalidError(problem.message, field=field, **problem.values)
     return value.lower()
 
 
-def day_problem(day: date) -> str | None:
+def day_problem(day: date) -> Phrase | None:
     """Why ``day`` cannot be a date in a programme (before 2000 or after 2100), or None."""
     if EARLIEST_DAY <= day <= LATEST_DAY:
         return None
-    return f"{day.isoformat()} is not a plausible date; expected a date from {EARLIEST_DAY.year} to {LATEST_DAY.year}"
+    return Phrase(
+        N_("{day} is not a plausible date; expected a date from {earliest} to {latest}"),
+        day=day,
+        earliest=EARLIEST_DAY.year,
+        latest=LATEST_DAY.year,
+    )
 
 
 def check_day(day: date, field: str, label: str | None = None) -> date:
     """Raises: InvalidError: ``day`` is before 2000 or after 2100."""
     problem = day_problem(day)
-    if problem:
-        raise InvalidError(f"{label}: {problem}" if label else problem[:1].upper() + problem[1:], field=field)
+    if problem is not None and label:
+        raise InvalidError(N_("{label}: {problem}"), field=field, label=label, problem=problem)
+    if problem is not None:
+        raise InvalidError(problem.message, field=field, **problem.values)
     return day
 
 
-def amount_problem(amount: Decimal) -> str | None:
+def amount_problem(amount: Decimal) -> Phrase | None:
     """Why ``amount`` is not an amount of money banns holds (not finite, over £100bn, not whole pence), or None."""
     if not amount.is_finite():
-        return f"{amount} is not an amount banns can hold"
+        return Phrase(N_("{amount} is not an amount banns can hold"), amount=amount)
     if abs(amount) > LARGEST_AMOUNT:
-        return f"£{amount:,} is not an amount banns can hold: the most is £{LARGEST_AMOUNT:,.0f}"
+        return Phrase(
+            N_("£{amount} is not an amount banns can hold: the most is £{most}"),
+            amount=f"{amount:,}",
+            most=f"{LARGEST_AMOUNT:,.0f}",
+        )
     if amount != amount.quantize(PENNY):
-        return f"£{amount} is not a whole number of pence"
+        return Phrase(N_("£{amount} is not a whole number of pence"), amount=amount)
     return None
 
 
 def check_amount(amount: Decimal, field: str = "amount") -> Decimal:
     """Raises: InvalidError: see :func:`amount_problem`."""
     problem = amount_problem(amount)
-    if problem:
-        raise InvalidError(problem, field=field)
+    if problem is not None:
+        raise InvalidError(problem.message, field=field, **problem.values)
     return amount
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .errors import InvalidError
+from .errors import N_, InvalidError, Word
 from .guards import iso_day, not_ended, partner_of
 from .models import StaffTransfer
 from .permissions import SYSTEM, Actor
@@ -102,18 +102,27 @@ def check_spec(spec: StaffTransferSpec) -> StaffTransferSpec:
             line or too long, a date before 2000 or after 2100, consultation ending before it began.
     """
     if not 1 <= spec.headcount <= MAX_HEADCOUNT:
-        raise InvalidError(f"the headcount must be a whole number from 1 to {MAX_HEADCOUNT:,}", field="headcount")
+        raise InvalidError(
+            N_("the headcount must be a whole number from 1 to {most}"), field="headcount", most=f"{MAX_HEADCOUNT:,}"
+        )
     if not 0 <= spec.redundancies <= spec.headcount:
         raise InvalidError(
-            f"redundancies proposed must be from 0 to the headcount ({spec.headcount:,})", field="redundancies"
+            N_("redundancies proposed must be from 0 to the headcount ({headcount})"),
+            field="redundancies",
+            headcount=f"{spec.headcount:,}",
         )
     roles = tuple(r.strip() for r in spec.roles if r.strip())
     if len(roles) > MAX_ROLES:
-        raise InvalidError(f"list at most {MAX_ROLES} roles", field="roles")
+        raise InvalidError(N_("list at most {most} roles"), field="roles", most=MAX_ROLES)
     for role in roles:
-        single_line(role, "roles", "A role")
+        single_line(role, "roles", Word(N_("A role")))
         if len(role) > MAX_ROLE_LENGTH:
-            raise InvalidError(f"a role is at most {MAX_ROLE_LENGTH} characters: '{role[:40]}...'", field="roles")
+            raise InvalidError(
+                N_("a role is at most {most} characters: '{role}...'"),
+                field="roles",
+                most=MAX_ROLE_LENGTH,
+                role=role[:40],
+            )
     days = {
         "transfer_date": spec.transfer_date,
         "eli_given_on": spec.eli_given_on,
@@ -125,7 +134,7 @@ def check_spec(spec: StaffTransferSpec) -> StaffTransferSpec:
             check_day(day, name)
     began, ended = spec.consultation_began_on, spec.consultation_ended_on
     if ended is not None and (began is None or ended < began):
-        raise InvalidError("consultation cannot end before it began", field="consultation_ended_on")
+        raise InvalidError(N_("consultation cannot end before it began"), field="consultation_ended_on")
     return StaffTransferSpec(**{**spec.__dict__, "roles": roles})
 
 
@@ -144,10 +153,12 @@ class TransferUseCases(ProgrammeChanges):
         spec = check_spec(spec)
         with self._unit(programme_id) as session:
             programme, definition = self._begin(session, programme_id, actor, "record_transfer", expected_version)
-            not_ended(programme, definition, "record a staff transfer")
+            not_ended(programme, definition, "record_transfer")
             partner = partner_of(programme, spec.partner_id)
             if not partner.is_current:
-                raise InvalidError(f"{partner.name} has withdrawn from the programme", field="partner")
+                raise InvalidError(
+                    N_("{partner} has withdrawn from the programme"), field="partner", partner=partner.name
+                )
             row = session.scalar(
                 select(StaffTransfer).where(
                     StaffTransfer.programme_id == programme_id, StaffTransfer.partner_id == partner.id

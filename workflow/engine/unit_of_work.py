@@ -22,9 +22,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from .audit import seal
 from .db import Database
 from .definitions import Definition
-from .errors import ConflictError, InvalidError, NotAllowedError, NotFoundError
+from .errors import N_, ConflictError, InvalidError, NotAllowedError, NotFoundError
 from .models import Event, Person, Programme
-from .permissions import Actor, may
+from .permissions import REFUSED, REFUSED_OTHER, Actor, may
 from .registry import Registry
 from .text import LARGEST_ID
 from .view_builder import build_view
@@ -97,23 +97,25 @@ class ProgrammeChanges:
                 raise ConflictError(programme_id) from None
             logger.warning("integrity error on programme %s: %s", programme_id, exc.orig)
             raise InvalidError(
-                "the change conflicts with data saved meanwhile (a name already taken, or "
-                "someone else's change); reload and try again"
+                N_(
+                    "the change conflicts with data saved meanwhile (a name already taken, or someone else's change); "
+                    "reload and try again"
+                )
             ) from None
         except OperationalError as exc:
             if any(word in str(exc.orig).lower() for word in ("locked", "could not serialize", "deadlock detected")):
                 raise ConflictError(
-                    programme_id or 0, "the database was busy with another change; nothing was saved. Try again."
+                    programme_id or 0, N_("the database was busy with another change; nothing was saved. Try again.")
                 ) from None
             raise
 
     def _load(self, session: Session, programme_id: int, *, lock: bool) -> tuple[Programme, Definition]:
         if not 0 < programme_id <= LARGEST_ID:  # the database's integer could not hold it: surely not found
-            raise NotFoundError(f"no programme with id {programme_id}")
+            raise NotFoundError(N_("no programme with id {programme_id}"), programme_id=programme_id)
         stmt = _LOAD_LOCKED if lock else _LOAD
         programme = session.scalars(stmt, {"pid": programme_id}).unique().one_or_none()
         if programme is None:
-            raise NotFoundError(f"no programme with id {programme_id}")
+            raise NotFoundError(N_("no programme with id {programme_id}"), programme_id=programme_id)
         return programme, self.registry.pinned(session, programme.definition_hash)
 
     def _begin(
@@ -148,7 +150,9 @@ class ProgrammeChanges:
     def _authorise(self, programme: Programme, actor: Actor, action: str) -> None:
         held = [r.role for r in programme.roles if r.person_id == actor.person_id]
         if not may(actor, action, held):
-            raise NotAllowedError(f"{actor.name} may not {action.replace('_', ' ')} programme {programme.id}")
+            raise NotAllowedError(
+                REFUSED.get(action, REFUSED_OTHER), actor=actor.name, action=action, programme_id=programme.id
+            )
 
     def _enter(self, programme: Programme, state: str) -> None:
         programme.state = state

@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..engine.bilingual import Text
-from ..engine.errors import BannsError, Day, Lines, MoveRefusedError, Word
+from ..engine.errors import BannsError, Day, Lines, MoveRefusedError, Phrase, Word
 from ..engine.reasons import Reason
-from ..engine.yamlsource import Either, Phrase, Problem, SourceError
+from ..engine.yamlsource import Either, Problem, SourceError
+from ..engine.yamlsource import Phrase as FilePhrase
 from .catalogue import N_, TERMS, WORDS, Words
 
 __all__ = [
@@ -81,7 +82,7 @@ def problem_text(problem: Problem, gettext: Gettext = english, language: object 
     return f"{where}: {problem.field}: {message}" if problem.field else f"{where}: {message}"
 
 
-def problem_message(problem: Problem | Phrase, gettext: Gettext = english, language: object = None) -> str:
+def problem_message(problem: Problem | FilePhrase, gettext: Gettext = english, language: object = None) -> str:
     """What is wrong, without where (a page shows the line and field beside it): the msgid translated by
     ``gettext`` and filled with its values, rendered in turn."""
     filled = {key: _value(value, None, gettext, language) for key, value in problem.values.items()}
@@ -104,16 +105,41 @@ def capital(text: str) -> str:
 
 def refusal(error: MoveRefusedError, gettext: Gettext = english, language: object = None) -> str:
     """A refused move as the command line tells it: which move, from where, and each reason on a line."""
-    verb = {"return_to": "return", "end_too_few": "end"}.get(error.move, error.move.replace("_", " "))
-    header = gettext(N_("cannot {verb} programme {programme} from '{state}':"))
-    if verb not in MOVES_WITH_OBJECT:
-        header = gettext(N_("cannot {verb} on programme {programme} from '{state}':"))
+    heading = HEADINGS.get(error.move)
+    if heading is None:
+        heading = OUTCOME_MOVE if error.move_title is not None else OTHER_MOVE
+    move = _value(error.move_title, None, gettext, language) if error.move_title is not None else error.move
+    header = gettext(heading).format(programme=error.programme_id, state=error.state, move=move)
     lines = "\n".join(f"  - {describe(r, gettext, language)}" for r in error.reasons)
-    return header.format(verb=verb, programme=error.programme_id, state=error.state) + "\n" + lines
+    return header + "\n" + lines
 
 
-#: Verbs that take the programme as their object ("advance programme 1"); others act on it ("sign on").
-MOVES_WITH_OBJECT = frozenset({"advance", "return", "waive", "abandon", "dissolve", "end", "migrate", "withdraw"})
+#: The heading of each move the engine owns (and of each change refused as a move), by the move's code.
+HEADINGS = {
+    "advance": N_("cannot advance programme {programme} from '{state}':"),
+    "return_to": N_("cannot return programme {programme} from '{state}':"),
+    "waive": N_("cannot waive programme {programme} from '{state}':"),
+    "withdraw": N_("cannot withdraw a partner on programme {programme} from '{state}':"),
+    "add_partner": N_("cannot add a partner on programme {programme} from '{state}':"),
+    "end_too_few": N_("cannot end programme {programme} from '{state}':"),
+    "migrate": N_("cannot migrate programme {programme} from '{state}':"),
+    "sign": N_("cannot sign on programme {programme} from '{state}':"),
+    "request_sign_off": N_("cannot request sign-off on programme {programme} from '{state}':"),
+    "record_evidence": N_("cannot record evidence on programme {programme} from '{state}':"),
+    "withdraw_evidence": N_("cannot withdraw evidence on programme {programme} from '{state}':"),
+    "remove_role": N_("cannot remove the role on programme {programme} from '{state}':"),
+    "record_transfer": N_("cannot record a staff transfer on programme {programme} from '{state}':"),
+    "declaration_made": N_("cannot record a declaration on programme {programme} from '{state}':"),
+    "nothing_declared": N_("cannot record that nothing is declared on programme {programme} from '{state}':"),
+    "declaration_revised": N_("cannot revise a declaration on programme {programme} from '{state}':"),
+    "declaration_accepted": N_("cannot accept a declaration on programme {programme} from '{state}':"),
+    "declaration_objected": N_("cannot object to a declaration on programme {programme} from '{state}':"),
+    "objection_withdrawn": N_("cannot withdraw an objection on programme {programme} from '{state}':"),
+}
+#: A lifecycle's own outcome move (``abandon``, ``dissolve``), named by the outcome it reaches.
+OUTCOME_MOVE = N_("cannot end programme {programme} as '{move}' from '{state}':")
+#: Any other move, named by its code.
+OTHER_MOVE = N_("cannot make the move '{move}' on programme {programme} from '{state}':")
 
 
 def as_data(reason: Reason) -> dict[str, Any]:
@@ -135,6 +161,10 @@ def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext, language:
         return describe(value, gettext, language)
     if isinstance(value, Word):
         return gettext(value)
+    if isinstance(value, Phrase):
+        return gettext(value.message).format_map(
+            {k: _value(v, None, gettext, language) for k, v in value.values.items()}
+        )
     if isinstance(value, BannsError):
         return say(value, gettext, language)
     if isinstance(value, Day):
@@ -143,7 +173,7 @@ def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext, language:
         return value.in_(language_of(language))
     if isinstance(value, Problem):
         return problem_text(value, gettext, language)
-    if isinstance(value, Phrase):
+    if isinstance(value, FilePhrase):
         return problem_message(value, gettext, language)
     if isinstance(value, Either):
         return _either(value, gettext, language)
