@@ -143,8 +143,10 @@ class MoveUseCases(ProgrammeChanges):
                     "ended",
                     before,
                     after,
-                    f"only {len(remaining)} partner(s) remain; at least {definition.partners.minimum} needed",
+                    "",
                     move=END_TOO_FEW,
+                    remaining=len(remaining),
+                    minimum=definition.partners.minimum,
                 )
             return self._changed(session, programme)
 
