@@ -28,8 +28,8 @@ def entry(db: Any, clock: Any) -> MoneyEntry:
     return MoneyEntry(db, Registry(ROOT / "definitions"), clock=clock)
 
 
-def logged(programmes: Programmes, programme_id: int) -> list[tuple[str, str]]:
-    return [(e.actor, e.reason) for e in programmes.history(programme_id) if e.kind == "figures_changed"]
+def logged(programmes: Programmes, programme_id: int) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(e.actor, e.reason, e.data) for e in programmes.history(programme_id) if e.kind == "figures_changed"]
 
 
 def test_lines_are_set_replaced_and_removed(sample: ProgrammeView, entry: MoneyEntry, programmes: Programmes) -> None:
@@ -47,8 +47,21 @@ def test_lines_are_set_replaced_and_removed(sample: ProgrammeView, entry: MoneyE
     assert [i.amount for i in case.investments] == [D("990000.00")]
     case = entry.set_saving(sample.id, 2028, "legal", D("0"), actor=priya)
     assert case.savings == () and [b.amount for b in case.baselines] == [D("250000.00")]
-    assert logged(programmes, sample.id)[0] == ("Priya Shah", "investment set: IT (one-off) in 2027-28, £950,000.00")
-    assert logged(programmes, sample.id)[-1] == ("Priya Shah", "planned savings removed: legal in 2028-29")
+    first, last = logged(programmes, sample.id)[0], logged(programmes, sample.id)[-1]
+    assert first[:2] == last[:2] == ("Priya Shah", "")  # facts, not sentences: the pages say them
+    assert {k: first[2][k] for k in ("change", "year", "category", "recurring", "amount")} == {
+        "change": "investment",
+        "year": "2027-28",
+        "category": "it",
+        "recurring": False,
+        "amount": "950000.00",
+    }
+    assert {k: last[2][k] for k in ("change", "year", "service", "amount")} == {
+        "change": "saving",
+        "year": "2028-29",
+        "service": "legal",
+        "amount": "0.00",
+    }
     assert len(logged(programmes, sample.id)) == 7
     with pytest.raises(InvalidError, match="'Westshire' is not a partner"):
         entry.set_baseline(sample.id, "Westshire", "legal", D("1.00"), actor=priya)

@@ -67,7 +67,8 @@ def test_export_edit_a_cell_import_changes_the_figure_and_logs_it(
     assert (after.first_year, after.years) == (2026, 10)
     events = money_events(programmes, money.id)
     assert len(events) == logged + 1
-    assert events[-1].actor == "Priya Shah" and f"figures.{kind}" in events[-1].reason
+    assert events[-1].actor == "Priya Shah" and events[-1].reason == ""
+    assert (events[-1].data["change"], events[-1].data["file"]) == ("spreadsheet", f"figures.{kind}")
     actual = {(v.year, v.service): v.actual for v in entry.benefits(money.id).by_service if v.actual is not None}
     assert actual == {
         (2027, "revenues and benefits"): D("132500.00"),

@@ -87,7 +87,8 @@ def test_a_withdrawal_in_the_log_shows_the_liability_in_pounds_and_the_csv_carri
     assert Decimal(data["liability"]) == owed and data["partner"] == SM
     assert left["data"] == json.dumps(data, sort_keys=True, ensure_ascii=False)
     started = rows[0]
-    assert started["what"] == "Programme started at Courtship" and json.loads(started["data"])["partners"]
+    assert started["what"] == "Programme started at Courtship, on the lifecycle shared-service version 2"
+    assert json.loads(started["data"])["partners"]
 
 
 def test_the_csv_follows_the_filters_and_defuses_formulas(

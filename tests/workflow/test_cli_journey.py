@@ -309,6 +309,8 @@ def test_withdrawals_leaving_one_partner_abandon_the_programme(cli: Any) -> None
 
     last = json.loads(cli("history", pid, "--json").stdout)[-1]
     assert (last["kind"], last["from_state"], last["to_state"]) == ("ended", "courtship", "abandoned")
-    assert "only 1 partner(s) remain" in last["reason"]
+    assert last["reason"] == "" and (last["data"]["remaining"], last["data"]["minimum"]) == (1, 2)
+    logged = cli("history", pid).output.splitlines()[-1]  # a log line: the kind and its facts
+    assert logged.endswith("ended courtship -> abandoned  minimum=2 move=end_too_few remaining=1"), logged
     assert "has ended" in refused(cli, "evidence", pid, "partners_named", "Two councils left")
     assert "has ended" in refused(cli, "withdraw", pid, NORTHBRIDGE, "--reason", "Nobody left to share with")

@@ -95,5 +95,6 @@ def test_changing_the_figures_after_approval_asks_everyone_again(
     with pytest.raises(MoveRefusedError):
         programmes.advance(view.id)
     last = programmes.history(view.id)[-1]
-    assert last.kind == "figures_changed" and last.reason.startswith("money figures imported from")
+    assert last.kind == "figures_changed" and last.reason == ""
+    assert (last.data["change"], last.data["file"]) == ("import", str(MONEY))
     assert last.data["request_closed"] is True

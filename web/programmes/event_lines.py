@@ -16,6 +16,7 @@ from flask import g
 
 from web.extensions import _ as gettext
 from web.extensions import _london_date, _money
+from web.programmes.record_lines import RECORD_LINES
 from web.services import services
 from web.titles import local
 from workflow.engine.definitions import Definition
@@ -194,6 +195,13 @@ def _move(verb: str) -> Callable[[EventView, dict[str, Any], Names], str]:
             "returned": _("Returned from %(from)s to %(to)s", **_stages(event, names)),
             "ended": _("Ended at %(from)s: %(to)s", **_stages(event, names)),
         }
+        if verb == "ended" and "remaining" in data:
+            return _(
+                "Ended at %(from)s: %(to)s, as %(remaining)s partner(s) remain and %(minimum)s are needed",
+                remaining=data["remaining"],
+                minimum=data.get("minimum", ""),
+                **_stages(event, names),
+            )
         return words[verb]
 
     return line
@@ -229,6 +237,13 @@ def _day(text: Any) -> str:
 
 
 def _started(event: EventView, data: dict[str, Any], names: Names) -> str:
+    if data.get("definition"):
+        return _(
+            "Programme started at %(stage)s, on the lifecycle %(definition)s version %(version)s",
+            stage=names.stage(event.to_state),
+            definition=data["definition"],
+            version=data.get("definition_version", ""),
+        )
     return _("Programme started at %(stage)s", stage=names.stage(event.to_state))
 
 
@@ -257,4 +272,5 @@ _LINES: dict[str, Callable[[EventView, dict[str, Any], Names], str]] = {
     "published": _publication,
     "unpublished": _publication,
     **{kind: _move(kind) for kind in ("advanced", "waived", "returned", "ended")},
+    **RECORD_LINES,
 }

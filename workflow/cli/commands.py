@@ -377,9 +377,17 @@ def history(ctx: Context, programme_id: int | None, as_json: bool) -> None:
 
         echo_shaped_list(Event, events)
         return
+    import json  # the facts of an event with no reason, as a log's key=value pairs
+
     for e in events:
         move = f" {e.from_state + ' ' if e.from_state else ''}-> {e.to_state}" if e.to_state else ""
-        reason = f": {e.reason}" if e.reason else ""
+        facts = sorted((k, v) for k, v in (e.data or {}).items() if v not in (None, "", [], {}))
+        plain = [
+            (k, v if isinstance(v, int | str) and " " not in str(v) else json.dumps(v, ensure_ascii=False))
+            for k, v in facts
+        ]
+        said = [f"{k}={v}" for k, v in plain]
+        reason = f": {e.reason}" if e.reason else ("  " + " ".join(said) if said else "")
         click.echo(f"{e.seq:>4} {e.at:%Y-%m-%d %H:%M} UTC  {e.actor:24} {e.kind}{move}{reason}")
     if not events and programme_id is None:
         click.echo(_("The site's log is empty."))

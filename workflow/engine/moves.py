@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import gates
 from . import reasons as R
 from .definitions import Definition
-from .errors import N_, InvalidError, MoveRefusedError, Phrase
+from .errors import N_, InvalidError, MoveRefusedError
 from .gate_inputs import read_gate_inputs
 from .guards import not_ended, partner_of, required_reason
 from .machine import END_TOO_FEW, Move, lifecycle_for
@@ -152,14 +152,10 @@ class MoveUseCases(ProgrammeChanges):
                     "ended",
                     before,
                     after,
-                    Phrase(
-                        N_("only {remaining} partner(s) remain; at least {needed} needed"),
-                        remaining=len(remaining),
-                        needed=definition.partners.minimum,
-                    ),
+                    "",
                     move=END_TOO_FEW,
                     remaining=len(remaining),
-                    needed=definition.partners.minimum,
+                    minimum=definition.partners.minimum,
                 )
             return self._changed(session, programme)
 

@@ -161,9 +161,7 @@ class Programmes(GateUseCases, MoveUseCases, MembershipUseCases, TransferUseCase
                 "programme_started",
                 None,
                 programme.state,
-                Phrase(
-                    N_("started on {lifecycle} version {version}"), lifecycle=definition.id, version=definition.version
-                ),
+                "",
                 definition=definition.id,
                 definition_version=definition.version,
                 definition_hash=definition.source_hash,

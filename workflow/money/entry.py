@@ -46,16 +46,14 @@ class MoneyEntry(Finances):
         """
         if category not in CATEGORY_TITLES:
             raise InvalidError(N_("unknown investment category '{category}'"), field="category", category=category)
-        kind = "recurring" if recurring else "one-off"
-        what = f"investment {'set' if amount else 'removed'}: {CATEGORY_TITLES[category]} ({kind}) in {fy.label(year)}"
-        what += f", £{amount:,.2f}" if amount else ""
         data: dict[str, Any] = {
+            "change": "investment",
             "year": fy.label(year),
             "category": category,
             "recurring": recurring,
             "amount": f"{amount:.2f}",
         }
-        with self._write(programme_id, actor, "figures_changed", what, figures=True, **data) as (session, prog):
+        with self._write(programme_id, actor, "figures_changed", figures=True, **data) as (session, prog):
             case = store.load_case(session, prog)
             kept = tuple(
                 i for i in case.investments if (i.year, i.category, i.recurring) != (year, category, recurring)
@@ -69,10 +67,9 @@ class MoneyEntry(Finances):
         self, programme_id: int, year: int, service: str, amount: Decimal, actor: Actor = SYSTEM
     ) -> BusinessCase:
         """Set the planned savings of a service in a year; £0 removes them."""
-        what = f"planned savings {'set' if amount else 'removed'}: {service} in {fy.label(year)}"
-        what += f", £{amount:,.2f}" if amount else ""
-        data: dict[str, Any] = {"year": fy.label(year), "service": service, "amount": f"{amount:.2f}"}
-        with self._write(programme_id, actor, "figures_changed", what, figures=True, **data) as (session, prog):
+        data: dict[str, Any] = {"change": "saving", "year": fy.label(year), "service": service}
+        data["amount"] = f"{amount:.2f}"
+        with self._write(programme_id, actor, "figures_changed", figures=True, **data) as (session, prog):
             case = store.load_case(session, prog)
             kept = tuple(s for s in case.savings if (s.year, s.service) != (year, service))
             line = (Saving(year, service, amount),) if amount else ()
@@ -88,11 +85,9 @@ class MoneyEntry(Finances):
         Raises:
             InvalidError: ``partner`` is not a partner of the programme.
         """
-        what = f"baseline {'set' if amount else 'removed'}: {partner}, {service}" + (
-            f", £{amount:,.2f}" if amount else ""
-        )
-        data: dict[str, Any] = {"partner": partner, "service": service, "amount": f"{amount:.2f}"}
-        with self._write(programme_id, actor, "figures_changed", what, figures=True, **data) as (session, prog):
+        data: dict[str, Any] = {"change": "baseline", "partner": partner, "service": service}
+        data["amount"] = f"{amount:.2f}"
+        with self._write(programme_id, actor, "figures_changed", figures=True, **data) as (session, prog):
             store.partner_by_name(prog, partner)
             case = store.load_case(session, prog)
             kept = tuple(b for b in case.baselines if (b.partner, b.service) != (partner, service))
@@ -113,9 +108,9 @@ class MoneyEntry(Finances):
     ) -> Agreement:
         """Set the pre-nup's notice period, minimum term, start, recompute rule and priced exit costs, keeping
         its withdrawal terms."""
-        what = f"pre-nuptial terms set: {notice_months} months' notice, minimum term {minimum_term_months} months"
-        data: dict[str, Any] = {"exit_costs": {n: f"{a:.2f}" for n, a in exit_costs.items()}}
-        with self._write(programme_id, actor, "figures_changed", what, figures=True, **data) as (session, prog):
+        data: dict[str, Any] = {"change": "terms", "notice_months": notice_months}
+        data.update(minimum_term_months=minimum_term_months, exit_costs={n: f"{a:.2f}" for n, a in exit_costs.items()})
+        with self._write(programme_id, actor, "figures_changed", figures=True, **data) as (session, prog):
             old = store.load_agreement(session, prog) or Agreement()
             new = Agreement(notice_months, minimum_term_months, starts_on, old.terms, dict(exit_costs), recompute)
             store.save_agreement(session, prog, new)
@@ -127,14 +122,14 @@ class MoneyEntry(Finances):
         Raises:
             InvalidError: the stage is not one of the programme's lifecycle.
         """
-        what = f"withdrawal term from '{term.from_stage}' set"
         data: dict[str, Any] = {
+            "change": "term",
             "from_stage": term.from_stage,
             "fixed_sum": f"{term.fixed_sum:.2f}",
             "share_of_costs": term.share_of_costs,
             "exit_costs": list(term.exit_costs),
         }
-        with self._write(programme_id, actor, "figures_changed", what, figures=True, **data) as (session, prog):
+        with self._write(programme_id, actor, "figures_changed", figures=True, **data) as (session, prog):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
             if term.from_stage not in stages:
                 raise InvalidError(
@@ -204,8 +199,8 @@ class MoneyEntry(Finances):
             ConflictError: ``compared`` (a :class:`Preview`'s fingerprint) no longer matches the figures.
             InvalidError: a baseline names a body that is no longer a partner.
         """
-        what = f"money figures imported from the spreadsheet {file}"
-        with self._write(programme_id, actor, "figures_changed", what, figures=True, file=file) as (session, prog):
+        data: dict[str, Any] = {"change": "spreadsheet", "file": file}
+        with self._write(programme_id, actor, "figures_changed", figures=True, **data) as (session, prog):
             old = store.load_case(session, prog)
             if compared is not None and compared != fingerprint(old, _actuals(session, prog), _costs(session, prog)):
                 raise ConflictError(

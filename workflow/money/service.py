@@ -70,9 +70,8 @@ class Finances(BenefitsTracking):
             InvalidError: a baseline names a body that is not a partner. ConflictError: the programme changed
             since ``expected_version``.
         """
-        what = "business case figures replaced"
         with self._write(
-            programme_id, actor, "figures_changed", what, figures=True, expected_version=expected_version
+            programme_id, actor, "figures_changed", figures=True, expected_version=expected_version, change="case"
         ) as (session, prog):
             store.save_case(session, prog, case)
             session.flush()
@@ -94,15 +93,16 @@ class Finances(BenefitsTracking):
             InvalidError: a value is missing, or fixed percentages do not make 100%. ConflictError: the
             programme changed since ``expected_version``.
         """
-        what = f"sharing basis set: {basis.describe()}"
         with self._write(
             programme_id,
             actor,
             "figures_changed",
-            what,
             figures=True,
             expected_version=expected_version,
             service=service,
+            change="basis",
+            basis=str(basis.kind),
+            driver=basis.driver,
         ) as (session, prog):
             partners = store.facts(store.current_partners(prog))
             problems = basis_problems(basis, partners)
@@ -130,8 +130,7 @@ class Finances(BenefitsTracking):
         Raises:
             InvalidError: no basis for ``service``.
         """
-        what = f"shares re-trued for {service or 'the programme costs'}"
-        with self._write(programme_id, actor, "figures_changed", what, figures=True, service=service) as (
+        with self._write(programme_id, actor, "figures_changed", figures=True, service=service, change="retrue") as (
             session,
             prog,
         ):
@@ -177,9 +176,8 @@ class Finances(BenefitsTracking):
             InvalidError: a term names a stage the programme's lifecycle does not have. ConflictError: the
             programme changed since ``expected_version``.
         """
-        what = "pre-nuptial agreement recorded"
         with self._write(
-            programme_id, actor, "figures_changed", what, figures=True, expected_version=expected_version
+            programme_id, actor, "figures_changed", figures=True, expected_version=expected_version, change="agreement"
         ) as (session, prog):
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
             wrong = [p for p in agreement.problems(stages) if p.message in (UNKNOWN_STAGE, TWO_TERMS)]
@@ -245,8 +243,7 @@ class Finances(BenefitsTracking):
             since ``expected_version`` (the plan shown is stale).
         """
         spec, located = money_importer.parse_money(text, file)
-        what = f"money figures imported from {file}" + (", replacing all" if replace else "")
-        with self._change(programme_id, actor, "figures_changed", what, expected_version=expected_version) as c:
+        with self._change(programme_id, actor, "figures_changed", expected_version=expected_version) as c:
             session, prog = c.session, c.programme
             stages = self.registry.pinned(session, prog.definition_hash).stage_ids
             money_importer.check(prog, spec, located, stages)
@@ -255,7 +252,8 @@ class Finances(BenefitsTracking):
             new = spec if replace else money_merge.merge(current, spec, sections)
             removed = money_merge.removals(current, new)
             money_importer.save(session, prog, new, self.clock().date(), current)
-            c.data.update(sections=sorted(sections), replace=replace, removed=[str(r.line) for r in removed])
+            c.data.update(change="import", file=file, sections=sorted(sections), replace=replace)
+            c.data.update(removed=[str(r.line) for r in removed])
             session.flush()
             return store.load_case(session, prog)
 

@@ -90,8 +90,7 @@ class Decisions:
             InvalidError: a body the gate does not ask of this partner, an outcome before the meeting, a bad
                 minute link; NotFoundError, NotAllowedError, ConflictError.
         """
-        reason = f"{entry.body.replace('_', ' ')} meeting of {entry.meeting_on.isoformat()}: {entry.outcome}"
-        with self._change(programme_id, actor, entry.partner_id, "decision_recorded", reason) as change:
+        with self._change(programme_id, actor, entry.partner_id, "decision_recorded") as change:
             programme, partner = change.programme, _partner(change.programme, entry.partner_id)
             asked = views.asked_of(change.definition, programme)
             rule = next((r for p, r in asked if p.id == partner.id and r.body == entry.body), None)
@@ -115,8 +114,7 @@ class Decisions:
             InvalidError: a date outside the call-in period, a decision not approved, a call-in still open.
         """
         decision = self._decision(programme_id, decision_id)
-        reason = f"{decision.body.replace('_', ' ')} decision of {decision.meeting_on.isoformat()} called in"
-        with self._change(programme_id, actor, decision.partner_id, "call_in_recorded", reason) as change:
+        with self._change(programme_id, actor, decision.partner_id, "call_in_recorded", _note(note)) as change:
             row = change.session.get(PartnerDecision, decision_id)
             assert row is not None
             partner = _partner(change.programme, row.partner_id)
@@ -164,8 +162,7 @@ class Decisions:
             call = session.get(DecisionCallIn, call_in_id) if 0 < call_in_id < 2**31 else None
             decision_id = call.decision_id if call else 0
         decision = self._decision(programme_id, decision_id)
-        reason = f"call-in resolved: {resolution.replace('_', ' ')}"
-        with self._change(programme_id, actor, decision.partner_id, "call_in_resolved", reason) as change:
+        with self._change(programme_id, actor, decision.partner_id, "call_in_resolved", _note(note)) as change:
             call = change.session.get(DecisionCallIn, call_in_id)
             assert call is not None
             if resolution not in RESOLUTIONS:
@@ -202,8 +199,7 @@ class Decisions:
         Raises:
             InvalidError: polling day before the start, or a period longer than a year.
         """
-        reason = f"pre-election period from {starts_on.isoformat()} to polling day {polling_on.isoformat()}"
-        with self._change(programme_id, actor, partner_id, "pre_election_period_set", reason) as change:
+        with self._change(programme_id, actor, partner_id, "pre_election_period_set") as change:
             partner = _partner(change.programme, partner_id)
             check_day(starts_on, "starts_on", Word(N_("Start of the pre-election period")))
             check_day(polling_on, "polling_on", Word(N_("Polling day")))
@@ -230,7 +226,9 @@ class Decisions:
     # --- mechanics -------------------------------------------------------------------------------------
 
     @contextmanager
-    def _change(self, programme_id: int, actor: Actor, partner_id: int, kind: str, reason: str) -> Iterator[Change]:
+    def _change(
+        self, programme_id: int, actor: Actor, partner_id: int, kind: str, reason: str = ""
+    ) -> Iterator[Change]:
         """A change for one partner: the actor must be a programme manager, or that partner's own signatory
         or SRO."""
         with self.changes.change(programme_id, actor, ACTION, kind, reason) as change:

@@ -25,9 +25,8 @@ from ..engine.permissions import Actor
 from ..engine.registry import Registry
 from ..engine.text import LARGEST_ID, no_nul, single_line
 from ..engine.unit_of_work import Change, Listener, ProgrammeChanges
-from ..words import describe
 from .models import ACCEPTED, KINDS, OBJECTED, Declaration, DeclarationAnswer, DeclarationNone
-from .register import Register, item, load_register
+from .register import Register, load_register
 
 Clock = Callable[[], datetime]
 #: The roles held for a partner that speak for it in the honest conversation.
@@ -66,8 +65,7 @@ class Declarations:
             InvalidError (naming the field), NotFoundError, NotAllowedError, MoveRefusedError (ended).
         """
         kind, title, reason = _kind(kind), _title(title), _reason(reason)
-        said = f"{self._name(programme_id, partner_id)} declares a {_logged(kind, title)}"
-        with self._change(programme_id, actor, "declaration_made", said) as change:
+        with self._change(programme_id, actor, "declaration_made") as change:
             partner = _speaks_for(change, actor, partner_id)
             none = change.session.get(DeclarationNone, (programme_id, partner.id))
             if none is not None:
@@ -95,8 +93,7 @@ class Declarations:
         Raises:
             InvalidError: it has declared items (revise them instead), or is not a current partner.
         """
-        said = f"{self._name(programme_id, partner_id)} has nothing to declare"
-        with self._change(programme_id, actor, "nothing_declared", said) as change:
+        with self._change(programme_id, actor, "nothing_declared") as change:
             partner = _speaks_for(change, actor, partner_id)
             count = len(
                 change.session.scalars(
@@ -131,8 +128,7 @@ class Declarations:
             InvalidError, NotFoundError (no such declaration), NotAllowedError.
         """
         kind, title, reason = _kind(kind), _title(title), _reason(reason)
-        said = f"revised to a {_logged(kind, title)}; every other partner is asked again"
-        with self._change(programme_id, actor, "declaration_revised", said) as change:
+        with self._change(programme_id, actor, "declaration_revised") as change:
             row = _declaration(change, declaration_id)
             partner = _speaks_for(change, actor, row.partner_id)
             before = load_register(change.session, change.programme).declaration(row.id)
@@ -165,9 +161,7 @@ class Declarations:
             raise InvalidError(N_("Say why the partner objects"), field="comment")
         if len(comment) > REASON_MAX:
             raise InvalidError(N_("Comment must be {most} characters or fewer"), field="comment", most=REASON_MAX)
-        said = f"{self._name(programme_id, partner_id)} {'accepts' if answer == ACCEPTED else 'objects to'} "
-        said += self._item(programme_id, declaration_id) + (f": {comment}" if comment else "")
-        with self._change(programme_id, actor, f"declaration_{answer}", said) as change:
+        with self._change(programme_id, actor, f"declaration_{answer}", comment) as change:
             row = _declaration(change, declaration_id)
             partner = _speaks_for(change, actor, partner_id)
             owner = _partner(change, row.partner_id)
@@ -177,7 +171,7 @@ class Declarations:
                 )
             self._put_answer(change, row, partner.id, answer, comment, actor)
             change.data.update(declaration_id=row.id, owner_id=owner.id, owner=owner.name, partner_id=partner.id)
-            change.data.update(partner=partner.name, item=_logged(row.kind, row.title), revision=row.revision)
+            change.data.update(partner=partner.name, item_kind=row.kind, item_title=row.title, revision=row.revision)
 
     def withdraw_objection(self, programme_id: int, declaration_id: int, partner_id: int, actor: Actor) -> None:
         """The objector withdraws its objection: its answer becomes an acceptance.
@@ -185,9 +179,7 @@ class Declarations:
         Raises:
             InvalidError: the partner has no open objection to this declaration.
         """
-        said = f"{self._name(programme_id, partner_id)} withdraws its objection to "
-        said += self._item(programme_id, declaration_id)
-        with self._change(programme_id, actor, "objection_withdrawn", said) as change:
+        with self._change(programme_id, actor, "objection_withdrawn") as change:
             row = _declaration(change, declaration_id)
             partner = _speaks_for(change, actor, partner_id)
             found = change.session.scalar(
@@ -201,7 +193,8 @@ class Declarations:
                 )
             owner = _partner(change, row.partner_id)
             change.data.update(declaration_id=row.id, owner_id=owner.id, owner=owner.name, partner_id=partner.id)
-            change.data.update(partner=partner.name, item=_logged(row.kind, row.title), objection=found.comment)
+            change.data.update(partner=partner.name, item_kind=row.kind, item_title=row.title)
+            change.data.update(objection=found.comment)
             self._put_answer(change, row, partner.id, ACCEPTED, "", actor)
 
     # --- mechanics -----------------------------------------------------------------------------------------
@@ -214,20 +207,6 @@ class Declarations:
             if change.definition.is_terminal(change.programme.state):
                 raise MoveRefusedError(programme_id, kind, change.programme.state, [R.reason(R.ENDED)])
             yield change
-
-    def _name(self, programme_id: int, partner_id: int) -> str:
-        """A partner's name for the event's sentence (read before the change; the change checks it again)."""
-        with self.db.read() as session:
-            found = session.get(Partner, partner_id) if 0 < partner_id <= LARGEST_ID else None
-            return found.name if found is not None and found.programme_id == programme_id else f"partner {partner_id}"
-
-    def _item(self, programme_id: int, declaration_id: int) -> str:
-        """``Northbridge's red line 'no job losses'``, for the event's sentence."""
-        with self.db.read() as session:
-            row = session.get(Declaration, declaration_id) if 0 < declaration_id <= LARGEST_ID else None
-            if row is None or row.programme_id != programme_id:
-                return f"declaration {declaration_id}"
-            return f"{self._name(programme_id, row.partner_id)}'s {_logged(row.kind, row.title)}"
 
     def _put_answer(
         self, change: Change, row: Declaration, partner_id: int, answer: str, comment: str, actor: Actor
@@ -242,12 +221,6 @@ class Declarations:
             change.session.add(found)
         found.revision, found.answer, found.comment = row.revision, answer, comment
         found.answered_by_id, found.answered_at = actor.person_id, self.clock()
-
-
-def _logged(kind: str, title: str) -> str:
-    """A declared item in the English the programme's log keeps with the event (``red line 'no job losses'``);
-    pages render the item from its kind and title."""
-    return describe(item(kind, title))
 
 
 def visible_programme(session: Session, programme_id: int, actor: Actor) -> Programme:

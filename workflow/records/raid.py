@@ -248,7 +248,7 @@ class RaidLog:
             InvalidError: a field is wrong (named). NotAllowedError: only managers and the chair add.
         """
         checked = _check(given)
-        with self.changes.change(programme_id, actor, "edit_raid", "raid_added", checked.title) as change:
+        with self.changes.change(programme_id, actor, "edit_raid", "raid_added") as change:
             owner = _owner(change.session, change.programme, checked.owner_id)
             now = self.clock()
             row = RaidEntry(programme_id=programme_id, created_at=now, updated_at=now, closed_note="")
@@ -265,7 +265,7 @@ class RaidLog:
             InvalidError, NotFoundError, NotAllowedError: only managers, the chair and its owner edit.
         """
         checked = _check(given)
-        with self.changes.change(programme_id, actor, "view", "raid_changed", checked.title) as change:
+        with self.changes.change(programme_id, actor, "view", "raid_changed") as change:
             row = self._editable(change.session, change.programme, entry_id, actor)
             owner = _owner(change.session, change.programme, checked.owner_id)
             before = _snapshot(row)
@@ -350,6 +350,7 @@ def _facts(row: RaidEntry) -> dict[str, Any]:
     return {
         "entry": row.id,
         "raid_kind": row.kind,
+        "title": row.title,
         "owner_id": row.owner_id,
         "likelihood": row.likelihood,
         "impact": row.impact,

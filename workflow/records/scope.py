@@ -91,7 +91,7 @@ class Scope:
         """
         name = _name(name, "name")
         description = _text(description, "description", required=False)
-        with self.changes.change(programme_id, actor, "edit", "scope_service_added", name) as change:
+        with self.changes.change(programme_id, actor, "edit", "scope_service_added") as change:
             taken = change.session.scalar(
                 select(ScopeService.id).where(ScopeService.programme_id == programme_id, ScopeService.name == name)
             )
@@ -110,9 +110,7 @@ class Scope:
         Raises:
             NotFoundError: no such service in this programme.
         """
-        with self.changes.change(
-            programme_id, actor, "edit", "scope_service_removed", self._said(ScopeService, service_id)
-        ) as change:
+        with self.changes.change(programme_id, actor, "edit", "scope_service_removed") as change:
             row = change.session.get(ScopeService, service_id) if 0 < service_id <= LARGEST_ID else None
             if row is None or row.programme_id != programme_id:
                 raise NotFoundError(
@@ -131,7 +129,7 @@ class Scope:
         """
         service = _name(service, "service")
         reason = _text(reason, "reason", required=True)
-        with self.changes.change(programme_id, actor, "edit", "scope_local_added", f"{service}: {reason}") as change:
+        with self.changes.change(programme_id, actor, "edit", "scope_local_added", reason) as change:
             partner = next((p for p in change.programme.partners if p.id == partner_id and p.is_current), None)
             if partner is None:
                 raise InvalidError(
@@ -165,9 +163,7 @@ class Scope:
         Raises:
             NotFoundError: no such entry in this programme.
         """
-        with self.changes.change(
-            programme_id, actor, "edit", "scope_local_removed", self._said(ScopeLocal, local_id)
-        ) as change:
+        with self.changes.change(programme_id, actor, "edit", "scope_local_removed") as change:
             row = change.session.get(ScopeLocal, local_id) if 0 < local_id <= LARGEST_ID else None
             if row is None or row.programme_id != programme_id:
                 raise NotFoundError(
@@ -178,17 +174,6 @@ class Scope:
             name = next((p.name for p in change.programme.partners if p.id == row.partner_id), "")
             change.data.update(local_id=row.id, partner_id=row.partner_id, partner=name, service=row.service)
             change.session.delete(row)
-
-    def _said(self, table: type[ScopeService] | type[ScopeLocal], row_id: int) -> str:
-        """The service's name, for the event's sentence (read before the change, which checks it again)."""
-        with self.db.read() as session:
-            if not 0 < row_id <= LARGEST_ID:
-                return ""
-            if table is ScopeService:
-                service = session.get(ScopeService, row_id)
-                return service.name if service is not None else ""
-            local = session.get(ScopeLocal, row_id)
-            return local.service if local is not None else ""
 
 
 def load_scope(session: Session, programme: Programme) -> ScopeView:
