@@ -112,3 +112,16 @@ def test_every_message_of_a_programme_is_listed_for_its_timeline(
     assert len(timeline) == 3
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
+
+
+def test_an_ending_because_too_few_partners_remain_says_why_in_its_email(
+    engine: Programmes, northbridge: ProgrammeView, db: Database
+) -> None:
+    for name in ("Eastvale", "Southmoor"):
+        partner = next(p for p in northbridge.partners if p.name.startswith(name))
+        engine.withdraw(northbridge.id, partner.id, f"{name}'s cabinet decided to stay alone")
+    assert engine.get(northbridge.id).ended
+    ended = rows(db, kind="ended")
+    assert ended and all(
+        "only 1 partner(s) remain, and the programme needs at least 2" in m.body_text for m in ended
+    ), ended[0].body_text

@@ -286,6 +286,9 @@ def _moved(facts: Facts, event: Event) -> list[Outgoing]:
         "before": d.state_title(event.from_state) if event.from_state else "",
         "after": d.state_title(event.to_state) if event.to_state else "",
         "reason": event.reason,
+        # an ending because too few partners remain has no typed reason: the email says why from the facts
+        "remaining": (event.data or {}).get("remaining"),
+        "minimum": (event.data or {}).get("minimum"),
     }
     return [(person, Mail("moved", values), False) for person in facts.everyone()]
 
