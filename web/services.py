@@ -35,7 +35,7 @@ class Services:
             self.programmes.clock(),
             lambda token: external_url("auth.invitation", token=token),
             programme_id=programme_id,
-            inviter=g.actor.name if g.get("actor") else "An administrator",
+            inviter=g.actor.name if g.get("actor") else None,
         )
 
 

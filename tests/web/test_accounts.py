@@ -137,6 +137,8 @@ def test_invitation_sets_a_password_once(
     with db.read() as session:
         mail = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation")).one()
         assert mail.to_addr == EMAILS["aisha"] and link in mail.body_text
+        # invited by no one named (the command line, an import): it says so, in no made-up name
+        assert "You have been invited to the partnership programme workspace" in mail.body_text
 
     page = client.get(link)
     assert page.status_code == 200 and "Aisha Khan" in text_of(page)

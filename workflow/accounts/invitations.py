@@ -30,7 +30,7 @@ class InvitationUseCases(AccountsBase):
         link_for: Callable[[str], str],
         *,
         programme_id: int | None = None,
-        inviter: str = "A programme manager",
+        inviter: str | None = None,
     ) -> None:
         """Create a single-use, expiring invitation and queue its email, in one transaction. Only a hash of
         the token is stored; ``link_for(token)`` builds the web address the email carries.

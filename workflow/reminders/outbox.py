@@ -316,10 +316,11 @@ def queue_invitation(
     now: datetime,
     *,
     programme_id: int | None = None,
-    inviter: str = "A programme manager",
+    inviter: str | None = None,
 ) -> None:
     """Queue an invitation for ``person`` to set a password and sign in (``link``: the web page for it).
-    Sent individually whatever the person's digest preference. Queuing the same link twice sends it once."""
+    Sent individually whatever the person's digest preference. Queuing the same link twice sends it once.
+    ``inviter``: the name of who invited them (none: the email says they have been invited)."""
     mail = Mail("invitation", {"inviter": inviter}, link=link)
     _queue_account_mail(session, "invitation", person, mail, now, programme_id)
 
