@@ -4,6 +4,7 @@ lifecycle rule ``declarations_agreed`` on the honest conversation gate."""
 from __future__ import annotations
 
 import contextlib
+import pickle
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ from workflow.engine.programmes import Programmes
 from workflow.engine.views import ProgrammeView
 from workflow.records.declarations import Declarations
 from workflow.records.register import AWAITING
-from workflow.words import refusal
+from workflow.words import describe, refusal
+from workflow.words.language import gettext_for
 
 NORTHBRIDGE, SOUTHMOOR, EASTVALE = (
     "Northbridge District Council",
@@ -269,3 +271,21 @@ def test_replaying_the_log_gives_the_stored_programme_after_register_changes(
 
         stored = snapshot(session.get(Programme, honest.id))  # type: ignore[arg-type]
     assert replay(programmes.history(honest.id)) == stored
+
+
+def test_the_gate_says_why_the_register_is_open_in_the_reader_s_language(
+    programmes: Programmes, register: Declarations, honest: ProgrammeView
+) -> None:
+    """The register's figure check answers in text (a decision pack keeps it as said), yet a Welsh page words
+    it in Welsh: the text carries its reason."""
+    tom = actor(programmes, "tom.hardy@northbridge.example")
+    register.declare(honest.id, pid_of(honest, "North"), "red_line", "no job losses in year one", "A promise", tom)
+    view = programmes.get(honest.id)
+    assert view.gate is not None
+    [short] = [r for r in view.gate.report.unmet if r.code == "figures_short"]
+    in_english = describe(short)
+    in_welsh = describe(short, gettext_for("cy"), "cy")
+    assert "has not answered" in in_english or "not declared" in in_english, in_english
+    assert "no job losses in year one" in in_welsh and in_welsh != in_english
+    assert "not declared" not in in_welsh and "has not answered" not in in_welsh
+    assert pickle.loads(pickle.dumps(short)) == short  # a view holding it can still be copied and kept

@@ -33,6 +33,22 @@ class Word(str):
     __slots__ = ()
 
 
+class Worded(str):
+    """A reason that must also pass as text (a figure check's why, which a decision pack keeps as it was said):
+    its English, given by the caller, and the :class:`~.reasons.Reason` that :mod:`workflow.words` renders
+    in a person's language."""
+
+    reason: Reason
+
+    def __new__(cls, english: str, reason: Reason) -> Worded:
+        made = super().__new__(cls, english)
+        made.reason = reason
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Worded, (str(self), self.reason))
+
+
 class Lines(tuple[Any, ...]):
     """A list of values each on a line of its own (a wrong setting's problems), not joined with commas:
     ``problems=Lines(errors)``."""

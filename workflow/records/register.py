@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..engine import reasons as R
+from ..engine.errors import Worded
 from ..engine.models import Partner, Programme
 from ..engine.reasons import Reason, reason
 from ..words import describe
@@ -216,10 +217,10 @@ def declarations_agreed(session: Session, programme_id: int) -> tuple[bool, str]
     """The figure check ``declarations_agreed`` (a ``banns.figures`` entry point): every current partner has
     declared (items, or that it has none) and every declaration is accepted by every other current partner.
 
-    A figure check says why in a sentence (a decision pack keeps it as it was said), so this one gives the
-    English of :func:`agreement`'s reason."""
+    A figure check says why as text (a decision pack keeps it as it was said): this one gives the English of
+    :func:`agreement`'s reason, carrying the reason itself, which pages render in their reader's language."""
     agreed, why = agreement(session, programme_id)
-    return agreed, describe(why)
+    return agreed, Worded(describe(why), why)
 
 
 def agreement(session: Session, programme_id: int) -> tuple[bool, Reason]:

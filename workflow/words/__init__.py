@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..engine.bilingual import Text
-from ..engine.errors import BannsError, Day, Lines, MoveRefusedError, Phrase, Word
+from ..engine.errors import BannsError, Day, Lines, MoveRefusedError, Phrase, Word, Worded
 from ..engine.reasons import Reason
 from ..engine.yamlsource import Either, Problem, SourceError
 from ..engine.yamlsource import Phrase as FilePhrase
@@ -161,6 +161,8 @@ def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext, language:
         return describe(value, gettext, language)
     if isinstance(value, Word):
         return gettext(value)
+    if isinstance(value, Worded):
+        return describe(value.reason, gettext, language)
     if isinstance(value, Phrase):
         return gettext(value.message).format_map(
             {k: _value(v, None, gettext, language) for k, v in value.values.items()}
