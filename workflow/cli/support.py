@@ -252,7 +252,8 @@ def _plugin_help(ep: EntryPoint) -> str:
 def _decorated_help(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     """The literal ``help=`` (or ``help=N_(...)``) of a function's command decorator, if it has one."""
     for decorator in node.decorator_list:
-        for keyword in decorator.keywords if isinstance(decorator, ast.Call) else []:
+        command = isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", None) in {"command", "group"}
+        for keyword in decorator.keywords if command and isinstance(decorator, ast.Call) else []:
             value = keyword.value
             if isinstance(value, ast.Call) and len(value.args) == 1:
                 value = value.args[0]
