@@ -5,8 +5,10 @@ change from one call to the next in one process."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import click
 import pytest
 
 
@@ -63,3 +65,25 @@ def test_a_plug_in_command_help_and_required_options_in_welsh(speaking: Any) -> 
     english = speaking("en", "deputy", "add")
     assert "Name DEPUTY_EMAIL to decide for SIGNATORY_EMAIL from --from to --to." in english
     assert "The first day (YYYY-MM-DD).  [required]" in english and "[gofynnol]" not in english
+
+
+def _commands(command: click.Command, ctx: click.Context) -> Iterator[tuple[str, click.Command]]:
+    yield ctx.command_path, command
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            found = command.get_command(ctx, name)
+            if found is not None:
+                yield from _commands(found, click.Context(found, info_name=name, parent=ctx))
+
+
+def test_every_workflow_command_translates_its_help() -> None:
+    """A command made with plain ``@click.command()`` would keep its help English: each of workflow's (the
+    web's development commands aside) is a BannsCommand, with its help written at its decorator."""
+    from workflow.cli.commands import main
+    from workflow.cli.helptext import BannsCommand
+
+    found = dict(_commands(main, click.Context(main, info_name="banns")))
+    ours = {path: command for path, command in found.items() if path.split()[1:2] not in (["serve"], ["dev"])}
+    assert len(ours) > 60
+    assert [path for path, command in ours.items() if not isinstance(command, BannsCommand)] == []
+    assert [path for path, command in ours.items() if not command.help] == []
