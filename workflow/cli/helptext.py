@@ -41,7 +41,7 @@ def _shown_param(param: click.Parameter) -> click.Parameter:
     said = copy.copy(param)
     said.help = shown(param.help)
     if isinstance(param, click.Option) and param.required:
-        said.required = False  # click would add its own English "[required]"; _help_row adds the Welsh
+        said.required = False  # click would add its own, English "[required]"; _help_row adds it translated
     return said
 
 
