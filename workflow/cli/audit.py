@@ -24,18 +24,17 @@ FAULTS = {
 }
 
 
-@click.group(cls=BannsGroup)
+@click.group(cls=BannsGroup, help=N_("The tamper-evident event log."))
 def audit() -> None:
-    """The tamper-evident event log."""
+    pass
 
 
-@audit.command()
+@audit.command(help=N_("Check the hash chains; exit 1 naming the first broken entry of each broken chain."))
 @click.argument("programme_id", type=PROGRAMME_ID, required=False)
-@click.option("--all", "every", is_flag=True, help="Every programme's chain and the site's own.")
-@click.option("--site", is_flag=True, help="Only the site's chain (accounts and admin rights).")
+@click.option("--all", "every", is_flag=True, help=N_("Every programme's chain and the site's own."))
+@click.option("--site", is_flag=True, help=N_("Only the site's chain (accounts and admin rights)."))
 @pass_context
 def verify(ctx: Context, programme_id: int | None, every: bool, site: bool) -> None:
-    """Check the hash chains; exit 1 naming the first broken entry of each broken chain."""
     if programme_id is None and not (every or site):
         raise click.UsageError(_("give a programme ID, --site or --all"))
     from ..engine.audit import verify_chains

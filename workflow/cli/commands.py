@@ -32,17 +32,18 @@ if TYPE_CHECKING:  # the engine, Alembic and the definitions load only for the c
     from ..settings import Settings
 
 
-@click.group(cls=RootGroup, name="banns")
+@click.group(
+    cls=RootGroup, name="banns", help=N_("banns: the workflow engine for shared-services partnership programmes.")
+)
 @click.option(
     "--instance",
     type=click.Path(path_type=Path, file_okay=False),
     envvar="BANNS_INSTANCE",
-    help="Instance folder (config and SQLite database). Default: ./instance",
+    help=N_("Instance folder (config and SQLite database). Default: ./instance"),
 )
 @click.version_option(package_name="banns")
 @click.pass_context
 def main(ctx: click.Context, instance: Path | None) -> None:
-    """banns: the workflow engine for shared-services partnership programmes."""
     try:
         ctx.obj = Context(instance)
     except BannsError as exc:
@@ -53,10 +54,9 @@ def main(ctx: click.Context, instance: Path | None) -> None:
 # --- set-up ---------------------------------------------------------------------------------------------
 
 
-@main.command()
+@main.command(help=N_("Create the instance folder, its config (with a new secret key) and the database."))
 @pass_context
 def init(ctx: Context) -> None:
-    """Create the instance folder, its config (with a new secret key) and the database."""
     from ..settings import load_settings, write_instance_config
 
     path, written = write_instance_config(ctx.settings.instance)
@@ -65,22 +65,20 @@ def init(ctx: Context) -> None:
     _upgrade(ctx.settings)
 
 
-@main.group(cls=BannsGroup)
+@main.group(cls=BannsGroup, help=N_("The database schema."))
 def db() -> None:
-    """The database schema."""
+    pass
 
 
-@db.command("upgrade")
+@db.command("upgrade", help=N_("Apply every migration not yet applied."))
 @pass_context
 def db_upgrade(ctx: Context) -> None:
-    """Apply every migration not yet applied."""
     _upgrade(ctx.settings)
 
 
-@db.command("current")
+@db.command("current", help=N_("Show the schema revision of the database and of the code."))
 @pass_context
 def db_current(ctx: Context) -> None:
-    """Show the schema revision of the database and of the code."""
     from ..engine import schema
     from ..engine.db import Database
 
@@ -111,17 +109,21 @@ def _revs(revisions: frozenset[str]) -> str:
 # --- definitions ----------------------------------------------------------------------------------------
 
 
-@main.group(cls=BannsGroup)
+@main.group(cls=BannsGroup, help=N_("Lifecycle definitions (YAML files)."))
 def definitions() -> None:
-    """Lifecycle definitions (YAML files)."""
+    pass
 
 
-@definitions.command("check")
+@definitions.command(
+    "check",
+    help=N_(
+        "Validate definition files (default: the definitions folder). Exits 2 if any is wrong, or"
+        " if two files define the same id."
+    ),
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @pass_context
 def definitions_check(ctx: Context, paths: tuple[Path, ...]) -> None:
-    """Validate definition files (default: the definitions folder). Exits 2 if any is wrong, or if two files
-    define the same id."""
     from ..engine.definitions import definition_files
 
     files = definition_files(paths or [ctx.settings.definitions_dir])
@@ -175,10 +177,9 @@ def _checked(files: list[Path]) -> dict[Path, Definition | list[Problem]]:
     return checked
 
 
-@definitions.command("list")
+@definitions.command("list", help=N_("List the definitions in the definitions folder."))
 @pass_context
 def definitions_list(ctx: Context) -> None:
-    """List the definitions in the definitions folder."""
     from ..engine.registry import Registry
 
     catalogue = Registry(ctx.settings.definitions_dir).catalogue()
@@ -189,12 +190,11 @@ def definitions_list(ctx: Context) -> None:
         click.echo(f"{broken:24}      {file}: {words.problem_words(problems[0])}")
 
 
-@definitions.command("show")
+@definitions.command("show", help=N_("Show a definition's stages, gates and rules."))
 @click.argument("definition_id")
-@click.option("--json", "as_json", is_flag=True, help="Print the definition as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the definition as JSON."))
 @pass_context
 def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
-    """Show a definition's stages, gates and rules."""
     from ..engine.registry import Registry
 
     d = Registry(ctx.settings.definitions_dir).latest(definition_id)
@@ -217,16 +217,18 @@ def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
 # --- programmes -----------------------------------------------------------------------------------------
 
 
-@main.group(cls=BannsGroup)
+@main.group(cls=BannsGroup, help=N_("Partnership programmes."))
 def programme() -> None:
-    """Partnership programmes."""
+    pass
 
 
-@programme.command("import")
+@programme.command(
+    "import",
+    help=N_("Start programmes described in YAML files (see examples/). All files are checked before any starts."),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @pass_context
 def programme_import(ctx: Context, files: tuple[Path, ...]) -> None:
-    """Start programmes described in YAML files (see examples/). All files are checked before any starts."""
     from ..engine.importer import ProgrammeFileError, load_programme
 
     specs = []
@@ -247,11 +249,10 @@ def programme_import(ctx: Context, files: tuple[Path, ...]) -> None:
         )
 
 
-@programme.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@programme.command("list", help=N_("List programmes with their stage and partners."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 @pass_context
 def programme_list(ctx: Context, as_json: bool) -> None:
-    """List programmes with their stage and partners."""
     rows = ctx.programmes.list()
     if as_json:
         from ..shapes.programmes import ProgrammeSummary
@@ -265,12 +266,11 @@ def programme_list(ctx: Context, as_json: bool) -> None:
         click.echo(_("No programmes yet: `banns programme import FILE` starts one."))
 
 
-@programme.command("show")
+@programme.command("show", help=N_("Show a programme: stage, partners, people, and the current gate's checklist."))
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--json", "as_json", is_flag=True, help="Print the whole programme as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the whole programme as JSON."))
 @pass_context
 def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
-    """Show a programme: stage, partners, people, and the current gate's checklist."""
     view = ctx.programmes.get(programme_id)
     if as_json:
         from ..shapes.programmes import Programme
@@ -281,12 +281,11 @@ def programme_show(ctx: Context, programme_id: int, as_json: bool) -> None:
         print_programme(view)
 
 
-@programme.command("migrate")
+@programme.command("migrate", help=N_("Adopt the newer version of the programme's definition file."))
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--reason", required=True, help="Why the programme adopts the newer definition (logged).")
+@click.option("--reason", required=True, help=N_("Why the programme adopts the newer definition (logged)."))
 @pass_context
 def programme_migrate(ctx: Context, programme_id: int, reason: str) -> None:
-    """Adopt the newer version of the programme's definition file."""
     view = ctx.programmes.migrate_definition(programme_id, reason)
     click.echo(
         _(
@@ -323,11 +322,13 @@ class StagePlan(click.ParamType):  # type: ignore[type-arg]  # generic only in c
             self.fail(_("'{text}' in '{value}' is not a date (YYYY-MM-DD)", text=text, value=value), param, ctx)
 
 
-@programme.command("edit")
+@programme.command(
+    "edit", help=N_("Change a programme's name, description or planned stage dates (what is not given stays).")
+)
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--name", help="The new name.")
-@click.option("--description", help="The new description.")
-@click.option("--plan", "plans", multiple=True, type=StagePlan(), help="A stage's planned dates (repeatable).")
+@click.option("--name", help=N_("The new name."))
+@click.option("--description", help=N_("The new description."))
+@click.option("--plan", "plans", multiple=True, type=StagePlan(), help=N_("A stage's planned dates (repeatable)."))
 @by_option
 @expect_option
 @pass_context
@@ -340,7 +341,6 @@ def programme_edit(
     by: str | None,
     expect_version: int | None,
 ) -> None:
-    """Change a programme's name, description or planned stage dates (what is not given stays)."""
     if name is None and description is None and not plans:
         raise click.UsageError(_("give --name, --description or --plan"))
     current = ctx.programmes.get(programme_id)
@@ -359,9 +359,11 @@ def programme_edit(
             click.echo(_("  {stage}: {start} to {end}", stage=p.title, start=start, end=end))
 
 
-@main.command()
+@main.command(
+    help=N_("The programme's event log, oldest first; with no ID, the site's own (accounts and admin rights).")
+)
 @click.argument("programme_id", type=PROGRAMME_ID, required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON, with their data.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the events as JSON, with their data."))
 @pass_context
 def history(ctx: Context, programme_id: int | None, as_json: bool) -> None:
     """The programme's event log, oldest first; with no ID, the site's own (accounts and admin rights)."""

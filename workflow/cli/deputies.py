@@ -16,21 +16,24 @@ DAY = click.DateTime(["%Y-%m-%d"])
 WHY = {"leave": N_("leave"), "conflict_of_interest": N_("conflict of interest")}
 
 
-@click.group(cls=BannsGroup)
+@click.group(
+    cls=BannsGroup,
+    help=N_("Deputies: a signatory's decisions given by another person on the programme for a date range."),
+)
 def deputy() -> None:
-    """Deputies: a signatory's decisions given by another person on the programme for a date range."""
+    pass
 
 
-@deputy.command("add")
+@deputy.command("add", help=N_("Name DEPUTY_EMAIL to decide for SIGNATORY_EMAIL from --from to --to."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("signatory", metavar="SIGNATORY_EMAIL")
 @click.argument("deputy_email", metavar="DEPUTY_EMAIL")
-@click.option("--from", "starts_on", type=DAY, required=True, help="The first day (YYYY-MM-DD).")
-@click.option("--to", "ends_on", type=DAY, required=True, help="The last day, inclusive (YYYY-MM-DD).")
+@click.option("--from", "starts_on", type=DAY, required=True, help=N_("The first day (YYYY-MM-DD)."))
+@click.option("--to", "ends_on", type=DAY, required=True, help=N_("The last day, inclusive (YYYY-MM-DD)."))
 @click.option(
-    "--reason", "reason_kind", type=click.Choice(["leave", "conflict_of_interest"]), required=True, help="Why."
+    "--reason", "reason_kind", type=click.Choice(["leave", "conflict_of_interest"]), required=True, help=N_("Why.")
 )
-@click.option("--note", default="", help="A note (the leave, the interest declared).")
+@click.option("--note", default="", help=N_("A note (the leave, the interest declared)."))
 @by_option
 @pass_context
 def add(
@@ -44,7 +47,6 @@ def add(
     note: str,
     by: str | None,
 ) -> None:
-    """Name DEPUTY_EMAIL to decide for SIGNATORY_EMAIL from --from to --to."""
     sig, dep = ctx.programmes.actor(signatory), ctx.programmes.actor(deputy_email)
     assert sig.person_id is not None and dep.person_id is not None
     made = ctx.programmes.name_deputy(
@@ -53,13 +55,12 @@ def add(
     click.echo(_("Delegation {id}: {deputy} for {signatory}, {start} to {end}", **_delegation(made)))
 
 
-@deputy.command("revoke")
+@deputy.command("revoke", help=N_("End a delegation at once."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("delegation_id", type=PROGRAMME_ID, metavar="DELEGATION_ID")
 @by_option
 @pass_context
 def revoke(ctx: Context, programme_id: int, delegation_id: int, by: str | None) -> None:
-    """End a delegation at once."""
     ended = ctx.programmes.revoke_deputy(programme_id, delegation_id, ctx.actor(by))
     click.echo(
         _(
@@ -71,13 +72,12 @@ def revoke(ctx: Context, programme_id: int, delegation_id: int, by: str | None) 
     )
 
 
-@deputy.command("list")
+@deputy.command("list", help=N_("The programme's delegations, newest first."))
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 @by_option
 @pass_context
 def list_(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
-    """The programme's delegations, newest first."""
     found = ctx.programmes.delegations(programme_id, ctx.actor(by))
     if as_json:
         from ..shapes.records import Delegation

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..engine.errors import N_, InvalidError, NotFoundError
+from .helptext import BannsCommand
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 from .words import _
 from .words import reason as in_words
@@ -18,22 +19,27 @@ if TYPE_CHECKING:
 
 # --- the gate -------------------------------------------------------------------------------------------
 
-by_option = click.option("--by", "by", metavar="EMAIL", help="Act as this person (default: system operator).")
+by_option = click.option("--by", "by", metavar="EMAIL", help=N_("Act as this person (default: system operator)."))
 expect_option = click.option(
-    "--expect-version", type=int, metavar="N", help="Refuse with a conflict if the programme is no longer at version N."
+    "--expect-version",
+    type=int,
+    metavar="N",
+    help=N_("Refuse with a conflict if the programme is no longer at version N."),
 )
 
 
-@click.command()
+@click.command(
+    cls=BannsCommand, help=N_("Record evidence against a criterion of the current gate (again, to correct it).")
+)
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("criterion")
 @click.argument("summary")
-@click.option("--link", help="Where the evidence is kept (a document URL).")
+@click.option("--link", help=N_("Where the evidence is kept (a document URL)."))
 @click.option(
     "--file",
     "document",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A document to upload (PDF, Word, Excel, PowerPoint, OpenDocument or an image; at most 20 MB).",
+    help=N_("A document to upload (PDF, Word, Excel, PowerPoint, OpenDocument or an image; at most 20 MB)."),
 )
 @by_option
 @expect_option
@@ -48,7 +54,6 @@ def evidence(
     by: str | None,
     expect_version: int | None,
 ) -> None:
-    """Record evidence against a criterion of the current gate (again, to correct it)."""
     from ..engine.documents import DocumentStore, checked
 
     ref = None
@@ -62,17 +67,18 @@ def evidence(
     _print_gate(view)
 
 
-@click.command()
+@click.command(
+    cls=BannsCommand, help=N_("Request sign-off of the current gate (again, after a rejection: a resubmission).")
+)
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--waiver", is_flag=True, help="Ask to waive this optional stage instead of passing its gate.")
-@click.option("--note", default="", help="A note to signatories; for a waiver, its rationale.")
+@click.option("--waiver", is_flag=True, help=N_("Ask to waive this optional stage instead of passing its gate."))
+@click.option("--note", default="", help=N_("A note to signatories; for a waiver, its rationale."))
 @by_option
 @expect_option
 @pass_context
 def request(
     ctx: Context, programme_id: int, waiver: bool, note: str, by: str | None, expect_version: int | None
 ) -> None:
-    """Request sign-off of the current gate (again, after a rejection: a resubmission)."""
     view = ctx.programmes.request_sign_off(
         programme_id, ctx.actor(by), waiver=waiver, note=note, expected_version=expect_version
     )
@@ -80,20 +86,28 @@ def request(
     click.echo(_("Sign-off requested ({subject}, round {round})", subject=view.gate.subject, round=view.gate.round))
 
 
-@click.command()
+@click.command(
+    cls=BannsCommand,
+    help=N_(
+        "Approve or reject the requested sign-off, as a person. Someone asked in more than one "
+        "capacity says which (--role, --partner) or decides in all of them (--all-capacities). A "
+        "deputy decides for the signatory with --for: recorded as the signatory's decision, given"
+        " by the deputy."
+    ),
+)
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("decision", type=click.Choice(["approve", "reject"]))
-@click.option("--as", "as_", required=True, metavar="EMAIL", help="The person signing.")
-@click.option("--comment", default="", help="Why (required to reject).")
-@click.option("--role", help="Sign only in this role.")
-@click.option("--partner", help="Sign only for this partner (id or name).")
+@click.option("--as", "as_", required=True, metavar="EMAIL", help=N_("The person signing."))
+@click.option("--comment", default="", help=N_("Why (required to reject)."))
+@click.option("--role", help=N_("Sign only in this role."))
+@click.option("--partner", help=N_("Sign only for this partner (id or name)."))
 @click.option(
-    "--all-capacities", "every", is_flag=True, help="Decide in every capacity you hold that the request asks for."
+    "--all-capacities", "every", is_flag=True, help=N_("Decide in every capacity you hold that the request asks for.")
 )
-@click.option("--pack", metavar="HASH", help="Refuse unless the decision pack is still this one (as shown).")
-@click.option("--round", "in_round", type=int, metavar="N", help="Refuse unless the request is still in round N.")
+@click.option("--pack", metavar="HASH", help=N_("Refuse unless the decision pack is still this one (as shown)."))
+@click.option("--round", "in_round", type=int, metavar="N", help=N_("Refuse unless the request is still in round N."))
 @click.option(
-    "--for", "for_", metavar="EMAIL", help="Decide as deputy for this signatory (a delegation must run today)."
+    "--for", "for_", metavar="EMAIL", help=N_("Decide as deputy for this signatory (a delegation must run today).")
 )
 @expect_option
 @pass_context
@@ -111,9 +125,6 @@ def sign(
     for_: str | None,
     expect_version: int | None,
 ) -> None:
-    """Approve or reject the requested sign-off, as a person. Someone asked in more than one capacity says
-    which (--role, --partner) or decides in all of them (--all-capacities). A deputy decides for the signatory
-    with --for: recorded as the signatory's decision, given by the deputy."""
     if every and (role or partner):
         raise click.UsageError(_("--all-capacities decides in every capacity; leave out --role and --partner"))
     person = ctx.programmes.actor(as_)
@@ -170,56 +181,58 @@ def _capacity(asked: AskedView) -> str:
 # --- moves ----------------------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=BannsCommand, help=N_("Pass the current gate into the next stage."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @by_option
 @expect_option
 @pass_context
 def advance(ctx: Context, programme_id: int, by: str | None, expect_version: int | None) -> None:
-    """Pass the current gate into the next stage."""
     view = ctx.programmes.advance(programme_id, ctx.actor(by), expected_version=expect_version)
     click.echo(_("Programme {id} is now at {stage}", id=view.id, stage=view.state_title))
 
 
-@click.command("return")
+@click.command("return", cls=BannsCommand, help=N_("Return the programme to an earlier stage."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("stage")
-@click.option("--reason", required=True, help="Why it goes back (logged).")
+@click.option("--reason", required=True, help=N_("Why it goes back (logged)."))
 @by_option
 @expect_option
 @pass_context
 def return_(
     ctx: Context, programme_id: int, stage: str, reason: str, by: str | None, expect_version: int | None
 ) -> None:
-    """Return the programme to an earlier stage."""
     view = ctx.programmes.return_to(programme_id, stage, reason, ctx.actor(by), expected_version=expect_version)
     click.echo(_("Programme {id} returned to {stage}", id=view.id, stage=view.state_title))
 
 
-@click.command()
+@click.command(
+    cls=BannsCommand,
+    help=N_(
+        "Waive the current optional stage (its waiver must be approved). The rationale recorded "
+        "is the one given with the request (`banns request --waiver --note`), which the steering "
+        "group approved."
+    ),
+)
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--reason", default="", help="A note added to the rationale given with the waiver request.")
+@click.option("--reason", default="", help=N_("A note added to the rationale given with the waiver request."))
 @by_option
 @expect_option
 @pass_context
 def waive(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
-    """Waive the current optional stage (its waiver must be approved). The rationale recorded is the one given
-    with the request (`banns request --waiver --note`), which the steering group approved."""
     view = ctx.programmes.waive(programme_id, reason, ctx.actor(by), expected_version=expect_version)
     click.echo(_("Programme {id} is now at {stage}", id=view.id, stage=view.state_title))
 
 
-@click.command()
+@click.command(cls=BannsCommand, help=N_("A partner (id or name) withdraws from the programme."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("partner")
-@click.option("--reason", required=True, help="Why the partner leaves (logged).")
+@click.option("--reason", required=True, help=N_("Why the partner leaves (logged)."))
 @by_option
 @expect_option
 @pass_context
 def withdraw(
     ctx: Context, programme_id: int, partner: str, reason: str, by: str | None, expect_version: int | None
 ) -> None:
-    """A partner (id or name) withdraws from the programme."""
     view = ctx.programmes.withdraw(
         programme_id, _partner_id(ctx, programme_id, partner), reason, ctx.actor(by), expected_version=expect_version
     )
@@ -231,48 +244,45 @@ def withdraw(
         click.echo(_("Withdrawn. Programme {id} is at {stage}; partners: {remaining}", **now))
 
 
-@click.command()
+@click.command(cls=BannsCommand, help=N_("Abandon the programme."))
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--reason", required=True, help="Why the programme ends (logged).")
+@click.option("--reason", required=True, help=N_("Why the programme ends (logged)."))
 @by_option
 @expect_option
 @pass_context
 def abandon(ctx: Context, programme_id: int, reason: str, by: str | None, expect_version: int | None) -> None:
-    """Abandon the programme."""
     view = ctx.programmes.end(programme_id, "abandon", reason, ctx.actor(by), expected_version=expect_version)
     click.echo(_("Programme {id} is {stage}", id=view.id, stage=view.state_title))
 
 
-@click.command()
+@click.command(cls=BannsCommand, help=N_("End the programme by an outcome move of its definition (e.g. dissolve)."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("move")
-@click.option("--reason", required=True, help="Why the programme ends (logged).")
+@click.option("--reason", required=True, help=N_("Why the programme ends (logged)."))
 @by_option
 @expect_option
 @pass_context
 def end(ctx: Context, programme_id: int, move: str, reason: str, by: str | None, expect_version: int | None) -> None:
-    """End the programme by an outcome move of its definition (e.g. dissolve)."""
     view = ctx.programmes.end(programme_id, move, reason, ctx.actor(by), expected_version=expect_version)
     click.echo(_("Programme {id} is {stage}", id=view.id, stage=view.state_title))
 
 
-@click.group(cls=BannsGroup)
+@click.group(cls=BannsGroup, help=N_("People's roles in a programme."))
 def role() -> None:
-    """People's roles in a programme."""
+    pass
 
 
-@role.command("add")
+@role.command("add", help=N_("Give a person a role in a programme."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("email")
 @click.argument("role_id", metavar="ROLE")
-@click.option("--partner", help="For roles held per partner: the partner (id or name).")
-@click.option("--name", help="The person's name, to add someone new.")
+@click.option("--partner", help=N_("For roles held per partner: the partner (id or name)."))
+@click.option("--name", help=N_("The person's name, to add someone new."))
 @by_option
 @pass_context
 def role_add(
     ctx: Context, programme_id: int, email: str, role_id: str, partner: str | None, name: str | None, by: str | None
 ) -> None:
-    """Give a person a role in a programme."""
     partner_id = _partner_id(ctx, programme_id, partner) if partner else None
     view = ctx.programmes.assign_role(programme_id, email, role_id, partner_id, ctx.actor(by), name=name)
     title = _role_title(view, role_id)
@@ -282,15 +292,14 @@ def role_add(
         click.echo(_("{email} is now {role}", email=email, role=title))
 
 
-@role.command("remove")
+@role.command("remove", help=N_("Take a role away from a person in a programme."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("email")
 @click.argument("role_id", metavar="ROLE")
-@click.option("--partner", help="For roles held per partner: the partner (id or name).")
+@click.option("--partner", help=N_("For roles held per partner: the partner (id or name)."))
 @by_option
 @pass_context
 def role_remove(ctx: Context, programme_id: int, email: str, role_id: str, partner: str | None, by: str | None) -> None:
-    """Take a role away from a person in a programme."""
     partner_id = _partner_id(ctx, programme_id, partner) if partner else None
     person = ctx.programmes.actor(email)
     assert person.person_id is not None

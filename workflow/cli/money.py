@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..engine.errors import InvalidError
+from ..engine.errors import N_, InvalidError
 from ..engine.permissions import SYSTEM, Actor
 from ..engine.text import check_day, single_line
 from ..engine.yamlsource import read_source
@@ -38,7 +38,7 @@ class Pounds(click.ParamType):  # type: ignore[type-arg]  # generic only in clic
 
 
 POUNDS = Pounds()
-json_option = click.option("--json", "as_json", is_flag=True, help="Print as JSON (money as text with pence).")
+json_option = click.option("--json", "as_json", is_flag=True, help=N_("Print as JSON (money as text with pence)."))
 
 
 def finances(ctx: Context) -> Finances:
@@ -59,18 +59,19 @@ def partner_id(ctx: Context, programme_id: int, partner: str, actor: Actor = SYS
     raise click.BadParameter(_("no partner '{partner}'; partners: {partners}", partner=partner, partners=names))
 
 
-@click.group(cls=BannsGroup)
+@click.group(cls=BannsGroup, help=N_("Money: business case, cost sharing, the pre-nup, results and benefits."))
 def money() -> None:
-    """Money: business case, cost sharing, the pre-nup, results and benefits."""
+    pass
 
 
-@money.command("results")
+@money.command(
+    "results", help=N_("Costs, savings, net and cumulative position by year; payback; NPV at 3.5%; sensitivity.")
+)
 @click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
 @by_option
 @pass_context
 def results_command(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
-    """Costs, savings, net and cumulative position by year; payback; NPV at 3.5%; sensitivity."""
     r = finances(ctx).results(programme_id, actor=ctx.actor(by))
     if as_json:
         from ..shapes.money import Results as Shaped
@@ -81,13 +82,12 @@ def results_command(ctx: Context, programme_id: int, as_json: bool, by: str | No
     _print_results(r)
 
 
-@money.command("shares")
+@money.command("shares", help=N_("The splits in force: each partner's share of costs, and of each service's savings."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
 @by_option
 @pass_context
 def shares_command(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
-    """The splits in force: each partner's share of costs, and of each service's savings."""
     splits = finances(ctx).splits(programme_id, actor=ctx.actor(by))
     if as_json:
         from ..shapes.money import Split
@@ -103,15 +103,16 @@ def shares_command(ctx: Context, programme_id: int, as_json: bool, by: str | Non
             click.echo(f"  {share(value):>9}%  {name}")
 
 
-@money.command("what-if")
+@money.command(
+    "what-if", help=N_("What PARTNER (id or name) would owe if it withdrew today, and how everyone's shares change.")
+)
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("partner")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Withdrawal date (default: today).")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help=N_("Withdrawal date (default: today)."))
 @json_option
 @by_option
 @pass_context
 def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_json: bool, by: str | None) -> None:
-    """What PARTNER (id or name) would owe if it withdrew today, and how everyone's shares change."""
     day = check_day(on.date(), "on", "--on") if on else None
     actor = ctx.actor(by)
     result = finances(ctx).what_if(programme_id, partner_id(ctx, programme_id, partner, actor), day, actor=actor)
@@ -140,14 +141,13 @@ def what_if_command(ctx: Context, programme_id: int, partner: str, on: Any, as_j
     click.echo(_("Shares: {changes}", changes=changes))
 
 
-@money.command("status")
+@money.command("status", help=N_("Whether the figures meet a gate requirement."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("requirement", type=click.Choice(REQUIREMENTS))
 @json_option
 @by_option
 @pass_context
 def status_command(ctx: Context, programme_id: int, requirement: str, as_json: bool, by: str | None) -> None:
-    """Whether the figures meet a gate requirement."""
     met, detail = finances(ctx).status(programme_id, requirement, actor=ctx.actor(by))
     click.echo(
         json.dumps({"requirement": requirement, "met": met, "detail": str(detail)}, indent=2)
@@ -156,13 +156,12 @@ def status_command(ctx: Context, programme_id: int, requirement: str, as_json: b
     )
 
 
-@money.command("benefits")
+@money.command("benefits", help=N_("Actual savings against plan by year, with variance, and delivery confidence."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
 @by_option
 @pass_context
 def benefits_command(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
-    """Actual savings against plan by year, with variance, and delivery confidence."""
     report = finances(ctx).benefits(programme_id, actor=ctx.actor(by))
     if as_json:
         from ..shapes.money import Actuals
@@ -190,14 +189,13 @@ def benefits_command(ctx: Context, programme_id: int, as_json: bool, by: str | N
         click.echo(said)
 
 
-@money.command("highlight")
+@money.command("highlight", help=N_("The steering group's highlight report for a period."))
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--period", required=True, help="The reporting period, like 2027-28 Q1.")
+@click.option("--period", required=True, help=N_("The reporting period, like 2027-28 Q1."))
 @json_option
 @by_option
 @pass_context
 def highlight_command(ctx: Context, programme_id: int, period: str, as_json: bool, by: str | None) -> None:
-    """The steering group's highlight report for a period."""
     period = single_line(period, "period", "The period")
     actor = ctx.actor(by)
     view = ctx.programmes.get(programme_id, actor)
@@ -245,7 +243,7 @@ def _print_highlight(report: Any) -> None:
     click.echo(_("  savings to date: £{saved} of £{planned} planned", saved=saved, planned=planned))
 
 
-@money.command("cost")
+@money.command("cost", help=N_("Record money spent on the programme (counts towards costs incurred to date)."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("on", type=click.DateTime(["%Y-%m-%d"]))
 @click.argument("category")
@@ -256,7 +254,6 @@ def _print_highlight(report: Any) -> None:
 def cost_command(
     ctx: Context, programme_id: int, on: Any, category: str, amount: Decimal, note: str, by: str | None
 ) -> None:
-    """Record money spent on the programme (counts towards costs incurred to date)."""
     day = check_day(on.date(), "on", "The date")
     total = finances(ctx).record_cost(
         programme_id, day, single_line(category, "category"), amount, note, actor=ctx.actor(by)
@@ -270,7 +267,7 @@ def cost_command(
     )
 
 
-@money.command("actual")
+@money.command("actual", help=N_("Record the savings SERVICE actually made in financial YEAR (e.g. 2028-29)."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("year")
 @click.argument("service")
@@ -278,7 +275,6 @@ def cost_command(
 @by_option
 @pass_context
 def actual_command(ctx: Context, programme_id: int, year: str, service: str, amount: Decimal, by: str | None) -> None:
-    """Record the savings SERVICE actually made in financial YEAR (e.g. 2028-29)."""
     v = finances(ctx).record_actual(
         programme_id, fy.parse(year), single_line(service, "service"), amount, actor=ctx.actor(by)
     )
@@ -286,37 +282,40 @@ def actual_command(ctx: Context, programme_id: int, year: str, service: str, amo
     click.echo(f"{v.label} {service}: " + _("plan £{planned}, actual £{actual}, variance £{variance}", **figures))
 
 
-@money.command("confidence")
+@money.command("confidence", help=N_("Record delivery confidence for a period (five-point Gateway scale or RAG)."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("period")
 @click.argument("rating")
 @click.option("--commentary", required=True)
-@click.option("--scale", type=click.Choice(["gateway", "rag"]), help="Switch the programme's scale.")
+@click.option("--scale", type=click.Choice(["gateway", "rag"]), help=N_("Switch the programme's scale."))
 @by_option
 @pass_context
 def confidence_command(
     ctx: Context, programme_id: int, period: str, rating: str, commentary: str, scale: str | None, by: str | None
 ) -> None:
-    """Record delivery confidence for a period (five-point Gateway scale or RAG)."""
     period, rating = single_line(period, "period"), single_line(rating, "rating")
     c = finances(ctx).record_confidence(programme_id, period, rating, commentary, scale, actor=ctx.actor(by))
     click.echo(f"{c.period}: {c.rating} ({c.scale})")
 
 
-@money.command("import")
+@money.command(
+    "import",
+    help=N_(
+        "Import money figures from a YAML file (what `banns money export` prints).\n\nThe sections "
+        "the file names are merged line by line: a line it has is added or changed, a line it "
+        "does not name is kept. With --replace the file becomes all the figures: what it lacks is"
+        " listed first and removed only once confirmed (or with --yes)."
+    ),
+)
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--replace", is_flag=True, help="The file's figures replace all of the programme's (lists what goes).")
-@click.option("--yes", is_flag=True, help="With --replace: remove what it lists without asking.")
+@click.option(
+    "--replace", is_flag=True, help=N_("The file's figures replace all of the programme's (lists what goes).")
+)
+@click.option("--yes", is_flag=True, help=N_("With --replace: remove what it lists without asking."))
 @by_option
 @pass_context
 def import_command(ctx: Context, programme_id: int, file: Path, replace: bool, yes: bool, by: str | None) -> None:
-    """Import money figures from a YAML file (what `banns money export` prints).
-
-    The sections the file names are merged line by line: a line it has is added or changed, a line it does
-    not name is kept. With --replace the file becomes all the figures: what it lacks is listed first and
-    removed only once confirmed (or with --yes).
-    """
     text, actor = read_source(file), ctx.actor(by)
     plan = finances(ctx).plan_import(programme_id, text, str(file), replace=replace, actor=actor)
     if plan.removals:
@@ -333,12 +332,11 @@ def import_command(ctx: Context, programme_id: int, file: Path, replace: bool, y
     click.echo(_("Imported {file} ({how}): {sections}", file=file.name, how=how, sections=named))
 
 
-@money.command("export")
+@money.command("export", help=N_("Print the programme's money figures as YAML (what `banns money import` reads)."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @by_option
 @pass_context
 def export_command(ctx: Context, programme_id: int, by: str | None) -> None:
-    """Print the programme's money figures as YAML (what `banns money import` reads)."""
     click.echo(finances(ctx).export_figures(programme_id, actor=ctx.actor(by)), nl=False)
 
 

@@ -37,20 +37,22 @@ def _line(e: RaidEntryView) -> str:
     return f"{e.id}: " + _("{kind} {title} - {rating} ({band}), owner {owner}", **facts) + review + state
 
 
-@click.group(cls=BannsGroup)
+@click.group(
+    cls=BannsGroup,
+    help=N_("The RAID log: risks, assumptions, issues and dependencies, rated likelihood x impact (1 to 25)."),
+)
 def raid() -> None:
-    """The RAID log: risks, assumptions, issues and dependencies, rated likelihood x impact (1 to 25)."""
+    pass
 
 
-@raid.command("list")
+@raid.command("list", help=N_("The entries, highest rating first (or --sort review, title, newest)."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.option("--status", type=click.Choice(STATUSES), default="open", show_default=True)
 @click.option("--sort", type=click.Choice(SORTS), default="rating", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 @by_option
 @pass_context
 def list_(ctx: Context, programme_id: int, status: str, sort: str, as_json: bool, by: str | None) -> None:
-    """The entries, highest rating first (or --sort review, title, newest)."""
     found = raid_log(ctx).entries(programme_id, ctx.actor(by), status=status, sort=sort)
     if as_json:
         from ..shapes.records import RaidEntry
@@ -62,16 +64,16 @@ def list_(ctx: Context, programme_id: int, status: str, sort: str, as_json: bool
         click.echo(_line(e))
 
 
-@raid.command("add")
+@raid.command("add", help=N_("Add an entry (programme managers and the chair)."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("title")
-@click.option("--owner", required=True, metavar="EMAIL", help="A person on the programme.")
-@click.option("--likelihood", type=SCALE, required=True, help="1 (rare) to 5 (almost certain).")
-@click.option("--impact", type=SCALE, required=True, help="1 (negligible) to 5 (severe).")
+@click.option("--owner", required=True, metavar="EMAIL", help=N_("A person on the programme."))
+@click.option("--likelihood", type=SCALE, required=True, help=N_("1 (rare) to 5 (almost certain)."))
+@click.option("--impact", type=SCALE, required=True, help=N_("1 (negligible) to 5 (severe)."))
 @click.option("--description", default="")
 @click.option("--mitigation", default="")
-@click.option("--review", type=click.DateTime(["%Y-%m-%d"]), help="Review date (YYYY-MM-DD): the owner is emailed.")
+@click.option("--review", type=click.DateTime(["%Y-%m-%d"]), help=N_("Review date (YYYY-MM-DD): the owner is emailed."))
 @by_option
 @pass_context
 def add(
@@ -87,7 +89,6 @@ def add(
     review: datetime | None,
     by: str | None,
 ) -> None:
-    """Add an entry (programme managers and the chair)."""
     owner_id = ctx.programmes.actor(owner).person_id
     assert owner_id is not None
     day = review.date() if review else None
@@ -95,22 +96,20 @@ def add(
     click.echo(_line(raid_log(ctx).add(programme_id, given, ctx.actor(by))))
 
 
-@raid.command("close")
+@raid.command("close", help=N_("Close an entry with a note."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("entry_id", type=PROGRAMME_ID, metavar="ENTRY_ID")
-@click.option("--note", required=True, help="Why it is closed.")
+@click.option("--note", required=True, help=N_("Why it is closed."))
 @by_option
 @pass_context
 def close(ctx: Context, programme_id: int, entry_id: int, note: str, by: str | None) -> None:
-    """Close an entry with a note."""
     click.echo(_line(raid_log(ctx).close(programme_id, entry_id, note, ctx.actor(by))))
 
 
-@raid.command("reopen")
+@raid.command("reopen", help=N_("Reopen a closed entry."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("entry_id", type=PROGRAMME_ID, metavar="ENTRY_ID")
 @by_option
 @pass_context
 def reopen(ctx: Context, programme_id: int, entry_id: int, by: str | None) -> None:
-    """Reopen a closed entry."""
     click.echo(_line(raid_log(ctx).reopen(programme_id, entry_id, ctx.actor(by))))

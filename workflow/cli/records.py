@@ -15,7 +15,7 @@ from .gate import by_option
 from .support import PROGRAMME_ID, BannsGroup, Context, pass_context
 from .words import _
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+json_option = click.option("--json", "as_json", is_flag=True, help=N_("Print as JSON."))
 KIND = click.Choice(["precondition", "red_line", "non_negotiable"])
 ANSWERS = {"accepted": N_("accepted"), "objected": N_("objected"), "awaiting": N_("awaiting")}
 
@@ -37,18 +37,20 @@ def partner_id(ctx: Context, programme_id: int, partner: str, actor: Actor) -> i
     raise click.BadParameter(_("no current partner '{partner}'; partners: {partners}", partner=partner, partners=names))
 
 
-@click.group(cls=BannsGroup)
+@click.group(
+    cls=BannsGroup,
+    help=N_("The honest conversation (preconditions, red lines) and the scope (services in, kept local)."),
+)
 def records() -> None:
-    """The honest conversation (preconditions, red lines) and the scope (services in, kept local)."""
+    pass
 
 
-@records.command("show")
+@records.command("show", help=N_("Each partner's declarations and the others' answers; what is still open."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
 @by_option
 @pass_context
 def show(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
-    """Each partner's declarations and the others' answers; what is still open."""
     register = declarations(ctx).register(programme_id, ctx.actor(by))
     if as_json:
         from ..shapes.records import Register
@@ -80,16 +82,15 @@ def _print_register(register: Register) -> None:
     )
 
 
-@records.command("declare")
+@records.command("declare", help=N_("PARTNER declares a precondition, red line or non-negotiable."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("partner")
 @click.argument("kind", type=KIND)
 @click.argument("title")
-@click.option("--reason", required=True, help="Why the partner holds it.")
+@click.option("--reason", required=True, help=N_("Why the partner holds it."))
 @by_option
 @pass_context
 def declare(ctx: Context, programme_id: int, partner: str, kind: str, title: str, reason: str, by: str | None) -> None:
-    """PARTNER declares a precondition, red line or non-negotiable."""
     actor = ctx.actor(by)
     did = declarations(ctx).declare(
         programme_id, partner_id(ctx, programme_id, partner, actor), kind, title, reason, actor
@@ -97,30 +98,28 @@ def declare(ctx: Context, programme_id: int, partner: str, kind: str, title: str
     click.echo(_("Declared [{id}]: {item}", id=did, item=words.reason(item(kind, title.strip()))))
 
 
-@records.command("none")
+@records.command("none", help=N_("PARTNER records that it has no preconditions, red lines or non-negotiables."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("partner")
 @by_option
 @pass_context
 def none(ctx: Context, programme_id: int, partner: str, by: str | None) -> None:
-    """PARTNER records that it has no preconditions, red lines or non-negotiables."""
     actor = ctx.actor(by)
     declarations(ctx).declare_none(programme_id, partner_id(ctx, programme_id, partner, actor), actor)
     click.echo(_("Recorded: nothing to declare"))
 
 
-@records.command("answer")
+@records.command("answer", help=N_("PARTNER accepts or objects to a declaration."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("declaration_id", type=int)
 @click.argument("partner")
 @click.argument("answer", type=click.Choice(["accept", "object"]))
-@click.option("--comment", default="", help="Why (required to object).")
+@click.option("--comment", default="", help=N_("Why (required to object)."))
 @by_option
 @pass_context
 def answer(
     ctx: Context, programme_id: int, declaration_id: int, partner: str, answer: str, comment: str, by: str | None
 ) -> None:
-    """PARTNER accepts or objects to a declaration."""
     actor = ctx.actor(by)
     given = {"accept": "accepted", "object": "objected"}[answer]
     declarations(ctx).answer(
@@ -129,14 +128,13 @@ def answer(
     click.echo(_("Answered: accepted") if given == "accepted" else _("Answered: objected"))
 
 
-@records.command("withdraw-objection")
+@records.command("withdraw-objection", help=N_("PARTNER withdraws its objection to a declaration."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("declaration_id", type=int)
 @click.argument("partner")
 @by_option
 @pass_context
 def withdraw_objection(ctx: Context, programme_id: int, declaration_id: int, partner: str, by: str | None) -> None:
-    """PARTNER withdraws its objection to a declaration."""
     actor = ctx.actor(by)
     declarations(ctx).withdraw_objection(
         programme_id, declaration_id, partner_id(ctx, programme_id, partner, actor), actor
@@ -144,29 +142,27 @@ def withdraw_objection(ctx: Context, programme_id: int, declaration_id: int, par
     click.echo(_("Objection withdrawn"))
 
 
-@records.command("revise")
+@records.command("revise", help=N_("Revise a declaration: every other partner is asked again."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("declaration_id", type=int)
 @click.argument("kind", type=KIND)
 @click.argument("title")
-@click.option("--reason", required=True, help="Why the partner holds it.")
+@click.option("--reason", required=True, help=N_("Why the partner holds it."))
 @by_option
 @pass_context
 def revise(
     ctx: Context, programme_id: int, declaration_id: int, kind: str, title: str, reason: str, by: str | None
 ) -> None:
-    """Revise a declaration: every other partner is asked again."""
     declarations(ctx).revise(programme_id, declaration_id, kind, title, reason, ctx.actor(by))
     click.echo(_("Revised: every other partner is asked again"))
 
 
-@records.command("scope")
+@records.command("scope", help=N_("The services in scope and those each partner keeps local."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @json_option
 @by_option
 @pass_context
 def show_scope(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
-    """The services in scope and those each partner keeps local."""
     view = scope(ctx).view(programme_id, ctx.actor(by))
     if as_json:
         from ..shapes.records import ScopeRegister
@@ -180,27 +176,25 @@ def show_scope(ctx: Context, programme_id: int, as_json: bool, by: str | None) -
         click.echo(_("{partner} keeps local: {services}", partner=name, services=kept))
 
 
-@records.command("add-service")
+@records.command("add-service", help=N_("Bring a service into the shared scope."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("name")
-@click.option("--description", default="", help="What the service covers.")
+@click.option("--description", default="", help=N_("What the service covers."))
 @by_option
 @pass_context
 def add_service(ctx: Context, programme_id: int, name: str, description: str, by: str | None) -> None:
-    """Bring a service into the shared scope."""
     scope(ctx).add_service(programme_id, name, description, ctx.actor(by))
     click.echo(_("In scope: {services}", services=name.strip()))
 
 
-@records.command("keep-local")
+@records.command("keep-local", help=N_("PARTNER keeps SERVICE local, outside the shared scope."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("partner")
 @click.argument("service")
-@click.option("--reason", required=True, help="Why the partner keeps it local.")
+@click.option("--reason", required=True, help=N_("Why the partner keeps it local."))
 @by_option
 @pass_context
 def keep_local(ctx: Context, programme_id: int, partner: str, service: str, reason: str, by: str | None) -> None:
-    """PARTNER keeps SERVICE local, outside the shared scope."""
     actor = ctx.actor(by)
     scope(ctx).keep_local(programme_id, partner_id(ctx, programme_id, partner, actor), service, reason, actor)
     click.echo(_("Kept local: {service}", service=service.strip()))

@@ -16,7 +16,9 @@ import click
 from workflow.engine.errors import BannsError
 from workflow.settings import Settings, SettingsError, load_settings
 
+from ..engine.errors import N_
 from ..reminders.scheduler import Timetable, run, run_once
+from .helptext import BannsCommand
 from .support import ConfigFileError
 from .words import error
 
@@ -35,18 +37,20 @@ def _settings(instance: Path | None) -> Settings:
     return load_settings(instance)
 
 
-@click.command()
+@click.command(
+    cls=BannsCommand, help=N_("Run the scheduler: due reminders and the mail outbox. Stop with Ctrl-C or SIGTERM.")
+)
 @click.option(
     "--instance",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Instance folder (default: the banns option, BANNS_INSTANCE or ./instance).",
+    help=N_("Instance folder (default: the banns option, BANNS_INSTANCE or ./instance)."),
 )
-@click.option("--scan-minutes", type=float, help="Scan for due reminders this often (default 5).")
-@click.option("--relay-seconds", type=float, help="Send due mail this often (default 30).")
-@click.option("--batch", type=int, help="Messages claimed per relay batch (default 50).")
-@click.option("--once", is_flag=True, help="Scan and relay once, then exit.")
-@click.option("--quiet", is_flag=True, help="Log warnings only.")
+@click.option("--scan-minutes", type=float, help=N_("Scan for due reminders this often (default 5)."))
+@click.option("--relay-seconds", type=float, help=N_("Send due mail this often (default 30)."))
+@click.option("--batch", type=int, help=N_("Messages claimed per relay batch (default 50)."))
+@click.option("--once", is_flag=True, help=N_("Scan and relay once, then exit."))
+@click.option("--quiet", is_flag=True, help=N_("Log warnings only."))
 def scheduler(
     instance: Path | None,
     scan_minutes: float | None,
@@ -55,7 +59,6 @@ def scheduler(
     once: bool,
     quiet: bool,
 ) -> None:
-    """Run the scheduler: due reminders and the mail outbox. Stop with Ctrl-C or SIGTERM."""
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the engine, SQLAlchemy and Alembic load when a command firs
     from ..engine.registry import Registry
     from ..settings import Settings
 
+from .helptext import BannsCommand, shown
 from .words import _, error
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -182,8 +183,12 @@ def _said(exc: Exception) -> str:
     return error(exc) if isinstance(exc, BannsError | SourceError) else str(exc)
 
 
-class BannsGroup(click.Group):
-    """A group whose commands all report errors the friendly way."""
+class BannsGroup(BannsCommand, click.Group):
+    """A group whose commands all report errors the friendly way, and whose help (and its commands' and
+    sub-groups', made with ``@group.command`` and ``@group.group``) is in the command line's language."""
+
+    command_class = BannsCommand
+    group_class = type
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         if cmd.callback is not None and not isinstance(cmd, click.Group):
@@ -220,14 +225,15 @@ class RootGroup(BannsGroup):
                     rows.append((name, command.get_short_help_str(limit)))
                 continue
             for ep in entry_points(group="banns.commands", name=name):
-                rows.append((name, click.Command(name, help=_plugin_help(ep)).get_short_help_str(limit)))
+                rows.append((name, BannsCommand(name, help=_plugin_help(ep)).get_short_help_str(limit)))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(shown("Commands") or ""):
                 formatter.write_dl(rows)
 
 
 def _plugin_help(ep: EntryPoint) -> str:
-    """The docstring of an entry point's command, read from its module's source without importing it."""
+    """The help of an entry point's command (its decorator's ``help=N_("...")``, else its docstring), read from
+    its module's source without importing it."""
     try:
         parts = ep.module.split(".")
         spec = find_spec(parts[0])  # a top-level package is found without being imported
@@ -237,10 +243,23 @@ def _plugin_help(ep: EntryPoint) -> str:
         source = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
         for node in ast.parse(source.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == ep.attr:
-                return ast.get_docstring(node) or ""
+                return _decorated_help(node) or ast.get_docstring(node) or ""
     except (OSError, SyntaxError, ValueError, ImportError):
         pass
     return ""
+
+
+def _decorated_help(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The literal ``help=`` (or ``help=N_(...)``) of a function's command decorator, if it has one."""
+    for decorator in node.decorator_list:
+        command = isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", None) in {"command", "group"}
+        for keyword in decorator.keywords if command and isinstance(decorator, ast.Call) else []:
+            value = keyword.value
+            if isinstance(value, ast.Call) and len(value.args) == 1:
+                value = value.args[0]
+            if keyword.arg == "help" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return value.value
+    return None
 
 
 def _unavailable(name: str, target: str, exc: Exception) -> click.Command:
@@ -250,7 +269,7 @@ def _unavailable(name: str, target: str, exc: Exception) -> click.Command:
             _("the '{name}' command ({target}) could not be loaded: {why}", name=name, target=target, why=why)
         )
 
-    return click.Command(name, callback=report, help=f"Unavailable: {target} could not be loaded.")
+    return BannsCommand(name, callback=report, help=_("Unavailable: {target} could not be loaded.", target=target))
 
 
 def _unreachable(db: Database, exc: OperationalError) -> InvalidError:

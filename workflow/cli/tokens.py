@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..engine.errors import N_
 from .support import BannsGroup, Context, NotFoundExit, pass_context
 from .words import _
 
@@ -15,19 +16,22 @@ if TYPE_CHECKING:
     from ..accounts.service import Accounts
 
 
-@click.group(cls=BannsGroup)
+@click.group(cls=BannsGroup, help=N_("Personal API tokens: keys for the JSON API."))
 def token() -> None:
-    """Personal API tokens: keys for the JSON API."""
+    pass
 
 
-@token.command("create")
-@click.option("--as", "email", metavar="EMAIL", required=True, help="Whose token: it acts as this person.")
-@click.option("--scope", type=click.Choice(["read", "write"]), required=True, help="read: look only; write: change.")
-@click.option("--expires", "days", type=int, default=None, metavar="DAYS", help="Days until it expires (90; 1-366).")
-@click.option("--name", default="", help="What the token is for (a dashboard, a script).")
+@token.command("create", help=N_("A new token for EMAIL, printed once: keep it safe, it cannot be shown again."))
+@click.option("--as", "email", metavar="EMAIL", required=True, help=N_("Whose token: it acts as this person."))
+@click.option(
+    "--scope", type=click.Choice(["read", "write"]), required=True, help=N_("read: look only; write: change.")
+)
+@click.option(
+    "--expires", "days", type=int, default=None, metavar="DAYS", help=N_("Days until it expires (90; 1-366).")
+)
+@click.option("--name", default="", help=N_("What the token is for (a dashboard, a script)."))
 @pass_context
 def create(ctx: Context, email: str, scope: str, days: int | None, name: str) -> None:
-    """A new token for EMAIL, printed once: keep it safe, it cannot be shown again."""
     person = ctx.programmes.actor(email)
     assert person.person_id is not None
     made = _accounts(ctx).create_token(
@@ -46,11 +50,10 @@ def create(ctx: Context, email: str, scope: str, days: int | None, name: str) ->
     click.echo(_("It is shown this once only: store it now."), err=True)
 
 
-@token.command("list")
-@click.option("--as", "email", metavar="EMAIL", required=True, help="Whose tokens.")
+@token.command("list", help=N_("EMAIL's tokens, newest first: id, scope, status, expiry, last use, name."))
+@click.option("--as", "email", metavar="EMAIL", required=True, help=N_("Whose tokens."))
 @pass_context
 def list_tokens(ctx: Context, email: str) -> None:
-    """EMAIL's tokens, newest first: id, scope, status, expiry, last use, name."""
     person = ctx.programmes.actor(email)
     assert person.person_id is not None
     now = ctx.programmes.clock()
@@ -62,11 +65,10 @@ def list_tokens(ctx: Context, email: str) -> None:
         click.echo(f"{t.id:>4} {t.scope:5} {status:7} {when}  {t.name}")
 
 
-@token.command("revoke")
+@token.command("revoke", help=N_("Revoke token ID at once: it no longer works anywhere."))
 @click.argument("token_id", type=int, metavar="ID")
 @pass_context
 def revoke(ctx: Context, token_id: int) -> None:
-    """Revoke token ID at once: it no longer works anywhere."""
     from ..engine.text import is_id
 
     if not is_id(token_id):

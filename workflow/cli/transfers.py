@@ -23,21 +23,23 @@ DUTIES = {
 STATUSES = {"done": N_("done"), "late": N_("late"), "overdue": N_("overdue"), "due": N_("due")}
 
 
-@click.group(cls=BannsGroup)
+@click.group(
+    cls=BannsGroup, help=N_("Staff transfer (TUPE): who moves from each partner, when, and the duties that day sets.")
+)
 def transfer() -> None:
-    """Staff transfer (TUPE): who moves from each partner, when, and the duties that day sets."""
+    pass
 
 
-@transfer.command("record")
+@transfer.command("record", help=N_("Record (or correct) the staff PARTNER (id or name) transfers; prints its duties."))
 @click.argument("programme_id", type=PROGRAMME_ID)
 @click.argument("partner")
-@click.option("--headcount", type=click.IntRange(1), required=True, help="How many staff transfer.")
-@click.option("--on", "transfer_date", type=DAY, required=True, help="The transfer date (YYYY-MM-DD).")
-@click.option("--role", "roles", multiple=True, help="A role transferring; repeat for each.")
-@click.option("--redundancies", type=click.IntRange(0), default=0, show_default=True, help="Redundancies proposed.")
-@click.option("--eli-given", type=DAY, help="When employee liability information was given.")
-@click.option("--consultation-began", type=DAY, help="When consultation with representatives began.")
-@click.option("--consultation-ended", type=DAY, help="When it ended.")
+@click.option("--headcount", type=click.IntRange(1), required=True, help=N_("How many staff transfer."))
+@click.option("--on", "transfer_date", type=DAY, required=True, help=N_("The transfer date (YYYY-MM-DD)."))
+@click.option("--role", "roles", multiple=True, help=N_("A role transferring; repeat for each."))
+@click.option("--redundancies", type=click.IntRange(0), default=0, show_default=True, help=N_("Redundancies proposed."))
+@click.option("--eli-given", type=DAY, help=N_("When employee liability information was given."))
+@click.option("--consultation-began", type=DAY, help=N_("When consultation with representatives began."))
+@click.option("--consultation-ended", type=DAY, help=N_("When it ended."))
 @by_option
 @expect_option
 @pass_context
@@ -55,7 +57,6 @@ def record(
     by: str | None,
     expect_version: int | None,
 ) -> None:
-    """Record (or correct) the staff PARTNER (id or name) transfers; prints its duties."""
     from ..engine.transfers import StaffTransferSpec
 
     spec = StaffTransferSpec(
@@ -72,13 +73,12 @@ def record(
     _print(view, ctx.programmes.clock().date())
 
 
-@transfer.command("list")
+@transfer.command("list", help=N_("Every recorded transfer with its duties' dates and status."))
 @click.argument("programme_id", type=PROGRAMME_ID)
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print as JSON."))
 @by_option
 @pass_context
 def list_(ctx: Context, programme_id: int, as_json: bool, by: str | None) -> None:
-    """Every recorded transfer with its duties' dates and status."""
     today = ctx.programmes.clock().date()
     views = ctx.programmes.staff_transfers(programme_id, ctx.actor(by))
     if as_json:
