@@ -32,7 +32,7 @@ def test_a_refused_move_is_told_in_welsh(welsh: Any) -> None:
     welsh("programme", "import", EXAMPLE)
     refused = welsh("advance", 1, ok=False)
     assert refused.exit_code == 1
-    assert "Gwall: ni ellir gwneud 'advance' i raglen 1" in refused.output
+    assert "Gwall: ni ellir symud rhaglen 1 ymlaen o 'Carwriaeth'" in refused.output
     assert "cannot advance" not in refused.output
 
 

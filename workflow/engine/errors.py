@@ -106,8 +106,6 @@ class BannsError(Exception):
 
 def english(message: str, values: dict[str, Any]) -> str:
     """``message`` filled with ``values`` as they stand: the English an error's ``str()`` gives (logs, tests)."""
-    if not values:
-        return message
     shown = {key: _english(value) for key, value in values.items()}
     return message.format_map(shown)
 
@@ -165,15 +163,24 @@ class MoveRefusedError(BannsError):
 
     ``move`` is a code (``advance``, ``withdraw_evidence``, or one of a lifecycle's own outcome moves such as
     ``abandon``); ``move_title`` names a lifecycle's own move in its words (the title of the outcome it
-    reaches, a :class:`~workflow.engine.bilingual.Text`) where the engine knows it."""
+    reaches, a :class:`~workflow.engine.bilingual.Text`) where the engine knows it; ``state_title`` names the
+    stage it was refused from in the lifecycle's words, where the engine has the lifecycle at hand."""
 
     def __init__(
-        self, programme_id: int, move: str, state: str, reasons: Iterable[Reason], *, move_title: str | None = None
+        self,
+        programme_id: int,
+        move: str,
+        state: str,
+        reasons: Iterable[Reason],
+        *,
+        move_title: str | None = None,
+        state_title: str | None = None,
     ) -> None:
         self.programme_id = programme_id
         self.move = move
         self.move_title = move_title
         self.state = state
+        self.state_title = state_title
         self.reasons: tuple[Reason, ...] = tuple(reasons)
         codes = ", ".join(r.code for r in self.reasons)
         super().__init__(f"move refused: {move} programme={programme_id} state={state} reasons={codes}")

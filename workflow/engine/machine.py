@@ -91,22 +91,23 @@ class Lifecycle:
         event = self.machine.events.get(trigger)
         before = move.state
         title = self.move_title(trigger)
+        named = {"move_title": title, "state_title": self.definition.state_title(before)}
         if event is None:
             raise MoveRefusedError(
                 move.programme_id,
                 trigger,
                 before,
                 [reason(R.NOT_A_MOVE, move=trigger, lifecycle=self.definition.id)],
-                move_title=title,
+                **named,
             )
         try:
             moved = event.trigger(move, **kwargs)
         except MachineError:
             refused = [self._not_from(trigger, before)]
-            raise MoveRefusedError(move.programme_id, trigger, before, refused, move_title=title) from None
+            raise MoveRefusedError(move.programme_id, trigger, before, refused, **named) from None
         if not moved:
             reasons = move.refusals or self._no_route(trigger, before, kwargs)
-            raise MoveRefusedError(move.programme_id, trigger, before, reasons, move_title=title)
+            raise MoveRefusedError(move.programme_id, trigger, before, reasons, **named)
         return move.state
 
     def move_title(self, trigger: str) -> str | None:

@@ -54,6 +54,7 @@ class GateUseCases(DocumentUseCases):
                         "waive",
                         programme.state,
                         [reason(R.NOT_OPTIONAL, state_title=definition.state_title(programme.state))],
+                        state_title=definition.state_title(programme.state),
                     )
                 if not note.strip():
                     raise InvalidError(N_("a waiver needs a recorded rationale"), field="note")
@@ -62,7 +63,13 @@ class GateUseCases(DocumentUseCases):
                 report = gates.evaluate(definition, gate.sign_off, gate.criteria, inputs)
                 not_ready = [r for r in report.unmet if r.code in (R.EVIDENCE_MISSING, R.FIGURES_SHORT)]
                 if not_ready:
-                    raise MoveRefusedError(programme_id, "request_sign_off", programme.state, not_ready)
+                    raise MoveRefusedError(
+                        programme_id,
+                        "request_sign_off",
+                        programme.state,
+                        not_ready,
+                        state_title=definition.state_title(programme.state),
+                    )
             programme.sign_off_round += 1
             programme.sign_off_subject = subject
             programme.sign_off_requested_at = self.clock()
@@ -222,6 +229,7 @@ def _open_request(programme: Programme, definition: Definition) -> tuple[str, Si
             "sign",
             programme.state,
             [reason(R.SIGN_OFF_NOT_REQUESTED)],
+            state_title=definition.state_title(programme.state),
         )
     rules = gate.sign_off if subject == "gate" else gate.waiver
     assert rules is not None
@@ -310,7 +318,9 @@ def _freeze_seen(
     """Freeze the pack a decision now is given on; refuse if it is not the one the person was shown."""
     content = pack_content(session, programme, definition)
     if seen is not None and seen != pack_hash(content):
-        raise MoveRefusedError(programme.id, "sign", programme.state, [PACK_CHANGED])
+        raise MoveRefusedError(
+            programme.id, "sign", programme.state, [PACK_CHANGED], state_title=definition.state_title(programme.state)
+        )
     return freeze(session, programme, content, now)
 
 

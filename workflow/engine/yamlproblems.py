@@ -12,9 +12,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import N_
+from .errors import N_, Phrase
 from .reasons import Reason
-from .yamlsource import EXPECTED, Either, Located, Path_, Phrase, Problem
+from .yamlsource import EXPECTED, Either, Located, Path_, Problem
 
 Found = tuple[Path_, str, dict[str, Any]]  # where, a msgid, its values
 
@@ -61,7 +61,7 @@ def _phrase(err: Any) -> Any:
     context = {key: value for key, value in err.get("ctx", {}).items() if key != "error"}
     if err["type"] == "literal_error":
         return _literals(str(context.get("expected", "")))
-    return Phrase(EXPECTED[err["type"]], context)
+    return Phrase(EXPECTED[err["type"]], **context)
 
 
 #: A literal value as pydantic shows it (its ``repr``): a quoted text, a number, true or false.

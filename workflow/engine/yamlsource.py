@@ -19,8 +19,7 @@ from typing import Any
 
 import yaml
 
-from .errors import N_
-from .reasons import Reason
+from .errors import N_, english
 
 Path_ = tuple[str | int, ...]
 
@@ -39,22 +38,11 @@ class Problem:
     @property
     def text(self) -> str:
         """The message in English, filled in (logs, tests); :func:`workflow.words.problem_message` in words."""
-        return filled(self.message, self.values)
+        return english(self.message, dict(self.values))
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.field}: {self.text}" if self.field else f"{where}: {self.text}"
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """Words inside a problem's message (what was expected), with their own values: rendered in turn."""
-
-    message: str
-    values: Mapping[str, Any] = field(default_factory=dict, hash=False)
-
-    def __str__(self) -> str:
-        return filled(self.message, self.values)
 
 
 @dataclass(frozen=True)
@@ -64,20 +52,7 @@ class Either:
     options: tuple[Any, ...]
 
     def __str__(self) -> str:
-        return " or ".join(_english(option) for option in self.options)
-
-
-def filled(message: str, values: Mapping[str, Any]) -> str:
-    """``message`` filled with ``values`` in English (what ``str()`` of a problem says)."""
-    return message.format_map({key: _english(value) for key, value in values.items()})
-
-
-def _english(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_english(v) for v in value)
-    if isinstance(value, Reason):
-        return value.code
-    return "" if value is None else str(value)
+        return " or ".join(english("{option}", {"option": option}) for option in self.options)
 
 
 class WrongValueError(ValueError):
@@ -86,7 +61,7 @@ class WrongValueError(ValueError):
 
     def __init__(self, message: str, /, **values: Any) -> None:
         self.message, self.values = message, values
-        super().__init__(filled(message, values))
+        super().__init__(english(message, dict(values)))
 
 
 class SourceError(Exception):

@@ -15,7 +15,6 @@ from ..engine.bilingual import Text
 from ..engine.errors import BannsError, Day, Lines, MoveRefusedError, Phrase, Word, Worded
 from ..engine.reasons import Reason
 from ..engine.yamlsource import Either, Problem, SourceError
-from ..engine.yamlsource import Phrase as FilePhrase
 from .catalogue import N_, TERMS, WORDS, Words
 
 __all__ = [
@@ -82,7 +81,7 @@ def problem_text(problem: Problem, gettext: Gettext = english, language: object 
     return f"{where}: {problem.field}: {message}" if problem.field else f"{where}: {message}"
 
 
-def problem_message(problem: Problem | FilePhrase, gettext: Gettext = english, language: object = None) -> str:
+def problem_message(problem: Problem | Phrase, gettext: Gettext = english, language: object = None) -> str:
     """What is wrong, without where (a page shows the line and field beside it): the msgid translated by
     ``gettext`` and filled with its values, rendered in turn."""
     filled = {key: _value(value, None, gettext, language) for key, value in problem.values.items()}
@@ -109,7 +108,8 @@ def refusal(error: MoveRefusedError, gettext: Gettext = english, language: objec
     if heading is None:
         heading = OUTCOME_MOVE if error.move_title is not None else OTHER_MOVE
     move = _value(error.move_title, None, gettext, language) if error.move_title is not None else error.move
-    header = gettext(heading).format(programme=error.programme_id, state=error.state, move=move)
+    state = _value(error.state_title, None, gettext, language) if error.state_title is not None else error.state
+    header = gettext(heading).format(programme=error.programme_id, state=state, move=move)
     lines = "\n".join(f"  - {describe(r, gettext, language)}" for r in error.reasons)
     return header + "\n" + lines
 
@@ -175,8 +175,6 @@ def _value(value: Any, join: tuple[str, str] | None, gettext: Gettext, language:
         return value.in_(language_of(language))
     if isinstance(value, Problem):
         return problem_text(value, gettext, language)
-    if isinstance(value, FilePhrase):
-        return problem_message(value, gettext, language)
     if isinstance(value, Either):
         return _either(value, gettext, language)
     if isinstance(value, (list, tuple)):
