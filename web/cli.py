@@ -14,7 +14,7 @@ import click
 
 from workflow.accounts.service import Accounts
 from workflow.cli.support import Context, friendly, pass_context
-from workflow.engine.errors import InvalidError
+from workflow.engine.errors import N_, InvalidError
 from workflow.engine.importer import load_programme
 from workflow.money.service import Finances
 
@@ -57,8 +57,10 @@ def sample(ctx: Context) -> None:
     accounts = Accounts(ctx.programmes.db)
     if accounts.people():
         raise InvalidError(
-            "this database already has people in it; `banns dev sample` loads sample accounts "
-            "with a published password and runs only on a new database (make run makes one)"
+            N_(
+                "this database already has people in it; `banns dev sample` loads sample accounts "
+                "with a published password and runs only on a new database (make run makes one)"
+            )
         )
     spec, located = load_programme(SAMPLE)
     today = ctx.programmes.clock().date()

@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["london_date"] = _london_date
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["capacity"] = lambda pair: capacity_label(*pair)
-    app.jinja_env.filters["describe"] = say
+    app.jinja_env.filters["describe"] = reason_text
     app.jinja_env.filters["sentence"] = sentence
     app.jinja_env.filters["error_text"] = error_text
     app.jinja_env.filters["problem"] = problem_words
@@ -63,14 +63,14 @@ def words() -> Gettext:
     return gettext_for(get_locale())
 
 
-def say(reason: Reason) -> str:
+def reason_text(reason: Reason) -> str:
     """An engine's reason (a refusal, a requirement's label or detail) in the request's language."""
     return describe(reason, words(), get_locale())
 
 
 def sentence(reason: Reason) -> str:
-    """:func:`say`, with a capital letter: a line of its own on a page."""
-    return capital(say(reason))
+    """:func:`reason_text`, with a capital letter: a line of its own on a page."""
+    return capital(reason_text(reason))
 
 
 def refused(error: MoveRefusedError) -> str:

@@ -157,7 +157,7 @@ def test_a_withdrawal_without_an_agreement_says_nothing_was_computed(engine) -> 
     view = engine.start(*parse_programme(SPEC, "three-way.yaml"))
     engine.withdraw(view.id, partner_id(engine, view.id, BOSTON), "changed its mind")
     logged = withdrawal_event(engine, view.id)
-    assert "liability" not in logged and "no pre-nuptial agreement" in logged["liability_note"]
+    assert "liability" not in logged and "no pre-nuptial agreement" in logged["liability_note"]["message"]
 
 
 def test_gates_can_ask_whether_the_figures_are_there(db, engine, finances) -> None:

@@ -180,3 +180,16 @@ def test_records_and_money_log_facts_and_the_history_says_them(
         "Reopened Risk 1, “Data migration slips” in the RAID log",
     ):
         assert line in page, line
+
+
+def test_a_withdrawal_with_no_liability_computed_says_why_in_the_reader_s_language(
+    app: Flask, client: FlaskClient, programmes: Programmes, sample: ProgrammeView
+) -> None:
+    programmes.withdraw(sample.id, pid_of(sample, "East"), "Cabinet decided to stay alone")
+    session_as(client, app, EMAILS["priya"])
+    english = text_of(client.get(f"/programmes/{sample.id}/audit"))
+    assert f"{EV} withdrew; no liability was computed: " in english
+    assert client.get(f"/language/cy?next=/programmes/{sample.id}/audit").status_code == 302
+    welsh = text_of(client.get(f"/programmes/{sample.id}/audit"))
+    assert f"Tynnodd {EV} yn ôl; ni chyfrifwyd unrhyw atebolrwydd: " in welsh
+    assert "no liability" not in welsh and "pre-nuptial agreement" not in welsh

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from flask import Response, g
 
-from workflow.engine.errors import ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
+from workflow.engine.errors import N_, ConflictError, InvalidError, MoveRefusedError, NotAllowedError, NotFoundError
 from workflow.engine.views import ProgrammeView
 
 from ..errors import problem
@@ -64,7 +64,7 @@ def visible(programme_id: int, hidden: bool = False) -> ProgrammeView:
         return services().programmes.get(programme_id, g.actor)
     except NotAllowedError:
         if hidden:
-            raise NotFoundError(f"no programme with id {programme_id}") from None
+            raise NotFoundError(N_("no programme with id {programme_id}"), programme_id=programme_id) from None
         raise
 
 

@@ -29,7 +29,7 @@ from workflow.shapes import money as m
 from workflow.shapes.programmes import fields_of
 
 from ..errors import problem
-from ..extensions import _, error_text, say
+from ..extensions import _, error_text, reason_text
 from ..records.raid import raid_log
 from ..services import now, services
 from .http import body, etag, expected_version, reply, stale, validated
@@ -296,7 +296,7 @@ def get_highlight(programme_id: int) -> Any:
     asked = validated(m.HighlightQuery, request.args.to_dict(), 400)
     view = services().programmes.get(programme_id, g.actor)
     period = asked.period or periods.label(periods.of_day(now().date()))
-    unmet = tuple(say(r) for r in view.gate.report.unmet) if view.gate else ()
+    unmet = tuple(reason_text(r) for r in view.gate.report.unmet) if view.gate else ()
     risks = raid_log().top_risks(programme_id, g.actor)
     return _answer(
         programme_id,

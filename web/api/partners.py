@@ -119,7 +119,7 @@ def assign_role(programme_id: int) -> Any:
                 programme_id, asked.email, asked.role, asked.partner_id, g.actor, name=asked.name
             )
         except NotFoundError as exc:  # the programme is there (guarded read it): a mistake in what was sent
-            field = "name" if exc.message.startswith("no person") else "partner_id"
+            field = "name" if "email" in exc.values else "partner_id"  # no such person: give a name
             raise InvalidError(exc.message, field=field, **exc.values) from None
 
     after, _etag = guarded(programme_id, assign)

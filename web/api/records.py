@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, g, request
 
 from workflow.engine.deputies import uk_today
-from workflow.engine.errors import NotFoundError
+from workflow.engine.errors import N_, NotFoundError
 from workflow.records.decisions import DecisionInput
 from workflow.records.raid import RaidFields
 from workflow.shapes.records import (
@@ -115,7 +115,11 @@ def declare_none(programme_id: int) -> Any:
 def answer(programme_id: int, declaration_id: int) -> Any:
     asked = body(AnswerRequest)
     if declarations().register(programme_id, g.actor).declaration(declaration_id) is None:
-        raise NotFoundError(f"no declaration {declaration_id} in programme {programme_id}")
+        raise NotFoundError(
+            N_("no declaration {declaration_id} in programme {programme_id}"),
+            declaration_id=declaration_id,
+            programme_id=programme_id,
+        )
     _done, etag = guarded(
         programme_id,
         lambda: declarations().answer(

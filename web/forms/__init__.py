@@ -123,7 +123,7 @@ class Pounds:
             try:
                 parse_pounds(text)
             except InvalidError as exc:
-                raise WTFValidationError(f"{field.label.text}: {exc}") from None
+                raise WTFValidationError(f"{field.label.text}: {error_text(exc)}") from None
 
 
 class WholeNumberField(IntegerField):

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import g
 
-from web.extensions import _
+from web.extensions import _, error_text
 from web.money.pages import finances
 from web.services import services
 from web.titles import local
@@ -55,7 +55,7 @@ def withdraw(view: ProgrammeView, partner_id: int, reason: str) -> Consequences:
     try:
         found.owed = finances().what_if(view.id, partner_id, actor=g.actor)
     except BannsError as exc:
-        found.owed_problem = str(exc)
+        found.owed_problem = error_text(exc)
     minimum = services().portfolio.definition_of(view).partners.minimum
     if len(view.current_partners) - 1 < minimum:
         found.ends = True

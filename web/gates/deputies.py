@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired
 
-from web.extensions import _
+from web.extensions import _, error_text
 from web.forms import DecisionForm, FlaskForm, Length, NoNul, options
 from web.forms.dates import DateInput
 from web.programmes.access import access_to, capacities_asked
@@ -87,7 +87,7 @@ def delegations(programme_id: int) -> Any:
                 )
             except InvalidError as exc:
                 field = getattr(form, exc.field or "", None)
-                (field.errors if field is not None else form.form_errors).append(str(exc))
+                (field.errors if field is not None else form.form_errors).append(error_text(exc))
             else:
                 flash(_("The deputy is named"), "success")
                 return redirect(url_for("deputies.delegations", programme_id=programme_id))
@@ -149,7 +149,7 @@ def decide_for(programme_id: int, signatory_id: int) -> Any:
                 view = services().programmes.get(programme_id, g.actor)
             except InvalidError as exc:
                 field = getattr(form, exc.field or "", None)
-                (field.errors if field is not None else form.form_errors).append(str(exc))
+                (field.errors if field is not None else form.form_errors).append(error_text(exc))
             else:
                 flash(_("Your decision for %(name)s is recorded", name=acting[0].signatory_name), "success")
                 return redirect(url_for("gates.show", programme_id=programme_id))

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, current_app, g, request, send_file
 
 from web.services import services
 from workflow.engine.documents import MAX_BYTES, DocumentRef, DocumentStore, checked
-from workflow.engine.errors import InvalidError
+from workflow.engine.errors import N_, InvalidError
 
 bp = Blueprint("documents", __name__, url_prefix="/programmes/<int:programme_id>/documents")
 
@@ -47,7 +47,11 @@ def receive(upload: Any) -> DocumentRef | None:
     finally:
         upload.close()
     if len(content) > MAX_BYTES:
-        raise InvalidError(f"the selected file must be smaller than {MAX_BYTES // (1024 * 1024)} MB", field="document")
+        raise InvalidError(
+            N_("the selected file must be smaller than {megabytes} MB"),
+            field="document",
+            megabytes=MAX_BYTES // (1024 * 1024),
+        )
     ref = checked(content, upload.filename)
     store().put(content)
     return ref

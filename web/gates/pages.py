@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from web.extensions import _
+from web.extensions import _, error_text
 from web.forms import (
     DecisionForm,
     EndForm,
@@ -159,7 +159,7 @@ def _act(
         )
     except InvalidError as exc:
         field = getattr(form, exc.field or "", None)
-        (field.errors if field is not None else form.form_errors).append(str(exc))
+        (field.errors if field is not None else form.form_errors).append(error_text(exc))
         return _page(view, template, 422, given={name: form})
     flash(done, "success")
     return redirect(url_for(f"gates.{page}", programme_id=programme_id))

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
-from web.extensions import _, error_text, say
+from web.extensions import _, error_text, reason_text
 from web.forms import FlaskForm, Length, NoNul, OneLine, options
 from web.money.charts import chart_svg
 from web.money.forms import Entered, amount_field, at_most, parsed
@@ -213,7 +213,7 @@ def _report(programme_id: int) -> tuple[ProgrammeView, HighlightReport, dict[str
     """The report for the period asked for, or (with ``time["period_error"]`` saying why) the current one."""
     view = services().programmes.get(programme_id, g.actor)
     asked = (request.args.get("period") or "").strip()[:40]
-    unmet = tuple(say(r) for r in view.gate.report.unmet) if view.gate else ()
+    unmet = tuple(reason_text(r) for r in view.gate.report.unmet) if view.gate else ()
     problem = None
     try:
         report = finances().highlight(programme_id, asked or current_period(now().date()), unmet, g.actor)

@@ -15,12 +15,12 @@ from typing import Any
 from flask import g
 
 from web.extensions import _ as gettext
-from web.extensions import _london_date, _money
+from web.extensions import _london_date, _money, error_text
 from web.programmes.record_lines import RECORD_LINES
 from web.services import services
 from web.titles import local
 from workflow.engine.definitions import Definition
-from workflow.engine.errors import BrokenDefinitionError
+from workflow.engine.errors import BrokenDefinitionError, InvalidError
 from workflow.engine.views import EventView, ProgrammeView
 
 
@@ -155,7 +155,11 @@ def _evidence(event: EventView, data: dict[str, Any], names: Names) -> str:
 def _withdrew(event: EventView, data: dict[str, Any], names: Names) -> str:
     partner = data.get("partner") or names.partner(data.get("partner_id"))
     if "liability" not in data:
-        if data.get("liability_note"):
+        note = data.get("liability_note")
+        if isinstance(note, dict) and note.get("message"):
+            why = error_text(InvalidError(note["message"], **dict(note.get("values") or {})))
+            return _("%(partner)s withdrew; no liability was computed: %(why)s", partner=partner, why=why)
+        if note:  # written before the note was a msgid: its English as it was
             return _("%(partner)s withdrew; no liability was computed", partner=partner)
         return _("%(partner)s withdrew", partner=partner)
     line = _(

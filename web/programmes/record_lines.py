@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from web.extensions import _ as gettext
-from web.extensions import _london_date, _money, say
+from web.extensions import _london_date, _money, reason_text
 from web.gates.decisions import BODY_TITLES
 from web.money.words import CATEGORY_WORDS, rating_words
 from web.records.raid import KIND_LABELS
@@ -52,7 +52,7 @@ def _partner(data: dict[str, Any], names: Names, key: str = "partner") -> str:
 def _item(data: dict[str, Any]) -> str:
     """The declared item in words (events logged before kept it as English, in ``item``)."""
     if data.get("item_kind"):
-        return say(item(str(data["item_kind"]), str(data.get("item_title", ""))))
+        return reason_text(item(str(data["item_kind"]), str(data.get("item_title", ""))))
     return str(data.get("item", ""))
 
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Regexp
 
-from web.extensions import _, error_text, say
+from web.extensions import _, error_text, reason_text
 from web.forms import FlaskForm, Length, NoNul, OneLine, options
 from web.programmes.access import access_to
 from web.services import services
@@ -92,7 +92,7 @@ def _globals(state: Any) -> None:
 
 def _kind_title(kind: str, default: str | None = None) -> str:
     """A declaration's kind in words (``red_line``: "red line"), in the request's language."""
-    return say(R.reason(R.DECLARATION_KIND, kind=kind))
+    return reason_text(R.reason(R.DECLARATION_KIND, kind=kind))
 
 
 def _checks(view: Any) -> bool:

@@ -105,7 +105,10 @@ class BannsError(Exception):
 
 
 def english(message: str, values: dict[str, Any]) -> str:
-    """``message`` filled with ``values`` as they stand: the English an error's ``str()`` gives (logs, tests)."""
+    """``message`` filled with ``values`` as they stand: the English an error's ``str()`` gives (logs, tests).
+    A message with no values is text as it is (worded already, braces and all)."""
+    if not values:
+        return message
     shown = {key: _english(value) for key, value in values.items()}
     return message.format_map(shown)
 
@@ -113,8 +116,9 @@ def english(message: str, values: dict[str, Any]) -> str:
 def _english(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return ("\n" if isinstance(value, Lines) else ", ").join(str(_english(v)) for v in value)
-    if isinstance(value, Reason):
-        return value.code
+    if isinstance(value, Reason):  # for logs: the code and its facts ("definition_unreadable: version=2, ...")
+        facts = ", ".join(f"{key}={_english(v)}" for key, v in value.values.items())
+        return f"{value.code}: {facts}" if facts else value.code
     return "" if value is None else value
 
 

@@ -13,13 +13,16 @@ from .withdrawal import withdrawal
 
 def on_event(session: Session, programme: Programme, definition: Definition, event: Event) -> None:
     """On ``partner_withdrew``: add ``liability`` (text pounds and pence) and its breakdown to the event, as
-    the pre-nup says for the stage reached; with no agreement or basis, say so in ``liability_note``."""
+    the pre-nup says for the stage reached; with no agreement or basis, say why in ``liability_note`` (the
+    refusal's msgid and values, ``{"message": ..., "values": {...}}``)."""
     if event.kind != "partner_withdrew":
         return
     try:
         outcome = withdrawal(session, programme, definition, event.data["partner_id"], event.at.date())
     except InvalidError as exc:
-        event.data = {**event.data, "liability_note": f"no liability computed: {exc}"}
+        # why, as the error says it (its msgid and values), for the log to word in its reader's language
+        note = {"message": exc.message, "values": {key: str(value) for key, value in exc.values.items()}}
+        event.data = {**event.data, "liability_note": note}
         return
     event.data = {
         **event.data,

@@ -1,9 +1,12 @@
-"""Words for the engine's reasons: one renderer for the web, the command line, the API and the emails.
+"""Words for the engine's reasons and errors: one renderer for the web, the command line, the API and the
+emails.
 
-The engine says why as data (:class:`~workflow.engine.reasons.Reason`: a code and its values); here each code
-has its English msgid (:mod:`.catalogue`), and :func:`describe` translates it with the gettext it is given
-(the web's ``flask_babel.gettext``; :func:`english` on the command line) and fills in the values. Nothing
-here knows the request or the person: the caller picks the language by the gettext it passes.
+The engine says why as data (:class:`~workflow.engine.reasons.Reason`: a code and its values; an error: a
+msgid and its values); here each code has its English msgid (:mod:`.catalogue`), and :func:`describe` (a
+reason), :func:`say` (an error) and :func:`problem_text` (a file's problem) translate it with the gettext
+they are given (:func:`.language.gettext_for`: the page's language on the web, ``BANNS_LANGUAGE`` on the
+command line; :func:`english` by default) and fill in the values. Nothing here knows the request or the
+person: the caller picks the language by the gettext it passes.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ def say(error: BannsError | SourceError, gettext: Gettext = english, language: o
         return refusal(error, gettext, language)
     if not error.message:
         return gettext(N_("something went wrong"))
+    if not error.values:  # a message with no values is said as it is (text worded already may hold braces)
+        return gettext(error.message)
     filled = {key: _value(value, None, gettext, language) for key, value in error.values.items()}
     return gettext(error.message).format_map(filled)
 

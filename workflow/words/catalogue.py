@@ -1,6 +1,6 @@
 """The words for every reason the engine gives (:mod:`workflow.engine.reasons`): per code, the English msgid
 with named placeholders (``{partner}``), marked with ``N_`` so that ``make i18n`` extracts it; the Welsh is in
-the web's catalogue (``web/translations/cy``).
+the engine's catalogue (``workflow/words/translations/cy``).
 
 A translation keeps every placeholder. Lists (names, titles) are joined as each entry says; values that are
 codes themselves (a body, a decision's status, a quorum's measure) are :data:`TERMS`, translated in turn.
