@@ -26,6 +26,8 @@ def test_a_programme_is_started_listed_and_shown_in_welsh(welsh: Any) -> None:
     for phrase in ("(rhaglen 1, fersiwn", "Diffiniad:", "Partneriaid:", "Pobl:", "Porth:", "Ddim yn barod:"):
         assert phrase in shown, f"{phrase!r} not in:\n{shown}"
     assert "Partners:" not in shown and "Not ready:" not in shown
+    listed = welsh("programme", "list").output
+    assert "Carwriaeth" in listed and "Courtship" not in listed  # the stage by the lifecycle's Welsh title
 
 
 def test_a_refused_move_is_told_in_welsh(welsh: Any) -> None:
@@ -49,6 +51,7 @@ def test_a_definition_and_its_sign_off_rules_in_welsh(welsh: Any) -> None:
     shown = welsh("definitions", "show", "shared-service").output
     assert "  porth: " in shown and "  cymeradwyaeth: " in shown and "Canlyniadau: " in shown
     assert "[gofynnol]" in shown and "  gate: " not in shown
+    assert "Carwriaeth (courtship)" in shown and "Courtship (courtship)" not in shown
 
 
 def test_english_is_unchanged(cli: Any) -> None:

@@ -24,7 +24,7 @@ from .gate import COMMANDS, by_option, expect_option, print_programme
 from .rules import rules_text
 from .support import PROGRAMME_ID, BannsGroup, ConfigFileError, Context, RootGroup, pass_context
 from .transfers import transfer
-from .words import _, error
+from .words import _, error, local
 
 if TYPE_CHECKING:  # the engine, Alembic and the definitions load only for the command that needs them
     from ..engine.definitions import Definition
@@ -184,7 +184,7 @@ def definitions_list(ctx: Context) -> None:
 
     catalogue = Registry(ctx.settings.definitions_dir).catalogue()
     for d in catalogue.definitions.values():
-        click.echo(f"{d.id:24} v{d.version:<3} {d.title}  " + _("({count} stages)", count=len(d.stages)))
+        click.echo(f"{d.id:24} v{d.version:<3} {local(d.title)}  " + _("({count} stages)", count=len(d.stages)))
     for file, problems in catalogue.problems.items():
         broken = _("(broken)")
         click.echo(f"{broken:24}      {file}: {words.problem_words(problems[0])}")
@@ -205,13 +205,13 @@ def definitions_show(ctx: Context, definition_id: str, as_json: bool) -> None:
     for stage in d.stages:
         flag = " " + _("(optional)") if stage.optional else ""
         after = d.next_of(stage.id)
-        click.echo(f"\n{stage.title} ({stage.id}){flag} -> {d.state_title(after)} ({after})")
+        click.echo(f"\n{local(stage.title)} ({stage.id}){flag} -> {local(d.state_title(after))} ({after})")
         click.echo(_("  gate: {gate}", gate=d.gates[stage.id].title))
         for c in d.gates[stage.id].criteria:
             need = _("required") if c.required else _("optional")
-            click.echo(f"    [{need}] {c.id}: {c.title}")
+            click.echo(f"    [{need}] {c.id}: {local(c.title)}")
         click.echo(_("  sign-off: {rules}", rules=rules_text(d, d.gates[stage.id].sign_off)))
-    click.echo("\n" + _("Outcomes: {outcomes}", outcomes=", ".join(o.title for o in d.outcomes)))
+    click.echo("\n" + _("Outcomes: {outcomes}", outcomes=", ".join(local(o.title) for o in d.outcomes)))
 
 
 # --- programmes -----------------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def programme_list(ctx: Context, as_json: bool) -> None:
         echo_shaped_list(ProgrammeSummary, rows)
         return
     for r in rows:
-        click.echo(f"{r.id:>5}  {r.state_title:28} {r.name}  ({', '.join(r.partners)})")
+        click.echo(f"{r.id:>5}  {local(r.state_title):28} {r.name}  ({', '.join(r.partners)})")
     if not rows:
         click.echo(_("No programmes yet: `banns programme import FILE` starts one."))
 

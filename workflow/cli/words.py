@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..engine.bilingual import in_language
 from ..engine.errors import BannsError
 from ..engine.reasons import Reason
 from ..engine.yamlsource import Problem, SourceError
@@ -28,8 +29,15 @@ def words() -> Gettext:
 
 
 def _(msgid: str, /, **values: Any) -> str:
-    """``msgid`` in the command line's language, its ``{placeholders}`` filled with ``values``."""
-    return words()(msgid).format_map(values)
+    """``msgid`` in the command line's language, its ``{placeholders}`` filled with ``values`` (a lifecycle's
+    title among them in that language where the file gives it)."""
+    return words()(msgid).format_map({key: local(value) for key, value in values.items()})
+
+
+def local(value: Any) -> Any:
+    """A lifecycle's title (a :class:`~workflow.engine.bilingual.Text`) in the command line's language;
+    anything else as it is."""
+    return in_language(value, language())
 
 
 def error(exc: BannsError | SourceError) -> str:
