@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import g
 
 from web.extensions import _ as gettext
-from web.extensions import _london_date, _money, error_text
+from web.extensions import error_text
+from web.programmes.line_values import day, nonzero, pounds
 from web.programmes.record_lines import RECORD_LINES
 from web.services import services
 from web.titles import local
@@ -77,14 +76,6 @@ def names_for(view: ProgrammeView) -> Names:
         {p.id: p.name for p in view.partners},
         {r.person_id: r.person_name for r in view.roles},
     )
-
-
-def pounds(text: Any) -> str:
-    """Money stored as text pounds and pence, as people write it: £600,000.00."""
-    try:
-        return _money(Decimal(str(text)))
-    except (InvalidOperation, ValueError):
-        return str(text)
 
 
 def event_line(event: EventView, view: ProgrammeView) -> str:
@@ -177,18 +168,11 @@ def _liability_parts(breakdown: dict[str, Any]) -> list[str]:
     if breakdown.get("share_percent"):
         share, costs = breakdown["share_percent"], pounds(breakdown.get("costs_to_date", 0))
         parts.append(_("%(share)s%% share of %(costs)s costs to date", share=share, costs=costs))
-    if _nonzero(breakdown.get("fixed_sum")):
+    if nonzero(breakdown.get("fixed_sum")):
         parts.append(_("a fixed sum of %(amount)s", amount=pounds(breakdown["fixed_sum"])))
     for name, amount in (breakdown.get("exit_costs") or {}).items():
         parts.append(_("%(amount)s of %(name)s", amount=pounds(amount), name=name.replace("_", " ")))
     return parts
-
-
-def _nonzero(text: Any) -> bool:
-    try:
-        return bool(text) and Decimal(str(text)) != 0
-    except (InvalidOperation, ValueError):
-        return False
 
 
 def _move(verb: str) -> Callable[[EventView, dict[str, Any], Names], str]:
@@ -226,18 +210,10 @@ def _capacity(role: str, partner: str) -> str:
 
 def _deputy(event: EventView, data: dict[str, Any], names: Names) -> str:
     said = {k: str(data.get(k, "")) for k in ("deputy", "signatory")}
-    said.update({k: _day(data.get(k)) for k in ("starts_on", "ends_on")})
+    said.update({k: day(data.get(k)) for k in ("starts_on", "ends_on")})
     if event.kind == "deputy_named":
         return _("%(deputy)s named deputy for %(signatory)s from %(starts_on)s to %(ends_on)s", **said)
     return _("The delegation from %(signatory)s to %(deputy)s was revoked", **said)
-
-
-def _day(text: Any) -> str:
-    """A date stored as ISO text, as people write it: 4 January 2027."""
-    try:
-        return _london_date(date.fromisoformat(str(text)))
-    except ValueError:
-        return str(text or "")
 
 
 def _started(event: EventView, data: dict[str, Any], names: Names) -> str:

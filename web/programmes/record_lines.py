@@ -8,14 +8,13 @@ general one, and the page shows the sentence beside it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from web.extensions import _ as gettext
-from web.extensions import _london_date, _money, reason_text
+from web.extensions import reason_text
 from web.gates.decisions import BODY_TITLES
 from web.money.words import CATEGORY_WORDS, rating_words
+from web.programmes.line_values import day, nonzero, pounds
 from web.records.raid import KIND_LABELS
 from workflow.engine.views import EventView
 from workflow.money import years as fy
@@ -29,20 +28,6 @@ Line = Callable[[EventView, dict[str, Any], "Names"], str]
 
 def _(text: str, **values: Any) -> str:
     return str(gettext(text, **values))
-
-
-def _pounds(text: Any) -> str:
-    try:
-        return _money(Decimal(str(text)))
-    except (InvalidOperation, ValueError):
-        return str(text)
-
-
-def _day(text: Any) -> str:
-    try:
-        return _london_date(date.fromisoformat(str(text)))
-    except ValueError:
-        return str(text or "")
 
 
 def _partner(data: dict[str, Any], names: Names, key: str = "partner") -> str:
@@ -87,11 +72,11 @@ def _answered(event: EventView, data: dict[str, Any], names: Names) -> str:
 def _decision(event: EventView, data: dict[str, Any], names: Names) -> str:
     body = str(data.get("body", ""))
     said = {"body": str(BODY_TITLES.get(body, body)), "partner": _partner(data, names)}
-    said["day"] = _day(data.get("meeting_on"))
+    said["day"] = day(data.get("meeting_on"))
     if event.kind == "call_in_recorded":
         return _(
             "%(body)s decision of %(partner)s (meeting on %(day)s) called in on %(called)s",
-            called=_day(data.get("called_in_on")),
+            called=day(data.get("called_in_on")),
             **said,
         )
     if event.kind == "call_in_resolved":
@@ -109,8 +94,8 @@ def _pre_election(event: EventView, data: dict[str, Any], names: Names) -> str:
     return _(
         "Pre-election period of %(partner)s from %(starts)s to polling day %(polling)s",
         partner=_partner(data, names),
-        starts=_day(data.get("starts_on")),
-        polling=_day(data.get("polling_on")),
+        starts=day(data.get("starts_on")),
+        polling=day(data.get("polling_on")),
     )
 
 
@@ -153,10 +138,10 @@ def _investment(data: dict[str, Any], names: Names) -> str:
     category = str(data.get("category", ""))
     said = {"category": str(CATEGORY_WORDS.get(category, category)), "year": str(data.get("year", ""))}
     said["how"] = _("recurring") if data.get("recurring") else _("one-off")
-    if _nonzero(data.get("amount")):
+    if nonzero(data.get("amount")):
         return _(
             "Set the %(category)s investment (%(how)s) in %(year)s to %(amount)s",
-            amount=_pounds(data["amount"]),
+            amount=pounds(data["amount"]),
             **said,
         )
     return _("Removed the %(category)s investment (%(how)s) in %(year)s", **said)
@@ -164,19 +149,17 @@ def _investment(data: dict[str, Any], names: Names) -> str:
 
 def _saving(data: dict[str, Any], names: Names) -> str:
     said = {"service": str(data.get("service", "")), "year": str(data.get("year", ""))}
-    if _nonzero(data.get("amount")):
+    if nonzero(data.get("amount")):
         return _(
-            "Set the planned savings of %(service)s in %(year)s to %(amount)s", amount=_pounds(data["amount"]), **said
+            "Set the planned savings of %(service)s in %(year)s to %(amount)s", amount=pounds(data["amount"]), **said
         )
     return _("Removed the planned savings of %(service)s in %(year)s", **said)
 
 
 def _baseline(data: dict[str, Any], names: Names) -> str:
     said = {"partner": str(data.get("partner", "")), "service": str(data.get("service", ""))}
-    if _nonzero(data.get("amount")):
-        return _(
-            "Set the baseline of %(partner)s for %(service)s to %(amount)s", amount=_pounds(data["amount"]), **said
-        )
+    if nonzero(data.get("amount")):
+        return _("Set the baseline of %(partner)s for %(service)s to %(amount)s", amount=pounds(data["amount"]), **said)
     return _("Removed the baseline of %(partner)s for %(service)s", **said)
 
 
@@ -235,14 +218,14 @@ def _tracked(event: EventView, data: dict[str, Any], names: Names) -> str:
         category = str(data.get("category", ""))
         return _(
             "Recorded %(amount)s spent on %(category)s on %(day)s",
-            amount=_pounds(data.get("amount", "")),
+            amount=pounds(data.get("amount", "")),
             category=str(CATEGORY_WORDS.get(category, category)),
-            day=_day(data.get("on")),
+            day=day(data.get("on")),
         )
     if event.kind == "actual_recorded":
         return _(
             "Recorded actual savings of %(amount)s for %(service)s in %(year)s",
-            amount=_pounds(data.get("amount", "")),
+            amount=pounds(data.get("amount", "")),
             service=data.get("service", ""),
             year=_year(data.get("year")),
         )
@@ -257,13 +240,6 @@ def _tracked(event: EventView, data: dict[str, Any], names: Names) -> str:
 
 def _year(value: Any) -> str:
     return fy.label(value) if isinstance(value, int) else str(value or "")
-
-
-def _nonzero(text: Any) -> bool:
-    try:
-        return bool(text) and Decimal(str(text)) != 0
-    except (InvalidOperation, ValueError):
-        return False
 
 
 RECORD_LINES: dict[str, Line] = {
